@@ -1,0 +1,355 @@
+//! The `~/.lcrc` configuration file (design.md §5), YAML, compatible with the seed's.
+//!
+//! The file is shared between the user (who writes `client.id`) and the tool (which writes the
+//! `auth` tokens), and possibly between two shells refreshing tokens at once. So a save takes an
+//! exclusive lock on a side lock file, re-reads the file, changes only the keys we own, writes a
+//! temp file (mode 0600) and renames it over the original. Unknown keys are kept. A file that
+//! does not parse is reported with its line and never overwritten.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde_yaml::{Mapping, Value};
+
+use crate::error::{Error, Result};
+
+/// Microsoft's public-cloud Graph endpoint.
+pub const DEFAULT_GRAPH_URL: &str = "https://graph.microsoft.com/v1.0";
+/// Microsoft's public-cloud identity platform.
+pub const DEFAULT_LOGIN_URL: &str = "https://login.microsoftonline.com";
+
+/// The settings and tokens of one config file.
+#[derive(Clone, Default, PartialEq)]
+pub struct Config {
+    /// Where the file lives (whether or not it exists yet).
+    pub path: PathBuf,
+    /// `client.id`: the app (client) id of the Entra app registration.
+    pub client_id: Option<String>,
+    /// `client.secret`: only for confidential registrations.
+    pub client_secret: Option<String>,
+    /// `client.tenant`: `common`, `consumers`, `organizations` or a tenant id.
+    pub tenant: String,
+    /// `api.graph_url`.
+    pub graph_url: String,
+    /// `api.login_url`.
+    pub login_url: String,
+    /// `auth.access_token`.
+    pub access_token: Option<String>,
+    /// `auth.refresh_token`.
+    pub refresh_token: Option<String>,
+    /// `auth.access_expires` (RFC 3339).
+    pub access_expires: Option<String>,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("path", &self.path)
+            .field("client_id", &self.client_id)
+            .field("tenant", &self.tenant)
+            .field("graph_url", &self.graph_url)
+            .field("login_url", &self.login_url)
+            .field("has_access_token", &self.access_token.is_some())
+            .field("has_refresh_token", &self.refresh_token.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Config {
+    /// The config path: `explicit` (from `--config`), else `$SKYDRIVE_CONFIG`, else `~/.lcrc`.
+    pub fn default_path(explicit: Option<&Path>) -> PathBuf {
+        if let Some(p) = explicit {
+            return p.to_owned();
+        }
+        if let Some(p) = std::env::var_os("SKYDRIVE_CONFIG").filter(|p| !p.is_empty()) {
+            return PathBuf::from(p);
+        }
+        let home = std::env::var_os("HOME")
+            .map(PathBuf::from)
+            .unwrap_or_default();
+        home.join(".lcrc")
+    }
+
+    /// An empty config for `path` with the public-cloud defaults.
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        Config {
+            path: path.into(),
+            tenant: "common".to_owned(),
+            graph_url: DEFAULT_GRAPH_URL.to_owned(),
+            login_url: DEFAULT_LOGIN_URL.to_owned(),
+            ..Config::default()
+        }
+    }
+
+    /// Reads and checks `path`. A missing file is an error naming the fix.
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = fs::read_to_string(path).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                Error::config(
+                    path,
+                    "no such file; create it with your app's `client: {id: ...}` (see README, \
+                     \"Using a real OneDrive\") or try `skydrive-cli --demo`",
+                )
+            } else {
+                Error::io(path, e)
+            }
+        })?;
+        Self::parse(path, &text)
+    }
+
+    /// Parses config text; `path` is only used in messages.
+    pub fn parse(path: &Path, text: &str) -> Result<Self> {
+        let doc = parse_doc(path, text)?;
+        let scalar = |section: &str, key: &str| scalar(path, text, &doc, section, key);
+        let mut cfg = Config::new(path);
+        cfg.client_id = scalar("client", "id")?;
+        cfg.client_secret = scalar("client", "secret")?;
+        if let Some(t) = scalar("client", "tenant")? {
+            cfg.tenant = t;
+        }
+        if let Some(u) = scalar("api", "graph_url")? {
+            cfg.graph_url = u.trim_end_matches('/').to_owned();
+        }
+        if let Some(u) = scalar("api", "login_url")? {
+            cfg.login_url = u.trim_end_matches('/').to_owned();
+        }
+        check_endpoint(path, "api.graph_url", &cfg.graph_url)?;
+        check_endpoint(path, "api.login_url", &cfg.login_url)?;
+        cfg.access_token = scalar("auth", "access_token")?;
+        cfg.refresh_token = scalar("auth", "refresh_token")?;
+        cfg.access_expires = scalar("auth", "access_expires")?;
+        Ok(cfg)
+    }
+
+    /// Saves the keys this tool owns (`client.*`, `api.*`, `auth.*` that are set), keeping every
+    /// other key of the file as it is on disk now. Locked, atomic, mode 0600.
+    pub fn save(&self) -> Result<()> {
+        let lock_path = sibling(&self.path, ".lock");
+        let lock = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| Error::io(&lock_path, e))?;
+        lock.lock().map_err(|e| Error::io(&lock_path, e))?;
+        let mut doc = match fs::read_to_string(&self.path) {
+            Ok(text) => parse_doc(&self.path, &text)?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Value::Mapping(Mapping::new()),
+            Err(e) => return Err(Error::io(&self.path, e)),
+        };
+        self.merge_into(&mut doc);
+        let text =
+            serde_yaml::to_string(&doc).map_err(|e| Error::config(&self.path, e.to_string()))?;
+        write_private(&self.path, text.as_bytes())
+    }
+
+    fn merge_into(&self, doc: &mut Value) {
+        let fields: [(&str, &str, Option<&String>); 8] = [
+            ("client", "id", self.client_id.as_ref()),
+            ("client", "secret", self.client_secret.as_ref()),
+            ("client", "tenant", Some(&self.tenant)),
+            ("api", "graph_url", Some(&self.graph_url)),
+            ("api", "login_url", Some(&self.login_url)),
+            ("auth", "access_token", self.access_token.as_ref()),
+            ("auth", "refresh_token", self.refresh_token.as_ref()),
+            ("auth", "access_expires", self.access_expires.as_ref()),
+        ];
+        if !doc.is_mapping() {
+            *doc = Value::Mapping(Mapping::new());
+        }
+        for (section, key, value) in fields {
+            let Some(value) = value else { continue };
+            let Some(map) = doc.as_mapping_mut() else {
+                return;
+            };
+            let sec = map
+                .entry(Value::from(section))
+                .or_insert_with(|| Value::Mapping(Mapping::new()));
+            if !sec.is_mapping() {
+                *sec = Value::Mapping(Mapping::new());
+            }
+            if let Some(sec) = sec.as_mapping_mut() {
+                sec.insert(Value::from(key), Value::from(value.as_str()));
+            }
+        }
+    }
+}
+
+fn parse_doc(path: &Path, text: &str) -> Result<Value> {
+    if text.trim().is_empty() {
+        return Ok(Value::Mapping(Mapping::new()));
+    }
+    let doc: Value = serde_yaml::from_str(text).map_err(|e| {
+        let line = e
+            .location()
+            .map(|l| format!("line {}: ", l.line()))
+            .unwrap_or_default();
+        Error::config(
+            path,
+            format!("{line}not valid YAML ({e}); fix or remove the file"),
+        )
+    })?;
+    if !(doc.is_mapping() || doc.is_null()) {
+        return Err(Error::config(
+            path,
+            "expected a YAML mapping such as `client: {id: ...}`",
+        ));
+    }
+    Ok(doc)
+}
+
+/// Reads `section.key` as a string. The seed's docs show client ids unquoted, and YAML reads
+/// some unquoted ids as numbers (`0x1F`, `0o17`, `1e5`), losing how they were written. A number
+/// is accepted only when its text in the file is exactly its decimal value (`12345`); any
+/// other number is refused with a hint to quote it.
+fn scalar(
+    path: &Path,
+    text: &str,
+    doc: &Value,
+    section: &str,
+    key: &str,
+) -> Result<Option<String>> {
+    let Some(v) = doc.get(section).and_then(|s| s.get(key)) else {
+        return Ok(None);
+    };
+    match v {
+        Value::Null => Ok(None),
+        Value::String(s) => Ok(Some(s.clone())),
+        Value::Number(n) if raw_value_is(text, key, &n.to_string()) => Ok(Some(n.to_string())),
+        Value::Number(n) => Err(Error::config(
+            path,
+            format!(
+                "{section}.{key} was read as the number {n}, which may have lost digits; \
+                 write it in quotes, e.g. {key}: \"0000000012345678\""
+            ),
+        )),
+        Value::Bool(b) => Ok(Some(b.to_string())),
+        _ => Err(Error::config(
+            path,
+            format!("{section}.{key} must be a string"),
+        )),
+    }
+}
+
+/// True when some line of `text` reads `key: value` with exactly this value.
+fn raw_value_is(text: &str, key: &str, value: &str) -> bool {
+    text.lines().any(|l| {
+        l.trim_start()
+            .strip_prefix(key)
+            .and_then(|r| r.trim_start().strip_prefix(':'))
+            .is_some_and(|v| v.split('#').next().unwrap_or("").trim() == value)
+    })
+}
+
+/// `http://` is allowed only for loopback hosts; everything else must be `https://`.
+pub fn check_endpoint(path: &Path, key: &str, value: &str) -> Result<()> {
+    let url = url::Url::parse(value)
+        .map_err(|e| Error::config(path, format!("{key} {value:?} is not a URL: {e}")))?;
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" if is_loopback(url.host_str().unwrap_or("")) => Ok(()),
+        _ => Err(Error::config(
+            path,
+            format!(
+                "{key} must use https:// (plain http:// is allowed only for 127.0.0.1, ::1 or localhost)"
+            ),
+        )),
+    }
+}
+
+fn is_loopback(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(suffix);
+    path.with_file_name(name)
+}
+
+/// Writes `bytes` to `path` atomically (temp file beside it, then rename), mode 0600.
+pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".lcrc-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(0o600));
+    }
+    let mut tmp = builder.tempfile_in(dir).map_err(|e| Error::io(dir, e))?;
+    tmp.write_all(bytes).map_err(|e| Error::io(tmp.path(), e))?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| Error::io(tmp.path(), e))?;
+    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_unknown_keys_and_writes_0600() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lcrc");
+        fs::write(&path, "client:\n  id: \"abc\"\nextra:\n  keep: 1\n").unwrap();
+        let mut cfg = Config::load(&path).unwrap();
+        cfg.refresh_token = Some("r1".into());
+        cfg.save().unwrap();
+        let text = fs::read_to_string(&path).unwrap();
+        assert!(
+            text.contains("keep: 1") && text.contains("refresh_token: r1"),
+            "{text}"
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(
+                fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
+        }
+    }
+
+    #[test]
+    fn malformed_yaml_names_the_line_and_is_not_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lcrc");
+        let bad = "client:\n  id: x\n   bad: [\n";
+        fs::write(&path, bad).unwrap();
+        let err = Config::load(&path).unwrap_err().to_string();
+        assert!(err.contains("line"), "{err}");
+        let mut cfg = Config::new(&path);
+        cfg.access_token = Some("t".into());
+        assert!(cfg.save().is_err());
+        assert_eq!(fs::read_to_string(&path).unwrap(), bad);
+    }
+
+    #[test]
+    fn numeric_client_id_is_refused_with_a_hint() {
+        let err = Config::parse(Path::new("x"), "client:\n  id: 0x1F\n").unwrap_err();
+        assert!(err.to_string().contains("quotes"), "{err}");
+        let ok = Config::parse(Path::new("x"), "client:\n  id: 0012345\n").unwrap();
+        assert_eq!(ok.client_id.as_deref(), Some("0012345"));
+        let ok = Config::parse(Path::new("x"), "client:\n  id: 620512345 # app\n").unwrap();
+        assert_eq!(ok.client_id.as_deref(), Some("620512345"));
+    }
+
+    #[test]
+    fn plain_http_only_for_loopback() {
+        let ok = "api:\n  graph_url: http://127.0.0.1:9/v1.0\n  login_url: http://localhost:9\n";
+        assert!(Config::parse(Path::new("x"), ok).is_ok());
+        let bad = "api:\n  graph_url: http://example.com/v1.0\n";
+        assert!(Config::parse(Path::new("x"), bad).is_err());
+    }
+}

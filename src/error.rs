@@ -1,0 +1,227 @@
+//! The library's one error type.
+//!
+//! Callers (the shell above all) need to tell a missing item from a throttled request from a
+//! bad token, so that each maps to its own exit code; they must never need to parse a message.
+//! Like oxalica/onedrive-api, the public [`Error`] boxes a kind enum and offers accessors, so the
+//! type stays one pointer wide and new kinds do not break callers. Messages never carry tokens.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// The result type of every fallible library call.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Any failure of the library: a Graph error answer, a network fault, a local I/O error, ...
+pub struct Error(Box<ErrorKind>);
+
+/// What went wrong, for callers that need to branch on it (see also the accessors on [`Error`]).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// Graph answered with an error status and (usually) an error body.
+    #[error("{message} ({code}, HTTP {status})")]
+    Graph {
+        /// HTTP status code.
+        status: u16,
+        /// The most specific error code the body named (`itemNotFound`, `nameAlreadyExists`, ...).
+        code: String,
+        /// The server's human-readable message.
+        message: String,
+        /// `request-id` of the failed request, for support cases.
+        request_id: Option<String>,
+        /// The server's `Retry-After`, when it sent one.
+        retry_after: Option<Duration>,
+    },
+    /// Sign-in is needed, or the identity platform refused a token request.
+    #[error("authentication failed: {message}")]
+    Auth {
+        /// What failed and how to fix it.
+        message: String,
+    },
+    /// The request never got an HTTP answer (connection refused, reset, timeout, TLS, ...).
+    #[error("network error talking to {host}: {source}")]
+    Http {
+        /// Host (and port) of the request, never the full URL (which may be pre-authenticated).
+        host: String,
+        /// The transport error.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// A local file or folder could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The local path involved.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A response body did not have the expected shape.
+    #[error("unexpected answer from the server ({context}): {detail}")]
+    Decode {
+        /// What was being decoded.
+        context: String,
+        /// The decoder's complaint.
+        detail: String,
+    },
+    /// The configuration file is missing a value, cannot be parsed or holds a bad value.
+    #[error("config {}: {message}", path.display())]
+    Config {
+        /// The config file.
+        path: PathBuf,
+        /// What is wrong and how to fix it.
+        message: String,
+    },
+    /// A remote path or name that OneDrive would refuse, caught before any request.
+    #[error("invalid name or path {name:?}: {reason}")]
+    InvalidName {
+        /// The offending name or path.
+        name: String,
+        /// Why it is refused.
+        reason: String,
+    },
+    /// A remote item was not found while resolving a path locally (without a Graph answer).
+    #[error("{0}: no such file or folder")]
+    NotFound(String),
+    /// Downloaded or uploaded bytes did not match the size or hash the server reported.
+    #[error("integrity check failed for {name}: {detail}")]
+    Integrity {
+        /// The file.
+        name: String,
+        /// What did not match.
+        detail: String,
+    },
+    /// The operation was cancelled (Ctrl-C).
+    #[error("cancelled")]
+    Cancelled,
+}
+
+impl Error {
+    /// The kind of failure.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.0
+    }
+
+    /// HTTP status of a Graph error answer.
+    pub fn status(&self) -> Option<u16> {
+        match &*self.0 {
+            ErrorKind::Graph { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// Graph error code (`itemNotFound`, ...), if the server sent one.
+    pub fn code(&self) -> Option<&str> {
+        match &*self.0 {
+            ErrorKind::Graph { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+
+    /// The server's `Retry-After`, if any.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match &*self.0 {
+            ErrorKind::Graph { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
+    /// True for a missing remote item (HTTP 404 or a local path resolution miss).
+    pub fn is_not_found(&self) -> bool {
+        matches!(&*self.0, ErrorKind::NotFound(_)) || self.status() == Some(404)
+    }
+
+    /// True for failures that may pass if retried later: network faults, 429, 5xx.
+    pub fn is_transient(&self) -> bool {
+        match &*self.0 {
+            ErrorKind::Http { .. } => true,
+            ErrorKind::Graph { status, .. } => {
+                *status == 429 || (*status >= 500 && *status != 501 && *status != 507)
+            }
+            _ => false,
+        }
+    }
+
+    /// True when signing in (again) is the fix.
+    pub fn is_auth(&self) -> bool {
+        matches!(&*self.0, ErrorKind::Auth { .. }) || self.status() == Some(401)
+    }
+
+    /// True for conflicts and refusals: name exists, eTag mismatch, quota full, invalid name.
+    pub fn is_conflict(&self) -> bool {
+        matches!(&*self.0, ErrorKind::InvalidName { .. })
+            || matches!(self.status(), Some(409 | 412 | 507))
+    }
+
+    /// Builds a Graph error answer.
+    pub fn graph(status: u16, code: impl Into<String>, message: impl Into<String>) -> Self {
+        ErrorKind::Graph {
+            status,
+            code: code.into(),
+            message: message.into(),
+            request_id: None,
+            retry_after: None,
+        }
+        .into()
+    }
+
+    /// Builds an authentication error.
+    pub fn auth(message: impl Into<String>) -> Self {
+        ErrorKind::Auth {
+            message: message.into(),
+        }
+        .into()
+    }
+
+    /// Builds a local I/O error naming the path.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        ErrorKind::Io {
+            path: path.into(),
+            source,
+        }
+        .into()
+    }
+
+    /// Builds a decode error.
+    pub fn decode(context: impl Into<String>, detail: impl fmt::Display) -> Self {
+        ErrorKind::Decode {
+            context: context.into(),
+            detail: detail.to_string(),
+        }
+        .into()
+    }
+
+    /// Builds a config error.
+    pub fn config(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        ErrorKind::Config {
+            path: path.into(),
+            message: message.into(),
+        }
+        .into()
+    }
+}
+
+impl From<ErrorKind> for Error {
+    fn from(kind: ErrorKind) -> Self {
+        Error(Box::new(kind))
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        std::error::Error::source(&*self.0)
+    }
+}

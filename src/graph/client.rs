@@ -1,0 +1,275 @@
+//! The HTTP layer: one reqwest client, bearer tokens, error decoding and retries.
+//!
+//! Every Graph call goes through [`GraphClient::send`], which adds the token (only ever to the
+//! Graph base URL, never to pre-authenticated download/upload/monitor URLs), retries transient
+//! failures (429/503 after `Retry-After`, other 5xx and network faults with jittered exponential
+//! backoff, a bounded number of times), refreshes the token once on a 401, and turns error
+//! answers into [`Error`]s carrying the most specific Graph code.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::future::BoxFuture;
+use reqwest::{Method, RequestBuilder, Response, StatusCode};
+use serde::de::DeserializeOwned;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::graph::model::ErrorBody;
+
+/// Supplies access tokens; implemented by the sign-in layer (and by a fixed token for tests).
+pub trait TokenSource: Send + Sync {
+    /// A currently valid access token (refreshing first if it is about to expire).
+    fn token(&self) -> BoxFuture<'_, Result<String>>;
+    /// Called after the server refused `rejected` with 401: get a new token, or fail with an
+    /// authentication error that says how to sign in again.
+    fn refresh(&self, rejected: String) -> BoxFuture<'_, Result<String>>;
+}
+
+/// A fixed token that cannot be refreshed (demo mode, tests, `--token`).
+#[derive(Clone)]
+pub struct StaticToken(pub String);
+
+impl std::fmt::Debug for StaticToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StaticToken(<redacted>)")
+    }
+}
+
+impl TokenSource for StaticToken {
+    fn token(&self) -> BoxFuture<'_, Result<String>> {
+        Box::pin(async move { Ok(self.0.clone()) })
+    }
+    fn refresh(&self, _rejected: String) -> BoxFuture<'_, Result<String>> {
+        Box::pin(async {
+            Err(Error::auth(
+                "the access token was refused and cannot be refreshed; run `auth` to sign in again",
+            ))
+        })
+    }
+}
+
+/// Retry policy for transient failures.
+#[derive(Debug, Clone)]
+pub struct RetryPolicy {
+    /// Attempts after the first one.
+    pub max_retries: u32,
+    /// First backoff delay when the server gave no `Retry-After`.
+    pub base_delay: Duration,
+    /// Upper bound of any single wait (a longer `Retry-After` is capped to this).
+    pub max_delay: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 6,
+            base_delay: Duration::from_millis(100),
+            max_delay: Duration::from_secs(60),
+        }
+    }
+}
+
+/// A Graph API client: base URL, drive prefix, token source and one HTTP connection pool.
+#[derive(Clone)]
+pub struct GraphClient {
+    http: reqwest::Client,
+    base: String,
+    drive: String,
+    tokens: Arc<dyn TokenSource>,
+    retry: RetryPolicy,
+}
+
+impl std::fmt::Debug for GraphClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GraphClient")
+            .field("base", &self.base)
+            .field("drive", &self.drive)
+            .finish_non_exhaustive()
+    }
+}
+
+impl GraphClient {
+    /// A client for `base` (e.g. `https://graph.microsoft.com/v1.0`) using `tokens`.
+    pub fn new(base: &str, tokens: Arc<dyn TokenSource>) -> Result<Self> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .read_timeout(Duration::from_secs(60))
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!(
+                "ISV|skydrive-cli|skydrive-cli/",
+                env!("CARGO_PKG_VERSION")
+            ))
+            .no_proxy()
+            .build()
+            .map_err(|e| Error::decode("HTTP client set-up", e))?;
+        Ok(GraphClient {
+            http,
+            base: base.trim_end_matches('/').to_owned(),
+            drive: "/me/drive".to_owned(),
+            tokens,
+            retry: RetryPolicy::default(),
+        })
+    }
+
+    /// Replaces the retry policy.
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// The Graph base URL.
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    /// The drive prefix used for item URLs (`/me/drive` or `/drives/{id}`).
+    pub fn drive_prefix(&self) -> &str {
+        &self.drive
+    }
+
+    /// The shared HTTP client (for pre-authenticated URLs, which take no token).
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    /// The retry policy.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.retry
+    }
+
+    /// Absolute URL for a Graph path (`/me/drive`) or an absolute URL given verbatim.
+    pub fn url(&self, path_or_url: &str) -> String {
+        if path_or_url.starts_with("http://") || path_or_url.starts_with("https://") {
+            path_or_url.to_owned()
+        } else {
+            format!("{}{}", self.base, path_or_url)
+        }
+    }
+
+    /// Sends an authenticated Graph request built by `build` (called again for each attempt),
+    /// with retries, and returns the successful (2xx or 3xx) response.
+    pub async fn send<F>(&self, build: F) -> Result<Response>
+    where
+        F: Fn(&reqwest::Client) -> RequestBuilder,
+    {
+        let mut token = self.tokens.token().await?;
+        let mut refreshed = false;
+        let mut attempt = 0;
+        loop {
+            let result = build(&self.http).bearer_auth(&token).send().await;
+            let err = match result {
+                Ok(resp) if resp.status().is_success() || resp.status().is_redirection() => {
+                    return Ok(resp);
+                }
+                Ok(resp) if resp.status() == StatusCode::UNAUTHORIZED && !refreshed => {
+                    refreshed = true;
+                    token = self.tokens.refresh(token).await?;
+                    continue;
+                }
+                Ok(resp) => error_from_response(resp).await,
+                Err(e) => network_error(e),
+            };
+            if !err.is_transient() || attempt >= self.retry.max_retries {
+                return Err(err);
+            }
+            tokio::time::sleep(self.backoff(attempt, err.retry_after())).await;
+            attempt += 1;
+        }
+    }
+
+    /// GETs a Graph path or absolute URL and decodes the JSON answer.
+    pub async fn get_json<T: DeserializeOwned>(&self, path_or_url: &str) -> Result<T> {
+        let url = self.url(path_or_url);
+        let resp = self.send(|http| http.request(Method::GET, &url)).await?;
+        decode_json(resp, path_or_url).await
+    }
+
+    /// The wait before retry number `attempt` (0-based): `Retry-After` when given, else
+    /// exponential backoff with jitter; never above the policy's maximum.
+    pub fn backoff(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
+        let wait = retry_after.unwrap_or_else(|| {
+            let exp = self
+                .retry
+                .base_delay
+                .saturating_mul(1u32 << attempt.min(16));
+            exp + jitter(exp / 2)
+        });
+        wait.min(self.retry.max_delay)
+    }
+}
+
+/// A random duration in `[0, max)`.
+fn jitter(max: Duration) -> Duration {
+    let mut buf = [0u8; 4];
+    if getrandom::fill(&mut buf).is_err() || max.is_zero() {
+        return Duration::ZERO;
+    }
+    let frac = f64::from(u32::from_le_bytes(buf)) / f64::from(u32::MAX);
+    max.mul_f64(frac)
+}
+
+/// Turns a transport error into an [`Error`] naming only the host (URLs may carry secrets).
+pub fn network_error(e: reqwest::Error) -> Error {
+    let host = e
+        .url()
+        .map(|u| {
+            format!(
+                "{}:{}",
+                u.host_str().unwrap_or("?"),
+                u.port_or_known_default().unwrap_or(0)
+            )
+        })
+        .unwrap_or_else(|| "server".to_owned());
+    ErrorKind::Http {
+        host,
+        source: e.without_url(),
+    }
+    .into()
+}
+
+/// Decodes a JSON success answer.
+pub async fn decode_json<T: DeserializeOwned>(resp: Response, context: &str) -> Result<T> {
+    let bytes = resp.bytes().await.map_err(network_error)?;
+    serde_json::from_slice(&bytes).map_err(|e| Error::decode(context.to_owned(), e))
+}
+
+/// Builds an [`Error`] from an error answer: status, most specific code, `Retry-After`.
+pub async fn error_from_response(resp: Response) -> Error {
+    let status = resp.status().as_u16();
+    let retry_after = resp
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_secs);
+    let request_id = resp
+        .headers()
+        .get("request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let body = resp.bytes().await.unwrap_or_default();
+    let (code, message, rid) = match serde_json::from_slice::<ErrorBody>(&body) {
+        Ok(b) => (
+            b.error.most_specific_code().to_owned(),
+            b.error.message.clone(),
+            b.error.request_id().map(str::to_owned),
+        ),
+        Err(_) => (
+            format!("http{status}"),
+            StatusCode::from_u16(status)
+                .ok()
+                .and_then(|s| s.canonical_reason())
+                .unwrap_or("error")
+                .to_owned(),
+            None,
+        ),
+    };
+    ErrorKind::Graph {
+        status,
+        code,
+        message,
+        request_id: request_id.or(rid),
+        retry_after,
+    }
+    .into()
+}

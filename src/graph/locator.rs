@@ -1,0 +1,125 @@
+//! Item addressing: `ItemRef` to Graph URL path (graph-api.md §1.1, §1.2).
+//!
+//! Graph addresses an item by id (`items/{id}`), as the root (`root`), by a path relative to
+//! the root (`root:/a/b:`) or by a path relative to another item (`items/{id}:/a/b:`). Each path
+//! segment is percent-encoded on its own: space as `%20` (never `+`), `#`, `%`, `+` and every
+//! non-ASCII byte encoded, so names that look like URL syntax survive the trip.
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
+/// Characters left literal in a path segment: RFC 3986 unreserved plus a few safe sub-delims.
+/// `+` is always encoded (some Graph front-ends read it as a space), and so are `:` and `#`.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b'@');
+
+/// How an item is addressed.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ItemRef {
+    /// The drive's root folder.
+    Root,
+    /// An item by its id.
+    Id(String),
+    /// A path relative to the root, `/`-separated, unencoded (`Documents/a b.txt`).
+    Path(String),
+    /// A path relative to the item with the given id.
+    IdPath(String, String),
+}
+
+impl ItemRef {
+    /// A path from the root; an empty path or `/` means the root itself.
+    pub fn path(path: &str) -> Self {
+        let trimmed = path.trim_matches('/');
+        if trimmed.is_empty() {
+            ItemRef::Root
+        } else {
+            ItemRef::Path(trimmed.to_owned())
+        }
+    }
+
+    /// The URL path of the item below a drive prefix (e.g. `/me/drive`), without the action.
+    /// `suffix` is an optional relationship or action (`children`, `content`, ...).
+    pub fn url_path(&self, drive: &str, suffix: Option<&str>) -> String {
+        let (base, rel) = match self {
+            ItemRef::Root => (format!("{drive}/root"), None),
+            ItemRef::Id(id) => (format!("{drive}/items/{}", encode_segment(id)), None),
+            ItemRef::Path(p) => (format!("{drive}/root"), Some(p.as_str())),
+            ItemRef::IdPath(id, p) => (
+                format!("{drive}/items/{}", encode_segment(id)),
+                Some(p.as_str()),
+            ),
+        };
+        let rel = rel.map(|p| p.trim_matches('/')).filter(|p| !p.is_empty());
+        match (rel, suffix) {
+            (None, None) => base,
+            (None, Some(s)) => format!("{base}/{s}"),
+            (Some(p), None) => format!("{base}:/{}:", encode_path(p)),
+            (Some(p), Some(s)) => format!("{base}:/{}:/{s}", encode_path(p)),
+        }
+    }
+}
+
+/// Percent-encodes one path segment (a name).
+pub fn encode_segment(segment: &str) -> String {
+    utf8_percent_encode(segment, SEGMENT).to_string()
+}
+
+/// Percent-encodes a `/`-separated path segment by segment.
+pub fn encode_path(path: &str) -> String {
+    path.split('/')
+        .filter(|s| !s.is_empty())
+        .map(encode_segment)
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use percent_encoding::percent_decode_str;
+    use proptest::prelude::*;
+
+    #[test]
+    fn addresses_each_form() {
+        let d = "/me/drive";
+        assert_eq!(
+            ItemRef::Root.url_path(d, Some("children")),
+            "/me/drive/root/children"
+        );
+        assert_eq!(ItemRef::path("/").url_path(d, None), "/me/drive/root");
+        assert_eq!(
+            ItemRef::path("Docs/a b#1+%.txt").url_path(d, Some("content")),
+            "/me/drive/root:/Docs/a%20b%231%2B%25.txt:/content"
+        );
+        assert_eq!(
+            ItemRef::Id("AB!12".into()).url_path(d, None),
+            "/me/drive/items/AB!12"
+        );
+        assert_eq!(
+            ItemRef::IdPath("AB!12".into(), "x/é".into()).url_path(d, None),
+            "/me/drive/items/AB!12:/x/%C3%A9:"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn segment_round_trips(name in "[^/]{1,40}") {
+            let enc = encode_segment(&name);
+            prop_assert!(!enc.contains([' ', '#', '+', ':', '/', '?']));
+            prop_assert_eq!(percent_decode_str(&enc).decode_utf8().unwrap(), name);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! Microsoft Graph: the HTTP layer and thin 1:1 endpoint wrappers.
+//!
+//! Layers, as in the seed: [`client`] (transport, tokens, retries) -> [`endpoints`] (one method
+//! per Graph call, no policy) -> the convenience layer in [`crate::drive`].
+
+pub mod client;
+pub mod endpoints;
+pub mod locator;
+pub mod model;
+pub mod quickxor;
+
+pub use client::{GraphClient, RetryPolicy, StaticToken, TokenSource};
+pub use locator::ItemRef;
+pub use model::{Drive, DriveItem, Page, Quota};

@@ -1,0 +1,99 @@
+//! Command failures and the exit codes of design.md §4.
+
+use std::fmt;
+
+/// Exit codes (design.md §4).
+pub mod exit {
+    /// Success.
+    pub const OK: u8 = 0;
+    /// Command failed (anything not listed below).
+    pub const FAILED: u8 = 1;
+    /// Usage: unknown command, bad option, unterminated quote.
+    pub const USAGE: u8 = 2;
+    /// Remote item or local path not found.
+    pub const NOT_FOUND: u8 = 3;
+    /// Authentication needed or failed.
+    pub const AUTH: u8 = 4;
+    /// Transient failure still failing after retries.
+    pub const TRANSIENT: u8 = 5;
+    /// Some items of a multi-item command failed.
+    pub const PARTIAL: u8 = 6;
+    /// Conflict or refused: exists, eTag mismatch, quota full, invalid name.
+    pub const CONFLICT: u8 = 7;
+    /// Interrupted (Ctrl-C).
+    pub const INTERRUPTED: u8 = 130;
+}
+
+/// A failed shell command: a message for stderr, an optional hint, and its exit code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommandError {
+    /// Exit code (see [`exit`]).
+    pub code: u8,
+    /// What went wrong.
+    pub message: String,
+    /// How to fix it, when we know.
+    pub hint: Option<String>,
+}
+
+impl CommandError {
+    /// A failure with the given exit code.
+    pub fn new(code: u8, message: impl Into<String>) -> Self {
+        CommandError {
+            code,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// A usage error (exit 2).
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self::new(exit::USAGE, message)
+    }
+
+    /// Adds a hint.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl fmt::Display for CommandError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)?;
+        if let Some(h) = &self.hint {
+            write!(f, "\nhint: {h}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for CommandError {}
+
+impl From<crate::Error> for CommandError {
+    fn from(e: crate::Error) -> Self {
+        let code = if matches!(e.kind(), crate::ErrorKind::Cancelled) {
+            exit::INTERRUPTED
+        } else if e.is_auth() {
+            exit::AUTH
+        } else if e.is_not_found() {
+            exit::NOT_FOUND
+        } else if e.is_transient() {
+            exit::TRANSIENT
+        } else if e.is_conflict() {
+            exit::CONFLICT
+        } else if matches!(e.kind(), crate::ErrorKind::Config { .. }) {
+            exit::AUTH
+        } else {
+            exit::FAILED
+        };
+        let err = CommandError::new(code, e.to_string());
+        if code == exit::AUTH {
+            err.with_hint("run `skydrive-cli auth` to sign in, or try `skydrive-cli --demo`")
+        } else {
+            err
+        }
+    }
+}
+
+/// The result of a shell command.
+pub type CmdResult = std::result::Result<(), CommandError>;

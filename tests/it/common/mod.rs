@@ -1,0 +1,69 @@
+//! Shared helpers: a hermetic environment for the binaries and a standalone emulator process.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+/// A `skydrive-cli` command with a hermetic environment (temp HOME, no inherited config).
+pub fn cli(home: &Path) -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("skydrive-cli").expect("skydrive-cli is built");
+    cmd.env_clear()
+        .env("HOME", home)
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("COLUMNS", "100")
+        .env("NO_COLOR", "1");
+    cmd
+}
+
+/// A standalone `skydrive-emu` process that has written a client config; killed on drop.
+pub struct EmuProcess {
+    child: Child,
+    /// The config file it wrote.
+    pub config: PathBuf,
+    /// The Graph base URL it printed.
+    pub graph_url: String,
+}
+
+impl EmuProcess {
+    /// Starts `skydrive-emu --write-config DIR/emu.lcrc` on a free loopback port.
+    pub fn start(dir: &Path) -> Self {
+        let config = dir.join("emu.lcrc");
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("skydrive-emu"))
+            .args(["--addr", "127.0.0.1:0", "--write-config"])
+            .arg(&config)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("skydrive-emu starts");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let mut first = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut first)
+            .expect("first line");
+        let graph_url = first
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
+            .to_owned();
+        // The config is written right after the first line; wait for it briefly.
+        for _ in 0..200 {
+            if config.exists() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        EmuProcess {
+            child,
+            config,
+            graph_url,
+        }
+    }
+}
+
+impl Drop for EmuProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -1,0 +1,4 @@
+//! The one integration-test binary: every test talks real HTTP on loopback to the emulator.
+
+mod common;
+mod skeleton;
