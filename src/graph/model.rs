@@ -213,6 +213,84 @@ pub struct Quota {
     pub state: String,
 }
 
+/// A sharing permission (`createLink` answer, `/permissions` entries).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Permission {
+    /// Permission id.
+    #[serde(default)]
+    pub id: String,
+    /// `read`, `write`, `owner`, ...
+    #[serde(default)]
+    pub roles: Vec<String>,
+    /// The sharing link, for link permissions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<SharingLink>,
+    /// Share id (`s!...`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share_id: Option<String>,
+    /// Whether the link needs a password.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_password: Option<bool>,
+    /// Expiry (RFC 3339), when set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiration_date_time: Option<String>,
+}
+
+/// The `link` of a sharing permission.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SharingLink {
+    /// `view`, `edit` or `embed`.
+    #[serde(rename = "type", default)]
+    pub link_type: String,
+    /// `anonymous`, `organization` or `users`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    /// The URL to share.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub web_url: Option<String>,
+    /// HTML to embed (embed links only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub web_html: Option<String>,
+}
+
+/// An upload session (`createUploadSession` answer, fragment 202 answers, status GET).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UploadSession {
+    /// Pre-authenticated URL for the fragments; never send a token to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upload_url: Option<String>,
+    /// When the session expires (RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiration_date_time: Option<String>,
+    /// Ranges the server still needs, e.g. `["26-"]` or `["0-99", "200-"]`.
+    #[serde(default)]
+    pub next_expected_ranges: Vec<String>,
+}
+
+/// Status of an async job such as a copy (the monitor URL's answer).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AsyncJobStatus {
+    /// `ItemCopy`, ...
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
+    /// 0 to 100.
+    #[serde(default)]
+    pub percentage_complete: f64,
+    /// `notStarted`, `inProgress`, `completed`, `failed`, ...
+    #[serde(default)]
+    pub status: String,
+    /// Id of the new item once completed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_id: Option<String>,
+    /// Error code on failure (undocumented but seen).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<String>,
+}
+
 /// One page of a collection answer.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Page<T> {
