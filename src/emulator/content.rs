@@ -107,6 +107,8 @@ fn stream_body(file: tokio::fs::File, len: u64, drop_at: Option<u64>) -> Body {
     let stream = futures_util::stream::unfold(state, move |(mut file, sent)| async move {
         if sent >= limit {
             if drop_at.is_some() && sent < len {
+                // Let hyper flush the headers and the first half before the connection dies.
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
                 let err = std::io::Error::new(
                     std::io::ErrorKind::ConnectionReset,
                     "fault: connection dropped",

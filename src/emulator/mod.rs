@@ -20,6 +20,7 @@ mod persist;
 mod render;
 mod resp;
 mod routes;
+mod session;
 mod sharing;
 mod store;
 mod upload;
@@ -95,7 +96,7 @@ pub(crate) struct Shared {
     pub(crate) store: Mutex<Store>,
     pub(crate) blobs: blob::Blobs,
     pub(crate) auth: Mutex<auth::Auth>,
-    pub(crate) sessions: Mutex<HashMap<String, upload::Session>>,
+    pub(crate) sessions: Mutex<HashMap<String, session::Session>>,
     pub(crate) jobs: Mutex<HashMap<String, copy::Job>>,
     pub(crate) faults: faults::FaultState,
     pub(crate) log: log::RequestLog,
@@ -304,7 +305,7 @@ impl Emulator {
 
     /// Makes every open upload session expire now (to test expiry without waiting).
     pub fn expire_upload_sessions(&self) {
-        upload::expire_all(&self.shared);
+        session::expire_all(&self.shared);
     }
 }
 

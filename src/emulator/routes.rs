@@ -14,7 +14,7 @@ use super::faults::GraphFault;
 use super::log::{Listener, LoggedRequest};
 use super::path::{Action, Route};
 use super::resp::{ApiError, ApiResult, ErrorHeaders};
-use super::{Shared, auth, content, copy, delta, items, sharing, upload};
+use super::{Shared, auth, content, copy, delta, items, session, sharing, upload};
 
 /// The Graph listener: `/v1.0/...` and the identity authority under `/login/...`.
 pub(crate) fn graph_router(shared: Arc<Shared>) -> Router {
@@ -105,7 +105,7 @@ async fn content_dispatch(
     if let Some(n) = path.strip_prefix("/download/") {
         content::download(shared, m, n, &query, &parts.headers).await
     } else if let Some(id) = path.strip_prefix("/upload/") {
-        upload::session_request(shared, m, id, &parts.headers, body).await
+        session::session_request(shared, m, id, &parts.headers, body).await
     } else if let Some(id) = path.strip_prefix("/monitor/") {
         copy::monitor(shared, m, id)
     } else {
@@ -197,7 +197,7 @@ async fn dispatch(shared: &Arc<Shared>, ctx: &Ctx, route: Route, body: Body) -> 
             (Action::Content, M::GET) => content::redirect(shared, &p),
             (Action::Content, M::PUT) => upload::simple_put(shared, ctx, &p, body).await,
             (Action::CreateUploadSession, M::POST) => {
-                upload::create_session(shared, &p, body).await
+                session::create_session(shared, &p, body).await
             }
             (Action::Delta(token), M::GET) => delta::delta(shared, ctx, &p, token),
             (Action::Search(q), M::GET) => delta::search(shared, ctx, &p, &q),

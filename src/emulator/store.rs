@@ -259,7 +259,7 @@ impl Store {
             node.parent = Some(parent);
             node.name = name.to_owned();
         }
-        self.touch(n, true);
+        self.touch(n, false);
     }
 
     /// Deletes `n` and everything below it; returns the blobs to delete.
