@@ -16,7 +16,7 @@ use time::OffsetDateTime;
 
 use super::Shared;
 use super::blob::{Blobs, Hashers, WriteError, append_body};
-use super::items::{Target, body_conflict, write_target};
+use super::items::{Target, body_conflict, parse_time, resolve, write_target};
 use super::path::ItemPath;
 use super::render::QUOTA_TOTAL;
 use super::resp::{ApiError, ApiResult, json_response, random_hex};
@@ -52,9 +52,44 @@ pub(crate) struct Session {
 pub(crate) async fn create_session(shared: &Arc<Shared>, p: &ItemPath, body: Body) -> ApiResult {
     let body = json_body(body).await?;
     let item = body.get("item").cloned().unwrap_or_else(|| json!({}));
-    let conflict = body_conflict(&item, "replace")?;
-    let target = write_target(shared, p)?;
-    if let Target::Existing(n) = target {
+    let conflict = preflight(shared, p, &item)?;
+    let fs = item.get("fileSystemInfo");
+    let fs_time = |k: &str| fs.and_then(|f| f.get(k)).map(parse_time).transpose();
+    let base_only = ItemPath {
+        base: p.base.clone(),
+        rel: Vec::new(),
+    };
+    let session = Session {
+        base: resolve(shared, &base_only)?,
+        rel: p.rel.clone(),
+        conflict,
+        key: Blobs::new_key(),
+        total: None,
+        received: 0,
+        hashers: Hashers::default(),
+        expires: OffsetDateTime::now_utc() + SESSION_TTL,
+        busy: false,
+        fs: (
+            fs_time("createdDateTime")?,
+            fs_time("lastModifiedDateTime")?,
+        ),
+        done: None,
+    };
+    tokio::fs::File::create(shared.blobs.path(&session.key)).await?;
+    let expires = session.expires;
+    let id = register(shared, session)?;
+    let url = format!("{}/upload/{id}", shared.urls.content_origin);
+    Ok(json_response(
+        StatusCode::OK,
+        &json!({"uploadUrl": url,
+        "expirationDateTime": rfc3339(expires), "nextExpectedRanges": ["0-"]}),
+    ))
+}
+
+/// Checks target, conflict behaviour and quota before a session opens; returns the behaviour.
+fn preflight(shared: &Shared, p: &ItemPath, item: &Value) -> Result<String, ApiError> {
+    let conflict = body_conflict(item, "replace")?;
+    if let Target::Existing(n) = write_target(shared, p)? {
         let s = shared.lock_store();
         let node = s.node(n)?;
         if node.is_folder() || conflict == "fail" {
@@ -71,67 +106,33 @@ pub(crate) async fn create_session(shared: &Arc<Shared>, p: &ItemPath, body: Bod
             ));
         }
     }
-    let fs = item.get("fileSystemInfo");
-    let fs_time = |k: &str| {
-        fs.and_then(|f| f.get(k))
-            .and_then(Value::as_str)
-            .map(str::to_owned)
+    Ok(conflict)
+}
+
+/// Adds a session unless another open one targets the same file; returns its id.
+fn register(shared: &Shared, session: Session) -> Result<String, ApiError> {
+    let mut sessions = lock(shared);
+    let now = OffsetDateTime::now_utc();
+    let same = |a: &[String], b: &[String]| {
+        a.len() == b.len()
+            && a.iter()
+                .zip(b)
+                .all(|(x, y)| x.to_lowercase() == y.to_lowercase())
     };
-    let base = super::items::resolve(
-        shared,
-        &ItemPath {
-            base: p.base.clone(),
-            rel: Vec::new(),
-        },
-    )?;
-    let rel_key: Vec<String> = p.rel.iter().map(|r| r.to_lowercase()).collect();
-    let id = random_hex(24);
-    let key = Blobs::new_key();
-    tokio::fs::File::create(shared.blobs.path(&key)).await?;
-    let expires = OffsetDateTime::now_utc() + SESSION_TTL;
-    {
-        let mut sessions = lock(shared);
-        let now = OffsetDateTime::now_utc();
-        let clash = sessions.values().any(|s| {
-            s.done.is_none()
-                && s.expires > now
-                && s.base == base
-                && s.rel
-                    .iter()
-                    .map(|r| r.to_lowercase())
-                    .eq(rel_key.iter().cloned())
-        });
-        if clash {
-            shared.blobs.remove(&key);
-            return Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "nameAlreadyExists",
-                "An upload session already exists for this file",
-            ));
-        }
-        sessions.insert(
-            id.clone(),
-            Session {
-                base,
-                rel: p.rel.clone(),
-                conflict,
-                key,
-                total: None,
-                received: 0,
-                hashers: Hashers::default(),
-                expires,
-                busy: false,
-                fs: (fs_time("createdDateTime"), fs_time("lastModifiedDateTime")),
-                done: None,
-            },
-        );
+    let clash = sessions.values().any(|s| {
+        s.done.is_none() && s.expires > now && s.base == session.base && same(&s.rel, &session.rel)
+    });
+    if clash {
+        shared.blobs.remove(&session.key);
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "nameAlreadyExists",
+            "An upload session already exists for this file",
+        ));
     }
-    let url = format!("{}/upload/{id}", shared.urls.content_origin);
-    Ok(json_response(
-        StatusCode::OK,
-        &json!({"uploadUrl": url,
-        "expirationDateTime": rfc3339(expires), "nextExpectedRanges": ["0-"]}),
-    ))
+    let id = random_hex(24);
+    sessions.insert(id.clone(), session);
+    Ok(id)
 }
 
 fn lock(shared: &Shared) -> std::sync::MutexGuard<'_, HashMap<String, Session>> {

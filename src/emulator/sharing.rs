@@ -44,30 +44,21 @@ pub(crate) async fn create_link(shared: &Shared, p: &ItemPath, body: Body) -> Ap
     let (perm, created) = shared.mutate(|s| {
         let folder = s.node(n)?.is_folder();
         if kind == "embed" && folder {
-            return Err(ApiError::bad_request("Embed links can only be created for files"));
+            return Err(ApiError::bad_request(
+                "Embed links can only be created for files",
+            ));
         }
         let id = s.id_of(n);
         let perms = s.permissions.entry(n).or_default();
-        let same = |p: &&Permission| p.link.as_ref().is_some_and(|l| l.link_type == kind && l.scope.as_deref() == Some(&scope));
+        let same = |p: &&Permission| {
+            p.link
+                .as_ref()
+                .is_some_and(|l| l.link_type == kind && l.scope.as_deref() == Some(&scope))
+        };
         if let Some(p) = perms.iter().find(same) {
             return Ok((p.clone(), false));
         }
-        let share = format!("s!{}", random_hex(12));
-        let web_url = format!("https://1drv.ms/{}/{share}", if folder { "f" } else { "u" });
-        let perm = Permission {
-            id: random_hex(8).to_uppercase(),
-            roles: vec![role.to_owned()],
-            link: Some(SharingLink {
-                link_type: kind.clone(),
-                scope: Some(scope.clone()),
-                web_html: (kind == "embed").then(|| format!(
-                    "<iframe src=\"https://onedrive.live.com/embed?resid={id}&authkey={share}\" width=\"98\" height=\"120\" frameborder=\"0\" scrolling=\"no\"></iframe>")),
-                web_url: Some(web_url),
-            }),
-            share_id: Some(share),
-            has_password: Some(false),
-            expiration_date_time: None,
-        };
+        let perm = new_link(&id, &kind, &scope, role, folder);
         perms.push(perm.clone());
         Ok((perm, true))
     })?;
@@ -77,6 +68,31 @@ pub(crate) async fn create_link(shared: &Shared, p: &ItemPath, body: Body) -> Ap
         StatusCode::OK
     };
     Ok(json_response(status, &perm))
+}
+
+/// A fresh sharing-link permission for item `id`.
+fn new_link(id: &str, kind: &str, scope: &str, role: &str, folder: bool) -> Permission {
+    let share = format!("s!{}", random_hex(12));
+    let web_url = format!("https://1drv.ms/{}/{share}", if folder { "f" } else { "u" });
+    let web_html = (kind == "embed").then(|| {
+        format!(
+            "<iframe src=\"https://onedrive.live.com/embed?resid={id}&authkey={share}\" \
+             width=\"98\" height=\"120\" frameborder=\"0\" scrolling=\"no\"></iframe>"
+        )
+    });
+    Permission {
+        id: random_hex(8).to_uppercase(),
+        roles: vec![role.to_owned()],
+        link: Some(SharingLink {
+            link_type: kind.to_owned(),
+            scope: Some(scope.to_owned()),
+            web_url: Some(web_url),
+            web_html,
+        }),
+        share_id: Some(share),
+        has_password: Some(false),
+        expiration_date_time: None,
+    }
 }
 
 /// `GET .../permissions`, `GET|DELETE .../permissions/{id}`.

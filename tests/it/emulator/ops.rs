@@ -106,6 +106,13 @@ async fn patch_renames_and_moves_by_real_ids() {
         )
         .await;
     assert_eq!((st, code(&e)), (400, "invalidRequest"), "not into itself");
+}
+
+#[tokio::test]
+async fn patch_checks_names_and_if_match() {
+    let api = Api::demo().await;
+    let (_, f) = api.get("/me/drive/root:/Pics/image1.jpg").await;
+    let path = format!("/me/drive/items/{}", f["id"].as_str().unwrap());
     let (st, e) = api
         .send(Method::PATCH, &path, json!({"name": "bad:name"}))
         .await;
@@ -118,6 +125,14 @@ async fn patch_renames_and_moves_by_real_ids() {
         .await
         .unwrap();
     assert_eq!(r.status(), 412);
+    let r = api
+        .req(Method::PATCH, &path)
+        .header("If-Match", f["eTag"].as_str().unwrap())
+        .json(&json!({"name": "z.jpg"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "a matching eTag passes");
 }
 
 #[tokio::test]
@@ -191,7 +206,7 @@ async fn copy_is_async_with_a_monitor_on_the_second_listener() {
 }
 
 #[tokio::test]
-async fn create_link_types_and_permissions() {
+async fn create_link_types_and_repeats() {
     let api = Api::demo().await;
     let p = "/me/drive/root:/Documents/README.txt:";
     let (st, view) = api
@@ -256,15 +271,39 @@ async fn create_link_types_and_permissions() {
         )
         .await;
     assert_eq!(st, 400);
+}
+
+#[tokio::test]
+async fn permissions_list_and_delete() {
+    let api = Api::demo().await;
+    let p = "/me/drive/root:/Documents/README.txt:";
+    api.send(
+        Method::POST,
+        &format!("{p}/createLink"),
+        json!({"type": "view"}),
+    )
+    .await;
+    let (_, edit) = api
+        .send(
+            Method::POST,
+            &format!("{p}/createLink"),
+            json!({"type": "edit"}),
+        )
+        .await;
     let (_, perms) = api.get(&format!("{p}/permissions")).await;
-    assert_eq!(perms["value"].as_array().unwrap().len(), 3);
+    assert_eq!(perms["value"].as_array().unwrap().len(), 2);
     let del = format!("{p}/permissions/{}", edit["id"].as_str().unwrap());
     assert_eq!(
         api.req(Method::DELETE, &del).send().await.unwrap().status(),
         204
     );
+    assert_eq!(
+        api.req(Method::DELETE, &del).send().await.unwrap().status(),
+        404
+    );
     let (_, perms) = api.get(&format!("{p}/permissions")).await;
-    assert_eq!(perms["value"].as_array().unwrap().len(), 2);
+    assert_eq!(perms["value"].as_array().unwrap().len(), 1);
+    assert_eq!(perms["value"][0]["link"]["type"], "view");
 }
 
 #[tokio::test]
