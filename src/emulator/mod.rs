@@ -247,6 +247,10 @@ impl Emulator {
 
     /// Stores a file at `path` (`/`-separated, from the root), creating folders; returns its id.
     /// An existing file is replaced.
+    ///
+    /// # Panics
+    ///
+    /// When the blob directory cannot be written (a test setup failure).
     pub fn put_file(&self, path: &str, bytes: &[u8]) -> String {
         let (dir, name) = path
             .trim_matches('/')
@@ -271,6 +275,11 @@ impl Emulator {
             self.shared.blobs.remove(&old.key);
         }
         id
+    }
+
+    /// The drive id (uppercase hex; item ids are `{drive id}!{n}`).
+    pub fn drive_id(&self) -> String {
+        self.shared.lock_store().drive_id.clone()
     }
 
     /// Creates the folder `path` and any missing parents; returns its id.
@@ -330,7 +339,17 @@ fn build_shared(opts: &EmulatorOptions, urls: Urls) -> Result<Shared> {
     };
     let fresh = loaded.is_none();
     let (store, auth) = match loaded {
-        Some((store, auth)) => (store, auth),
+        Some((store, auth)) => {
+            let live = store
+                .all()
+                .filter_map(|n| n.blob.as_ref())
+                .map(|b| b.key.clone())
+                .collect();
+            if let Err(e) = blobs.retain(&live) {
+                eprintln!("skydrive-emu: cleaning the blob dir: {e}");
+            }
+            (store, auth)
+        }
         None => (seed(opts.seed, &blobs)?, auth::Auth::default()),
     };
     let shared = Shared {

@@ -154,7 +154,7 @@ async fn access_tokens_expire_after_the_ttl() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    tokio::time::sleep(Duration::from_millis(2100)).await;
+    tokio::time::sleep(Duration::from_millis(1100)).await;
     let r = api
         .http
         .get(api.url("/me/drive"))

@@ -255,6 +255,15 @@ async fn upload_sessions_cancel_expire_and_refuse_duplicates() {
     let (st, e) = fragment(&api, &url, b"x", 0, 1).await;
     assert_eq!((st, code(&e)), (404, "itemNotFound"));
     let url = session(&api, "c.bin", json!({})).await;
+    let r = api
+        .http
+        .put(&url)
+        .header("Content-Range", "bytes 0-0/0")
+        .body(Vec::new())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400, "zero-byte files need a simple PUT");
     api.emu.expire_upload_sessions();
     assert_eq!(api.http.get(&url).send().await.unwrap().status(), 404);
     api.put("c.bin", b"1").await;
