@@ -106,6 +106,20 @@ pub(crate) fn parse(raw: &str) -> Result<Route, ApiError> {
     Ok(Route::Item(ItemPath { base, rel }, parse_action(action)?))
 }
 
+/// The drive id of a `/drives/{id}/...` path.
+pub(crate) fn addressed_drive(raw: &str) -> Option<String> {
+    let r = raw.strip_prefix("/drives/")?;
+    let end = r.find('/').unwrap_or(r.len());
+    decode(&r[..end]).ok()
+}
+
+/// Whether two drive ids name the same drive: case-insensitive, leading zeros optional
+/// (personal ids come in both forms, graph-api.md §1.1).
+pub(crate) fn same_drive(a: &str, b: &str) -> bool {
+    a.trim_start_matches('0')
+        .eq_ignore_ascii_case(b.trim_start_matches('0'))
+}
+
 /// Strips `/me/drive`, `/drive` or `/drives/{id}`; `None` when the path has none of them.
 fn strip_drive(raw: &str) -> Option<&str> {
     if let Some(r) = raw.strip_prefix("/me/drive") {
@@ -289,6 +303,12 @@ mod tests {
         assert_eq!(p.rel, ["Docs"]);
         assert_eq!(parse("/drives/X").unwrap(), Route::Drive);
         assert_eq!(parse("/me").unwrap(), Route::Me);
+        assert_eq!(
+            addressed_drive("/drives/ab%21c/root").as_deref(),
+            Some("ab!c")
+        );
+        assert!(same_drive("05D1B2C3A4F6E7D8", "5d1b2c3a4f6e7d8"));
+        assert!(!same_drive("5D1B2C3A4F6E7D80", "5D1B2C3A4F6E7D81"));
     }
 
     #[test]

@@ -176,6 +176,11 @@ async fn graph(shared: &Arc<Shared>, parts: &axum::http::request::Parts, body: B
         query: query_pairs(parts.uri.query()),
     };
     let route = super::path::parse(rest)?;
+    if let Some(drive) = super::path::addressed_drive(rest)
+        && !super::path::same_drive(&drive, &shared.lock_store().drive_id)
+    {
+        return Err(ApiError::not_found());
+    }
     dispatch(shared, &ctx, route, body).await
 }
 
@@ -197,7 +202,7 @@ async fn dispatch(shared: &Arc<Shared>, ctx: &Ctx, route: Route, body: Body) -> 
             (Action::Content, M::GET) => content::redirect(shared, &p),
             (Action::Content, M::PUT) => upload::simple_put(shared, ctx, &p, body).await,
             (Action::CreateUploadSession, M::POST) => {
-                session::create_session(shared, &p, body).await
+                session::create_session(shared, ctx, &p, body).await
             }
             (Action::Delta(token), M::GET) => delta::delta(shared, ctx, &p, token),
             (Action::Search(q), M::GET) => delta::search(shared, ctx, &p, &q),

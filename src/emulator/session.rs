@@ -16,11 +16,11 @@ use time::OffsetDateTime;
 
 use super::Shared;
 use super::blob::{Blobs, Hashers, WriteError, append_body};
-use super::items::{Target, body_conflict, parse_time, resolve, write_target};
+use super::items::{Target, body_conflict, check_if_match, parse_time, resolve, write_target};
 use super::path::ItemPath;
 use super::render::QUOTA_TOTAL;
 use super::resp::{ApiError, ApiResult, json_response, random_hex};
-use super::routes::json_body;
+use super::routes::{Ctx, json_body};
 use super::store::ROOT;
 use super::upload::{Commit, commit, content_length, item_answer, write_error};
 
@@ -49,10 +49,15 @@ pub(crate) struct Session {
 }
 
 /// `POST .../createUploadSession`.
-pub(crate) async fn create_session(shared: &Arc<Shared>, p: &ItemPath, body: Body) -> ApiResult {
+pub(crate) async fn create_session(
+    shared: &Arc<Shared>,
+    ctx: &Ctx,
+    p: &ItemPath,
+    body: Body,
+) -> ApiResult {
     let body = json_body(body).await?;
     let item = body.get("item").cloned().unwrap_or_else(|| json!({}));
-    let conflict = preflight(shared, p, &item)?;
+    let conflict = preflight(shared, ctx, p, &item)?;
     let fs = item.get("fileSystemInfo");
     let fs_time = |k: &str| fs.and_then(|f| f.get(k)).map(parse_time).transpose();
     let base_only = ItemPath {
@@ -86,10 +91,12 @@ pub(crate) async fn create_session(shared: &Arc<Shared>, p: &ItemPath, body: Bod
     ))
 }
 
-/// Checks target, conflict behaviour and quota before a session opens; returns the behaviour.
-fn preflight(shared: &Shared, p: &ItemPath, item: &Value) -> Result<String, ApiError> {
+/// Checks target, `If-Match`, conflict behaviour and quota before a session opens; returns
+/// the behaviour.
+fn preflight(shared: &Shared, ctx: &Ctx, p: &ItemPath, item: &Value) -> Result<String, ApiError> {
     let conflict = body_conflict(item, "replace")?;
     if let Target::Existing(n) = write_target(shared, p)? {
+        check_if_match(shared, ctx, n)?;
         let s = shared.lock_store();
         let node = s.node(n)?;
         if node.is_folder() || conflict == "fail" {

@@ -266,7 +266,7 @@ async fn upload_sessions_cancel_expire_and_refuse_duplicates() {
     assert_eq!(r.status(), 400, "zero-byte files need a simple PUT");
     api.emu.expire_upload_sessions();
     assert_eq!(api.http.get(&url).send().await.unwrap().status(), 404);
-    api.put("c.bin", b"1").await;
+    let (_, existing) = api.put("c.bin", b"1").await;
     let (st, e) = api
         .send(
             Method::POST,
@@ -275,6 +275,22 @@ async fn upload_sessions_cancel_expire_and_refuse_duplicates() {
         )
         .await;
     assert_eq!((st, code(&e)), (409, "nameAlreadyExists"));
+    let r = api
+        .req(Method::POST, "/me/drive/root:/c.bin:/createUploadSession")
+        .header("If-Match", "aStale")
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 412);
+    let r = api
+        .req(Method::POST, "/me/drive/root:/c.bin:/createUploadSession")
+        .header("If-Match", existing["eTag"].as_str().unwrap())
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
 }
 
 #[tokio::test]
