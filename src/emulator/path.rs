@@ -23,6 +23,13 @@ pub(crate) enum Route {
     SharedWithMe,
     /// An item and what to do with it.
     Item(ItemPath, Action),
+    /// `/shares/{shareId or u!encodedUrl}/driveItem[/content]`.
+    Share {
+        /// The share id as given.
+        id: String,
+        /// `/content` rather than the item.
+        content: bool,
+    },
 }
 
 /// How an item is addressed.
@@ -72,6 +79,16 @@ pub(crate) fn parse(raw: &str) -> Result<Route, ApiError> {
         return Err(ApiError::bad_request(
             "Paths can only contain at most two colons",
         ));
+    }
+    if let Some(r) = raw.strip_prefix("/shares/") {
+        let (id, what) = r.split_at(r.find('/').unwrap_or(r.len()));
+        let content = match what {
+            "/driveItem" => false,
+            "/driveItem/content" => true,
+            _ => return Err(ApiError::not_found()),
+        };
+        let id = decode(id)?;
+        return Ok(Route::Share { id, content });
     }
     let rest = match raw {
         "/me" => return Ok(Route::Me),
@@ -303,6 +320,14 @@ mod tests {
         assert_eq!(p.rel, ["Docs"]);
         assert_eq!(parse("/drives/X").unwrap(), Route::Drive);
         assert_eq!(parse("/me").unwrap(), Route::Me);
+        let share = parse("/shares/u!aHR0cA/driveItem/content").unwrap();
+        assert_eq!(
+            share,
+            Route::Share {
+                id: "u!aHR0cA".into(),
+                content: true
+            }
+        );
         assert_eq!(
             addressed_drive("/drives/ab%21c/root").as_deref(),
             Some("ab!c")

@@ -193,6 +193,7 @@ async fn dispatch(shared: &Arc<Shared>, ctx: &Ctx, route: Route, body: Body) -> 
         (Route::Drive, M::GET) => items::drive(shared),
         (Route::Recent, M::GET) => delta::recent(shared, ctx),
         (Route::SharedWithMe, M::GET) => delta::shared_with_me(),
+        (Route::Share { id, content }, M::GET) => sharing::shared_item(shared, &id, content),
         (Route::Item(p, action), m) => match (action, m) {
             (Action::Item, M::GET) => items::get(shared, ctx, &p),
             (Action::Item, M::PATCH) => items::update(shared, ctx, &p, body).await,

@@ -1,14 +1,18 @@
 //! Sharing (graph-api.md §7): `createLink` (view/edit/embed; the same type again returns the
-//! existing link with 200) and the `/permissions` collection.
+//! existing link with 200), the `/permissions` collection, and `/shares/{id}/driveItem`, which
+//! resolves a share id or an encoded sharing URL (`u!` + base64url) back to the item.
 
 use axum::body::Body;
-use axum::http::{Method, StatusCode};
+use axum::http::{Method, StatusCode, header};
 use axum::response::IntoResponse;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 
 use super::Shared;
 use super::items::resolve;
 use super::path::ItemPath;
+use super::render::{download_url, item_value};
 use super::resp::{ApiError, ApiResult, json_response, ok, random_hex};
 use super::routes::json_body;
 use crate::graph::model::{Permission, SharingLink};
@@ -136,4 +140,34 @@ pub(crate) fn permissions(
             "Unsupported method",
         )),
     }
+}
+
+/// `GET /shares/{id}/driveItem[/content]`.
+pub(crate) fn shared_item(shared: &Shared, id: &str, content: bool) -> ApiResult {
+    let url = id
+        .strip_prefix("u!")
+        .and_then(|b| URL_SAFE_NO_PAD.decode(b.trim_end_matches('=')).ok())
+        .and_then(|v| String::from_utf8(v).ok());
+    let s = shared.lock_store();
+    let matches = |p: &Permission| {
+        p.share_id.as_deref() == Some(id)
+            || url.is_some() && p.link.as_ref().and_then(|l| l.web_url.as_ref()) == url.as_ref()
+    };
+    let n = s
+        .permissions
+        .iter()
+        .find(|(_, perms)| perms.iter().any(matches))
+        .map(|(n, _)| *n)
+        .ok_or_else(ApiError::not_found)?;
+    if !content {
+        return ok(&item_value(shared, &s, n, None));
+    }
+    if s.node(n)?.is_folder() {
+        return Err(ApiError::not_found());
+    }
+    Ok((
+        StatusCode::FOUND,
+        [(header::LOCATION, download_url(shared, n))],
+    )
+        .into_response())
 }

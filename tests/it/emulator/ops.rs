@@ -391,3 +391,32 @@ async fn delta_enumerates_then_reports_changes() {
     let (st, _) = api.get("/me/drive/root/delta(token='latest')").await;
     assert_eq!(st, 200);
 }
+
+#[tokio::test]
+async fn shares_resolve_share_ids_and_encoded_urls() {
+    use base64::Engine;
+    let api = Api::demo().await;
+    let p = "/me/drive/root:/Documents/README.txt:";
+    let (_, link) = api
+        .send(
+            Method::POST,
+            &format!("{p}/createLink"),
+            json!({"type": "view"}),
+        )
+        .await;
+    let share_id = link["shareId"].as_str().unwrap();
+    let (st, item) = api.get(&format!("/shares/{share_id}/driveItem")).await;
+    assert_eq!((st, item["name"].as_str()), (200, Some("README.txt")));
+    let web_url = link["link"]["webUrl"].as_str().unwrap();
+    let encoded = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(web_url);
+    let r = api
+        .req(
+            Method::GET,
+            &format!("/shares/u!{encoded}/driveItem/content"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 302);
+    assert_eq!(api.get("/shares/s!nothing/driveItem").await.0, 404);
+}
