@@ -93,6 +93,14 @@ impl Auth {
         t
     }
 
+    /// When an access token expires (RFC 3339), if it does.
+    pub(crate) fn expires_at(&self, token: &str) -> Option<String> {
+        let secs = (*self.access.get(token)?)?;
+        let t = time::OffsetDateTime::from_unix_timestamp(secs).ok()?;
+        t.format(&time::format_description::well_known::Rfc3339)
+            .ok()
+    }
+
     /// Checks a bearer token.
     pub(crate) fn check(&self, token: &str) -> Result<(), TokenProblem> {
         match self.access.get(token) {

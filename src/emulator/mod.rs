@@ -213,16 +213,21 @@ impl Emulator {
         token
     }
 
-    /// A config (design.md §5) pointing a client at this emulator, with valid tokens.
+    /// A config (design.md §5) pointing a client at this emulator, with valid tokens (and
+    /// `access_expires` when tokens expire).
     pub fn client_config(&self, path: &Path) -> Config {
         let access = self.access_token();
-        let refresh = self.shared.lock_auth().primary_refresh();
+        let (refresh, expires) = {
+            let mut auth = self.shared.lock_auth();
+            (auth.primary_refresh(), auth.expires_at(&access))
+        };
         let mut cfg = Config::new(path);
         cfg.client_id = Some(CLIENT_ID.into());
         cfg.graph_url = self.graph_url().to_owned();
         cfg.login_url = self.login_url().to_owned();
         cfg.access_token = Some(access);
         cfg.refresh_token = Some(refresh);
+        cfg.access_expires = expires;
         cfg
     }
 

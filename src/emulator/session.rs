@@ -13,6 +13,7 @@ use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::IntoResponse;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
+use tokio::io::AsyncSeekExt;
 
 use super::Shared;
 use super::blob::{Blobs, Hashers, WriteError, append_body};
@@ -116,10 +117,18 @@ fn preflight(shared: &Shared, ctx: &Ctx, p: &ItemPath, item: &Value) -> Result<S
     Ok(conflict)
 }
 
-/// Adds a session unless another open one targets the same file; returns its id.
+/// Adds a session unless another open one targets the same file; returns its id. Expired
+/// sessions are forgotten here (their partial content deleted).
 fn register(shared: &Shared, session: Session) -> Result<String, ApiError> {
     let mut sessions = lock(shared);
     let now = OffsetDateTime::now_utc();
+    sessions.retain(|_, s| {
+        let keep = s.expires > now;
+        if !keep && s.done.is_none() {
+            shared.blobs.remove(&s.key);
+        }
+        keep
+    });
     let same = |a: &[String], b: &[String]| {
         a.len() == b.len()
             && a.iter()
@@ -180,8 +189,8 @@ pub(crate) async fn session_request(
         let mut sessions = lock(shared);
         let expired = sessions
             .get(id)
-            .is_some_and(|s| s.done.is_none() && s.expires <= OffsetDateTime::now_utc());
-        if expired && let Some(s) = sessions.remove(id) {
+            .is_some_and(|s| s.expires <= OffsetDateTime::now_utc());
+        if expired && let Some(s) = sessions.remove(id).filter(|s| s.done.is_none()) {
             shared.blobs.remove(&s.key);
         }
         let s = sessions.get(id).ok_or_else(session_gone)?;
@@ -207,9 +216,9 @@ pub(crate) async fn session_request(
 }
 
 fn status(s: &Session) -> Value {
-    let ranges: Vec<String> = match (s.done, s.total) {
-        (Some(_), _) => Vec::new(),
-        (None, _) => vec![format!("{}-", s.received)],
+    let ranges: Vec<String> = match s.done {
+        Some(_) => Vec::new(),
+        None => vec![format!("{}-", s.received)],
     };
     json!({"expirationDateTime": rfc3339(s.expires), "nextExpectedRanges": ranges})
 }
@@ -366,7 +375,6 @@ async fn write_fragment(
         .open(shared.blobs.path(key))
         .await?;
     file.set_len(start).await?;
-    use tokio::io::AsyncSeekExt;
     file.seek(std::io::SeekFrom::Start(start)).await?;
     let mut trial = h.clone();
     let res = append_body(&mut file, &mut trial, body, len).await;
