@@ -102,6 +102,9 @@ pub(crate) fn write_target(shared: &Shared, p: &ItemPath) -> Result<Target, ApiE
 
 /// [`write_target`] on a locked store.
 pub(crate) fn target_in(s: &Store, base: u64, rel: &[String]) -> Result<Target, ApiError> {
+    if !rel.is_empty() && s.node(base)?.blob.is_some() {
+        return Err(ApiError::bad_request("A path can only follow a folder").inner("invalidPath"));
+    }
     let mut cur = base;
     for (i, name) in rel.iter().enumerate() {
         match s.child(cur, name) {

@@ -131,6 +131,14 @@ async fn simple_upload_conflicts_and_size_limit() {
     let (st, z) = api.put("empty.txt", b"").await;
     assert_eq!((st, z["size"].as_u64()), (201, Some(0)));
     let id = a["id"].as_str().unwrap();
+    let under_file = format!("/me/drive/items/{id}:/child.txt:/content");
+    let r = api
+        .req(Method::PUT, &under_file)
+        .body("x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400, "files have no children");
     let by_id = format!("/me/drive/items/{id}/content");
     let (st, _) = super::decode(
         api.req(Method::PUT, &by_id)
