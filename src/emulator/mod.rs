@@ -165,6 +165,7 @@ impl Emulator {
         };
         let (graph_l, graph_addr) = bind(opts.addr).await?;
         let (content_l, content_addr) = bind(SocketAddr::new(opts.addr.ip(), 0)).await?;
+        let (graph_addr, content_addr) = (reachable(graph_addr), reachable(content_addr));
         let urls = Urls {
             graph_base: format!("http://{graph_addr}/v1.0"),
             login_url: format!("http://{graph_addr}/login"),
@@ -332,6 +333,17 @@ impl Drop for Emulator {
     }
 }
 
+/// The address to put in URLs: a wildcard bind (`0.0.0.0`, `::`) is reached on loopback.
+fn reachable(addr: SocketAddr) -> SocketAddr {
+    match addr.ip() {
+        ip if ip.is_unspecified() && ip.is_ipv4() => {
+            SocketAddr::from(([127, 0, 0, 1], addr.port()))
+        }
+        ip if ip.is_unspecified() => SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, addr.port())),
+        _ => addr,
+    }
+}
+
 /// Loads or seeds the drive and assembles the shared state.
 fn build_shared(opts: &EmulatorOptions, urls: Urls) -> Result<Shared> {
     let io_err = |p: &Path, e| Error::io(p.to_owned(), e);
@@ -374,4 +386,19 @@ fn build_shared(opts: &EmulatorOptions, urls: Urls) -> Result<Shared> {
         shared.save();
     }
     Ok(shared)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcard_binds_are_advertised_on_loopback() {
+        let any: SocketAddr = "0.0.0.0:8080".parse().unwrap();
+        assert_eq!(reachable(any).to_string(), "127.0.0.1:8080");
+        let any6: SocketAddr = "[::]:9".parse().unwrap();
+        assert_eq!(reachable(any6).to_string(), "[::1]:9");
+        let lo: SocketAddr = "127.0.0.2:1".parse().unwrap();
+        assert_eq!(reachable(lo), lo);
+    }
 }
