@@ -183,7 +183,9 @@ fn split_relative(after: &str) -> Result<(Vec<String>, &str), ApiError> {
                 .map(str::to_owned),
         );
     }
-    if names.is_empty() {
+    // `items/{id}:/` (rclone sends it for a folder's own entry) is the item itself; only a
+    // truly empty path (`root:`, `root::`) is refused.
+    if path.is_empty() {
         return Err(
             ApiError::bad_request("The path is empty; address the root as /root")
                 .inner("invalidPath"),
@@ -320,6 +322,8 @@ mod tests {
         assert_eq!(p.rel, ["Docs"]);
         assert_eq!(parse("/drives/X").unwrap(), Route::Drive);
         assert_eq!(parse("/me").unwrap(), Route::Me);
+        let (p, a) = item("/drives/d/items/D!103:/");
+        assert_eq!((p.rel.len(), a), (0, Action::Item));
         let share = parse("/shares/u!aHR0cA/driveItem/content").unwrap();
         assert_eq!(
             share,
