@@ -47,6 +47,10 @@ struct Args {
     /// Store every Nth upload fragment but answer it with 500.
     #[arg(long, value_name = "N", default_value_t = 0)]
     lose_fragment_every: u32,
+    /// Append every request to FILE as one JSON object per line (method, path, status,
+    /// authorization, listener).
+    #[arg(long, value_name = "FILE")]
+    request_log: Option<PathBuf>,
     /// Access tokens expire after this long (e.g. 30s).
     #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
     token_ttl: Option<Duration>,
@@ -78,6 +82,7 @@ fn run(args: Args) -> anyhow::Result<()> {
                 lose_fragment_every: args.lose_fragment_every,
                 token_ttl: args.token_ttl,
             },
+            request_log_file: args.request_log.clone(),
         };
         let emu = Emulator::start(opts)
             .await

@@ -1,6 +1,8 @@
 //! The request log: what each listener was asked and answered, so tests can assert on the
 //! traffic (e.g. that no `Authorization` header reached a pre-authenticated URL).
 
+use std::fs::File;
+use std::io::Write;
 use std::sync::Mutex;
 
 /// The listener a request arrived on.
@@ -29,23 +31,57 @@ pub struct LoggedRequest {
     pub listener: Listener,
 }
 
-/// An append-only, clearable log.
+/// An append-only, clearable log; optionally also written to a file as JSON lines, so that
+/// a process outside (the benchmark harness) can count requests while the server runs.
 #[derive(Debug, Default)]
-pub(crate) struct RequestLog(Mutex<Vec<LoggedRequest>>);
+pub(crate) struct RequestLog {
+    entries: Mutex<Vec<LoggedRequest>>,
+    sink: Option<Mutex<File>>,
+}
 
 impl RequestLog {
+    /// A log that also appends each entry to `sink` as one JSON line.
+    pub(crate) fn with_sink(sink: File) -> Self {
+        RequestLog {
+            entries: Mutex::default(),
+            sink: Some(Mutex::new(sink)),
+        }
+    }
+
     /// Appends one entry.
     pub(crate) fn push(&self, entry: LoggedRequest) {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).push(entry);
+        if let Some(sink) = &self.sink {
+            let line = serde_json::json!({
+                "method": entry.method,
+                "path": entry.path,
+                "status": entry.status,
+                "authorization": entry.authorization,
+                "listener": format!("{:?}", entry.listener).to_lowercase(),
+            });
+            let mut file = sink.lock().unwrap_or_else(|p| p.into_inner());
+            if let Err(e) = writeln!(file, "{line}") {
+                eprintln!("skydrive-emu: writing the request log: {e}");
+            }
+        }
+        self.entries
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(entry);
     }
 
     /// A copy of all entries, oldest first.
     pub(crate) fn snapshot(&self) -> Vec<LoggedRequest> {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        self.entries
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// Forgets all entries.
     pub(crate) fn clear(&self) {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).clear();
+        self.entries
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
     }
 }

@@ -68,6 +68,8 @@ pub struct EmulatorOptions {
     pub data_dir: Option<PathBuf>,
     /// Faults to inject from the start.
     pub faults: Faults,
+    /// Also append every request to this file, one JSON object per line (for benchmarks).
+    pub request_log_file: Option<PathBuf>,
 }
 
 impl Default for EmulatorOptions {
@@ -77,6 +79,7 @@ impl Default for EmulatorOptions {
             seed: Seed::Demo,
             data_dir: None,
             faults: Faults::default(),
+            request_log_file: None,
         }
     }
 }
@@ -377,7 +380,16 @@ fn build_shared(opts: &EmulatorOptions, urls: Urls) -> Result<Shared> {
         sessions: Mutex::new(HashMap::new()),
         jobs: Mutex::new(HashMap::new()),
         faults: faults::FaultState::new(opts.faults.clone()),
-        log: log::RequestLog::default(),
+        log: match &opts.request_log_file {
+            Some(path) => log::RequestLog::with_sink(
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(path)
+                    .map_err(|e| Error::io(path, e))?,
+            ),
+            None => log::RequestLog::default(),
+        },
         urls,
         secret: resp::random_hex(16),
         persist: persister,

@@ -109,3 +109,37 @@ fn the_binary_with_data_dir_keeps_uploads_across_restarts() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+#[tokio::test]
+async fn the_request_log_file_gets_one_json_line_per_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("requests.jsonl");
+    let emu = Emulator::start(EmulatorOptions {
+        request_log_file: Some(log.clone()),
+        ..EmulatorOptions::default()
+    })
+    .await
+    .unwrap();
+    let http = super::http();
+    let url = format!("{}/me/drive/root/children", emu.graph_url());
+    let ok = http
+        .get(&url)
+        .bearer_auth(emu.access_token())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), 200);
+    let refused = http.get(&url).send().await.unwrap();
+    assert_eq!(refused.status(), 401);
+    let text = std::fs::read_to_string(&log).unwrap();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert_eq!(lines[0]["status"], 200);
+    assert_eq!(lines[0]["authorization"], true);
+    assert_eq!(lines[1]["status"], 401);
+    assert_eq!(lines[1]["listener"], "graph");
+    assert!(!text.contains(&emu.access_token()), "no token in the log");
+}
