@@ -46,6 +46,15 @@ pub async fn client_from_config(cfg: Config) -> Result<GraphClient> {
     GraphClient::new(&base, Arc::new(tokens))
 }
 
+/// Refreshes the sign-in now (the shell's `auth_refresh`) and saves the new tokens; `cfg`
+/// then holds them.
+pub async fn refresh(cfg: &mut Config) -> Result<()> {
+    let tokens = ConfigTokens::new(cfg.clone())?;
+    tokens.force_refresh().await?;
+    *cfg = tokens.config().await;
+    Ok(())
+}
+
 /// A successful token answer. Debug output hides the tokens.
 #[derive(Clone, Deserialize)]
 pub(crate) struct TokenResponse {

@@ -92,8 +92,11 @@ impl GraphClient {
         let total = self
             .stream_content(&id, offset, want.size, &mut file, &mut hasher, opts)
             .await;
+        // Flush even on failure: tokio writes in the background, and a resume trusts the
+        // `.part` length.
+        let flushed = file.flush().await.map_err(|e| Error::io(&part, e));
         let total = total.map_err(|e| local_path(e, &part))?;
-        file.flush().await.map_err(|e| Error::io(&part, e))?;
+        flushed?;
         file.sync_all().await.map_err(|e| Error::io(&part, e))?;
         drop(file);
         if let Err(e) = verify(&meta, total, &hasher) {
@@ -195,8 +198,9 @@ async fn copy_body<W: AsyncWrite + Unpin>(
     let start = *offset;
     loop {
         let chunk = tokio::select! {
-            c = resp.chunk() => c,
+            biased;
             () = opts.cancel.cancelled() => return Err(BodyError::Fatal(ErrorKind::Cancelled.into())),
+            c = resp.chunk() => c,
         };
         let mut chunk = match chunk {
             Ok(Some(c)) => c,
