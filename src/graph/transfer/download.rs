@@ -75,19 +75,7 @@ impl GraphClient {
         if offset == 0 {
             state::save(&state_path, &want).await?;
         }
-        let mut file = tokio::fs::OpenOptions::new()
-            .create(true)
-            .write(true)
-            .truncate(false)
-            .open(&part)
-            .await
-            .map_err(|e| Error::io(&part, e))?;
-        file.set_len(offset)
-            .await
-            .map_err(|e| Error::io(&part, e))?;
-        file.seek(std::io::SeekFrom::Start(offset))
-            .await
-            .map_err(|e| Error::io(&part, e))?;
+        let mut file = open_part(&part, offset).await?;
         let id = ItemRef::Id(meta.id.clone());
         let total = self
             .stream_content(&id, offset, want.size, &mut file, &mut hasher, opts)
@@ -226,6 +214,22 @@ async fn copy_body<W: AsyncWrite + Unpin>(
         *offset += chunk.len() as u64;
         report(&opts.progress, *offset, size.max(*offset));
     }
+}
+
+/// Opens `.NAME.part`, cut to `offset` bytes and positioned there.
+async fn open_part(part: &Path, offset: u64) -> Result<tokio::fs::File> {
+    let mut file = tokio::fs::OpenOptions::new()
+        .create(true)
+        .write(true)
+        .truncate(false)
+        .open(part)
+        .await
+        .map_err(|e| Error::io(part, e))?;
+    file.set_len(offset).await.map_err(|e| Error::io(part, e))?;
+    file.seek(std::io::SeekFrom::Start(offset))
+        .await
+        .map_err(|e| Error::io(part, e))?;
+    Ok(file)
 }
 
 /// Where to start: the length of a matching `.part` (hashing what it holds), else 0.

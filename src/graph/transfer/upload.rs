@@ -187,16 +187,11 @@ impl GraphClient {
                 _ => read_range(&src.path, offset, len).await?,
             };
             hash.feed(&src.path, offset, &data).await?;
-            let (ack, pre) = tokio::join!(
-                async {
-                    tokio::select! {
-                        r = self.put_fragment(&url, offset, data, src.size) => r,
-                        () = opts.cancel.cancelled() => Err(ErrorKind::Cancelled.into()),
-                    }
-                },
+            let ack;
+            (ack, ahead) = tokio::join!(
+                self.put_cancellable(&url, offset, data, src.size, &opts.cancel),
                 read_ahead(&src.path, offset + len, frag, src.size)
             );
-            ahead = pre;
             match ack {
                 Ok(Ack::Done(item)) => {
                     return self.finished(*item, src, &hash, &state_path, opts).await;
@@ -292,6 +287,20 @@ impl GraphClient {
     async fn resume_point(&self, url: &str) -> Result<Option<u64>> {
         let status = self.upload_session_status(url).await?;
         first_expected(&status)
+    }
+
+    async fn put_cancellable(
+        &self,
+        url: &str,
+        offset: u64,
+        data: Bytes,
+        total: u64,
+        cancel: &Cancel,
+    ) -> Result<Ack> {
+        tokio::select! {
+            r = self.put_fragment(url, offset, data, total) => r,
+            () = cancel.cancelled() => Err(ErrorKind::Cancelled.into()),
+        }
     }
 
     /// One `PUT {uploadUrl}` with `Content-Range`, no token and no retry of its own.
