@@ -201,8 +201,12 @@ impl GraphClient {
                     failures = 0;
                     report(&opts.progress, offset, src.size);
                 }
-                Err(e) if e.status() == Some(404) && restarts < 2 => {
+                // Gone (404), or refusing every fragment (416 after all retries): start over
+                // with a new session, at most twice.
+                Err(e) if restarts < 2 && self.session_is_dead(&e, failures) => {
                     restarts += 1;
+                    failures = 0;
+                    let _ = self.http().delete(&url).send().await;
                     state::remove(&state_path).await;
                     (url, offset) = self
                         .open_session(target, &key, src, &state_path, opts)
@@ -219,6 +223,11 @@ impl GraphClient {
                 Err(e) => return Err(e),
             }
         }
+    }
+
+    fn session_is_dead(&self, e: &Error, failures: u32) -> bool {
+        e.status() == Some(404)
+            || (e.status() == Some(416) && failures >= self.retry_policy().max_retries)
     }
 
     /// Completes a session upload: state file removed, hash checked (when we hashed it all).

@@ -217,3 +217,42 @@ async fn no_tokens_at_all_is_an_auth_error() {
     let err = auth::client_from_config(cfg).await.unwrap_err();
     assert!(err.is_auth() && err.to_string().contains("auth"), "{err}");
 }
+
+#[tokio::test]
+async fn a_pending_login_survives_between_runs() {
+    let env = env().await;
+    let cfg = env.config();
+    let (url, pending) = auth::authorize_url(&cfg).unwrap();
+    pending.save(&env.config_path()).unwrap();
+    let landed = browser(&url).await;
+    // A later `auth URL` run: a fresh config, the pending login from its file.
+    let mut later = env.config();
+    let pending = auth::PendingLogin::take(&env.config_path())
+        .unwrap()
+        .unwrap();
+    auth::finish_code_login(&mut later, pending, &landed)
+        .await
+        .unwrap();
+    assert!(
+        auth::PendingLogin::take(&env.config_path())
+            .unwrap()
+            .is_none()
+    );
+    assert_ne!(env.config().access_token, cfg.access_token);
+}
+
+#[tokio::test]
+async fn auth_refresh_rotates_and_saves() {
+    let env = env().await;
+    let mut cfg = env.config();
+    let before = cfg.refresh_token.clone();
+    auth::refresh(&mut cfg).await.unwrap();
+    assert_ne!(cfg.refresh_token, before);
+    assert_eq!(env.config().refresh_token, cfg.refresh_token);
+    auth::client_from_config(cfg)
+        .await
+        .unwrap()
+        .drive()
+        .await
+        .unwrap();
+}

@@ -201,6 +201,19 @@ async fn session_upload_sends_fragments_without_the_token() {
         .unwrap();
     assert_eq!(item.size, Some(data.len() as u64));
     assert_eq!(env.emu.file_bytes("In/big.bin").unwrap(), data);
+    let local_mtime = std::fs::metadata(&local).unwrap().modified().unwrap();
+    let sent = item
+        .file_system_info
+        .unwrap()
+        .last_modified_date_time
+        .unwrap();
+    let sent =
+        time::OffsetDateTime::parse(&sent, &time::format_description::well_known::Rfc3339).unwrap();
+    let local_mtime = time::OffsetDateTime::from(local_mtime);
+    assert!(
+        (sent - local_mtime).abs() < time::Duration::seconds(1),
+        "mtime sent in the session"
+    );
     let log = env.emu.request_log();
     assert!(log.iter().any(|r| r.path.ends_with("createUploadSession")));
     let puts: Vec<_> = log
@@ -324,4 +337,95 @@ async fn a_session_lost_mid_upload_is_restarted() {
         .count();
     assert_eq!(sessions, 2);
     assert!(log.iter().any(|r| r.status == 404));
+}
+
+#[tokio::test]
+async fn a_partial_download_of_an_older_version_starts_over() {
+    let env = empty_env().await;
+    env.emu.put_file("doc.bin", &pattern(2 << 20, 13));
+    let dest = env.dir.path().join("doc.bin");
+    let cancel = Cancel::new();
+    let opts = DownloadOptions {
+        progress: Some(cancel_after_first_progress(&cancel)),
+        cancel,
+        ..DownloadOptions::default()
+    };
+    let item = ItemRef::path("doc.bin");
+    assert!(
+        env.client
+            .download_to_file(&item, &dest, &opts)
+            .await
+            .is_err()
+    );
+    let newer = pattern(2 << 20, 14);
+    env.emu.put_file("doc.bin", &newer);
+    let resume = DownloadOptions {
+        resume: true,
+        ..DownloadOptions::default()
+    };
+    env.client
+        .download_to_file(&item, &dest, &resume)
+        .await
+        .unwrap();
+    assert_eq!(std::fs::read(&dest).unwrap(), newer);
+}
+
+#[tokio::test]
+async fn a_dropped_upload_future_can_be_resumed() {
+    let env = empty_env().await;
+    let data = pattern(2 * 1024 * 1024, 15);
+    let local = env.dir.path().join("big.bin");
+    std::fs::write(&local, &data).unwrap();
+    env.emu.set_faults(skydrive::emulator::Faults {
+        latency: Duration::from_millis(40),
+        ..Default::default()
+    });
+    let opts = session_opts();
+    let run = env
+        .client
+        .upload_file(&ItemRef::Root, "big.bin", &local, &opts);
+    assert!(
+        tokio::time::timeout(Duration::from_millis(150), run)
+            .await
+            .is_err()
+    );
+    assert!(env.dir.path().join(".big.bin.upload.json").exists());
+    assert!(env.emu.file_bytes("big.bin").is_none());
+    env.emu.set_faults(skydrive::emulator::Faults::default());
+    env.client
+        .upload_file(&ItemRef::Root, "big.bin", &local, &opts)
+        .await
+        .unwrap();
+    assert_eq!(env.emu.file_bytes("big.bin").unwrap(), data);
+    assert!(!env.dir.path().join(".big.bin.upload.json").exists());
+}
+
+#[tokio::test]
+async fn no_clobber_uploads_refuse_existing_names() {
+    let env = empty_env().await;
+    env.emu.put_file("taken.txt", b"old");
+    let local = env.dir.path().join("taken.txt");
+    std::fs::write(&local, b"new").unwrap();
+    let opts = UploadOptions {
+        conflict: skydrive::Conflict::Fail,
+        ..UploadOptions::default()
+    };
+    let err = env
+        .client
+        .upload_file(&ItemRef::Root, "taken.txt", &local, &opts)
+        .await
+        .unwrap_err();
+    assert!(err.is_conflict(), "{err}");
+    assert_eq!(env.emu.file_bytes("taken.txt").unwrap(), b"old");
+    let renamed = UploadOptions {
+        conflict: skydrive::Conflict::Rename,
+        ..UploadOptions::default()
+    };
+    let item = env
+        .client
+        .upload_file(&ItemRef::Root, "taken.txt", &local, &renamed)
+        .await
+        .unwrap();
+    assert_ne!(item.name, "taken.txt");
+    assert_eq!(env.emu.file_bytes(&item.name).unwrap(), b"new");
 }
