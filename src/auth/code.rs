@@ -121,7 +121,7 @@ pub async fn finish_code_login(
     }
     let code =
         param("code").ok_or_else(|| Error::auth("the URL holds no `code`; run `auth` again"))?;
-    let http = super::http_client()?;
+    let http = super::http_client(cfg)?;
     let form = [
         ("grant_type", "authorization_code"),
         ("code", code.as_str()),

@@ -76,7 +76,7 @@ pub async fn device_login_with(
     polling: &DevicePolling,
     on_prompt: impl FnOnce(&DeviceCode),
 ) -> Result<()> {
-    let http = super::http_client()?;
+    let http = super::http_client(cfg)?;
     let resp = http
         .post(endpoint(cfg, "devicecode"))
         .form(&[("client_id", client_id(cfg)?), ("scope", SCOPES)])

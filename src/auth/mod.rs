@@ -80,13 +80,11 @@ pub(crate) enum TokenAnswer {
     Refused(OAuthError),
 }
 
-/// The HTTP client for the identity platform (no redirects, bounded timeouts).
-pub(crate) fn http_client() -> Result<reqwest::Client> {
-    reqwest::Client::builder()
-        .connect_timeout(Duration::from_secs(10))
+/// The HTTP client for the identity platform of `cfg` (a 60 s total timeout: token calls
+/// are small).
+pub(crate) fn http_client(cfg: &Config) -> Result<reqwest::Client> {
+    crate::graph::client::http_builder(&cfg.login_url)
         .timeout(Duration::from_secs(60))
-        .redirect(reqwest::redirect::Policy::none())
-        .no_proxy()
         .build()
         .map_err(|e| Error::decode("HTTP client set-up", e))
 }
