@@ -64,7 +64,8 @@ impl Default for RetryPolicy {
         RetryPolicy {
             max_retries: 6,
             base_delay: Duration::from_millis(100),
-            max_delay: Duration::from_secs(60),
+            // Retry-After up to 5 minutes is seen on SharePoint; honour it.
+            max_delay: Duration::from_secs(300),
         }
     }
 }

@@ -131,3 +131,39 @@ async fn a_failing_file_is_reported_and_the_rest_arrive() {
     assert_eq!(report.failed[0].0, "bad?name.txt");
     assert_eq!(env.emu.file_bytes("good.txt").unwrap(), b"good");
 }
+
+#[tokio::test]
+async fn mv_cp_rm_follow_unix_semantics() {
+    let env = empty_env().await;
+    let c = &env.client;
+    env.emu.put_file("a.txt", b"a");
+    env.emu.put_file("Dir/inner.txt", b"i");
+    env.emu.mkdir_p("Box");
+    // Into an existing folder, keeping the name; then to a new name.
+    drive::mv(c, &ItemRef::path("a.txt"), "Box").await.unwrap();
+    assert_eq!(env.emu.file_bytes("Box/a.txt").unwrap(), b"a");
+    drive::mv(c, &ItemRef::path("Box/a.txt"), "/b.txt")
+        .await
+        .unwrap();
+    assert_eq!(env.emu.file_bytes("b.txt").unwrap(), b"a");
+    let err = drive::mv(c, &ItemRef::path("b.txt"), "Dir/inner.txt")
+        .await
+        .unwrap_err();
+    assert!(err.is_conflict(), "{err}");
+    let err = drive::mv(c, &ItemRef::path("b.txt"), "Nope/x")
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err}");
+    drive::cp(c, &ItemRef::path("Dir"), "Box/Dir2")
+        .await
+        .unwrap();
+    assert_eq!(env.emu.file_bytes("Box/Dir2/inner.txt").unwrap(), b"i");
+    let err = drive::rm(c, &ItemRef::path("Dir"), false)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("-r"), "{err}");
+    drive::rm(c, &ItemRef::path("Dir"), true).await.unwrap();
+    drive::rm(c, &ItemRef::path("b.txt"), false).await.unwrap();
+    assert!(env.emu.file_bytes("b.txt").is_none() && env.emu.file_bytes("Dir/inner.txt").is_none());
+    assert!(drive::rm(c, &ItemRef::Root, true).await.is_err());
+}
