@@ -76,6 +76,14 @@ enum Ack {
     Next(Option<u64>),
 }
 
+/// How to go on after a failed fragment.
+enum Recovery {
+    /// Send from this offset.
+    Continue(u64),
+    /// Replace the session.
+    Restart,
+}
+
 /// The local file being uploaded.
 struct Source {
     path: PathBuf,
@@ -201,33 +209,48 @@ impl GraphClient {
                     failures = 0;
                     report(&opts.progress, offset, src.size);
                 }
-                // Gone (404), or refusing every fragment (416 after all retries): start over
-                // with a new session, at most twice.
-                Err(e) if restarts < 2 && self.session_is_dead(&e, failures) => {
-                    restarts += 1;
-                    failures = 0;
-                    let _ = self.http().delete(&url).send().await;
-                    state::remove(&state_path).await;
-                    (url, offset) = self
-                        .open_session(target, &key, src, &state_path, opts)
-                        .await?;
-                }
-                Err(e) if e.status() == Some(416) || e.is_transient() => {
+                Err(e) => {
                     failures += 1;
-                    if failures > self.retry_policy().max_retries {
-                        return Err(e);
+                    match self.recover(e, failures, &url, src.size).await? {
+                        Recovery::Continue(next) => offset = next,
+                        Recovery::Restart => {
+                            (restarts, failures) = (restarts + 1, 0);
+                            if restarts > 2 {
+                                return Err(Error::graph(
+                                    404,
+                                    "uploadSessionFailed",
+                                    "the upload session was lost again and again",
+                                ));
+                            }
+                            let _ = self.http().delete(&url).send().await;
+                            state::remove(&state_path).await;
+                            (url, offset) = self
+                                .open_session(target, &key, src, &state_path, opts)
+                                .await?;
+                        }
                     }
-                    tokio::time::sleep(self.backoff(failures - 1, e.retry_after())).await;
-                    offset = self.resume_point(&url).await?.unwrap_or(src.size);
                 }
-                Err(e) => return Err(e),
             }
         }
     }
 
-    fn session_is_dead(&self, e: &Error, failures: u32) -> bool {
-        e.status() == Some(404)
-            || (e.status() == Some(416) && failures >= self.retry_policy().max_retries)
+    /// After a failed fragment: wait, then ask the session where to continue; or decide that
+    /// the session is dead (gone, or refusing every fragment) and must be replaced.
+    async fn recover(&self, e: Error, failures: u32, url: &str, size: u64) -> Result<Recovery> {
+        let max = self.retry_policy().max_retries;
+        let status = e.status();
+        if status == Some(404) || (status == Some(416) && failures > max) {
+            return Ok(Recovery::Restart);
+        }
+        if !(status == Some(416) || e.is_transient()) || failures > max {
+            return Err(e);
+        }
+        tokio::time::sleep(self.backoff(failures - 1, e.retry_after())).await;
+        match self.resume_point(url).await {
+            Ok(next) => Ok(Recovery::Continue(next.unwrap_or(size))),
+            Err(e) if e.status() == Some(404) => Ok(Recovery::Restart),
+            Err(e) => Err(e),
+        }
     }
 
     /// Completes a session upload: state file removed, hash checked (when we hashed it all).
