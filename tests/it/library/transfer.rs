@@ -429,3 +429,61 @@ async fn no_clobber_uploads_refuse_existing_names() {
     assert_ne!(item.name, "taken.txt");
     assert_eq!(env.emu.file_bytes(&item.name).unwrap(), b"new");
 }
+
+/// An `AsyncWrite` that keeps only a running hash and the largest single write.
+#[derive(Default)]
+struct Probe {
+    hash: skydrive::graph::quickxor::QuickXorHash,
+    len: usize,
+    largest_write: usize,
+}
+
+impl tokio::io::AsyncWrite for Probe {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        self.hash.update(buf);
+        self.len += buf.len();
+        self.largest_write = self.largest_write.max(buf.len());
+        std::task::Poll::Ready(Ok(buf.len()))
+    }
+    fn poll_flush(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+    fn poll_shutdown(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+}
+
+#[tokio::test]
+async fn downloads_stream_in_small_chunks_whatever_the_size() {
+    let env = empty_env().await;
+    let data = pattern(8 << 20, 16);
+    env.emu.put_file("huge.bin", &data);
+    let mut probe = Probe::default();
+    let n = env
+        .client
+        .download_to_writer(
+            &ItemRef::path("huge.bin"),
+            &mut probe,
+            &DownloadOptions::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(n, data.len() as u64);
+    assert_eq!(probe.len, data.len());
+    assert_eq!(
+        probe.hash.finish_base64(),
+        skydrive::graph::quickxor::hash_base64(&data)
+    );
+    // Memory is bounded by the chunk size, not the file size.
+    assert!(probe.largest_write <= 1 << 20, "{}", probe.largest_write);
+}
