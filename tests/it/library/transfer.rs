@@ -528,3 +528,46 @@ async fn a_corrupt_partial_file_fails_verification_and_is_discarded() {
         .unwrap();
     assert_eq!(std::fs::read(&dest).unwrap(), data);
 }
+
+#[tokio::test]
+async fn a_complete_part_file_is_verified_without_refetching() {
+    let env = empty_env().await;
+    let data = pattern(1 << 20, 18);
+    env.emu.put_file("doc.bin", &data);
+    let dest = env.dir.path().join("doc.bin");
+    let cancel = Cancel::new();
+    let stop = cancel.clone();
+    let opts = DownloadOptions {
+        progress: Some(Arc::new(move |done, total| {
+            if done == total {
+                stop.cancel();
+            }
+        })),
+        cancel,
+        ..DownloadOptions::default()
+    };
+    let item = ItemRef::path("doc.bin");
+    let err = env
+        .client
+        .download_to_file(&item, &dest, &opts)
+        .await
+        .unwrap_err();
+    assert!(err.is_cancelled(), "{err}");
+    assert_eq!(
+        std::fs::metadata(env.dir.path().join(".doc.bin.part"))
+            .unwrap()
+            .len(),
+        data.len() as u64
+    );
+    env.emu.clear_request_log();
+    let resume = DownloadOptions {
+        resume: true,
+        ..DownloadOptions::default()
+    };
+    env.client
+        .download_to_file(&item, &dest, &resume)
+        .await
+        .unwrap();
+    assert_eq!(std::fs::read(&dest).unwrap(), data);
+    assert!(env.log(Listener::Content).is_empty(), "nothing refetched");
+}
