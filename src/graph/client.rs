@@ -105,6 +105,14 @@ impl GraphClient {
         })
     }
 
+    /// The same client addressing drive `id` (`/drives/{id}`) instead of `/me/drive`, e.g.
+    /// for items shared from another drive.
+    pub fn for_drive(&self, id: &str) -> Self {
+        let mut other = self.clone();
+        other.drive = format!("/drives/{}", crate::graph::locator::encode_segment(id));
+        other
+    }
+
     /// Replaces the retry policy.
     pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
