@@ -64,7 +64,8 @@ impl Default for RetryPolicy {
         RetryPolicy {
             max_retries: 6,
             base_delay: Duration::from_millis(100),
-            max_delay: Duration::from_secs(60),
+            // Retry-After up to 5 minutes is seen on SharePoint; honour it.
+            max_delay: Duration::from_secs(300),
         }
     }
 }
@@ -91,15 +92,8 @@ impl std::fmt::Debug for GraphClient {
 impl GraphClient {
     /// A client for `base` (e.g. `https://graph.microsoft.com/v1.0`) using `tokens`.
     pub fn new(base: &str, tokens: Arc<dyn TokenSource>) -> Result<Self> {
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(10))
+        let http = http_builder(base)
             .read_timeout(Duration::from_secs(60))
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!(
-                "ISV|skydrive-cli|skydrive-cli/",
-                env!("CARGO_PKG_VERSION")
-            ))
-            .no_proxy()
             .build()
             .map_err(|e| Error::decode("HTTP client set-up", e))?;
         Ok(GraphClient {
@@ -109,6 +103,14 @@ impl GraphClient {
             tokens,
             retry: RetryPolicy::default(),
         })
+    }
+
+    /// The same client addressing drive `id` (`/drives/{id}`) instead of `/me/drive`, e.g.
+    /// for items shared from another drive.
+    pub fn for_drive(&self, id: &str) -> Self {
+        let mut other = self.clone();
+        other.drive = format!("/drives/{}", crate::graph::locator::encode_segment(id));
+        other
     }
 
     /// Replaces the retry policy.
@@ -146,24 +148,51 @@ impl GraphClient {
         }
     }
 
-    /// Sends an authenticated Graph request built by `build` (called again for each attempt),
-    /// with retries, and returns the successful (2xx or 3xx) response.
+    /// Sends an authenticated Graph request built by `build` (called again for each attempt, so
+    /// a body is rebuilt for every retry), with retries, and returns the successful (2xx or 3xx)
+    /// response. A 401 triggers one token refresh and a resend.
     pub async fn send<F>(&self, build: F) -> Result<Response>
     where
         F: Fn(&reqwest::Client) -> RequestBuilder,
     {
-        let mut token = self.tokens.token().await?;
+        self.execute(build, true).await
+    }
+
+    /// Like [`GraphClient::send`] for pre-authenticated URLs (download, upload session, copy
+    /// monitor): the same retries, but no `Authorization` header, ever.
+    pub async fn send_unauthenticated<F>(&self, build: F) -> Result<Response>
+    where
+        F: Fn(&reqwest::Client) -> RequestBuilder,
+    {
+        self.execute(build, false).await
+    }
+
+    async fn execute<F>(&self, build: F, authenticated: bool) -> Result<Response>
+    where
+        F: Fn(&reqwest::Client) -> RequestBuilder,
+    {
+        let mut token = if authenticated {
+            Some(self.tokens.token().await?)
+        } else {
+            None
+        };
         let mut refreshed = false;
         let mut attempt = 0;
         loop {
-            let result = build(&self.http).bearer_auth(&token).send().await;
-            let err = match result {
+            let mut req = build(&self.http);
+            if let Some(t) = &token {
+                req = req.bearer_auth(t);
+            }
+            let err = match req.send().await {
                 Ok(resp) if resp.status().is_success() || resp.status().is_redirection() => {
                     return Ok(resp);
                 }
                 Ok(resp) if resp.status() == StatusCode::UNAUTHORIZED && !refreshed => {
+                    let Some(old) = token.take() else {
+                        return Err(error_from_response(resp).await);
+                    };
                     refreshed = true;
-                    token = self.tokens.refresh(token).await?;
+                    token = Some(self.tokens.refresh(old).await?);
                     continue;
                 }
                 Ok(resp) => error_from_response(resp).await,
@@ -175,6 +204,35 @@ impl GraphClient {
             tokio::time::sleep(self.backoff(attempt, err.retry_after())).await;
             attempt += 1;
         }
+    }
+
+    /// Sends `method` to a Graph path with an optional JSON body and decodes the JSON answer.
+    pub async fn request_json<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path_or_url: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Result<T> {
+        let resp = self.request(method, path_or_url, body).await?;
+        decode_json(resp, path_or_url).await
+    }
+
+    /// Sends `method` to a Graph path with an optional JSON body; returns the raw response.
+    pub async fn request(
+        &self,
+        method: Method,
+        path_or_url: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Result<Response> {
+        let url = self.url(path_or_url);
+        self.send(|http| {
+            let req = http.request(method.clone(), &url);
+            match body {
+                Some(b) => req.json(b),
+                None => req,
+            }
+        })
+        .await
     }
 
     /// GETs a Graph path or absolute URL and decodes the JSON answer.
@@ -195,6 +253,24 @@ impl GraphClient {
             exp + jitter(exp / 2)
         });
         wait.min(self.retry.max_delay)
+    }
+}
+
+/// The common HTTP set-up: connect timeout, no automatic redirects (we follow `/content`
+/// ourselves, without the token), our User-Agent. A loopback `base` (the emulator) bypasses
+/// any system proxy; anything else is HTTPS-only.
+pub(crate) fn http_builder(base: &str) -> reqwest::ClientBuilder {
+    let builder = reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(10))
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!(
+            "ISV|skydrive-cli|skydrive-cli/",
+            env!("CARGO_PKG_VERSION")
+        ));
+    if crate::config::url_is_loopback(base) {
+        builder.no_proxy()
+    } else {
+        builder.https_only(true)
     }
 }
 
@@ -272,4 +348,35 @@ pub async fn error_from_response(resp: Response) -> Error {
         retry_after,
     }
     .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_is_exponential_with_jitter_and_capped() {
+        let client = GraphClient::new("http://127.0.0.1:1/v1.0", Arc::new(StaticToken("t".into())))
+            .unwrap()
+            .with_retry(RetryPolicy {
+                max_retries: 6,
+                base_delay: Duration::from_millis(100),
+                max_delay: Duration::from_secs(2),
+            });
+        for attempt in 0..4 {
+            let wait = client.backoff(attempt, None);
+            let base = Duration::from_millis(100 * (1 << attempt));
+            assert!(
+                wait >= base && wait <= base + base / 2,
+                "{attempt}: {wait:?}"
+            );
+        }
+        assert_eq!(client.backoff(10, None), Duration::from_secs(2));
+        let asked = Some(Duration::from_secs(1));
+        assert_eq!(client.backoff(0, asked), Duration::from_secs(1));
+        assert_eq!(
+            client.backoff(0, Some(Duration::from_secs(30))),
+            Duration::from_secs(2)
+        );
+    }
 }

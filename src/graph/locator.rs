@@ -50,6 +50,17 @@ impl ItemRef {
         }
     }
 
+    /// The item called `name` inside this folder (addressed by path, so it may not exist yet).
+    pub fn child(&self, name: &str) -> ItemRef {
+        let name = name.trim_matches('/');
+        match self {
+            ItemRef::Root => ItemRef::path(name),
+            ItemRef::Id(id) => ItemRef::IdPath(id.clone(), name.to_owned()),
+            ItemRef::Path(p) => ItemRef::path(&format!("{p}/{name}")),
+            ItemRef::IdPath(id, p) => ItemRef::IdPath(id.clone(), format!("{p}/{name}")),
+        }
+    }
+
     /// The URL path of the item below a drive prefix (e.g. `/me/drive`), without the action.
     /// `suffix` is an optional relationship or action (`children`, `content`, ...).
     pub fn url_path(&self, drive: &str, suffix: Option<&str>) -> String {
@@ -112,9 +123,34 @@ mod tests {
             ItemRef::IdPath("AB!12".into(), "x/é".into()).url_path(d, None),
             "/me/drive/items/AB!12:/x/%C3%A9:"
         );
+        assert_eq!(ItemRef::Root.child("a"), ItemRef::Path("a".into()));
+        assert_eq!(
+            ItemRef::Id("X!1".into())
+                .child("b c")
+                .url_path(d, Some("content")),
+            "/me/drive/items/X!1:/b%20c:/content"
+        );
     }
 
     proptest! {
+        #[test]
+        fn paths_round_trip_segment_by_segment(
+            segs in proptest::collection::vec("[^/]{1,12}", 1..5),
+        ) {
+            let joined = segs.join("/");
+            let url = ItemRef::path(&joined).url_path("/me/drive", Some("children"));
+            let rel = url
+                .strip_prefix("/me/drive/root:/")
+                .and_then(|r| r.strip_suffix(":/children"))
+                .unwrap();
+            prop_assert_eq!(rel.matches(':').count(), 0);
+            let back: Vec<String> = rel
+                .split('/')
+                .map(|s| percent_decode_str(s).decode_utf8().unwrap().into_owned())
+                .collect();
+            prop_assert_eq!(back, segs);
+        }
+
         #[test]
         fn segment_round_trips(name in "[^/]{1,40}") {
             let enc = encode_segment(&name);

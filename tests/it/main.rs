@@ -2,4 +2,5 @@
 
 mod common;
 mod emulator;
+mod library;
 mod skeleton;

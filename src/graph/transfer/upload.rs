@@ -1,0 +1,174 @@
+//! Uploads: one PUT up to 4 MiB (mtime set by a PATCH after it), an upload session above
+//! (see [`super::session`]). Small files are read whole; that is bounded by the 4 MiB limit.
+
+use std::path::{Path, PathBuf};
+
+use bytes::Bytes;
+use reqwest::Method;
+use serde_json::json;
+use tokio::io::{AsyncReadExt, AsyncSeekExt};
+
+use super::state;
+use super::{Cancel, Progress, report};
+use crate::error::{Error, Result};
+use crate::graph::client::{GraphClient, decode_json};
+use crate::graph::endpoints::Conflict;
+use crate::graph::locator::ItemRef;
+use crate::graph::model::{DriveItem, UploadSession};
+
+/// Non-final session fragments must be a multiple of this (320 KiB).
+pub const FRAGMENT_UNIT: u64 = 320 * 1024;
+/// The default fragment size (10 MiB rounded to 320 KiB units).
+pub const DEFAULT_FRAGMENT: u64 = 32 * FRAGMENT_UNIT;
+/// Files up to this size go up in one PUT.
+pub const SIMPLE_UPLOAD_LIMIT: u64 = 4 * 1024 * 1024;
+
+/// How to upload.
+#[derive(Clone)]
+pub struct UploadOptions {
+    /// What to do when the name exists (default: replace, like Graph's PUT).
+    pub conflict: Conflict,
+    /// Session fragment size; rounded down to a multiple of [`FRAGMENT_UNIT`] (at least one).
+    pub fragment_size: u64,
+    /// Files up to this size are sent with one PUT.
+    pub simple_limit: u64,
+    /// Where to keep the session state file; `None`: beside the local file.
+    pub state_dir: Option<PathBuf>,
+    /// Called with `(bytes acknowledged, total)`.
+    pub progress: Option<Progress>,
+    /// Stops the transfer; the session is kept for a resume.
+    pub cancel: Cancel,
+}
+
+impl Default for UploadOptions {
+    fn default() -> Self {
+        UploadOptions {
+            conflict: Conflict::Replace,
+            fragment_size: DEFAULT_FRAGMENT,
+            simple_limit: SIMPLE_UPLOAD_LIMIT,
+            state_dir: None,
+            progress: None,
+            cancel: Cancel::new(),
+        }
+    }
+}
+
+impl std::fmt::Debug for UploadOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UploadOptions")
+            .field("conflict", &self.conflict)
+            .field("fragment_size", &self.fragment_size)
+            .field("state_dir", &self.state_dir)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The local file being uploaded.
+pub(super) struct Source {
+    pub(super) path: PathBuf,
+    pub(super) size: u64,
+    pub(super) mtime: String,
+}
+
+impl GraphClient {
+    /// Uploads `local` as `name` in folder `parent`, with its mtime; returns the new item.
+    pub async fn upload_file(
+        &self,
+        parent: &ItemRef,
+        name: &str,
+        local: &Path,
+        opts: &UploadOptions,
+    ) -> Result<DriveItem> {
+        let meta = tokio::fs::metadata(local)
+            .await
+            .map_err(|e| Error::io(local, e))?;
+        let mtime = meta.modified().map_err(|e| Error::io(local, e))?;
+        let src = Source {
+            path: local.to_owned(),
+            size: meta.len(),
+            mtime: state::rfc3339(mtime),
+        };
+        let target = parent.child(name);
+        if src.size <= opts.simple_limit {
+            let data = read_range(&src.path, 0, src.size).await?;
+            let item = self.put_simple(&target, data, opts.conflict).await?;
+            report(&opts.progress, src.size, src.size);
+            let fsi = json!({"fileSystemInfo": {"lastModifiedDateTime": src.mtime}});
+            return self.update(&ItemRef::Id(item.id), &fsi).await;
+        }
+        self.upload_session(&target, &src, opts).await
+    }
+
+    /// One `PUT {target}:/content` with the whole body (small files, zero-byte files).
+    pub async fn put_simple(
+        &self,
+        target: &ItemRef,
+        data: Bytes,
+        conflict: Conflict,
+    ) -> Result<DriveItem> {
+        let path = target.url_path(self.drive_prefix(), Some("content"));
+        let url = self.url(&format!(
+            "{path}?@microsoft.graph.conflictBehavior={}",
+            conflict.as_str()
+        ));
+        // Set explicitly: for an empty body reqwest would send no Content-Length (411).
+        let len = data.len().to_string();
+        let resp = self
+            .send(|http| {
+                http.put(&url)
+                    .header(reqwest::header::CONTENT_LENGTH, &len)
+                    .body(data.clone())
+            })
+            .await?;
+        decode_json(resp, "upload").await
+    }
+
+    /// `POST {target}:/createUploadSession` with the conflict rule and the mtime.
+    pub async fn create_upload_session(
+        &self,
+        target: &ItemRef,
+        conflict: Conflict,
+        mtime: &str,
+    ) -> Result<UploadSession> {
+        let body = json!({"item": {
+            "@microsoft.graph.conflictBehavior": conflict.as_str(),
+            "fileSystemInfo": {"lastModifiedDateTime": mtime},
+        }});
+        let path = target.url_path(self.drive_prefix(), Some("createUploadSession"));
+        self.request_json(Method::POST, &path, Some(&body)).await
+    }
+
+    /// `GET {uploadUrl}` (no token): the ranges the session still expects.
+    pub async fn upload_session_status(&self, upload_url: &str) -> Result<UploadSession> {
+        let resp = self
+            .send_unauthenticated(|http| http.get(upload_url))
+            .await?;
+        decode_json(resp, "upload session").await
+    }
+}
+
+/// Reads `len` bytes of `path` from `offset` (one fragment).
+pub(super) async fn read_range(path: &Path, offset: u64, len: u64) -> Result<Bytes> {
+    let mut file = tokio::fs::File::open(path)
+        .await
+        .map_err(|e| Error::io(path, e))?;
+    file.seek(std::io::SeekFrom::Start(offset))
+        .await
+        .map_err(|e| Error::io(path, e))?;
+    let cap = usize::try_from(len).map_err(|e| Error::decode("fragment size", e))?;
+    let mut buf = Vec::with_capacity(cap);
+    file.take(len)
+        .read_to_end(&mut buf)
+        .await
+        .map_err(|e| Error::io(path, e))?;
+    if buf.len() as u64 != len {
+        return Err(Error::io(
+            path,
+            std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                "the file shrank during the upload",
+            ),
+        ));
+    }
+    Ok(Bytes::from(buf))
+}
