@@ -301,15 +301,40 @@ fn begin_fragment(
     Ok((start, len, s.key.clone(), s.hashers.clone()))
 }
 
+/// Clears a session's `busy` flag if a fragment's handler is dropped mid-write: a client that
+/// drops the connection cancels the handler at an await point, and without this the session
+/// would refuse every later fragment as an overlap.
+struct BusyGuard<'a> {
+    shared: &'a Shared,
+    id: &'a str,
+    armed: bool,
+}
+
+impl Drop for BusyGuard<'_> {
+    fn drop(&mut self) {
+        if self.armed
+            && let Some(s) = lock(self.shared).get_mut(self.id)
+        {
+            s.busy = false;
+        }
+    }
+}
+
 /// Appends one fragment; commits after the last byte.
 async fn fragment(shared: &Arc<Shared>, id: &str, headers: &HeaderMap, body: Body) -> ApiResult {
     if let Some(n) = lock(shared).get(id).and_then(|s| s.done) {
         return item_answer(shared, n, false);
     }
     let (start, len, key, mut hashers) = begin_fragment(shared, id, headers)?;
+    let mut busy = BusyGuard {
+        shared,
+        id,
+        armed: true,
+    };
     let written = write_fragment(shared, &key, start, len, &mut hashers, body).await;
     let finished = {
         let mut sessions = lock(shared);
+        busy.armed = false;
         let s = sessions.get_mut(id).ok_or_else(session_gone)?;
         s.busy = false;
         written?;

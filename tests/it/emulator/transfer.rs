@@ -1,5 +1,6 @@
 //! Downloads (§4) through the second listener and uploads (§5): simple PUT and sessions.
 
+use futures_util::StreamExt;
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -335,4 +336,44 @@ async fn a_64_mib_file_streams_up_and_down() {
         got.len() == total && got[..] == data[..],
         "byte-exact round trip"
     );
+}
+
+#[tokio::test]
+async fn a_fragment_cut_off_mid_body_can_be_sent_again() {
+    let api = Api::empty().await;
+    let unit = 320 * 1024;
+    let data = pattern(2 * unit, 4);
+    let url = session(&api, "cut.bin", json!({})).await;
+    // Half of the first fragment, then the client gives up and closes the connection.
+    let half = bytes::Bytes::from(data[..unit / 2].to_vec());
+    let body = futures_util::stream::iter([Ok::<_, std::io::Error>(half)])
+        .chain(futures_util::stream::pending());
+    let cut = api
+        .http
+        .put(&url)
+        .header(
+            "Content-Range",
+            format!("bytes 0-{}/{}", unit - 1, data.len()),
+        )
+        .header("Content-Length", unit.to_string())
+        .body(reqwest::Body::wrap_stream(body))
+        .timeout(std::time::Duration::from_millis(300))
+        .send()
+        .await;
+    assert!(
+        cut.is_err(),
+        "the cut-off request must fail on the client side"
+    );
+    let mut status = (0, Value::Null);
+    for _ in 0..50 {
+        status = fragment(&api, &url, &data[..unit], 0, data.len()).await;
+        if status.0 == 202 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(status.0, 202, "{}", status.1);
+    let (st, _) = fragment(&api, &url, &data[unit..], unit, data.len()).await;
+    assert_eq!(st, 201);
+    assert_eq!(api.emu.file_bytes("cut.bin").unwrap(), data);
 }
