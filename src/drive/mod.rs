@@ -14,7 +14,7 @@ use crate::graph::{DriveItem, GraphClient, ItemRef};
 
 pub use ops::{Destination, cp, destination, mv, rm};
 pub use tree::{TreeOptions, TreeProgress, TreeReport, get_tree, put_tree};
-pub use walk::{WalkEntry, walk};
+pub use walk::{WalkEntry, walk, walk_by_delta, walk_by_listing};
 
 /// The item at `path` (`/`-separated from the root; empty or `/` is the root).
 pub async fn resolve(client: &GraphClient, path: &str) -> Result<DriveItem> {

@@ -50,7 +50,7 @@ async fn walk_lists_each_folder_once() {
     let env = empty_env().await;
     let files = build_remote_tree(&env.emu);
     env.emu.clear_request_log();
-    let entries = drive::walk(&env.client, &ItemRef::path("Tree"), 3, None)
+    let entries = drive::walk_by_listing(&env.client, &ItemRef::path("Tree"), 3, None)
         .await
         .unwrap();
     let paths: Vec<&str> = entries.iter().map(|e| e.path.as_str()).collect();
@@ -70,6 +70,32 @@ async fn walk_lists_each_folder_once() {
         .await
         .unwrap();
     assert!(shallow.iter().all(|e| e.depth == 1));
+}
+
+#[tokio::test]
+async fn walk_on_a_personal_drive_is_one_delta_stream_with_the_same_entries() {
+    let env = empty_env().await;
+    build_remote_tree(&env.emu);
+    env.emu.put_file("Outside/x.bin", b"not below Tree");
+    let listed = drive::walk_by_listing(&env.client, &ItemRef::path("Tree"), 3, None)
+        .await
+        .unwrap();
+    env.emu.clear_request_log();
+    let walked = drive::walk(&env.client, &ItemRef::path("Tree"), 3, None)
+        .await
+        .unwrap();
+    let log = env.log(Listener::Graph);
+    assert!(log.iter().all(|l| !l.contains("/children")), "{log:?}");
+    assert_eq!(
+        log.iter().filter(|l| l.contains("/delta")).count(),
+        1,
+        "{log:?}"
+    );
+    let key = |e: &drive::WalkEntry| (e.path.clone(), e.depth, e.item.id.clone());
+    assert_eq!(
+        walked.iter().map(key).collect::<Vec<_>>(),
+        listed.iter().map(key).collect::<Vec<_>>()
+    );
 }
 
 fn assert_local_tree(root: &Path, files: &[(String, Vec<u8>)]) {
