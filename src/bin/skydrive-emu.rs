@@ -98,9 +98,27 @@ fn run(args: Args) -> anyhow::Result<()> {
             emu.content_origin(),
             emu.login_url()
         );
-        tokio::signal::ctrl_c()
-            .await
-            .context("waiting for Ctrl-C")?;
+        stop_signal().await?;
+        // Dropping the emulator saves what `--data` has not written yet.
+        drop(emu);
         Ok(())
     })
+}
+
+/// Waits for Ctrl-C (SIGINT) or, on Unix, SIGTERM: either stops the server cleanly.
+async fn stop_signal() -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = signal(SignalKind::terminate()).context("waiting for SIGTERM")?;
+        tokio::select! {
+            r = tokio::signal::ctrl_c() => r.context("waiting for Ctrl-C")?,
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    tokio::signal::ctrl_c()
+        .await
+        .context("waiting for Ctrl-C")?;
+    Ok(())
 }

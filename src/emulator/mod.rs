@@ -131,12 +131,11 @@ impl Shared {
         self.auth.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Saves the tree and tokens when a data dir is set; errors are reported, not fatal.
+    /// Notes that the tree or tokens changed; with a data dir they are written soon after
+    /// (see `persist`).
     pub(crate) fn save(&self) {
-        if let Some(p) = &self.persist
-            && let Err(e) = p.save(self)
-        {
-            eprintln!("skydrive-emu: saving the drive: {e}");
+        if let Some(p) = &self.persist {
+            p.mark_dirty();
         }
     }
 }
@@ -190,6 +189,9 @@ impl Emulator {
                     eprintln!("skydrive-emu: server error: {e}");
                 }
             });
+        }
+        if shared.persist.is_some() {
+            tokio::spawn(persist::write_behind(Arc::downgrade(&shared)));
         }
         Ok(Emulator { shared, shutdown })
     }
@@ -330,6 +332,7 @@ impl Emulator {
 
 impl Drop for Emulator {
     fn drop(&mut self) {
+        persist::flush_shared(&self.shared);
         for tx in self.shutdown.drain(..) {
             let _ = tx.send(());
         }
@@ -394,8 +397,9 @@ fn build_shared(opts: &EmulatorOptions, urls: Urls) -> Result<Shared> {
         secret: resp::random_hex(16),
         persist: persister,
     };
-    if fresh {
-        shared.save();
+    if fresh && let Some(p) = &shared.persist {
+        p.mark_dirty();
+        p.flush(&shared).map_err(|e| Error::io(p.path(), e))?;
     }
     Ok(shared)
 }

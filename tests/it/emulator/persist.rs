@@ -84,8 +84,13 @@ fn the_binary_with_data_dir_keeps_uploads_across_restarts() {
             .unwrap();
         assert_eq!(r.status(), 201);
     });
-    child.kill().unwrap();
-    child.wait().unwrap();
+    // A clean stop (SIGTERM) saves what the write-behind has not written yet.
+    let term = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(term.success());
+    assert!(child.wait().unwrap().success(), "SIGTERM is a clean stop");
     std::fs::remove_file(&config).unwrap();
     let (mut child, url) = spawn(&dir.path().join("data"), &config);
     rt.block_on(async {
@@ -142,4 +147,34 @@ async fn the_request_log_file_gets_one_json_line_per_request() {
     assert_eq!(lines[1]["status"], 401);
     assert_eq!(lines[1]["listener"], "graph");
     assert!(!text.contains(&emu.access_token()), "no token in the log");
+}
+
+#[tokio::test]
+async fn changes_reach_the_data_dir_soon_without_a_stop() {
+    let dir = tempfile::tempdir().unwrap();
+    let emu = Emulator::start(EmulatorOptions {
+        seed: Seed::Empty,
+        data_dir: Some(dir.path().to_owned()),
+        ..EmulatorOptions::default()
+    })
+    .await
+    .unwrap();
+    emu.put_file("soon/written.txt", b"x");
+    let file = dir.path().join("drive.json");
+    let mut found = false;
+    for _ in 0..50 {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        if std::fs::read_to_string(&file)
+            .unwrap_or_default()
+            .contains("written.txt")
+        {
+            found = true;
+            break;
+        }
+    }
+    assert!(
+        found,
+        "the write-behind saves within a fraction of a second"
+    );
+    drop(emu);
 }
