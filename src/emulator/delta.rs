@@ -12,7 +12,7 @@ use super::path::ItemPath;
 use super::render::item_value;
 use super::resp::{ApiError, ApiResult, ErrorHeaders, ok};
 use super::routes::Ctx;
-use super::store::{ROOT, Store};
+use super::store::{ROOT, Store, Tombstone};
 
 /// What a delta token says.
 enum Token {
@@ -93,9 +93,15 @@ pub(crate) fn delta(
             }));
         }
     };
-    let changes = changes(shared, &s, ctx, folder, from, snap);
+    let changes = changes(&s, folder, from, snap);
     let top = top(ctx)?;
-    let value: Vec<Value> = changes.iter().skip(offset).take(top).cloned().collect();
+    let select = ctx.q("$select");
+    let value: Vec<Value> = changes
+        .iter()
+        .skip(offset)
+        .take(top)
+        .map(|c| c.render(shared, &s, select))
+        .collect();
     let mut body = json!({"value": value});
     if offset + top < changes.len() {
         body["@odata.nextLink"] = json!(link(format!("aD{from}.{snap}.{}", offset + top)));
@@ -105,28 +111,46 @@ pub(crate) fn delta(
     ok(&body)
 }
 
-/// Items under `folder` changed in `(from, snap]`, parents first, then deletions.
-fn changes(shared: &Shared, s: &Store, ctx: &Ctx, folder: u64, from: u64, snap: u64) -> Vec<Value> {
+/// One entry of a delta answer, rendered only when its page is served.
+enum Change<'a> {
+    /// A live item, by number.
+    Item(u64),
+    /// A deleted item.
+    Deleted(&'a Tombstone),
+}
+
+impl Change<'_> {
+    fn render(&self, shared: &Shared, s: &Store, select: Option<&str>) -> Value {
+        match self {
+            Change::Item(n) => item_value(shared, s, *n, select),
+            Change::Deleted(t) => {
+                let facet = if t.folder { "folder" } else { "file" };
+                json!({"id": s.id_of(t.n), "name": t.name, "deleted": {}, facet: {},
+                    "parentReference": {"driveId": s.drive_id.to_lowercase(), "driveType": "personal", "id": s.id_of(t.parent)}})
+            }
+        }
+    }
+}
+
+/// Items under `folder` changed in `(from, snap]`, parents first, then deletions. Only the
+/// numbers are collected here: rendering an item costs far more (folder sizes, paths), so each
+/// page renders just its own slice.
+fn changes(s: &Store, folder: u64, from: u64, snap: u64) -> Vec<Change<'_>> {
     let in_window = |seq: u64| seq > from && seq <= snap;
     let mut nums: Vec<u64> = std::iter::once(folder)
         .chain(s.descendants(folder))
         .filter(|n| s.get(*n).is_some_and(|x| from == 0 || in_window(x.seq)))
         .collect();
-    nums.sort_by_key(|n| s.names_of(*n).len());
-    let select = ctx.q("$select");
-    let mut out: Vec<Value> = nums
-        .iter()
-        .map(|n| item_value(shared, s, *n, select))
-        .collect();
+    nums.sort_by_cached_key(|n| s.names_of(*n).len());
+    let mut out: Vec<Change<'_>> = nums.into_iter().map(Change::Item).collect();
     if from > 0 {
-        for t in s.tombstones.iter().filter(|t| in_window(t.seq)) {
-            if folder != ROOT && !s.is_within(t.parent, folder) {
-                continue;
-            }
-            let facet = if t.folder { "folder" } else { "file" };
-            out.push(json!({"id": s.id_of(t.n), "name": t.name, "deleted": {}, facet: {},
-                "parentReference": {"driveId": s.drive_id.to_lowercase(), "driveType": "personal", "id": s.id_of(t.parent)}}));
-        }
+        out.extend(
+            s.tombstones
+                .iter()
+                .filter(|t| in_window(t.seq))
+                .filter(|t| folder == ROOT || s.is_within(t.parent, folder))
+                .map(Change::Deleted),
+        );
     }
     out
 }
