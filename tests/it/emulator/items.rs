@@ -180,3 +180,25 @@ async fn special_folders_are_created_on_demand() {
     let (st, _) = api.get("/me/drive/special/nonsense").await;
     assert_eq!(st, 404);
 }
+
+#[tokio::test]
+async fn uploaded_files_carry_the_reference_quick_xor_hashes() {
+    let api = Api::empty().await;
+    let vectors: Vec<(Vec<u8>, &str)> = vec![
+        (b"a".to_vec(), "YQAAAAAAAAAAAAAAAQAAAAAAAAA="),
+        (b"Hello, World!".to_vec(), "SCgDG9jwBhaA4ApvnQMbyBACAAA="),
+        (
+            b"The quick brown fox jumps over the lazy dog".to_vec(),
+            "bMSlbysmxJL6S75XwfMcQZOpcr4=",
+        ),
+        ((0..=255u8).collect(), "QkGEfSisZcA7k+FCh71r2dbCayY="),
+        (vec![0; 1000], "AAAAAAAAAAAAAAAA6AMAAAAAAAA="),
+        (vec![b'a'; 161], "nv//////////////Xv////////8="),
+        (vec![b'a'; 1760], "////////////////H/n///////8="),
+    ];
+    for (i, (bytes, want)) in vectors.iter().enumerate() {
+        let (st, f) = api.put(&format!("v/{i}.bin"), bytes).await;
+        assert_eq!(st, 201);
+        assert_eq!(f["file"]["hashes"]["quickXorHash"], *want, "vector {i}");
+    }
+}
