@@ -50,6 +50,14 @@ impl CommandError {
         Self::new(exit::USAGE, message)
     }
 
+    /// Prefixes the message with the command's name (`rm: ...`), once.
+    pub fn in_command(mut self, name: &str) -> Self {
+        if !name.is_empty() && !self.message.starts_with(&format!("{name}:")) {
+            self.message = format!("{name}: {}", self.message);
+        }
+        self
+    }
+
     /// Adds a hint.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
