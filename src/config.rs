@@ -40,6 +40,38 @@ pub struct Config {
     pub refresh_token: Option<String>,
     /// `auth.access_expires` (RFC 3339).
     pub access_expires: Option<String>,
+    /// The owned keys' values as last read from or written to disk; a save writes only the
+    /// keys changed since, so a stale copy never clobbers another process's newer token.
+    on_disk: Option<Box<[Option<String>; 8]>>,
+}
+
+/// An exclusive lock on a config file (a side `.lock` file), held until dropped.
+#[derive(Debug)]
+pub struct ConfigLock {
+    _file: fs::File,
+}
+
+impl ConfigLock {
+    /// Blocks until the lock on the config at `path` is ours.
+    pub fn acquire(path: &Path) -> Result<Self> {
+        let lock_path = sibling(path, ".lock");
+        let file = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| Error::io(&lock_path, e))?;
+        file.lock().map_err(|e| Error::io(&lock_path, e))?;
+        Ok(ConfigLock { _file: file })
+    }
+
+    /// [`ConfigLock::acquire`] without blocking the async runtime.
+    pub async fn acquire_async(path: &Path) -> Result<Self> {
+        let path = path.to_owned();
+        tokio::task::spawn_blocking(move || ConfigLock::acquire(&path))
+            .await
+            .map_err(|e| Error::config("config lock", e.to_string()))?
+    }
 }
 
 impl std::fmt::Debug for Config {
@@ -119,20 +151,21 @@ impl Config {
         cfg.access_token = scalar("auth", "access_token")?;
         cfg.refresh_token = scalar("auth", "refresh_token")?;
         cfg.access_expires = scalar("auth", "access_expires")?;
+        cfg.on_disk = Some(Box::new(cfg.owned_values()));
         Ok(cfg)
     }
 
-    /// Saves the keys this tool owns (`client.*`, `api.*`, `auth.*` that are set), keeping every
-    /// other key of the file as it is on disk now. Locked, atomic, mode 0600.
-    pub fn save(&self) -> Result<()> {
-        let lock_path = sibling(&self.path, ".lock");
-        let lock = fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .map_err(|e| Error::io(&lock_path, e))?;
-        lock.lock().map_err(|e| Error::io(&lock_path, e))?;
+    /// Saves the keys this tool owns that changed since this config was loaded (all set keys
+    /// for a config made with [`Config::new`]), keeping every other key as it is on disk now.
+    /// Locked, atomic, mode 0600. Afterwards `self` holds the merged result, so tokens another
+    /// process saved meanwhile are picked up.
+    pub fn save(&mut self) -> Result<()> {
+        let lock = ConfigLock::acquire(&self.path)?;
+        self.save_locked(&lock)
+    }
+
+    /// [`Config::save`] while the caller already holds the file's lock.
+    pub fn save_locked(&mut self, _lock: &ConfigLock) -> Result<()> {
         let mut doc = match fs::read_to_string(&self.path) {
             Ok(text) => parse_doc(&self.path, &text)?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Value::Mapping(Mapping::new()),
@@ -141,25 +174,59 @@ impl Config {
         self.merge_into(&mut doc);
         let text =
             serde_yaml::to_string(&doc).map_err(|e| Error::config(&self.path, e.to_string()))?;
-        write_private(&self.path, text.as_bytes())
+        write_private(&self.path, text.as_bytes())?;
+        *self = Config::parse(&self.path, &text)?;
+        Ok(())
+    }
+
+    fn owned_values(&self) -> [Option<String>; 8] {
+        [
+            self.client_id.clone(),
+            self.client_secret.clone(),
+            Some(self.tenant.clone()),
+            Some(self.graph_url.clone()),
+            Some(self.login_url.clone()),
+            self.access_token.clone(),
+            self.refresh_token.clone(),
+            self.access_expires.clone(),
+        ]
     }
 
     fn merge_into(&self, doc: &mut Value) {
-        let fields: [(&str, &str, Option<&String>); 8] = [
-            ("client", "id", self.client_id.as_ref()),
-            ("client", "secret", self.client_secret.as_ref()),
-            ("client", "tenant", Some(&self.tenant)),
-            ("api", "graph_url", Some(&self.graph_url)),
-            ("api", "login_url", Some(&self.login_url)),
-            ("auth", "access_token", self.access_token.as_ref()),
-            ("auth", "refresh_token", self.refresh_token.as_ref()),
-            ("auth", "access_expires", self.access_expires.as_ref()),
+        const KEYS: [(&str, &str); 8] = [
+            ("client", "id"),
+            ("client", "secret"),
+            ("client", "tenant"),
+            ("api", "graph_url"),
+            ("api", "login_url"),
+            ("auth", "access_token"),
+            ("auth", "refresh_token"),
+            ("auth", "access_expires"),
         ];
+        let values = self.owned_values();
+        let changed = |i: usize| match &self.on_disk {
+            Some(old) => old[i] != values[i],
+            None => true,
+        };
+        let fields = KEYS
+            .iter()
+            .zip(values.iter())
+            .enumerate()
+            .filter(|(i, _)| changed(*i))
+            .map(|(_, ((s, k), v))| (*s, *k, v.as_ref()));
         if !doc.is_mapping() {
             *doc = Value::Mapping(Mapping::new());
         }
         for (section, key, value) in fields {
-            let Some(value) = value else { continue };
+            let Some(value) = value else {
+                // Cleared since loaded (sign-out): drop the key. A fresh config leaves it.
+                if self.on_disk.is_some()
+                    && let Some(sec) = doc.get_mut(section).and_then(Value::as_mapping_mut)
+                {
+                    sec.remove(key);
+                }
+                continue;
+            };
             let Some(map) = doc.as_mapping_mut() else {
                 return;
             };

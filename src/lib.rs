@@ -25,7 +25,9 @@
 
 #![warn(missing_docs)]
 
+pub mod auth;
 pub mod config;
+pub mod drive;
 #[cfg(feature = "emulator")]
 pub mod emulator;
 pub mod error;

@@ -146,24 +146,51 @@ impl GraphClient {
         }
     }
 
-    /// Sends an authenticated Graph request built by `build` (called again for each attempt),
-    /// with retries, and returns the successful (2xx or 3xx) response.
+    /// Sends an authenticated Graph request built by `build` (called again for each attempt, so
+    /// a body is rebuilt for every retry), with retries, and returns the successful (2xx or 3xx)
+    /// response. A 401 triggers one token refresh and a resend.
     pub async fn send<F>(&self, build: F) -> Result<Response>
     where
         F: Fn(&reqwest::Client) -> RequestBuilder,
     {
-        let mut token = self.tokens.token().await?;
+        self.execute(build, true).await
+    }
+
+    /// Like [`GraphClient::send`] for pre-authenticated URLs (download, upload session, copy
+    /// monitor): the same retries, but no `Authorization` header, ever.
+    pub async fn send_unauthenticated<F>(&self, build: F) -> Result<Response>
+    where
+        F: Fn(&reqwest::Client) -> RequestBuilder,
+    {
+        self.execute(build, false).await
+    }
+
+    async fn execute<F>(&self, build: F, authenticated: bool) -> Result<Response>
+    where
+        F: Fn(&reqwest::Client) -> RequestBuilder,
+    {
+        let mut token = if authenticated {
+            Some(self.tokens.token().await?)
+        } else {
+            None
+        };
         let mut refreshed = false;
         let mut attempt = 0;
         loop {
-            let result = build(&self.http).bearer_auth(&token).send().await;
-            let err = match result {
+            let mut req = build(&self.http);
+            if let Some(t) = &token {
+                req = req.bearer_auth(t);
+            }
+            let err = match req.send().await {
                 Ok(resp) if resp.status().is_success() || resp.status().is_redirection() => {
                     return Ok(resp);
                 }
                 Ok(resp) if resp.status() == StatusCode::UNAUTHORIZED && !refreshed => {
+                    let Some(old) = token.take() else {
+                        return Err(error_from_response(resp).await);
+                    };
                     refreshed = true;
-                    token = self.tokens.refresh(token).await?;
+                    token = Some(self.tokens.refresh(old).await?);
                     continue;
                 }
                 Ok(resp) => error_from_response(resp).await,
@@ -175,6 +202,35 @@ impl GraphClient {
             tokio::time::sleep(self.backoff(attempt, err.retry_after())).await;
             attempt += 1;
         }
+    }
+
+    /// Sends `method` to a Graph path with an optional JSON body and decodes the JSON answer.
+    pub async fn request_json<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path_or_url: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Result<T> {
+        let resp = self.request(method, path_or_url, body).await?;
+        decode_json(resp, path_or_url).await
+    }
+
+    /// Sends `method` to a Graph path with an optional JSON body; returns the raw response.
+    pub async fn request(
+        &self,
+        method: Method,
+        path_or_url: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Result<Response> {
+        let url = self.url(path_or_url);
+        self.send(|http| {
+            let req = http.request(method.clone(), &url);
+            match body {
+                Some(b) => req.json(b),
+                None => req,
+            }
+        })
+        .await
     }
 
     /// GETs a Graph path or absolute URL and decodes the JSON answer.

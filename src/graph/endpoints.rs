@@ -1,48 +1,331 @@
 //! Thin wrappers, one per Graph call: they build the URL, send, decode, and add no policy.
+//!
+//! Collections come back as streams of pages that follow `@odata.nextLink` verbatim (the
+//! server's paging tokens are opaque); the `Vec` helpers simply drain those streams.
+
+use std::time::Duration;
 
 use futures_util::Stream;
 use futures_util::stream::{self, TryStreamExt};
+use reqwest::Method;
+use serde::de::DeserializeOwned;
+use serde_json::json;
 
-use crate::error::Result;
-use crate::graph::client::GraphClient;
-use crate::graph::locator::ItemRef;
-use crate::graph::model::{Drive, DriveItem, Page};
+use crate::error::{Error, Result};
+use crate::graph::client::{GraphClient, decode_json};
+use crate::graph::locator::{ItemRef, encode_segment};
+use crate::graph::model::{AsyncJobStatus, Drive, DriveItem, Page, Permission, User};
+
+/// What to do when a name is already taken (`@microsoft.graph.conflictBehavior`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Conflict {
+    /// Refuse with 409 `nameAlreadyExists`.
+    #[default]
+    Fail,
+    /// Replace the existing item.
+    Replace,
+    /// Pick a new name (`name 1`, `name 2`, ...).
+    Rename,
+}
+
+impl Conflict {
+    /// The wire value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Conflict::Fail => "fail",
+            Conflict::Replace => "replace",
+            Conflict::Rename => "rename",
+        }
+    }
+}
+
+/// OData query options for collections and items.
+#[derive(Debug, Clone, Default)]
+pub struct ListOptions {
+    /// `$select`: comma-separated properties.
+    pub select: Option<String>,
+    /// `$top`: page size (the server may cap it).
+    pub top: Option<u32>,
+    /// `$orderby`, e.g. `name desc`.
+    pub order_by: Option<String>,
+}
+
+impl ListOptions {
+    /// The query string (without `?`), empty when no option is set.
+    pub fn query(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(s) = &self.select {
+            parts.push(format!("$select={}", encode_segment(s)));
+        }
+        if let Some(t) = self.top {
+            parts.push(format!("$top={t}"));
+        }
+        if let Some(o) = &self.order_by {
+            parts.push(format!("$orderby={}", encode_segment(o)));
+        }
+        parts.join("&")
+    }
+
+    fn apply(&self, path: String) -> String {
+        let q = self.query();
+        if q.is_empty() {
+            path
+        } else {
+            format!("{path}?{q}")
+        }
+    }
+}
+
+/// The options of a sharing link (`createLink`).
+#[derive(Debug, Clone, Default)]
+pub struct LinkOptions {
+    /// `view`, `edit` or `embed`.
+    pub link_type: String,
+    /// `anonymous`, `organization` or `users`; `None` for the tenant default.
+    pub scope: Option<String>,
+    /// Expiry, RFC 3339 (`2026-12-31T00:00:00Z`).
+    pub expiration: Option<String>,
+    /// Link password (personal drives only).
+    pub password: Option<String>,
+}
 
 impl GraphClient {
-    /// `GET /me/drive`: the drive, with its quota.
-    pub async fn drive(&self) -> Result<Drive> {
-        self.get_json(self.drive_prefix()).await
-    }
-
-    /// `GET {item}`: one item's metadata.
-    pub async fn item(&self, item: &ItemRef) -> Result<DriveItem> {
-        self.get_json(&item.url_path(self.drive_prefix(), None))
-            .await
-    }
-
-    /// `GET {item}/children`, one page after another, following `@odata.nextLink` verbatim.
-    /// `query` is appended to the first request (e.g. `$top=1000`).
-    pub fn children_pages<'a>(
+    /// Streams the pages of a collection starting at `first` (a Graph path or absolute URL).
+    pub fn pages<'a, T: DeserializeOwned + 'a>(
         &'a self,
-        item: &ItemRef,
-        query: &str,
-    ) -> impl Stream<Item = Result<Page<DriveItem>>> + 'a {
-        let mut first = item.url_path(self.drive_prefix(), Some("children"));
-        if !query.is_empty() {
-            first = format!("{first}?{query}");
-        }
+        first: String,
+    ) -> impl Stream<Item = Result<Page<T>>> + 'a {
         stream::try_unfold(Some(first), move |next| async move {
             let Some(url) = next else { return Ok(None) };
-            let page: Page<DriveItem> = self.get_json(&url).await?;
+            let page: Page<T> = self.get_json(&url).await?;
             let next = page.next_link.clone();
             Ok(Some((page, next)))
         })
     }
 
-    /// All children of a folder, in the server's order.
-    pub async fn children(&self, item: &ItemRef) -> Result<Vec<DriveItem>> {
-        let pages: Vec<Page<DriveItem>> =
-            self.children_pages(item, "$top=1000").try_collect().await?;
+    async fn collect_pages<T: DeserializeOwned>(&self, first: String) -> Result<Vec<T>> {
+        let pages: Vec<Page<T>> = self.pages(first).try_collect().await?;
         Ok(pages.into_iter().flat_map(|p| p.value).collect())
     }
+
+    fn item_path(&self, item: &ItemRef, suffix: Option<&str>) -> String {
+        item.url_path(self.drive_prefix(), suffix)
+    }
+
+    /// `GET /me/drive`: the drive, with its quota.
+    pub async fn drive(&self) -> Result<Drive> {
+        self.get_json(self.drive_prefix()).await
+    }
+
+    /// `GET /me`: the signed-in user.
+    pub async fn me(&self) -> Result<User> {
+        self.get_json("/me").await
+    }
+
+    /// `GET {item}`: one item's metadata.
+    pub async fn item(&self, item: &ItemRef) -> Result<DriveItem> {
+        self.get_json(&self.item_path(item, None)).await
+    }
+
+    /// `GET {item}/children`, one page after another, following `@odata.nextLink` verbatim.
+    pub fn children_pages<'a>(
+        &'a self,
+        item: &ItemRef,
+        opts: &ListOptions,
+    ) -> impl Stream<Item = Result<Page<DriveItem>>> + 'a {
+        self.pages(opts.apply(self.item_path(item, Some("children"))))
+    }
+
+    /// All children of a folder, in the server's order.
+    pub async fn children(&self, item: &ItemRef) -> Result<Vec<DriveItem>> {
+        let opts = ListOptions {
+            top: Some(1000),
+            ..ListOptions::default()
+        };
+        self.collect_pages(opts.apply(self.item_path(item, Some("children"))))
+            .await
+    }
+
+    /// `POST {parent}/children`: creates folder `name`.
+    pub async fn create_folder(
+        &self,
+        parent: &ItemRef,
+        name: &str,
+        conflict: Conflict,
+    ) -> Result<DriveItem> {
+        let body = json!({"name": name, "folder": {},
+            "@microsoft.graph.conflictBehavior": conflict.as_str()});
+        let path = self.item_path(parent, Some("children"));
+        self.request_json(Method::POST, &path, Some(&body)).await
+    }
+
+    /// `PATCH {item}` with `changes` (only the properties to change).
+    pub async fn update(&self, item: &ItemRef, changes: &serde_json::Value) -> Result<DriveItem> {
+        let path = self.item_path(item, None);
+        self.request_json(Method::PATCH, &path, Some(changes)).await
+    }
+
+    /// Renames an item in place.
+    pub async fn rename(&self, item: &ItemRef, new_name: &str) -> Result<DriveItem> {
+        self.update(item, &json!({"name": new_name})).await
+    }
+
+    /// Moves an item under the folder with id `parent_id` (the real id, not `root`),
+    /// optionally renaming it.
+    pub async fn move_item(
+        &self,
+        item: &ItemRef,
+        parent_id: &str,
+        new_name: Option<&str>,
+    ) -> Result<DriveItem> {
+        let mut body = json!({"parentReference": {"id": parent_id}});
+        if let Some(n) = new_name {
+            body["name"] = json!(n);
+        }
+        self.update(item, &body).await
+    }
+
+    /// `DELETE {item}` (to the recycle bin; folders with their contents).
+    pub async fn delete(&self, item: &ItemRef) -> Result<()> {
+        let path = self.item_path(item, None);
+        self.request(Method::DELETE, &path, None).await?;
+        Ok(())
+    }
+
+    /// `POST {item}/copy`: starts a copy into folder `parent_id`; returns the monitor URL.
+    pub async fn start_copy(
+        &self,
+        item: &ItemRef,
+        parent_id: &str,
+        new_name: Option<&str>,
+    ) -> Result<String> {
+        let mut body = json!({"parentReference": {"id": parent_id}});
+        if let Some(n) = new_name {
+            body["name"] = json!(n);
+        }
+        let path = self.item_path(item, Some("copy"));
+        let resp = self.request(Method::POST, &path, Some(&body)).await?;
+        resp.headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+            .ok_or_else(|| Error::decode("copy", "202 answer without a Location monitor URL"))
+    }
+
+    /// Polls a copy monitor (no token) every `poll` until the job ends; returns the new item.
+    pub async fn wait_copy(&self, monitor: &str, poll: Duration) -> Result<DriveItem> {
+        loop {
+            let resp = self.send_unauthenticated(|http| http.get(monitor)).await?;
+            if resp.status().is_redirection() {
+                let loc = resp
+                    .headers()
+                    .get(reqwest::header::LOCATION)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned)
+                    .ok_or_else(|| Error::decode("copy monitor", "redirect without Location"))?;
+                return self.get_json(&loc).await;
+            }
+            let status: AsyncJobStatus = decode_json(resp, "copy monitor").await?;
+            match status.status.as_str() {
+                "completed" => {
+                    let id = status.resource_id.ok_or_else(|| {
+                        Error::decode("copy monitor", "completed without resourceId")
+                    })?;
+                    return self.item(&ItemRef::Id(id)).await;
+                }
+                "failed" | "deleteFailed" => {
+                    let code = status.error_code.unwrap_or_else(|| "copyFailed".into());
+                    return Err(Error::graph(
+                        500,
+                        code,
+                        "the server could not copy the item",
+                    ));
+                }
+                _ => tokio::time::sleep(poll).await,
+            }
+        }
+    }
+
+    /// Copies an item into folder `parent_id` and waits for the copy to finish.
+    pub async fn copy(
+        &self,
+        item: &ItemRef,
+        parent_id: &str,
+        new_name: Option<&str>,
+    ) -> Result<DriveItem> {
+        let monitor = self.start_copy(item, parent_id, new_name).await?;
+        self.wait_copy(&monitor, Duration::from_millis(200)).await
+    }
+
+    /// `POST {item}/createLink`: a sharing link (an existing one of that type may come back).
+    pub async fn create_link(&self, item: &ItemRef, opts: &LinkOptions) -> Result<Permission> {
+        let mut body = json!({"type": opts.link_type});
+        if let Some(s) = &opts.scope {
+            body["scope"] = json!(s);
+        }
+        if let Some(e) = &opts.expiration {
+            body["expirationDateTime"] = json!(e);
+        }
+        if let Some(p) = &opts.password {
+            body["password"] = json!(p);
+        }
+        let path = self.item_path(item, Some("createLink"));
+        self.request_json(Method::POST, &path, Some(&body)).await
+    }
+
+    /// `GET {item}/permissions`.
+    pub async fn permissions(&self, item: &ItemRef) -> Result<Vec<Permission>> {
+        self.collect_pages(self.item_path(item, Some("permissions")))
+            .await
+    }
+
+    /// `GET /me/drive/recent` (deprecated by Microsoft, still served).
+    pub async fn recent(&self) -> Result<Vec<DriveItem>> {
+        self.collect_pages(format!("{}/recent", self.drive_prefix()))
+            .await
+    }
+
+    /// `GET /me/drive/sharedWithMe` (items carry `remoteItem`).
+    pub async fn shared_with_me(&self) -> Result<Vec<DriveItem>> {
+        self.collect_pages(format!("{}/sharedWithMe", self.drive_prefix()))
+            .await
+    }
+
+    /// `GET /me/drive/special/{name}` (`documents`, `photos`, `cameraroll`, `approot`, `music`).
+    pub async fn special(&self, name: &str) -> Result<DriveItem> {
+        let path = format!("{}/special/{}", self.drive_prefix(), encode_segment(name));
+        self.get_json(&path).await
+    }
+
+    /// `GET /me/drive/root/search(q='...')`, all pages.
+    pub async fn search(&self, query: &str, opts: &ListOptions) -> Result<Vec<DriveItem>> {
+        let q = encode_segment(&query.replace('\'', "''"));
+        let first = opts.apply(format!("{}/root/search(q='{q}')", self.drive_prefix()));
+        self.collect_pages(first).await
+    }
+
+    /// One delta round: from `link` (a stored deltaLink) or, when `None`, a full enumeration of
+    /// `item`. Returns every change (latest state per item, in server order) and the deltaLink
+    /// for the next round. A 410 (`resyncRequired`) comes back as an error; start over then.
+    pub async fn delta(&self, item: &ItemRef, link: Option<&str>) -> Result<Delta> {
+        let first = match link {
+            Some(l) => l.to_owned(),
+            None => self.item_path(item, Some("delta")),
+        };
+        let pages: Vec<Page<DriveItem>> = self.pages(first).try_collect().await?;
+        let delta_link = pages.iter().rev().find_map(|p| p.delta_link.clone());
+        let items = pages.into_iter().flat_map(|p| p.value).collect();
+        let delta_link =
+            delta_link.ok_or_else(|| Error::decode("delta", "last page has no deltaLink"))?;
+        Ok(Delta { items, delta_link })
+    }
+}
+
+/// The result of one [`GraphClient::delta`] round.
+#[derive(Debug, Clone)]
+pub struct Delta {
+    /// Changed (or, on the first round, all) items; deleted ones carry `deleted`.
+    pub items: Vec<DriveItem>,
+    /// The URL to call for the next round of changes.
+    pub delta_link: String,
 }

@@ -50,6 +50,17 @@ impl ItemRef {
         }
     }
 
+    /// The item called `name` inside this folder (addressed by path, so it may not exist yet).
+    pub fn child(&self, name: &str) -> ItemRef {
+        let name = name.trim_matches('/');
+        match self {
+            ItemRef::Root => ItemRef::path(name),
+            ItemRef::Id(id) => ItemRef::IdPath(id.clone(), name.to_owned()),
+            ItemRef::Path(p) => ItemRef::path(&format!("{p}/{name}")),
+            ItemRef::IdPath(id, p) => ItemRef::IdPath(id.clone(), format!("{p}/{name}")),
+        }
+    }
+
     /// The URL path of the item below a drive prefix (e.g. `/me/drive`), without the action.
     /// `suffix` is an optional relationship or action (`children`, `content`, ...).
     pub fn url_path(&self, drive: &str, suffix: Option<&str>) -> String {
@@ -111,6 +122,13 @@ mod tests {
         assert_eq!(
             ItemRef::IdPath("AB!12".into(), "x/é".into()).url_path(d, None),
             "/me/drive/items/AB!12:/x/%C3%A9:"
+        );
+        assert_eq!(ItemRef::Root.child("a"), ItemRef::Path("a".into()));
+        assert_eq!(
+            ItemRef::Id("X!1".into())
+                .child("b c")
+                .url_path(d, Some("content")),
+            "/me/drive/items/X!1:/b%20c:/content"
         );
     }
 

@@ -1,14 +1,17 @@
 //! Microsoft Graph: the HTTP layer and thin 1:1 endpoint wrappers.
 //!
 //! Layers, as in the seed: [`client`] (transport, tokens, retries) -> [`endpoints`] (one method
-//! per Graph call, no policy) -> the convenience layer in [`crate::drive`].
+//! per Graph call, no policy) -> [`transfer`] (streamed, resumable content transfers) -> the
+//! convenience layer in [`crate::drive`].
 
 pub mod client;
 pub mod endpoints;
 pub mod locator;
 pub mod model;
 pub mod quickxor;
+pub mod transfer;
 
 pub use client::{GraphClient, RetryPolicy, StaticToken, TokenSource};
+pub use endpoints::{Conflict, Delta, LinkOptions, ListOptions};
 pub use locator::ItemRef;
-pub use model::{Drive, DriveItem, Page, Quota};
+pub use model::{Drive, DriveItem, Page, Permission, Quota, User};

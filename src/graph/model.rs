@@ -69,6 +69,33 @@ pub struct DriveItem {
     /// Free-text description (personal drives).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Sharing state (`owner`, `scope`, `sharedBy`, `sharedDateTime`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shared: Option<serde_json::Value>,
+    /// Who created the item (identity set).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<serde_json::Value>,
+    /// Who last changed the item (identity set).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_modified_by: Option<serde_json::Value>,
+    /// Present on search results.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search_result: Option<serde_json::Value>,
+    /// Present on videos.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video: Option<serde_json::Value>,
+    /// Present on audio files (personal drives).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audio: Option<serde_json::Value>,
+    /// Geographic location, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<serde_json::Value>,
+    /// Present when malware was detected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub malware: Option<serde_json::Value>,
+    /// WebDAV URL of the item.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub web_dav_url: Option<String>,
     /// Pre-authenticated content URL; never send a token to it.
     #[serde(
         rename = "@microsoft.graph.downloadUrl",
@@ -289,6 +316,24 @@ pub struct AsyncJobStatus {
     /// Error code on failure (undocumented but seen).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
+}
+
+/// The signed-in user (`GET /me`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct User {
+    /// User id.
+    #[serde(default)]
+    pub id: String,
+    /// Display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// Sign-in name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_principal_name: Option<String>,
+    /// E-mail address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mail: Option<String>,
 }
 
 /// One page of a collection answer.

@@ -1,0 +1,108 @@
+//! The authorization-code flow with PKCE: the seed's "open this URL, paste where the browser
+//! ended" login, also used by the loopback flow.
+
+use base64::Engine;
+use sha2::{Digest, Sha256};
+
+use super::{NATIVE_REDIRECT, SCOPES, TokenAnswer, apply_tokens, client_id, endpoint, refused};
+use crate::config::Config;
+use crate::error::{Error, Result};
+
+/// A login waiting for its redirect: the PKCE verifier and the state to check. Debug output
+/// hides the verifier.
+#[derive(Clone)]
+pub struct PendingLogin {
+    verifier: String,
+    state: String,
+    redirect_uri: String,
+}
+
+impl std::fmt::Debug for PendingLogin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PendingLogin")
+            .field("redirect_uri", &self.redirect_uri)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PendingLogin {
+    /// The redirect URI this login expects.
+    pub fn redirect_uri(&self) -> &str {
+        &self.redirect_uri
+    }
+}
+
+/// The URL to open in a browser for the seed's flow (redirect to the native-client page).
+pub fn authorize_url(cfg: &Config) -> Result<(String, PendingLogin)> {
+    authorize_url_for(cfg, NATIVE_REDIRECT)
+}
+
+/// The authorize URL (PKCE S256, random state) for a given redirect URI.
+pub fn authorize_url_for(cfg: &Config, redirect_uri: &str) -> Result<(String, PendingLogin)> {
+    let verifier = super::random_b64(32)?;
+    let state = super::random_b64(16)?;
+    let challenge =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(&verifier));
+    let mut url = url::Url::parse(&endpoint(cfg, "authorize"))
+        .map_err(|e| Error::config(&cfg.path, format!("api.login_url: {e}")))?;
+    url.query_pairs_mut()
+        .append_pair("client_id", client_id(cfg)?)
+        .append_pair("response_type", "code")
+        .append_pair("redirect_uri", redirect_uri)
+        .append_pair("response_mode", "query")
+        .append_pair("scope", SCOPES)
+        .append_pair("state", &state)
+        .append_pair("code_challenge", &challenge)
+        .append_pair("code_challenge_method", "S256");
+    let pending = PendingLogin {
+        verifier,
+        state,
+        redirect_uri: redirect_uri.to_owned(),
+    };
+    Ok((url.into(), pending))
+}
+
+/// Finishes a code login from the URL the browser ended on: checks the state, exchanges the
+/// code, and saves the new tokens (which always replace the old ones) to the config file.
+pub async fn finish_code_login(
+    cfg: &mut Config,
+    pending: PendingLogin,
+    redirected_to: &str,
+) -> Result<()> {
+    let url = url::Url::parse(redirected_to.trim())
+        .map_err(|_| Error::auth("that is not the URL the browser ended on; run `auth` again"))?;
+    let param = |name: &str| {
+        url.query_pairs()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
+    };
+    if let Some(err) = param("error") {
+        let desc = param("error_description").unwrap_or_default();
+        let desc = desc.lines().next().unwrap_or("");
+        return Err(Error::auth(format!(
+            "sign-in refused ({err}: {desc}); run `auth` again"
+        )));
+    }
+    if param("state").as_deref() != Some(pending.state.as_str()) {
+        return Err(Error::auth(
+            "the URL belongs to another sign-in attempt (state mismatch); run `auth` again",
+        ));
+    }
+    let code =
+        param("code").ok_or_else(|| Error::auth("the URL holds no `code`; run `auth` again"))?;
+    let http = super::http_client()?;
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("code", code.as_str()),
+        ("redirect_uri", pending.redirect_uri.as_str()),
+        ("code_verifier", pending.verifier.as_str()),
+        ("scope", SCOPES),
+    ];
+    match super::token_request(&http, cfg, &form).await? {
+        TokenAnswer::Tokens(t) => {
+            apply_tokens(cfg, t, false);
+            cfg.save()
+        }
+        TokenAnswer::Refused(e) => Err(refused("the sign-in code", &e, "run `auth` again")),
+    }
+}

@@ -1,0 +1,128 @@
+//! The device code flow: show a short code, poll until the user has entered it elsewhere.
+
+use std::time::{Duration, Instant};
+
+use serde::Deserialize;
+
+use super::{SCOPES, TokenAnswer, apply_tokens, client_id, endpoint, refused};
+use crate::config::Config;
+use crate::error::{Error, Result};
+
+/// What the user must do: open `verification_uri` and enter `user_code`.
+#[derive(Clone, Deserialize)]
+pub struct DeviceCode {
+    device_code: String,
+    /// The code to type in.
+    pub user_code: String,
+    /// Where to type it.
+    pub verification_uri: String,
+    /// Seconds until the code expires.
+    #[serde(default = "default_expiry")]
+    pub expires_in: u64,
+    /// Seconds between polls.
+    #[serde(default = "default_interval")]
+    pub interval: u64,
+    /// The service's ready-made instruction.
+    #[serde(default)]
+    pub message: String,
+}
+
+fn default_expiry() -> u64 {
+    900
+}
+
+fn default_interval() -> u64 {
+    5
+}
+
+impl std::fmt::Debug for DeviceCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeviceCode")
+            .field("user_code", &self.user_code)
+            .field("verification_uri", &self.verification_uri)
+            .field("expires_in", &self.expires_in)
+            .field("interval", &self.interval)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Polling knobs; the defaults follow RFC 8628.
+#[derive(Debug, Clone)]
+pub struct DevicePolling {
+    /// Added to the interval on each `slow_down`.
+    pub slow_down_step: Duration,
+    /// The interval unit (one second; smaller only in tests).
+    pub second: Duration,
+}
+
+impl Default for DevicePolling {
+    fn default() -> Self {
+        DevicePolling {
+            slow_down_step: Duration::from_secs(5),
+            second: Duration::from_secs(1),
+        }
+    }
+}
+
+/// Signs in with a device code: `on_prompt` shows the code, then we poll until the user has
+/// entered it, and save the tokens.
+pub async fn device_login(cfg: &mut Config, on_prompt: impl FnOnce(&DeviceCode)) -> Result<()> {
+    device_login_with(cfg, &DevicePolling::default(), on_prompt).await
+}
+
+/// [`device_login`] with explicit polling knobs.
+pub async fn device_login_with(
+    cfg: &mut Config,
+    polling: &DevicePolling,
+    on_prompt: impl FnOnce(&DeviceCode),
+) -> Result<()> {
+    let http = super::http_client()?;
+    let resp = http
+        .post(endpoint(cfg, "devicecode"))
+        .form(&[("client_id", client_id(cfg)?), ("scope", SCOPES)])
+        .send()
+        .await
+        .map_err(crate::graph::client::network_error)?;
+    if !resp.status().is_success() {
+        return Err(crate::graph::client::error_from_response(resp).await);
+    }
+    let code: DeviceCode = crate::graph::client::decode_json(resp, "device code").await?;
+    on_prompt(&code);
+    let deadline = Instant::now() + polling.second * u32::try_from(code.expires_in).unwrap_or(900);
+    let mut interval = polling.second * u32::try_from(code.interval).unwrap_or(5);
+    loop {
+        tokio::time::sleep(interval).await;
+        let form = [
+            ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
+            ("device_code", code.device_code.as_str()),
+        ];
+        let e = match super::token_request(&http, cfg, &form).await? {
+            TokenAnswer::Tokens(t) => {
+                apply_tokens(cfg, t, false);
+                return cfg.save();
+            }
+            TokenAnswer::Refused(e) => e,
+        };
+        match e.error.as_str() {
+            "authorization_pending" if Instant::now() < deadline => {}
+            "slow_down" if Instant::now() < deadline => interval += polling.slow_down_step,
+            "authorization_pending" | "slow_down" | "expired_token" => {
+                return Err(Error::auth(
+                    "the device code expired before it was entered; run `auth --device` again",
+                ));
+            }
+            "authorization_declined" => {
+                return Err(Error::auth(
+                    "sign-in was declined; run `auth --device` again to retry",
+                ));
+            }
+            _ => {
+                return Err(refused(
+                    "the device sign-in",
+                    &e,
+                    "run `auth --device` again",
+                ));
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+//! The convenience layer above the endpoint wrappers: path resolution, `mkdir -p`, concurrent
+//! tree walks and recursive, parallel transfers with a bounded number of workers.
+//!
+//! Everything here is policy the shell would otherwise repeat per command; nothing here talks
+//! HTTP directly.
+
+mod tree;
+mod walk;
+
+use crate::error::{Error, Result};
+use crate::graph::endpoints::Conflict;
+use crate::graph::{DriveItem, GraphClient, ItemRef};
+
+pub use tree::{TreeOptions, TreeProgress, TreeReport, get_tree, put_tree};
+pub use walk::{WalkEntry, walk};
+
+/// The item at `path` (`/`-separated from the root; empty or `/` is the root).
+pub async fn resolve(client: &GraphClient, path: &str) -> Result<DriveItem> {
+    client.item(&ItemRef::path(path)).await
+}
+
+/// Creates folder `path` and any missing parents; returns the deepest folder. Existing
+/// folders are fine; an existing file in the way is a conflict.
+pub async fn mkdir_p(client: &GraphClient, path: &str) -> Result<DriveItem> {
+    let mut parent = ItemRef::Root;
+    let mut item = client.item(&ItemRef::Root).await?;
+    for name in path.split('/').filter(|s| !s.is_empty()) {
+        let here = parent.child(name);
+        item = match client.create_folder(&parent, name, Conflict::Fail).await {
+            Ok(created) => created,
+            Err(e) if e.status() == Some(409) => client.item(&here).await?,
+            Err(e) => return Err(e),
+        };
+        if !item.is_folder() {
+            return Err(Error::graph(
+                409,
+                "nameAlreadyExists",
+                format!("{name} exists and is not a folder"),
+            ));
+        }
+        parent = ItemRef::Id(item.id.clone());
+    }
+    Ok(item)
+}

@@ -1,0 +1,241 @@
+//! Recursive, parallel transfers (`get -r -P N`, `put -r -P N`).
+//!
+//! At most `parallel` files move at once; each file goes through the single-file transfer
+//! (verified, resumable), and a failure of one file is recorded without stopping the others
+//! (the shell turns a partial result into exit code 6). Cancellation stops everything.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use futures_util::stream::{self, StreamExt};
+
+use super::walk::walk;
+use crate::error::{Error, ErrorKind, Result};
+use crate::graph::endpoints::Conflict;
+use crate::graph::transfer::{Cancel, DEFAULT_FRAGMENT, DownloadOptions, Progress, UploadOptions};
+use crate::graph::{GraphClient, ItemRef};
+
+/// Per-file progress of a tree transfer: `(relative path, bytes done, file size)`.
+pub type TreeProgress = Arc<dyn Fn(&str, u64, u64) + Send + Sync>;
+
+/// How to run a tree transfer.
+#[derive(Clone)]
+pub struct TreeOptions {
+    /// Files transferred at once (and folders listed at once).
+    pub parallel: usize,
+    /// Downloads: continue `.part` files of an earlier run.
+    pub resume: bool,
+    /// Uploads: what to do with existing names.
+    pub conflict: Conflict,
+    /// Uploads: session fragment size.
+    pub fragment_size: u64,
+    /// Per-file progress.
+    pub progress: Option<TreeProgress>,
+    /// Stops the whole transfer.
+    pub cancel: Cancel,
+}
+
+impl Default for TreeOptions {
+    fn default() -> Self {
+        TreeOptions {
+            parallel: 4,
+            resume: false,
+            conflict: Conflict::Replace,
+            fragment_size: DEFAULT_FRAGMENT,
+            progress: None,
+            cancel: Cancel::new(),
+        }
+    }
+}
+
+impl std::fmt::Debug for TreeOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TreeOptions")
+            .field("parallel", &self.parallel)
+            .field("resume", &self.resume)
+            .field("conflict", &self.conflict)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a tree transfer did.
+#[derive(Debug, Default)]
+pub struct TreeReport {
+    /// Files transferred.
+    pub files: usize,
+    /// Folders created.
+    pub folders: usize,
+    /// Bytes transferred.
+    pub bytes: u64,
+    /// Files that failed, with their relative path.
+    pub failed: Vec<(String, Error)>,
+}
+
+impl TreeReport {
+    fn record(&mut self, path: String, result: Result<u64>) {
+        match result {
+            Ok(n) => {
+                self.files += 1;
+                self.bytes += n;
+            }
+            Err(e) => self.failed.push((path, e)),
+        }
+    }
+}
+
+fn file_progress(opts: &TreeOptions, path: &str) -> Option<Progress> {
+    let tree = opts.progress.clone()?;
+    let path = path.to_owned();
+    Some(Arc::new(move |done, total| tree(&path, done, total)))
+}
+
+/// Downloads the folder `remote` with everything below it into the local folder `local`
+/// (created if missing).
+pub async fn get_tree(
+    client: &GraphClient,
+    remote: &ItemRef,
+    local: &Path,
+    opts: &TreeOptions,
+) -> Result<TreeReport> {
+    let entries = walk(client, remote, opts.parallel, None).await?;
+    let mut report = TreeReport::default();
+    mkdir_local(local).await?;
+    for e in entries.iter().filter(|e| e.item.is_folder()) {
+        mkdir_local(&local.join(&e.path)).await?;
+        report.folders += 1;
+    }
+    let files = entries.into_iter().filter(|e| e.item.is_file());
+    let mut results = stream::iter(files)
+        .map(|e| async move {
+            let dl = DownloadOptions {
+                resume: opts.resume,
+                progress: file_progress(opts, &e.path),
+                cancel: opts.cancel.clone(),
+            };
+            let dest = local.join(&e.path);
+            let r = client
+                .download_to_file(&ItemRef::Id(e.item.id.clone()), &dest, &dl)
+                .await;
+            (e.path, r.map(|i| i.size.unwrap_or(0)))
+        })
+        .buffer_unordered(opts.parallel.max(1));
+    while let Some((path, r)) = results.next().await {
+        stop_if_cancelled(&r)?;
+        report.record(path, r);
+    }
+    Ok(report)
+}
+
+/// Uploads the contents of local folder `local` into the existing remote folder `remote`,
+/// creating sub-folders as needed.
+pub async fn put_tree(
+    client: &GraphClient,
+    local: &Path,
+    remote: &ItemRef,
+    opts: &TreeOptions,
+) -> Result<TreeReport> {
+    let root = local.to_owned();
+    let (dirs, files) = tokio::task::spawn_blocking(move || list_local(&root))
+        .await
+        .map_err(|e| Error::io(local, std::io::Error::other(e.to_string())))??;
+    let mut report = TreeReport::default();
+    let mut ids: HashMap<String, String> = HashMap::new();
+    ids.insert(String::new(), client.item(remote).await?.id);
+    for dir in dirs {
+        let (parent, name) = split_rel(&dir);
+        let parent_id = ids.get(parent).cloned().unwrap_or_default();
+        let folder = ensure_folder(client, &parent_id, name).await?;
+        ids.insert(dir, folder);
+        report.folders += 1;
+    }
+    let ids = &ids;
+    let mut results = stream::iter(files)
+        .map(|rel| async move {
+            let (parent, name) = split_rel(&rel);
+            let parent = ItemRef::Id(ids.get(parent).cloned().unwrap_or_default());
+            let up = UploadOptions {
+                conflict: opts.conflict,
+                fragment_size: opts.fragment_size,
+                progress: file_progress(opts, &rel),
+                cancel: opts.cancel.clone(),
+                ..UploadOptions::default()
+            };
+            let r = client
+                .upload_file(&parent, name, &local.join(&rel), &up)
+                .await;
+            (rel, r.map(|i| i.size.unwrap_or(0)))
+        })
+        .buffer_unordered(opts.parallel.max(1));
+    while let Some((path, r)) = results.next().await {
+        stop_if_cancelled(&r)?;
+        report.record(path, r);
+    }
+    Ok(report)
+}
+
+fn stop_if_cancelled<T>(r: &Result<T>) -> Result<()> {
+    match r {
+        Err(e) if matches!(e.kind(), ErrorKind::Cancelled) => Err(ErrorKind::Cancelled.into()),
+        _ => Ok(()),
+    }
+}
+
+async fn ensure_folder(client: &GraphClient, parent_id: &str, name: &str) -> Result<String> {
+    let parent = ItemRef::Id(parent_id.to_owned());
+    match client.create_folder(&parent, name, Conflict::Fail).await {
+        Ok(f) => Ok(f.id),
+        Err(e) if e.status() == Some(409) => Ok(client.item(&parent.child(name)).await?.id),
+        Err(e) => Err(e),
+    }
+}
+
+/// `("a/b", "c")` for `a/b/c`, `("", "c")` for `c`.
+fn split_rel(rel: &str) -> (&str, &str) {
+    rel.rsplit_once('/').unwrap_or(("", rel))
+}
+
+async fn mkdir_local(dir: &Path) -> Result<()> {
+    tokio::fs::create_dir_all(dir)
+        .await
+        .map_err(|e| Error::io(dir, e))
+}
+
+/// Relative folder paths (parents first) and file paths below `root`; skips our own
+/// hidden state files and anything that is neither a file nor a folder.
+fn list_local(root: &Path) -> Result<(Vec<String>, Vec<String>)> {
+    let (mut dirs, mut files) = (Vec::new(), Vec::new());
+    let mut stack: Vec<(PathBuf, String)> = vec![(root.to_owned(), String::new())];
+    while let Some((dir, rel)) = stack.pop() {
+        let entries = std::fs::read_dir(&dir).map_err(|e| Error::io(&dir, e))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| Error::io(&dir, e))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if is_state_file(&name) {
+                continue;
+            }
+            let child = if rel.is_empty() {
+                name
+            } else {
+                format!("{rel}/{name}")
+            };
+            let ty = entry.file_type().map_err(|e| Error::io(entry.path(), e))?;
+            if ty.is_dir() {
+                dirs.push(child.clone());
+                stack.push((entry.path(), child));
+            } else if ty.is_file() {
+                files.push(child);
+            }
+        }
+    }
+    dirs.sort();
+    files.sort();
+    Ok((dirs, files))
+}
+
+fn is_state_file(name: &str) -> bool {
+    name.starts_with('.')
+        && (name.ends_with(".part")
+            || name.ends_with(".part.json")
+            || name.ends_with(".upload.json"))
+}

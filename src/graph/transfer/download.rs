@@ -1,0 +1,300 @@
+//! Downloads: follow the `/content` 302 without the token, stream the body chunk by chunk,
+//! resume with `Range` after a dropped connection, verify size and quickXorHash.
+
+use std::path::Path;
+
+use reqwest::StatusCode;
+use tokio::io::{AsyncSeekExt, AsyncWrite, AsyncWriteExt};
+
+use super::state::{self, DownloadState};
+use super::{Cancel, Progress, report};
+use crate::error::{Error, ErrorKind, Result};
+use crate::graph::client::{GraphClient, network_error};
+use crate::graph::locator::ItemRef;
+use crate::graph::model::DriveItem;
+use crate::graph::quickxor::QuickXorHash;
+
+/// How to download.
+#[derive(Clone, Default)]
+pub struct DownloadOptions {
+    /// Pick up a `.NAME.part` left by an earlier run (if it belongs to the same remote version).
+    pub resume: bool,
+    /// Called with `(bytes done, total)` as chunks arrive.
+    pub progress: Option<Progress>,
+    /// Stops the transfer; the partial file is kept for a resume.
+    pub cancel: Cancel,
+}
+
+impl std::fmt::Debug for DownloadOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DownloadOptions")
+            .field("resume", &self.resume)
+            .finish_non_exhaustive()
+    }
+}
+
+impl GraphClient {
+    /// The pre-authenticated URL of an item's content: `GET {item}/content` answers 302 and we
+    /// take its `Location` instead of following it (so the token never reaches that host).
+    pub async fn content_url(&self, item: &ItemRef) -> Result<String> {
+        let url = self.url(&item.url_path(self.drive_prefix(), Some("content")));
+        let resp = self.send(|http| http.get(&url)).await?;
+        resp.headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+            .ok_or_else(|| Error::decode("content", "no redirect to the content URL"))
+    }
+
+    /// Downloads a file to `dest`: bytes go to `.NAME.part` beside it, which is renamed to
+    /// `dest` only once size and hash are verified. Returns the item's metadata.
+    pub async fn download_to_file(
+        &self,
+        item: &ItemRef,
+        dest: &Path,
+        opts: &DownloadOptions,
+    ) -> Result<DriveItem> {
+        let meta = self.item(item).await?;
+        let name = dest
+            .file_name()
+            .and_then(|n| n.to_str())
+            .ok_or_else(|| Error::io(dest, std::io::ErrorKind::InvalidInput.into()))?;
+        let dir = dest
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let part = state::hidden_sibling(dir, name, ".part");
+        let state_path = state::hidden_sibling(dir, name, ".part.json");
+        let want = DownloadState {
+            id: meta.id.clone(),
+            tag: meta.c_tag.clone().or_else(|| meta.e_tag.clone()),
+            size: meta.size.unwrap_or(0),
+        };
+        let mut hasher = QuickXorHash::new();
+        let offset = resume_offset(opts.resume, &part, &state_path, &want, &mut hasher).await?;
+        if offset == 0 {
+            state::save(&state_path, &want).await?;
+        }
+        let mut file = tokio::fs::OpenOptions::new()
+            .create(true)
+            .write(true)
+            .truncate(false)
+            .open(&part)
+            .await
+            .map_err(|e| Error::io(&part, e))?;
+        file.set_len(offset)
+            .await
+            .map_err(|e| Error::io(&part, e))?;
+        file.seek(std::io::SeekFrom::Start(offset))
+            .await
+            .map_err(|e| Error::io(&part, e))?;
+        let id = ItemRef::Id(meta.id.clone());
+        let total = self
+            .stream_content(&id, offset, want.size, &mut file, &mut hasher, opts)
+            .await;
+        let total = total.map_err(|e| local_path(e, &part))?;
+        file.flush().await.map_err(|e| Error::io(&part, e))?;
+        file.sync_all().await.map_err(|e| Error::io(&part, e))?;
+        drop(file);
+        if let Err(e) = verify(&meta, total, &hasher) {
+            let _ = tokio::fs::remove_file(&part).await;
+            state::remove(&state_path).await;
+            return Err(e);
+        }
+        tokio::fs::rename(&part, dest)
+            .await
+            .map_err(|e| Error::io(dest, e))?;
+        state::remove(&state_path).await;
+        Ok(meta)
+    }
+
+    /// Streams a file's content into `out` (stdout, a pipe, ...) and verifies it at the end.
+    /// Returns the number of bytes written.
+    pub async fn download_to_writer<W: AsyncWrite + Unpin>(
+        &self,
+        item: &ItemRef,
+        out: &mut W,
+        opts: &DownloadOptions,
+    ) -> Result<u64> {
+        let meta = self.item(item).await?;
+        let mut hasher = QuickXorHash::new();
+        let id = ItemRef::Id(meta.id.clone());
+        let size = meta.size.unwrap_or(0);
+        let total = self
+            .stream_content(&id, 0, size, out, &mut hasher, opts)
+            .await?;
+        out.flush().await.map_err(|e| Error::io("<output>", e))?;
+        verify(&meta, total, &hasher)?;
+        Ok(total)
+    }
+
+    /// Writes the content from `offset` on into `out`, re-requesting with `Range` after a
+    /// dropped connection (bounded by the retry policy, counted without progress).
+    async fn stream_content<W: AsyncWrite + Unpin>(
+        &self,
+        item: &ItemRef,
+        mut offset: u64,
+        size: u64,
+        out: &mut W,
+        hasher: &mut QuickXorHash,
+        opts: &DownloadOptions,
+    ) -> Result<u64> {
+        let mut failures = 0;
+        loop {
+            opts.cancel.check()?;
+            let url = self.content_url(item).await?;
+            let from = offset;
+            let resp = self
+                .send_unauthenticated(|http| {
+                    let req = http.get(&url);
+                    if from > 0 {
+                        req.header(reqwest::header::RANGE, format!("bytes={from}-"))
+                    } else {
+                        req
+                    }
+                })
+                .await?;
+            if resp.status() == StatusCode::RANGE_NOT_SATISFIABLE && offset >= size {
+                return Ok(offset);
+            }
+            // A 200 to a ranged request means the server ignored Range: skip what we have.
+            let mut skip = if resp.status() == StatusCode::PARTIAL_CONTENT {
+                0
+            } else {
+                offset
+            };
+            match copy_body(resp, &mut skip, &mut offset, size, out, hasher, opts).await {
+                Ok(()) => return Ok(offset),
+                Err(BodyError::Fatal(e)) => return Err(e),
+                Err(BodyError::Dropped(e, progressed)) => {
+                    failures = if progressed { 0 } else { failures + 1 };
+                    if failures > self.retry_policy().max_retries {
+                        return Err(e);
+                    }
+                    tokio::time::sleep(self.backoff(failures, None)).await;
+                }
+            }
+        }
+    }
+}
+
+enum BodyError {
+    Fatal(Error),
+    Dropped(Error, bool),
+}
+
+async fn copy_body<W: AsyncWrite + Unpin>(
+    mut resp: reqwest::Response,
+    skip: &mut u64,
+    offset: &mut u64,
+    size: u64,
+    out: &mut W,
+    hasher: &mut QuickXorHash,
+    opts: &DownloadOptions,
+) -> std::result::Result<(), BodyError> {
+    let start = *offset;
+    loop {
+        let chunk = tokio::select! {
+            c = resp.chunk() => c,
+            () = opts.cancel.cancelled() => return Err(BodyError::Fatal(ErrorKind::Cancelled.into())),
+        };
+        let mut chunk = match chunk {
+            Ok(Some(c)) => c,
+            Ok(None) if *offset < size => {
+                let e = Error::decode("download", "connection closed before the end of the file");
+                return Err(BodyError::Dropped(e, *offset > start));
+            }
+            Ok(None) => return Ok(()),
+            Err(e) => return Err(BodyError::Dropped(network_error(e), *offset > start)),
+        };
+        if *skip > 0 {
+            let n = (*skip).min(chunk.len() as u64);
+            *skip -= n;
+            let _ = chunk.split_to(n as usize);
+        }
+        if chunk.is_empty() {
+            continue;
+        }
+        out.write_all(&chunk)
+            .await
+            .map_err(|e| BodyError::Fatal(Error::io("<output>", e)))?;
+        hasher.update(&chunk);
+        *offset += chunk.len() as u64;
+        report(&opts.progress, *offset, size.max(*offset));
+    }
+}
+
+/// Where to start: the length of a matching `.part` (hashing what it holds), else 0.
+async fn resume_offset(
+    resume: bool,
+    part: &Path,
+    state_path: &Path,
+    want: &DownloadState,
+    hasher: &mut QuickXorHash,
+) -> Result<u64> {
+    if !resume || state::load::<DownloadState>(state_path).await.as_ref() != Some(want) {
+        return Ok(0);
+    }
+    let Ok(meta) = tokio::fs::metadata(part).await else {
+        return Ok(0);
+    };
+    if meta.len() > want.size {
+        return Ok(0);
+    }
+    hash_file(part, 0, meta.len(), hasher).await?;
+    Ok(meta.len())
+}
+
+/// Feeds `len` bytes of `path` from `start` to `hasher`, in bounded chunks.
+pub(crate) async fn hash_file(
+    path: &Path,
+    start: u64,
+    len: u64,
+    hasher: &mut QuickXorHash,
+) -> Result<()> {
+    use tokio::io::AsyncReadExt;
+    let mut file = tokio::fs::File::open(path)
+        .await
+        .map_err(|e| Error::io(path, e))?;
+    file.seek(std::io::SeekFrom::Start(start))
+        .await
+        .map_err(|e| Error::io(path, e))?;
+    let mut reader = tokio::io::BufReader::with_capacity(1 << 20, file.take(len));
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = reader
+            .read(&mut buf)
+            .await
+            .map_err(|e| Error::io(path, e))?;
+        if n == 0 {
+            return Ok(());
+        }
+        hasher.update(&buf[..n]);
+    }
+}
+
+fn verify(meta: &DriveItem, total: u64, hasher: &QuickXorHash) -> Result<()> {
+    let fail = |detail: String| -> Result<()> {
+        Err(ErrorKind::Integrity {
+            name: meta.name.clone(),
+            detail,
+        }
+        .into())
+    };
+    if let Some(size) = meta.size.filter(|s| *s != total) {
+        return fail(format!("expected {size} bytes, got {total}"));
+    }
+    match meta.quick_xor_hash() {
+        Some(want) if want != hasher.finish_base64() => fail("quickXorHash differs".into()),
+        _ => Ok(()),
+    }
+}
+
+fn local_path(e: Error, part: &Path) -> Error {
+    match e.kind() {
+        ErrorKind::Io { path, source } if path.as_os_str() == "<output>" => {
+            Error::io(part, std::io::Error::new(source.kind(), source.to_string()))
+        }
+        _ => e,
+    }
+}

@@ -1,0 +1,371 @@
+//! Uploads: one PUT up to 4 MiB, an upload session above, resumable within and across runs.
+//!
+//! Session fragments are multiples of 320 KiB; the next fragment is read while the current one
+//! is on the wire. After a lost answer (5xx, network error) or a 416 we ask the session which
+//! ranges it still expects and continue from there; a session that is gone (404) is started
+//! again. The session URL is kept in a state file with the local file's size and mtime, so a
+//! later run continues the same session if the file has not changed.
+
+use std::path::{Path, PathBuf};
+
+use bytes::Bytes;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+use tokio::io::{AsyncReadExt, AsyncSeekExt};
+
+use super::download::hash_file;
+use super::state::{self, UploadState};
+use super::{Cancel, Progress, report};
+use crate::error::{Error, ErrorKind, Result};
+use crate::graph::client::{GraphClient, decode_json, error_from_response, network_error};
+use crate::graph::endpoints::Conflict;
+use crate::graph::locator::ItemRef;
+use crate::graph::model::{DriveItem, UploadSession};
+use crate::graph::quickxor::QuickXorHash;
+
+/// Non-final session fragments must be a multiple of this (320 KiB).
+pub const FRAGMENT_UNIT: u64 = 320 * 1024;
+/// The default fragment size (10 MiB rounded to 320 KiB units).
+pub const DEFAULT_FRAGMENT: u64 = 32 * FRAGMENT_UNIT;
+/// Files up to this size go up in one PUT.
+pub const SIMPLE_UPLOAD_LIMIT: u64 = 4 * 1024 * 1024;
+
+/// How to upload.
+#[derive(Clone)]
+pub struct UploadOptions {
+    /// What to do when the name exists (default: replace, like Graph's PUT).
+    pub conflict: Conflict,
+    /// Session fragment size; rounded down to a multiple of [`FRAGMENT_UNIT`] (at least one).
+    pub fragment_size: u64,
+    /// Files up to this size are sent with one PUT.
+    pub simple_limit: u64,
+    /// Where to keep the session state file; `None`: beside the local file.
+    pub state_dir: Option<PathBuf>,
+    /// Called with `(bytes acknowledged, total)`.
+    pub progress: Option<Progress>,
+    /// Stops the transfer; the session is kept for a resume.
+    pub cancel: Cancel,
+}
+
+impl Default for UploadOptions {
+    fn default() -> Self {
+        UploadOptions {
+            conflict: Conflict::Replace,
+            fragment_size: DEFAULT_FRAGMENT,
+            simple_limit: SIMPLE_UPLOAD_LIMIT,
+            state_dir: None,
+            progress: None,
+            cancel: Cancel::new(),
+        }
+    }
+}
+
+impl std::fmt::Debug for UploadOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UploadOptions")
+            .field("conflict", &self.conflict)
+            .field("fragment_size", &self.fragment_size)
+            .field("state_dir", &self.state_dir)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The answer to one fragment.
+enum Ack {
+    Done(Box<DriveItem>),
+    Next(u64),
+}
+
+/// The local file being uploaded.
+struct Source {
+    path: PathBuf,
+    size: u64,
+    mtime: String,
+}
+
+impl GraphClient {
+    /// Uploads `local` as `name` in folder `parent`, with its mtime; returns the new item.
+    pub async fn upload_file(
+        &self,
+        parent: &ItemRef,
+        name: &str,
+        local: &Path,
+        opts: &UploadOptions,
+    ) -> Result<DriveItem> {
+        let meta = tokio::fs::metadata(local)
+            .await
+            .map_err(|e| Error::io(local, e))?;
+        let mtime = meta.modified().map_err(|e| Error::io(local, e))?;
+        let src = Source {
+            path: local.to_owned(),
+            size: meta.len(),
+            mtime: state::rfc3339(mtime),
+        };
+        let target = parent.child(name);
+        if src.size <= opts.simple_limit {
+            let data = read_range(&src.path, 0, src.size).await?;
+            let item = self.put_simple(&target, data, opts.conflict).await?;
+            report(&opts.progress, src.size, src.size);
+            let fsi = json!({"fileSystemInfo": {"lastModifiedDateTime": src.mtime}});
+            return self.update(&ItemRef::Id(item.id), &fsi).await;
+        }
+        self.upload_session(&target, &src, opts).await
+    }
+
+    /// One `PUT {target}:/content` with the whole body (small files, zero-byte files).
+    pub async fn put_simple(
+        &self,
+        target: &ItemRef,
+        data: Bytes,
+        conflict: Conflict,
+    ) -> Result<DriveItem> {
+        let path = target.url_path(self.drive_prefix(), Some("content"));
+        let url = self.url(&format!(
+            "{path}?@microsoft.graph.conflictBehavior={}",
+            conflict.as_str()
+        ));
+        let resp = self.send(|http| http.put(&url).body(data.clone())).await?;
+        decode_json(resp, "upload").await
+    }
+
+    /// `POST {target}:/createUploadSession` with the conflict rule and the mtime.
+    pub async fn create_upload_session(
+        &self,
+        target: &ItemRef,
+        conflict: Conflict,
+        mtime: &str,
+    ) -> Result<UploadSession> {
+        let body = json!({"item": {
+            "@microsoft.graph.conflictBehavior": conflict.as_str(),
+            "fileSystemInfo": {"lastModifiedDateTime": mtime},
+        }});
+        let path = target.url_path(self.drive_prefix(), Some("createUploadSession"));
+        self.request_json(Method::POST, &path, Some(&body)).await
+    }
+
+    /// `GET {uploadUrl}` (no token): the ranges the session still expects.
+    pub async fn upload_session_status(&self, upload_url: &str) -> Result<UploadSession> {
+        let resp = self
+            .send_unauthenticated(|http| http.get(upload_url))
+            .await?;
+        decode_json(resp, "upload session").await
+    }
+
+    async fn upload_session(
+        &self,
+        target: &ItemRef,
+        src: &Source,
+        opts: &UploadOptions,
+    ) -> Result<DriveItem> {
+        let state_path = upload_state_path(src, opts)?;
+        let target_key = target.url_path(self.drive_prefix(), None);
+        let (mut url, mut offset) = self
+            .open_session(target, &target_key, src, &state_path, opts)
+            .await?;
+        let frag = (opts.fragment_size / FRAGMENT_UNIT).max(1) * FRAGMENT_UNIT;
+        let mut hasher = QuickXorHash::new();
+        let mut hashed = 0u64;
+        let (mut failures, mut restarts) = (0u32, 0u32);
+        let mut ahead: Option<(u64, Bytes)> = None;
+        loop {
+            opts.cancel.check()?;
+            let len = frag.min(src.size - offset);
+            let data = match ahead.take() {
+                Some((o, d)) if o == offset && d.len() as u64 == len => d,
+                _ => read_range(&src.path, offset, len).await?,
+            };
+            if offset > hashed {
+                hash_file(&src.path, hashed, offset - hashed, &mut hasher).await?;
+                hashed = offset;
+            }
+            if offset == hashed {
+                hasher.update(&data);
+                hashed += len;
+            }
+            let next = offset + len;
+            let read_next = async {
+                if next < src.size {
+                    let l = frag.min(src.size - next);
+                    read_range(&src.path, next, l).await.ok().map(|d| (next, d))
+                } else {
+                    None
+                }
+            };
+            let send = async {
+                tokio::select! {
+                    r = self.put_fragment(&url, offset, data, src.size) => r,
+                    () = opts.cancel.cancelled() => Err(ErrorKind::Cancelled.into()),
+                }
+            };
+            let (ack, pre) = tokio::join!(send, read_next);
+            ahead = pre;
+            match ack {
+                Ok(Ack::Done(item)) => {
+                    state::remove(&state_path).await;
+                    report(&opts.progress, src.size, src.size);
+                    if hashed == src.size {
+                        check_hash(&item, &hasher)?;
+                    }
+                    return Ok(*item);
+                }
+                Ok(Ack::Next(n)) => {
+                    offset = n;
+                    failures = 0;
+                    report(&opts.progress, n, src.size);
+                }
+                Err(e) if e.status() == Some(404) && restarts < 2 => {
+                    restarts += 1;
+                    state::remove(&state_path).await;
+                    (url, offset) = self
+                        .open_session(target, &target_key, src, &state_path, opts)
+                        .await?;
+                }
+                Err(e) if e.status() == Some(416) || e.is_transient() => {
+                    failures += 1;
+                    if failures > self.retry_policy().max_retries {
+                        return Err(e);
+                    }
+                    tokio::time::sleep(self.backoff(failures - 1, e.retry_after())).await;
+                    offset = self.resume_point(&url).await?;
+                }
+                Err(e) => return Err(e),
+            }
+            if offset < hashed {
+                (hasher, hashed) = (QuickXorHash::new(), 0);
+            }
+        }
+    }
+
+    /// Continues the session saved in the state file when the local file is unchanged and
+    /// the session still answers; else creates a new one and saves it.
+    async fn open_session(
+        &self,
+        target: &ItemRef,
+        target_key: &str,
+        src: &Source,
+        state_path: &Path,
+        opts: &UploadOptions,
+    ) -> Result<(String, u64)> {
+        if let Some(saved) = state::load::<UploadState>(state_path).await
+            && saved.target == target_key
+            && saved.size == src.size
+            && saved.mtime == src.mtime
+            && let Ok(offset) = self.resume_point(&saved.upload_url).await
+        {
+            return Ok((saved.upload_url, offset));
+        }
+        let session = self
+            .create_upload_session(target, opts.conflict, &src.mtime)
+            .await?;
+        let url = session
+            .upload_url
+            .ok_or_else(|| Error::decode("createUploadSession", "no uploadUrl"))?;
+        let saved = UploadState {
+            upload_url: url.clone(),
+            target: target_key.to_owned(),
+            size: src.size,
+            mtime: src.mtime.clone(),
+        };
+        state::save(state_path, &saved).await?;
+        Ok((url, 0))
+    }
+
+    /// The first byte the session still expects.
+    async fn resume_point(&self, url: &str) -> Result<u64> {
+        let status = self.upload_session_status(url).await?;
+        first_expected(&status)
+    }
+
+    /// One `PUT {uploadUrl}` with `Content-Range`, no token and no retry of its own.
+    async fn put_fragment(&self, url: &str, offset: u64, data: Bytes, total: u64) -> Result<Ack> {
+        let end = offset + data.len() as u64 - 1;
+        let resp = self
+            .http()
+            .put(url)
+            .header(
+                reqwest::header::CONTENT_RANGE,
+                format!("bytes {offset}-{end}/{total}"),
+            )
+            .body(data)
+            .send()
+            .await
+            .map_err(network_error)?;
+        match resp.status() {
+            StatusCode::OK | StatusCode::CREATED => {
+                Ok(Ack::Done(Box::new(decode_json(resp, "upload").await?)))
+            }
+            StatusCode::ACCEPTED => {
+                let s: UploadSession = decode_json(resp, "upload session").await?;
+                Ok(Ack::Next(first_expected(&s)?))
+            }
+            _ => Err(error_from_response(resp).await),
+        }
+    }
+}
+
+fn first_expected(s: &UploadSession) -> Result<u64> {
+    let first = s
+        .next_expected_ranges
+        .first()
+        .ok_or_else(|| Error::decode("upload session", "no nextExpectedRanges"))?;
+    first
+        .split('-')
+        .next()
+        .and_then(|n| n.trim().parse().ok())
+        .ok_or_else(|| Error::decode("upload session", format!("bad range {first:?}")))
+}
+
+fn upload_state_path(src: &Source, opts: &UploadOptions) -> Result<PathBuf> {
+    let name = src
+        .path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .ok_or_else(|| Error::io(&src.path, std::io::ErrorKind::InvalidInput.into()))?;
+    let dir = match &opts.state_dir {
+        Some(d) => d.clone(),
+        None => src
+            .path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_owned(),
+    };
+    Ok(state::hidden_sibling(&dir, name, ".upload.json"))
+}
+
+/// Reads `len` bytes of `path` from `offset` (one fragment).
+async fn read_range(path: &Path, offset: u64, len: u64) -> Result<Bytes> {
+    let mut file = tokio::fs::File::open(path)
+        .await
+        .map_err(|e| Error::io(path, e))?;
+    file.seek(std::io::SeekFrom::Start(offset))
+        .await
+        .map_err(|e| Error::io(path, e))?;
+    let cap = usize::try_from(len).map_err(|e| Error::decode("fragment size", e))?;
+    let mut buf = Vec::with_capacity(cap);
+    file.take(len)
+        .read_to_end(&mut buf)
+        .await
+        .map_err(|e| Error::io(path, e))?;
+    if buf.len() as u64 != len {
+        return Err(Error::io(
+            path,
+            std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                "the file shrank during the upload",
+            ),
+        ));
+    }
+    Ok(Bytes::from(buf))
+}
+
+fn check_hash(item: &DriveItem, hasher: &QuickXorHash) -> Result<()> {
+    match item.quick_xor_hash() {
+        Some(h) if h != hasher.finish_base64() => Err(ErrorKind::Integrity {
+            name: item.name.clone(),
+            detail: "the server's quickXorHash differs from the local file's".into(),
+        }
+        .into()),
+        _ => Ok(()),
+    }
+}
