@@ -105,3 +105,50 @@ impl From<crate::Error> for CommandError {
 
 /// The result of a shell command.
 pub type CmdResult = std::result::Result<(), CommandError>;
+
+/// Collects the outcome of each item of a multi-item command (`rm a b c`): every failure is
+/// reported as it happens, and the command fails with exit 6 when only some items failed.
+#[derive(Debug, Default)]
+pub struct Tally {
+    total: usize,
+    failures: Vec<CommandError>,
+}
+
+impl Tally {
+    /// Records one item's result; a failure is printed at once when there may be several.
+    pub fn record(&mut self, label: &str, result: CmdResult, many: bool) {
+        self.total += 1;
+        if let Err(e) = result {
+            let e = e.in_command(label);
+            if many {
+                eprintln!("{e}");
+            }
+            self.failures.push(e);
+        }
+    }
+
+    /// Number of failures so far.
+    pub fn failed(&self) -> usize {
+        self.failures.len()
+    }
+
+    /// Ok when nothing failed; the failure itself for a single item; otherwise a summary
+    /// with exit 6 (some failed) or the first failure's code (all failed).
+    pub fn finish(mut self) -> CmdResult {
+        match self.failures.len() {
+            0 => Ok(()),
+            1 if self.total == 1 => Err(self.failures.remove(0)),
+            n => {
+                let code = if n == self.total {
+                    self.failures[0].code
+                } else {
+                    exit::PARTIAL
+                };
+                Err(CommandError::new(
+                    code,
+                    format!("{n} of {} items failed", self.total),
+                ))
+            }
+        }
+    }
+}

@@ -8,23 +8,23 @@
 pub mod cache;
 pub mod commands;
 pub mod completion;
+pub mod connect;
 pub mod error;
 pub mod glob;
 pub mod items;
 pub mod lexer;
 pub mod output;
+pub mod progress;
 mod repl;
 pub mod script;
 pub mod session;
 
+use clap::{CommandFactory, FromArgMatches, Parser};
 use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::sync::Arc;
-
-use clap::{CommandFactory, FromArgMatches, Parser};
 
 use crate::config::Config;
-use crate::graph::{GraphClient, ItemRef, StaticToken};
+use connect::Demo;
 use error::{CommandError, exit};
 use output::Format;
 use script::{Policy, Runner};
@@ -117,19 +117,14 @@ pub fn main(cli: Cli) -> u8 {
     }
 }
 
-#[cfg(feature = "emulator")]
-type Demo = Option<crate::emulator::Emulator>;
-#[cfg(not(feature = "emulator"))]
-type Demo = ();
-
 async fn connect(cli: &Cli, settings: Settings) -> Result<(Demo, Session), CommandError> {
-    let (demo, client) = if cli.demo {
-        demo_client().await?
+    let (demo, conn) = if cli.demo {
+        connect::demo().await?
     } else {
-        (Demo::default(), client_from_config(cli)?)
+        let path = Config::default_path(cli.config.as_deref());
+        (Demo::default(), connect::from_config(path)?)
     };
-    let root = client.item(&ItemRef::Root).await?;
-    Ok((demo, Session::new(client, root.id, settings)))
+    Ok((demo, Session::new(conn, settings)))
 }
 
 fn settings(cli: &Cli) -> Settings {
@@ -238,36 +233,4 @@ fn mark_globs(sess: &mut Session, argv: Vec<String>) -> Vec<String> {
         .cloned()
         .collect();
     argv
-}
-
-fn client_from_config(cli: &Cli) -> Result<GraphClient, CommandError> {
-    let path = Config::default_path(cli.config.as_deref());
-    let cfg = Config::load(&path)?;
-    let token = cfg.access_token.clone().ok_or_else(|| {
-        CommandError::new(
-            exit::AUTH,
-            format!("{}: not signed in (no auth.access_token)", path.display()),
-        )
-        .with_hint("run `skydrive-cli auth` to sign in, or try `skydrive-cli --demo`")
-    })?;
-    Ok(GraphClient::new(
-        &cfg.graph_url,
-        Arc::new(StaticToken(token)),
-    )?)
-}
-
-#[cfg(feature = "emulator")]
-async fn demo_client() -> Result<(Demo, GraphClient), CommandError> {
-    use crate::emulator::{Emulator, EmulatorOptions};
-    let emu = Emulator::start(EmulatorOptions::default()).await?;
-    let client = GraphClient::new(
-        emu.graph_url(),
-        Arc::new(StaticToken(emu.access_token().to_owned())),
-    )?;
-    Ok((Some(emu), client))
-}
-
-#[cfg(not(feature = "emulator"))]
-async fn demo_client() -> Result<(Demo, GraphClient), CommandError> {
-    Err(CommandError::usage("--demo needs the `emulator` feature"))
 }

@@ -76,6 +76,48 @@ pub fn out(text: &str) {
     let _ = stdout.flush();
 }
 
+/// Standard output as an `AsyncWrite` for streamed downloads (`cat`, `get X -`). Writes block,
+/// which is fine: one command runs at a time and stdout is its alone.
+#[derive(Debug)]
+pub struct Stdout(std::io::Stdout);
+
+impl Stdout {
+    /// The process's standard output.
+    pub fn new() -> Self {
+        Stdout(std::io::stdout())
+    }
+}
+
+impl Default for Stdout {
+    fn default() -> Self {
+        Stdout::new()
+    }
+}
+
+impl tokio::io::AsyncWrite for Stdout {
+    fn poll_write(
+        self: std::pin::Pin<&mut Self>,
+        _cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        std::task::Poll::Ready(self.get_mut().0.write(buf))
+    }
+
+    fn poll_flush(
+        self: std::pin::Pin<&mut Self>,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::task::Poll::Ready(self.get_mut().0.flush())
+    }
+
+    fn poll_shutdown(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        self.poll_flush(cx)
+    }
+}
+
 /// Renders a value as the seed's YAML-like text (seed-features.md §2.3): keys sorted, scalars
 /// after `key: `, nested values indented by two, list items after `- `.
 pub fn seed_yaml(value: &Value) -> String {

@@ -149,8 +149,11 @@ pub async fn run_words(sess: &mut Session, words: &[Word]) -> CmdResult {
 }
 
 /// Parses `args` (command name first) with clap and runs the command; Ctrl-C cancels it.
-pub async fn run_args(sess: &mut Session, args: Vec<String>) -> CmdResult {
+pub async fn run_args(sess: &mut Session, mut args: Vec<String>) -> CmdResult {
     let name = args.first().cloned().unwrap_or_default();
+    if name == "find" {
+        super::commands::find::normalize(&mut args);
+    }
     let cmd = match CommandLine::try_parse_from(&args) {
         Ok(cl) => cl.command,
         Err(e) => {
@@ -168,7 +171,9 @@ pub async fn run_args(sess: &mut Session, args: Vec<String>) -> CmdResult {
             };
         }
     };
+    // Biased: a command that handles Ctrl-C itself (`get` cleaning up) sees it first.
     let result = tokio::select! {
+        biased;
         r = dispatch(sess, cmd) => r,
         _ = tokio::signal::ctrl_c() => Err(CommandError::new(exit::INTERRUPTED, "interrupted")),
     };

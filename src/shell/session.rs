@@ -2,12 +2,15 @@
 //! listing cache (shared with the completer), output settings and the last exit status, so
 //! that every mode (prompt, script, `-c`, argv) runs commands against the same state.
 
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use super::cache::{self, DirCache};
+use super::connect::Connection;
 use super::error::{CommandError, exit};
 use super::glob;
 use super::output::Format;
+use crate::auth::ConfigTokens;
 use crate::graph::{DriveItem, GraphClient, ItemRef};
 
 /// A remote folder: its id and absolute path (`/` for the root).
@@ -95,15 +98,20 @@ pub struct Session {
     pub globs: Vec<String>,
     /// Lines entered in this and earlier interactive sessions (for `history`).
     pub history: Vec<String>,
+    /// The config-backed token source, when signed in from a config (`auth_refresh`).
+    pub tokens: Option<Arc<ConfigTokens>>,
+    /// The config file (`None` in demo mode).
+    pub config_path: Option<PathBuf>,
 }
 
 impl Session {
-    /// A session at the drive root (`root_id` from `GET /me/drive/root`).
-    pub fn new(client: GraphClient, root_id: String, settings: Settings) -> Self {
+    /// A session at the drive root. The root's id is learnt on the first `cd`; until then the
+    /// cwd is addressed by path.
+    pub fn new(conn: Connection, settings: Settings) -> Self {
         Session {
-            client,
+            client: conn.client,
             cwd: Folder {
-                id: root_id,
+                id: String::new(),
                 path: "/".to_owned(),
             },
             prev: None,
@@ -114,6 +122,8 @@ impl Session {
             settings,
             globs: Vec::new(),
             history: Vec::new(),
+            tokens: conn.tokens,
+            config_path: conn.config_path,
         }
     }
 

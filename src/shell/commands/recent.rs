@@ -1,6 +1,5 @@
 //! `recent`: recently used files (`GET /me/drive/recent`).
 
-use crate::graph::{DriveItem, Page};
 use crate::shell::error::CmdResult;
 use crate::shell::items;
 use crate::shell::session::Session;
@@ -11,8 +10,7 @@ pub struct Args {}
 
 /// Runs `recent`.
 pub async fn run(sess: &mut Session, _args: Args) -> CmdResult {
-    let url = format!("{}/recent", sess.client.drive_prefix());
-    let page: Page<DriveItem> = sess.client.get_json(&url).await?;
-    items::print_found(sess.settings.format, &items::with_paths(page.value));
+    let found = sess.client.recent().await?;
+    items::print_found(sess.settings.format, &items::with_paths(found));
     Ok(())
 }

@@ -1,6 +1,5 @@
 //! `shared`: items other people shared with the user (`GET /me/drive/sharedWithMe`).
 
-use crate::graph::{DriveItem, Page};
 use crate::shell::error::CmdResult;
 use crate::shell::items;
 use crate::shell::session::Session;
@@ -11,8 +10,7 @@ pub struct Args {}
 
 /// Runs `shared`.
 pub async fn run(sess: &mut Session, _args: Args) -> CmdResult {
-    let url = format!("{}/sharedWithMe", sess.client.drive_prefix());
-    let page: Page<DriveItem> = sess.client.get_json(&url).await?;
-    items::print_found(sess.settings.format, &items::with_paths(page.value));
+    let found = sess.client.shared_with_me().await?;
+    items::print_found(sess.settings.format, &items::with_paths(found));
     Ok(())
 }

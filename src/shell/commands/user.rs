@@ -1,8 +1,6 @@
 //! `user` (alias `whoami`): the signed-in user (`GET /me`).
 
-use serde_json::Value;
-
-use crate::shell::error::CmdResult;
+use crate::shell::error::{CmdResult, CommandError, exit};
 use crate::shell::output;
 use crate::shell::session::Session;
 
@@ -12,7 +10,9 @@ pub struct Args {}
 
 /// Runs `user`.
 pub async fn run(sess: &mut Session, _args: Args) -> CmdResult {
-    let me: Value = sess.client.get_json("/me").await?;
+    let me = sess.client.me().await?;
+    let me =
+        serde_json::to_value(&me).map_err(|e| CommandError::new(exit::FAILED, e.to_string()))?;
     output::print_object(sess.settings.format, &me);
     Ok(())
 }

@@ -1,0 +1,174 @@
+//! `get [-r] [-c] [-P N] REMOTE... [LOCAL]`: download files (and with `-r` folders). With two
+//! or more arguments the last is the local destination (the seed's `get file file_dst`); `-`
+//! writes to stdout, as does a seed-style `skydrive-cli get X > file` without LOCAL. Files
+//! arrive under a temporary name and are renamed once verified; Ctrl-C removes the partial
+//! file unless `-c` asked to keep it for resuming.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use futures_util::stream::{self, StreamExt};
+
+use crate::drive::{self, TreeOptions};
+use crate::graph::ItemRef;
+use crate::graph::transfer::{Cancel, DownloadOptions};
+use crate::shell::error::{CmdResult, CommandError, Tally, exit};
+use crate::shell::progress::Meter;
+use crate::shell::session::{Session, Target};
+
+/// Download files (folders with -r); LOCAL `-` writes to stdout.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Download folders with their contents.
+    #[arg(short = 'r', long = "recursive")]
+    pub recursive: bool,
+    /// Continue a partial download (and keep partial files on Ctrl-C).
+    #[arg(short = 'c', long = "continue")]
+    pub resume: bool,
+    /// Files transferred at once.
+    #[arg(short = 'P', long = "parallel", default_value_t = 4, value_name = "N")]
+    pub parallel: usize,
+    /// Remote files (globs allowed), then optionally the local file or folder.
+    #[arg(required = true, value_name = "REMOTE... [LOCAL]")]
+    pub paths: Vec<String>,
+}
+
+/// Runs `get`.
+pub async fn run(sess: &mut Session, mut args: Args) -> CmdResult {
+    let local = (args.paths.len() >= 2).then(|| args.paths.pop().unwrap_or_default());
+    let targets = sess.expand(&args.paths).await?;
+    let to_stdout = local.as_deref() == Some("-")
+        || (local.is_none() && sess.settings.argv_mode && !std::io::stdout().is_terminal());
+    if to_stdout {
+        return super::cat::write_all(sess, &targets).await;
+    }
+    let cancel = Cancel::new();
+    let work = fetch_all(sess, &args, &targets, local.as_deref(), &cancel);
+    tokio::select! {
+        biased;
+        r = work => r,
+        _ = tokio::signal::ctrl_c() => {
+            cancel.cancel();
+            if !args.resume {
+                remove_partials(&targets, local.as_deref());
+            }
+            Err(CommandError::new(exit::INTERRUPTED, "interrupted"))
+        }
+    }
+}
+
+/// Where a remote item lands.
+fn dest(local: Option<&str>, name: &str, many: bool) -> PathBuf {
+    match local {
+        None => PathBuf::from(name),
+        Some(l) if many || Path::new(l).is_dir() => Path::new(l).join(name),
+        Some(l) => PathBuf::from(l),
+    }
+}
+
+async fn fetch_all(
+    sess: &Session,
+    args: &Args,
+    targets: &[Target],
+    local: Option<&str>,
+    cancel: &Cancel,
+) -> CmdResult {
+    let many = targets.len() > 1;
+    if let Some(l) = local
+        && many
+        && !Path::new(l).is_dir()
+    {
+        return Err(CommandError::new(
+            exit::NOT_FOUND,
+            format!("{l}: no such local folder"),
+        ));
+    }
+    let meter = Meter::new(sess);
+    let mut tally = Tally::default();
+    let (mut files, mut bytes) = (0usize, 0u64);
+    let mut plain = Vec::new();
+    for t in targets {
+        let item = match &t.known {
+            Some(i) => i.clone(),
+            None => match sess.client.item(&t.item).await {
+                Ok(i) => i,
+                Err(e) => {
+                    tally.record(&t.label(), Err(e.into()), many);
+                    continue;
+                }
+            },
+        };
+        let to = dest(local, &item.name, many);
+        if !item.is_folder() {
+            plain.push((t.clone(), item.id.clone(), to));
+            continue;
+        }
+        if !args.recursive {
+            let e = CommandError::new(exit::FAILED, "is a folder (use -r)");
+            tally.record(&t.label(), Err(e), many);
+            continue;
+        }
+        let opts = TreeOptions {
+            parallel: args.parallel.max(1),
+            resume: args.resume,
+            progress: meter.tree(),
+            cancel: cancel.clone(),
+            ..TreeOptions::default()
+        };
+        let report = drive::get_tree(&sess.client, &ItemRef::Id(item.id), &to, &opts).await?;
+        files += report.files;
+        bytes += report.bytes;
+        for (path, e) in report.failed {
+            tally.record(&path, Err(e.into()), true);
+        }
+    }
+    let mut results = stream::iter(plain)
+        .map(|(t, id, to)| {
+            let opts = DownloadOptions {
+                resume: args.resume,
+                progress: meter.file(&t.label()),
+                cancel: cancel.clone(),
+            };
+            let client = &sess.client;
+            async move {
+                let r = client.download_to_file(&ItemRef::Id(id), &to, &opts).await;
+                (t, r)
+            }
+        })
+        .buffer_unordered(args.parallel.max(1));
+    while let Some((t, r)) = results.next().await {
+        if let Ok(item) = &r {
+            files += 1;
+            bytes += item.size.unwrap_or(0);
+        }
+        tally.record(&t.label(), r.map(drop).map_err(Into::into), many);
+    }
+    if files > 1 || tally.failed() > 0 && files > 0 {
+        meter.summary("got", files, bytes);
+    }
+    tally.finish()
+}
+
+/// Removes the partial files of an interrupted download (the library keeps them for `-c`).
+fn remove_partials(targets: &[Target], local: Option<&str>) {
+    let many = targets.len() > 1;
+    for t in targets {
+        let name = t.known.as_ref().map(|k| k.name.clone()).or_else(|| {
+            t.path
+                .as_deref()
+                .map(|p| crate::shell::session::split_parent(p).1)
+        });
+        let Some(name) = name else { continue };
+        let to = dest(local, &name, many);
+        let dir = to
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let Some(file) = to.file_name().and_then(|f| f.to_str()) else {
+            continue;
+        };
+        for suffix in [".part", ".part.json"] {
+            let _ = std::fs::remove_file(dir.join(format!(".{file}{suffix}")));
+        }
+    }
+}
