@@ -3,21 +3,53 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::Context;
 use clap::Parser;
-use skydrive::emulator::{Emulator, EmulatorOptions};
+use skydrive::emulator::{Emulator, EmulatorOptions, Faults, Seed, parse_duration};
 
 /// A OneDrive-compatible Microsoft Graph server on loopback, for tests, demos and benchmarks.
 #[derive(Debug, Parser)]
 #[command(name = "skydrive-emu", version)]
 struct Args {
-    /// Address to listen on (Graph API); port 0 picks a free port.
+    /// Address to listen on (Graph API); port 0 picks a free port. Downloads and uploads go to
+    /// a second port on the same address.
     #[arg(long, default_value = "127.0.0.1:0")]
     addr: SocketAddr,
     /// Write a client config (client id, endpoints, tokens) pointing at this server to FILE.
     #[arg(long, value_name = "FILE")]
     write_config: Option<PathBuf>,
+    /// Keep the drive in DIR (tree + file contents) so it survives restarts.
+    #[arg(long, value_name = "DIR")]
+    data: Option<PathBuf>,
+    /// Seed the drive with the demo tree (the default).
+    #[arg(long, conflicts_with = "empty")]
+    demo: bool,
+    /// Start with an empty drive.
+    #[arg(long)]
+    empty: bool,
+    /// Delay every answer by this long (e.g. 50ms, 1s).
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    latency: Option<Duration>,
+    /// Answer every Nth Graph request with 429 and Retry-After.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    throttle_every: u32,
+    /// The Retry-After seconds of throttled answers.
+    #[arg(long, value_name = "SECS", default_value_t = 1)]
+    retry_after: u64,
+    /// Answer every Nth Graph request with 503.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    fail_every: u32,
+    /// Drop the connection half-way through every Nth download.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    drop_every: u32,
+    /// Store every Nth upload fragment but answer it with 500.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    lose_fragment_every: u32,
+    /// Access tokens expire after this long (e.g. 30s).
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    token_ttl: Option<Duration>,
 }
 
 fn main() -> ExitCode {
@@ -35,7 +67,17 @@ fn run(args: Args) -> anyhow::Result<()> {
     rt.block_on(async {
         let opts = EmulatorOptions {
             addr: args.addr,
-            ..EmulatorOptions::default()
+            seed: if args.empty { Seed::Empty } else { Seed::Demo },
+            data_dir: args.data.clone(),
+            faults: Faults {
+                latency: args.latency.unwrap_or_default(),
+                throttle_every: args.throttle_every,
+                retry_after_secs: args.retry_after,
+                fail_every: args.fail_every,
+                drop_every: args.drop_every,
+                lose_fragment_every: args.lose_fragment_every,
+                token_ttl: args.token_ttl,
+            },
         };
         let emu = Emulator::start(opts)
             .await
@@ -46,6 +88,11 @@ fn run(args: Args) -> anyhow::Result<()> {
                 .with_context(|| format!("writing {}", path.display()))?;
             eprintln!("wrote client config to {}", path.display());
         }
+        eprintln!(
+            "content origin {}, identity authority {}",
+            emu.content_origin(),
+            emu.login_url()
+        );
         tokio::signal::ctrl_c()
             .await
             .context("waiting for Ctrl-C")?;

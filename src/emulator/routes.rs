@@ -1,118 +1,231 @@
-//! HTTP routing: one catch-all route and a hand-written Graph path parser (axum's router
-//! cannot express `root:/a/b:/content`).
+//! HTTP entry points: one catch-all route per listener (axum's router cannot express
+//! `root:/a/b.txt:/content`), which applies latency, logs the request, checks the token,
+//! injects faults and dispatches the parsed Graph path ([`super::path`]) to its handler.
 
 use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::State as AxState;
-use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
 
-use super::State;
-use super::store::{ROOT, now_rfc3339};
-use crate::graph::model::Page;
+use super::faults::GraphFault;
+use super::log::{Listener, LoggedRequest};
+use super::path::{Action, Route};
+use super::resp::{ApiError, ApiResult, ErrorHeaders};
+use super::{Shared, auth, content, copy, delta, items, session, sharing, upload};
 
-pub(crate) fn router(state: Arc<State>) -> Router {
-    Router::new().fallback(handle).with_state(state)
+/// The Graph listener: `/v1.0/...` and the identity authority under `/login/...`.
+pub(crate) fn graph_router(shared: Arc<Shared>) -> Router {
+    Router::new().fallback(graph_entry).with_state(shared)
 }
 
-async fn handle(
-    AxState(state): AxState<Arc<State>>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    _body: Body,
-) -> Response {
-    let Some(rest) = uri.path().strip_prefix("/v1.0") else {
-        return error(StatusCode::NOT_FOUND, "itemNotFound", "no such endpoint");
+/// The content listener: download URLs, upload sessions and copy monitors.
+pub(crate) fn content_router(shared: Arc<Shared>) -> Router {
+    Router::new().fallback(content_entry).with_state(shared)
+}
+
+/// What a Graph handler gets to see of the request.
+pub(crate) struct Ctx {
+    pub(crate) method: Method,
+    pub(crate) headers: HeaderMap,
+    /// Raw path after `/v1.0` (for nextLinks).
+    pub(crate) path: String,
+    /// Decoded query pairs.
+    pub(crate) query: Vec<(String, String)>,
+}
+
+impl Ctx {
+    /// A query option, with or without its `$` prefix.
+    pub(crate) fn q(&self, key: &str) -> Option<&str> {
+        let bare = key.trim_start_matches('$');
+        self.query
+            .iter()
+            .find(|(k, _)| k.trim_start_matches('$').eq_ignore_ascii_case(bare))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// A request header as text.
+    pub(crate) fn header(&self, name: header::HeaderName) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+/// Parses a query string into decoded pairs.
+pub(crate) fn query_pairs(query: Option<&str>) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(query.unwrap_or("").as_bytes())
+        .into_owned()
+        .collect()
+}
+
+async fn graph_entry(State(shared): State<Arc<Shared>>, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let login = parts.uri.path().starts_with("/login/");
+    let listener = if login {
+        Listener::Login
+    } else {
+        Listener::Graph
     };
-    if !authorized(&state, &headers) {
-        return error(
-            StatusCode::UNAUTHORIZED,
-            "InvalidAuthenticationToken",
-            "Access token is empty or invalid.",
-        );
-    }
-    let store = state.store.lock().unwrap_or_else(|p| p.into_inner());
-    let rest = rest
-        .strip_prefix("/me/drive")
-        .or_else(|| rest.strip_prefix("/drive"))
-        .map(|r| r.to_owned());
-    match (method, rest.as_deref()) {
-        (Method::GET, Some("")) => {
-            let used = store.size(ROOT);
-            let total: u64 = 5 * 1024 * 1024 * 1024;
-            json_ok(json!({
-                "id": store.drive_id.to_lowercase(),
-                "driveType": "personal",
-                "owner": {"user": {"displayName": "Demo User", "id": store.drive_id.to_lowercase()}},
-                "quota": {"total": total, "used": used, "remaining": total - used,
-                          "deleted": 0, "state": "normal"},
-            }))
-        }
-        (Method::GET, Some("/root")) => json_ok(json!(store.to_item(ROOT))),
-        (Method::GET, Some(r)) if r.ends_with("/children") => {
-            let target = r.trim_end_matches("/children").trim_end_matches(':');
-            let folder = match target.strip_prefix("/root") {
-                Some("") => Some(ROOT),
-                Some(p) => p.strip_prefix(":/").and_then(|p| store.resolve(ROOT, p)),
-                None => None,
-            };
-            let Some(folder) = folder else {
-                return error(
-                    StatusCode::NOT_FOUND,
-                    "itemNotFound",
-                    "The resource could not be found.",
-                );
-            };
-            let root = store
-                .get(folder)
-                .map(|n| n.children.clone())
-                .unwrap_or_default();
-            let page = Page {
-                value: root.iter().filter_map(|c| store.to_item(*c)).collect(),
-                next_link: None,
-                delta_link: None,
-            };
-            json_ok(json!(page))
-        }
-        _ => error(
-            StatusCode::NOT_FOUND,
-            "itemNotFound",
-            "The resource could not be found.",
-        ),
+    delay(&shared).await;
+    let resp = if login {
+        let query = parts.uri.query().unwrap_or("");
+        auth::handle(&shared, parts.method.clone(), parts.uri.path(), query, body).await
+    } else {
+        graph(&shared, &parts, body)
+            .await
+            .unwrap_or_else(IntoResponse::into_response)
+    };
+    record(&shared, &parts, listener, &resp);
+    resp
+}
+
+async fn content_entry(State(shared): State<Arc<Shared>>, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    delay(&shared).await;
+    let resp = if parts.headers.contains_key(header::AUTHORIZATION) {
+        ApiError::unauthenticated().into_response()
+    } else {
+        content_dispatch(&shared, &parts, body)
+            .await
+            .unwrap_or_else(IntoResponse::into_response)
+    };
+    record(&shared, &parts, Listener::Content, &resp);
+    resp
+}
+
+async fn content_dispatch(
+    shared: &Arc<Shared>,
+    parts: &axum::http::request::Parts,
+    body: Body,
+) -> ApiResult {
+    let path = parts.uri.path();
+    let query = query_pairs(parts.uri.query());
+    let m = &parts.method;
+    if let Some(n) = path.strip_prefix("/download/") {
+        content::download(shared, m, n, &query, &parts.headers).await
+    } else if let Some(id) = path.strip_prefix("/upload/") {
+        session::session_request(shared, m, id, &parts.headers, body).await
+    } else if let Some(id) = path.strip_prefix("/monitor/") {
+        copy::monitor(shared, m, id)
+    } else {
+        Err(ApiError::not_found())
     }
 }
 
-fn authorized(state: &State, headers: &HeaderMap) -> bool {
-    headers
+async fn delay(shared: &Shared) {
+    let latency = shared.faults.get().latency;
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+}
+
+fn record(
+    shared: &Shared,
+    parts: &axum::http::request::Parts,
+    listener: Listener,
+    resp: &Response,
+) {
+    shared.log.push(LoggedRequest {
+        method: parts.method.to_string(),
+        path: parts
+            .uri
+            .path_and_query()
+            .map_or_else(|| parts.uri.path().to_owned(), |p| p.as_str().to_owned()),
+        status: resp.status().as_u16(),
+        authorization: parts.headers.contains_key(header::AUTHORIZATION),
+        listener,
+    });
+}
+
+async fn graph(shared: &Arc<Shared>, parts: &axum::http::request::Parts, body: Body) -> ApiResult {
+    let Some(rest) = parts.uri.path().strip_prefix("/v1.0") else {
+        return Err(ApiError::not_found());
+    };
+    let bearer = parts
+        .headers
         .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .is_some_and(|t| t == state.access_token)
+        .and_then(|v| v.to_str().ok());
+    auth::check_bearer(shared, bearer)?;
+    match shared.faults.graph_request() {
+        Some(GraphFault::Throttle(secs)) => {
+            let e = ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "activityLimitReached",
+                "The request has been throttled.",
+            )
+            .inner("throttledRequest");
+            return Err(e.with_headers(ErrorHeaders {
+                retry_after: Some(secs),
+                ..ErrorHeaders::default()
+            }));
+        }
+        Some(GraphFault::Fail) => {
+            return Err(ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "serviceNotAvailable",
+                "The service is temporarily unavailable.",
+            ));
+        }
+        None => {}
+    }
+    let ctx = Ctx {
+        method: parts.method.clone(),
+        headers: parts.headers.clone(),
+        path: rest.to_owned(),
+        query: query_pairs(parts.uri.query()),
+    };
+    let route = super::path::parse(rest)?;
+    dispatch(shared, &ctx, route, body).await
 }
 
-fn json_ok(value: serde_json::Value) -> Response {
-    (
-        StatusCode::OK,
-        [(
-            header::CONTENT_TYPE,
-            "application/json;odata.metadata=minimal;charset=utf-8",
-        )],
-        value.to_string(),
-    )
-        .into_response()
+async fn dispatch(shared: &Arc<Shared>, ctx: &Ctx, route: Route, body: Body) -> ApiResult {
+    use Method as M;
+    let m = ctx.method.clone();
+    match (route, m) {
+        (Route::Me, M::GET) => items::me(shared),
+        (Route::Drives, M::GET) => items::drives(shared),
+        (Route::Drive, M::GET) => items::drive(shared),
+        (Route::Recent, M::GET) => delta::recent(shared, ctx),
+        (Route::SharedWithMe, M::GET) => delta::shared_with_me(),
+        (Route::Item(p, action), m) => match (action, m) {
+            (Action::Item, M::GET) => items::get(shared, ctx, &p),
+            (Action::Item, M::PATCH) => items::update(shared, ctx, &p, body).await,
+            (Action::Item, M::DELETE) => items::delete(shared, ctx, &p),
+            (Action::Children, M::GET) => items::children(shared, ctx, &p),
+            (Action::Children, M::POST) => items::create_folder(shared, &p, body).await,
+            (Action::Content, M::GET) => content::redirect(shared, &p),
+            (Action::Content, M::PUT) => upload::simple_put(shared, ctx, &p, body).await,
+            (Action::CreateUploadSession, M::POST) => {
+                session::create_session(shared, &p, body).await
+            }
+            (Action::Delta(token), M::GET) => delta::delta(shared, ctx, &p, token),
+            (Action::Search(q), M::GET) => delta::search(shared, ctx, &p, &q),
+            (Action::Copy, M::POST) => copy::start(shared, ctx, &p, body).await,
+            (Action::CreateLink, M::POST) => sharing::create_link(shared, &p, body).await,
+            (Action::Permissions(id), m) => sharing::permissions(shared, &p, id, &m),
+            _ => Err(not_allowed()),
+        },
+        _ => Err(not_allowed()),
+    }
 }
 
-fn error(status: StatusCode, code: &str, message: &str) -> Response {
-    let body = json!({"error": {"code": code, "message": message,
-        "innerError": {"date": now_rfc3339(), "request-id": "00000000-0000-0000-0000-000000000000"}}});
-    (
-        status,
-        [(header::CONTENT_TYPE, "application/json")],
-        body.to_string(),
+fn not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "invalidRequest",
+        "The method is not supported for this resource.",
     )
-        .into_response()
+}
+
+/// Reads a small JSON request body (empty = `{}`).
+pub(crate) async fn json_body(body: Body) -> Result<serde_json::Value, ApiError> {
+    let bytes = axum::body::to_bytes(body, 1 << 20)
+        .await
+        .map_err(|_| ApiError::bad_request("Unreadable request body"))?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(serde_json::json!({}));
+    }
+    serde_json::from_slice(&bytes)
+        .map_err(|e| ApiError::bad_request(format!("Invalid JSON body: {e}")))
 }

@@ -1,4 +1,5 @@
 //! The one integration-test binary: every test talks real HTTP on loopback to the emulator.
 
 mod common;
+mod emulator;
 mod skeleton;

@@ -1,0 +1,376 @@
+//! The fake identity authority (graph-api.md §10) and the Graph API's bearer-token check.
+//!
+//! `authorize` redirects at once (no login page) with a code bound to the PKCE challenge,
+//! `token` redeems codes (S256 verified), refresh tokens (rotated) and device codes (the first
+//! poll answers `authorization_pending`), `devicecode` starts the device flow. Access tokens can
+//! expire ([`super::Faults::token_ttl`]); errors use the identity platform's body shape.
+
+use std::collections::{HashMap, HashSet};
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use super::Shared;
+use super::resp::{ApiError, ErrorHeaders, random_hex, request_id};
+use super::store::now_rfc3339;
+
+/// How long access tokens live when no TTL is set (as reported in `expires_in`).
+const DEFAULT_EXPIRES_IN: u64 = 3599;
+
+/// Token tables. Access and refresh tokens persist with the drive; codes do not.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub(crate) struct Auth {
+    /// Access token -> expiry (Unix seconds), `None` = never.
+    access: HashMap<String, Option<i64>>,
+    refresh: HashSet<String>,
+    primary_access: Option<String>,
+    primary_refresh: Option<String>,
+    #[serde(skip)]
+    codes: HashMap<String, CodeGrant>,
+    #[serde(skip)]
+    devices: HashMap<String, u32>,
+}
+
+#[derive(Debug)]
+struct CodeGrant {
+    redirect_uri: String,
+    challenge: Option<String>,
+    method: String,
+}
+
+/// Why a bearer token was refused.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum TokenProblem {
+    /// Missing, unknown or malformed.
+    Invalid,
+    /// Known but past its expiry.
+    Expired,
+}
+
+impl Auth {
+    /// Issues a new access token living `ttl` (forever when `None`).
+    fn issue_access(&mut self, ttl: Option<Duration>) -> String {
+        let token = format!("emu-at-{}", random_hex(20));
+        let expiry = ttl.map(|t| unix_now() + t.as_secs().max(1) as i64);
+        self.access.insert(token.clone(), expiry);
+        token
+    }
+
+    /// The long-lived primary token, or a fresh one living `ttl`.
+    pub(crate) fn current_access(&mut self, ttl: Option<Duration>) -> String {
+        if ttl.is_some() {
+            return self.issue_access(ttl);
+        }
+        match &self.primary_access {
+            Some(t) if self.access.get(t) == Some(&None) => t.clone(),
+            _ => {
+                let t = self.issue_access(None);
+                self.primary_access = Some(t.clone());
+                t
+            }
+        }
+    }
+
+    /// The refresh token written into generated configs.
+    pub(crate) fn primary_refresh(&mut self) -> String {
+        if let Some(t) = &self.primary_refresh {
+            return t.clone();
+        }
+        let t = self.issue_refresh();
+        self.primary_refresh = Some(t.clone());
+        t
+    }
+
+    fn issue_refresh(&mut self) -> String {
+        let t = format!("emu-rt-{}", random_hex(20));
+        self.refresh.insert(t.clone());
+        t
+    }
+
+    /// Checks a bearer token.
+    pub(crate) fn check(&self, token: &str) -> Result<(), TokenProblem> {
+        match self.access.get(token) {
+            None => Err(TokenProblem::Invalid),
+            Some(Some(exp)) if *exp <= unix_now() => Err(TokenProblem::Expired),
+            Some(_) => Ok(()),
+        }
+    }
+}
+
+fn unix_now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+/// Checks the `Authorization` header of a Graph API request.
+pub(crate) fn check_bearer(shared: &Shared, value: Option<&str>) -> Result<(), ApiError> {
+    let token = value.and_then(|v| v.strip_prefix("Bearer ")).unwrap_or("");
+    let problem = match shared.lock_auth().check(token.trim()) {
+        Ok(()) => return Ok(()),
+        Err(p) => p,
+    };
+    let (msg, desc) = match (token.is_empty(), problem) {
+        (true, _) => ("Access token is empty.", "invalid_token"),
+        (false, TokenProblem::Expired) => (
+            "Access token has expired or is not yet valid.",
+            "expired_token",
+        ),
+        (false, TokenProblem::Invalid) => ("CompactToken parsing failed.", "invalid_token"),
+    };
+    let e = ApiError::new(StatusCode::UNAUTHORIZED, "InvalidAuthenticationToken", msg);
+    Err(e.with_headers(ErrorHeaders { www_authenticate: Some(format!(
+        "Bearer realm=\"\", authorization_uri=\"{}/common/oauth2/authorize\", error=\"invalid_token\", error_description=\"{desc}\"",
+        shared.urls.login_url
+    )), ..ErrorHeaders::default() }))
+}
+
+/// Serves `/login/{tenant}/oauth2/v2.0/{authorize,token,devicecode}`.
+pub(crate) async fn handle(
+    shared: &Shared,
+    method: Method,
+    path: &str,
+    query: &str,
+    body: Body,
+) -> Response {
+    let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let endpoint = match parts.as_slice() {
+        ["login", _tenant, "oauth2", "v2.0", ep] => *ep,
+        _ => {
+            return oauth_error(
+                StatusCode::NOT_FOUND,
+                "invalid_request",
+                90002,
+                "Unknown endpoint.",
+            );
+        }
+    };
+    let form: HashMap<String, String> = match method {
+        Method::POST => match axum::body::to_bytes(body, 1 << 16).await {
+            Ok(b) => url::form_urlencoded::parse(&b).into_owned().collect(),
+            Err(_) => {
+                return oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_request",
+                    900144,
+                    "Unreadable body.",
+                );
+            }
+        },
+        _ => url::form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect(),
+    };
+    match (method, endpoint) {
+        (Method::GET, "authorize") => authorize(shared, &form),
+        (Method::POST, "token") => token(shared, &form),
+        (Method::POST, "devicecode") => devicecode(shared, &form),
+        _ => oauth_error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "invalid_request",
+            900561,
+            "Unsupported method.",
+        ),
+    }
+}
+
+fn authorize(shared: &Shared, q: &HashMap<String, String>) -> Response {
+    let Some(redirect) = q.get("redirect_uri") else {
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            900144,
+            "redirect_uri is required.",
+        );
+    };
+    if q.get("client_id").is_none_or(|c| c.is_empty()) {
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            900144,
+            "client_id is required.",
+        );
+    }
+    let code = format!("M.C5_{}", random_hex(16));
+    shared.lock_auth().codes.insert(
+        code.clone(),
+        CodeGrant {
+            redirect_uri: redirect.clone(),
+            challenge: q.get("code_challenge").cloned(),
+            method: q
+                .get("code_challenge_method")
+                .cloned()
+                .unwrap_or_else(|| "plain".into()),
+        },
+    );
+    let mut pairs = url::form_urlencoded::Serializer::new(String::new());
+    pairs.append_pair("code", &code);
+    if let Some(state) = q.get("state") {
+        pairs.append_pair("state", state);
+    }
+    let sep = if redirect.contains('?') { '&' } else { '?' };
+    let location = format!("{redirect}{sep}{}", pairs.finish());
+    (StatusCode::FOUND, [(header::LOCATION, location)]).into_response()
+}
+
+fn token(shared: &Shared, f: &HashMap<String, String>) -> Response {
+    let field = |k: &str| f.get(k).map(String::as_str).unwrap_or("");
+    if field("client_id").is_empty() {
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            900144,
+            "AADSTS900144: The request body must contain the following parameter: 'client_id'.",
+        );
+    }
+    let mut auth = shared.lock_auth();
+    match field("grant_type") {
+        "authorization_code" => {
+            let Some(grant) = auth.codes.remove(field("code")) else {
+                return invalid_grant(
+                    70000,
+                    "The provided authorization code is invalid or was already used.",
+                );
+            };
+            if grant.redirect_uri != field("redirect_uri") {
+                return invalid_grant(
+                    50148,
+                    "The redirect_uri does not match the one used to get the code.",
+                );
+            }
+            if let Some(challenge) = &grant.challenge
+                && !pkce_ok(challenge, &grant.method, field("code_verifier"))
+            {
+                return invalid_grant(
+                    501481,
+                    "The Code_Verifier does not match the code_challenge supplied in the authorization request.",
+                );
+            }
+        }
+        "refresh_token" => {
+            if !auth.refresh.contains(field("refresh_token")) {
+                return invalid_grant(70000, "The provided refresh token is invalid or expired.");
+            }
+        }
+        "urn:ietf:params:oauth:grant-type:device_code" => {
+            let Some(polls) = auth.devices.get_mut(field("device_code")) else {
+                return oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "bad_verification_code",
+                    70019,
+                    "The device code is unknown.",
+                );
+            };
+            *polls += 1;
+            if *polls == 1 {
+                return oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "authorization_pending",
+                    70016,
+                    "AADSTS70016: OAuth 2.0 device flow error. Authorization is pending.",
+                );
+            }
+            auth.devices.remove(field("device_code"));
+        }
+        _ => {
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "unsupported_grant_type",
+                70003,
+                "The grant type is not supported.",
+            );
+        }
+    }
+    let ttl = shared.faults.get().token_ttl;
+    let access = auth.issue_access(ttl);
+    let refresh = auth.issue_refresh();
+    drop(auth);
+    shared.save();
+    let scope = f
+        .get("scope")
+        .cloned()
+        .unwrap_or_else(|| "Files.ReadWrite.All User.Read offline_access".into());
+    let expires = ttl.map_or(DEFAULT_EXPIRES_IN, |t| t.as_secs().max(1));
+    let body = json!({"token_type": "Bearer", "scope": scope, "expires_in": expires,
+        "ext_expires_in": expires, "access_token": access, "refresh_token": refresh});
+    json_body(StatusCode::OK, &body)
+}
+
+fn devicecode(shared: &Shared, f: &HashMap<String, String>) -> Response {
+    if f.get("client_id").is_none_or(|c| c.is_empty()) {
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            900144,
+            "client_id is required.",
+        );
+    }
+    let device_code = format!("DAQABAAEAAA{}", random_hex(24));
+    let user_code = random_hex(4).to_uppercase();
+    shared.lock_auth().devices.insert(device_code.clone(), 0);
+    let uri = "https://www.microsoft.com/link";
+    let body = json!({"device_code": device_code, "user_code": user_code, "verification_uri": uri,
+        "expires_in": 900, "interval": 1,
+        "message": format!("To sign in, use a web browser to open the page {uri} and enter the code {user_code} to authenticate.")});
+    json_body(StatusCode::OK, &body)
+}
+
+/// Whether `verifier` matches the PKCE `challenge`.
+fn pkce_ok(challenge: &str, method: &str, verifier: &str) -> bool {
+    if method.eq_ignore_ascii_case("S256") {
+        let digest = Sha256::digest(verifier.as_bytes());
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest) == challenge
+    } else {
+        verifier == challenge
+    }
+}
+
+fn invalid_grant(code: u32, message: &str) -> Response {
+    oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", code, message)
+}
+
+/// The identity platform's error body (graph-api.md §10).
+fn oauth_error(status: StatusCode, error: &str, code: u32, message: &str) -> Response {
+    let id = request_id();
+    let body = json!({"error": error, "error_description": format!("AADSTS{code}: {message}"),
+        "error_codes": [code], "timestamp": now_rfc3339(), "trace_id": id, "correlation_id": id,
+        "error_uri": format!("https://login.microsoftonline.com/error?code={code}")});
+    json_body(status, &body)
+}
+
+fn json_body(status: StatusCode, body: &serde_json::Value) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pkce_s256_is_base64url_of_sha256_of_the_verifier() {
+        let verifier = "dBjftJeZ4CVP-mJ0kzxOpS3rTX4mRkL2ZVtEPr5gvRU";
+        let challenge = "463mRk0Hgyl5ktjAMp9vA3IG0oK4E8UCyRFmym4og0U";
+        assert!(pkce_ok(challenge, "S256", verifier));
+        assert!(!pkce_ok(challenge, "S256", "wrong"));
+    }
+
+    #[test]
+    fn tokens_expire_and_the_primary_token_is_stable() {
+        let mut a = Auth::default();
+        let p = a.current_access(None);
+        assert_eq!(a.current_access(None), p);
+        assert_eq!(a.check(&p), Ok(()));
+        a.access.insert("old".into(), Some(unix_now() - 1));
+        assert_eq!(a.check("old"), Err(TokenProblem::Expired));
+        assert_eq!(a.check("nope"), Err(TokenProblem::Invalid));
+    }
+}

@@ -1,0 +1,166 @@
+//! Downloads (graph-api.md §4): `/content` answers 302 to a pre-authenticated URL on the
+//! content listener, which serves the blob file as a streamed body with `Range` support. The
+//! `drop_every` fault ends the body with an error half-way, so hyper cuts the connection.
+
+use std::io::SeekFrom;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use tokio::io::{AsyncReadExt, AsyncSeekExt};
+
+use super::Shared;
+use super::items::resolve;
+use super::path::ItemPath;
+use super::render::{download_url, mime_type, tempauth};
+use super::resp::{ApiError, ApiResult};
+
+/// Read size of streamed downloads.
+const CHUNK: usize = 64 * 1024;
+
+/// `GET .../content`: 302 to the item's download URL.
+pub(crate) fn redirect(shared: &Shared, p: &ItemPath) -> ApiResult {
+    let n = resolve(shared, p)?;
+    let is_file = shared.lock_store().get(n).is_some_and(|x| !x.is_folder());
+    if !is_file {
+        return Err(ApiError::not_found());
+    }
+    Ok((
+        StatusCode::FOUND,
+        [(header::LOCATION, download_url(shared, n))],
+    )
+        .into_response())
+}
+
+/// `GET /download/{n}?tempauth=..` on the content listener.
+pub(crate) async fn download(
+    shared: &Arc<Shared>,
+    method: &Method,
+    n: &str,
+    query: &[(String, String)],
+    headers: &HeaderMap,
+) -> ApiResult {
+    if method != Method::GET && method != Method::HEAD {
+        return Err(ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "invalidRequest",
+            "Only GET",
+        ));
+    }
+    let n: u64 = n.parse().map_err(|_| ApiError::not_found())?;
+    let auth = query
+        .iter()
+        .find(|(k, _)| k == "tempauth")
+        .map(|(_, v)| v.as_str());
+    if auth != Some(tempauth(shared, n).as_str()) {
+        return Err(ApiError::unauthenticated().inner("expiredToken"));
+    }
+    let (blob, name) = {
+        let s = shared.lock_store();
+        let node = s.get(n).ok_or_else(ApiError::not_found)?;
+        (
+            node.blob.clone().ok_or_else(ApiError::not_found)?,
+            node.name.clone(),
+        )
+    };
+    let total = blob.size;
+    let range = match headers.get(header::RANGE).and_then(|v| v.to_str().ok()) {
+        Some(r) => Some(parse_range(r, total).ok_or_else(|| {
+            ApiError::new(
+                StatusCode::RANGE_NOT_SATISFIABLE,
+                "invalidRange",
+                "The range is not satisfiable.",
+            )
+        })?),
+        None => None,
+    };
+    let (start, len) = range.unwrap_or((0, total));
+    let mut file = tokio::fs::File::open(shared.blobs.path(&blob.key)).await?;
+    file.seek(SeekFrom::Start(start)).await?;
+    let drop_at = (method == Method::GET && shared.faults.drop_download()).then_some(len / 2);
+    let body = if method == Method::HEAD {
+        Body::empty()
+    } else {
+        stream_body(file, len, drop_at)
+    };
+    let mut resp = Response::builder()
+        .header(header::CONTENT_TYPE, mime_type(&name))
+        .header(header::CONTENT_LENGTH, len)
+        .header(header::ACCEPT_RANGES, "bytes");
+    resp = match range {
+        Some(_) => resp.status(StatusCode::PARTIAL_CONTENT).header(
+            header::CONTENT_RANGE,
+            format!("bytes {start}-{}/{total}", (start + len).saturating_sub(1)),
+        ),
+        None => resp.status(StatusCode::OK),
+    };
+    resp.body(body)
+        .map_err(|e| ApiError::internal(e.to_string()))
+}
+
+/// A body streaming `len` bytes from `file`; fails after `drop_at` bytes when set.
+fn stream_body(file: tokio::fs::File, len: u64, drop_at: Option<u64>) -> Body {
+    let limit = drop_at.unwrap_or(len);
+    let state = (file, 0u64);
+    let stream = futures_util::stream::unfold(state, move |(mut file, sent)| async move {
+        if sent >= limit {
+            if drop_at.is_some() && sent < len {
+                // Let hyper flush the headers and the first half before the connection dies.
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                let err = std::io::Error::new(
+                    std::io::ErrorKind::ConnectionReset,
+                    "fault: connection dropped",
+                );
+                return Some((Err(err), (file, len)));
+            }
+            return None;
+        }
+        let want = usize::try_from(limit - sent).unwrap_or(CHUNK).min(CHUNK);
+        let mut buf = vec![0u8; want];
+        match file.read(&mut buf).await {
+            Ok(0) => None,
+            Ok(got) => {
+                buf.truncate(got);
+                Some((Ok(Bytes::from(buf)), (file, sent + got as u64)))
+            }
+            Err(e) => Some((Err(e), (file, len))),
+        }
+    });
+    Body::from_stream(stream)
+}
+
+/// Parses `bytes=a-b`, `bytes=a-` or `bytes=-n` into (start, length).
+pub(crate) fn parse_range(value: &str, total: u64) -> Option<(u64, u64)> {
+    let spec = value.trim().strip_prefix("bytes=")?;
+    let (a, b) = spec.split_once('-')?;
+    let (start, end) = if a.is_empty() {
+        let n: u64 = b.parse().ok()?;
+        (total.checked_sub(n.min(total))?, total.checked_sub(1)?)
+    } else {
+        let start: u64 = a.parse().ok()?;
+        let end = if b.is_empty() {
+            total.checked_sub(1)?
+        } else {
+            b.parse::<u64>().ok()?.min(total.checked_sub(1)?)
+        };
+        (start, end)
+    };
+    (start <= end && start < total).then(|| (start, end - start + 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_range;
+
+    #[test]
+    fn ranges_parse() {
+        assert_eq!(parse_range("bytes=0-9", 100), Some((0, 10)));
+        assert_eq!(parse_range("bytes=90-", 100), Some((90, 10)));
+        assert_eq!(parse_range("bytes=-5", 100), Some((95, 5)));
+        assert_eq!(parse_range("bytes=95-200", 100), Some((95, 5)));
+        assert_eq!(parse_range("bytes=100-", 100), None);
+        assert_eq!(parse_range("items=1-2", 100), None);
+    }
+}

@@ -1,0 +1,199 @@
+//! Async copy (graph-api.md §6): `POST .../copy` answers 202 with a monitor URL on the content
+//! listener; the copy runs in a task (blobs are duplicated on disk). The monitor reports
+//! `inProgress` on its first poll and `completed` with `resourceId` once done, so clients
+//! exercise their polling loop.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Method, StatusCode, header};
+use axum::response::IntoResponse;
+use serde_json::Value;
+
+use super::Shared;
+use super::blob::Blob;
+use super::items::{check_conflict, resolve};
+use super::path::{ItemPath, check_name};
+use super::resp::{ApiError, ApiResult, json_response, random_hex};
+use super::routes::{Ctx, json_body};
+use crate::graph::model::AsyncJobStatus;
+
+/// A copy job's state.
+#[derive(Debug, Clone)]
+pub(crate) struct Job {
+    result: Option<Result<String, String>>,
+    polls: u32,
+}
+
+/// One item of the copied tree: index of its parent entry, name, content.
+type Entry = (Option<usize>, String, Option<Blob>);
+
+/// `POST .../copy` (conflictBehavior from the query, default `fail`).
+pub(crate) async fn start(shared: &Arc<Shared>, ctx: &Ctx, p: &ItemPath, body: Body) -> ApiResult {
+    let body = json_body(body).await?;
+    let src = resolve(shared, p)?;
+    let conflict = check_conflict(ctx.q("@microsoft.graph.conflictBehavior").unwrap_or("fail"))?;
+    let (parent, name) = {
+        let s = shared.lock_store();
+        let node = s.node(src)?;
+        let parent = match body
+            .get("parentReference")
+            .and_then(|r| r.get("id"))
+            .and_then(Value::as_str)
+        {
+            Some(id) => s.parse_id(id).ok_or_else(ApiError::not_found)?,
+            None => node
+                .parent
+                .ok_or_else(|| ApiError::bad_request("The root cannot be copied"))?,
+        };
+        let name = body
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or(&node.name)
+            .to_owned();
+        if s.node(parent)?.blob.is_some() || s.is_within(parent, src) {
+            return Err(ApiError::bad_request("The copy target folder is invalid"));
+        }
+        if conflict == "fail" && s.child(parent, &name).is_some() {
+            return Err(ApiError::name_exists(&name));
+        }
+        (parent, name)
+    };
+    check_name(&name)?;
+    let job = random_hex(16);
+    jobs(shared).insert(
+        job.clone(),
+        Job {
+            result: None,
+            polls: 0,
+        },
+    );
+    let (shared2, job2) = (shared.clone(), job.clone());
+    tokio::spawn(async move {
+        let result = run(&shared2, src, parent, &name, &conflict).await;
+        if let Some(j) = jobs(&shared2).get_mut(&job2) {
+            j.result = Some(result);
+        }
+    });
+    let location = format!("{}/monitor/{job}", shared.urls.content_origin);
+    Ok((StatusCode::ACCEPTED, [(header::LOCATION, location)]).into_response())
+}
+
+fn jobs(shared: &Shared) -> std::sync::MutexGuard<'_, HashMap<String, Job>> {
+    shared.jobs.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Copies the tree at `src` into `parent` as `name`; returns the new item's id or an error code.
+async fn run(
+    shared: &Shared,
+    src: u64,
+    parent: u64,
+    name: &str,
+    conflict: &str,
+) -> Result<String, String> {
+    let entries: Vec<Entry> = {
+        let s = shared.lock_store();
+        let mut index = HashMap::from([(src, 0usize)]);
+        let root = s.get(src).ok_or("itemNotFound")?;
+        let mut out: Vec<Entry> = vec![(None, name.to_owned(), root.blob.clone())];
+        for d in s.descendants(src) {
+            let node = s.get(d).ok_or("itemNotFound")?;
+            let p = node.parent.and_then(|p| index.get(&p).copied());
+            index.insert(d, out.len());
+            out.push((p, node.name.clone(), node.blob.clone()));
+        }
+        out
+    };
+    let mut copied = Vec::with_capacity(entries.len());
+    for (p, name, blob) in entries {
+        let blob = match blob {
+            Some(b) => Some(
+                shared
+                    .blobs
+                    .duplicate(&b)
+                    .await
+                    .map_err(|_| "generalException")?,
+            ),
+            None => None,
+        };
+        copied.push((p, name, blob));
+    }
+    let keys: Vec<String> = copied
+        .iter()
+        .filter_map(|(_, _, b)| b.as_ref().map(|b| b.key.clone()))
+        .collect();
+    let res = shared.mutate(|s| {
+        let first = &copied[0].1;
+        let mut old = Vec::new();
+        let top_name = match (s.child(parent, first), conflict) {
+            (None, _) => first.clone(),
+            (Some(_), "rename") => s.free_name(parent, first),
+            (Some(existing), "replace") => {
+                old = s.remove(existing);
+                first.clone()
+            }
+            (Some(_), _) => return Err("nameAlreadyExists"),
+        };
+        let mut made: Vec<u64> = Vec::with_capacity(copied.len());
+        for (p, name, blob) in &copied {
+            let (under, name) = match p {
+                None => (parent, top_name.as_str()),
+                Some(pi) => (made[*pi], name.as_str()),
+            };
+            made.push(s.insert(under, name, blob.clone()));
+        }
+        Ok((s.id_of(made[0]), old))
+    });
+    match res {
+        Ok((id, old)) => {
+            for b in old {
+                shared.blobs.remove(&b.key);
+            }
+            Ok(id)
+        }
+        Err(code) => {
+            for k in keys {
+                shared.blobs.remove(&k);
+            }
+            Err(code.to_owned())
+        }
+    }
+}
+
+/// `GET /monitor/{id}` on the content listener.
+pub(crate) fn monitor(shared: &Shared, m: &Method, id: &str) -> ApiResult {
+    if m != Method::GET {
+        return Err(ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "invalidRequest",
+            "Use GET",
+        ));
+    }
+    let mut jobs = jobs(shared);
+    let job = jobs.get_mut(id).ok_or_else(ApiError::not_found)?;
+    job.polls += 1;
+    let mut st = AsyncJobStatus {
+        operation: Some("ItemCopy".into()),
+        ..AsyncJobStatus::default()
+    };
+    let status = match (&job.result, job.polls) {
+        (Some(Ok(id)), p) if p > 1 => {
+            st.status = "completed".into();
+            st.percentage_complete = 100.0;
+            st.resource_id = Some(id.clone());
+            StatusCode::OK
+        }
+        (Some(Err(code)), p) if p > 1 => {
+            st.status = "failed".into();
+            st.error_code = Some(code.clone());
+            StatusCode::OK
+        }
+        _ => {
+            st.status = "inProgress".into();
+            st.percentage_complete = 50.0;
+            StatusCode::ACCEPTED
+        }
+    };
+    Ok(json_response(status, &st))
+}

@@ -1,0 +1,164 @@
+//! Fault injection: latency, throttling (429 + Retry-After), 503s, dropped downloads and lost
+//! upload fragments, so that client retry logic can be tested deterministically.
+//!
+//! Each "every N" fault counts only requests of its own kind and fires on the Nth, 2Nth, ...
+//! one; 0 switches it off. Counters restart whenever the faults are replaced.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+/// Which faults to inject; 0 (or `None`) switches a fault off.
+#[derive(Clone, Debug)]
+pub struct Faults {
+    /// Delay added before every request is answered.
+    pub latency: Duration,
+    /// Every Nth Graph API request answers `429 activityLimitReached` with `Retry-After`.
+    pub throttle_every: u32,
+    /// The `Retry-After` seconds sent with throttled answers.
+    pub retry_after_secs: u64,
+    /// Every Nth Graph API request answers `503 serviceNotAvailable` without `Retry-After`.
+    pub fail_every: u32,
+    /// Every Nth content download drops the connection half-way through the body.
+    pub drop_every: u32,
+    /// Every Nth upload fragment is stored but answered with `500 generalException`.
+    pub lose_fragment_every: u32,
+    /// Access tokens issued from now on expire after this long.
+    pub token_ttl: Option<Duration>,
+}
+
+impl Default for Faults {
+    fn default() -> Self {
+        Faults {
+            latency: Duration::ZERO,
+            throttle_every: 0,
+            retry_after_secs: 1,
+            fail_every: 0,
+            drop_every: 0,
+            lose_fragment_every: 0,
+            token_ttl: None,
+        }
+    }
+}
+
+/// What to do with a Graph API request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum GraphFault {
+    /// Answer 429 with this Retry-After.
+    Throttle(u64),
+    /// Answer 503.
+    Fail,
+}
+
+/// The active faults and their counters.
+#[derive(Debug, Default)]
+pub(crate) struct FaultState {
+    faults: std::sync::Mutex<Faults>,
+    graph: AtomicU64,
+    downloads: AtomicU64,
+    fragments: AtomicU64,
+}
+
+impl FaultState {
+    /// Starts with `faults` and zeroed counters.
+    pub(crate) fn new(faults: Faults) -> Self {
+        FaultState {
+            faults: std::sync::Mutex::new(faults),
+            ..FaultState::default()
+        }
+    }
+
+    /// Replaces the faults and restarts the counters.
+    pub(crate) fn set(&self, faults: Faults) {
+        *self.faults.lock().unwrap_or_else(|p| p.into_inner()) = faults;
+        for c in [&self.graph, &self.downloads, &self.fragments] {
+            c.store(0, Ordering::SeqCst);
+        }
+    }
+
+    /// A copy of the current faults.
+    pub(crate) fn get(&self) -> Faults {
+        self.faults
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Counts one request on `counter` and says whether its fault fires (`every` = the period).
+    fn tick(counter: &AtomicU64, every: u32) -> bool {
+        let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+        every > 0 && n.is_multiple_of(u64::from(every))
+    }
+
+    /// Counts a Graph API request; throttling wins over failing when both fire.
+    pub(crate) fn graph_request(&self) -> Option<GraphFault> {
+        let f = self.get();
+        let n = self.graph.fetch_add(1, Ordering::SeqCst) + 1;
+        let hits = |every: u32| every > 0 && n.is_multiple_of(u64::from(every));
+        if hits(f.throttle_every) {
+            Some(GraphFault::Throttle(f.retry_after_secs))
+        } else if hits(f.fail_every) {
+            Some(GraphFault::Fail)
+        } else {
+            None
+        }
+    }
+
+    /// Counts a download; true when this one must be dropped half-way.
+    pub(crate) fn drop_download(&self) -> bool {
+        let every = self.get().drop_every;
+        Self::tick(&self.downloads, every)
+    }
+
+    /// Counts a fragment PUT; true when its answer must be lost (500 after storing).
+    pub(crate) fn lose_fragment(&self) -> bool {
+        let every = self.get().lose_fragment_every;
+        Self::tick(&self.fragments, every)
+    }
+}
+
+/// Parses `50ms`, `2s`, `1m`, `1500` (milliseconds) into a duration.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    let n: u64 = num.parse().map_err(|_| format!("bad duration {s:?}"))?;
+    match unit {
+        "ms" | "" => Ok(Duration::from_millis(n)),
+        "s" => Ok(Duration::from_secs(n)),
+        "m" => Ok(Duration::from_secs(n * 60)),
+        _ => Err(format!("bad duration unit in {s:?} (use ms, s or m)")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_n_fires_on_multiples_only_and_restarts() {
+        let st = FaultState::new(Faults {
+            throttle_every: 3,
+            fail_every: 2,
+            ..Faults::default()
+        });
+        let got: Vec<_> = (0..6).map(|_| st.graph_request()).collect();
+        assert_eq!(got[0], None);
+        assert_eq!(got[1], Some(GraphFault::Fail));
+        assert_eq!(got[2], Some(GraphFault::Throttle(1)));
+        assert_eq!(got[5], Some(GraphFault::Throttle(1)));
+        st.set(Faults {
+            drop_every: 2,
+            ..Faults::default()
+        });
+        assert!(!st.drop_download());
+        assert!(st.drop_download());
+        assert_eq!(st.graph_request(), None);
+    }
+
+    #[test]
+    fn durations_parse() {
+        assert_eq!(parse_duration("50ms"), Ok(Duration::from_millis(50)));
+        assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
+        assert!(parse_duration("3h").is_err());
+    }
+}
