@@ -39,6 +39,15 @@ impl TokenSource for NotSignedIn {
     }
 }
 
+/// The directory for history and the demo drive: `$SKYDRIVE_HOME`, else the platform's data
+/// directory (`~/.local/share/skydrive-cli` on Linux). Tests point it at a temp dir.
+pub fn data_dir() -> Option<PathBuf> {
+    if let Some(home) = std::env::var_os("SKYDRIVE_HOME").filter(|h| !h.is_empty()) {
+        return Some(PathBuf::from(home));
+    }
+    directories::ProjectDirs::from("", "", "skydrive-cli").map(|d| d.data_dir().to_path_buf())
+}
+
 /// Loads the config at `path` (a missing file is an empty config) and builds a client.
 pub fn from_config(path: PathBuf) -> Result<Connection, CommandError> {
     let cfg = if path.exists() {
@@ -76,12 +85,18 @@ pub type Demo = Option<crate::emulator::Emulator>;
 #[cfg(not(feature = "emulator"))]
 pub type Demo = ();
 
-/// Starts the demo emulator and a client for it.
+/// Starts the demo emulator and a client for it. The demo drive lives in `DATA_DIR/demo`, so
+/// the seed README's sequence (`put`, then `ls` in a new process) works across runs; delete
+/// that folder to start over.
 #[cfg(feature = "emulator")]
 pub async fn demo() -> Result<(Demo, Connection), CommandError> {
     use crate::emulator::{Emulator, EmulatorOptions};
     use crate::graph::StaticToken;
-    let emu = Emulator::start(EmulatorOptions::default()).await?;
+    let opts = EmulatorOptions {
+        data_dir: data_dir().map(|d| d.join("demo")),
+        ..EmulatorOptions::default()
+    };
+    let emu = Emulator::start(opts).await?;
     let client = GraphClient::new(
         emu.graph_url(),
         Arc::new(StaticToken(emu.access_token().to_owned())),

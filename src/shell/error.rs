@@ -87,7 +87,7 @@ impl From<crate::Error> for CommandError {
             exit::NOT_FOUND
         } else if e.is_transient() {
             exit::TRANSIENT
-        } else if e.is_conflict() {
+        } else if e.is_conflict() || is_refusal(e.code()) {
             exit::CONFLICT
         } else if matches!(e.kind(), crate::ErrorKind::Config { .. }) {
             exit::AUTH
@@ -101,6 +101,21 @@ impl From<crate::Error> for CommandError {
             err
         }
     }
+}
+
+/// Graph codes that mean "refused" (exit 7) although their HTTP status is a plain 400/403.
+fn is_refusal(code: Option<&str>) -> bool {
+    matches!(
+        code,
+        Some(
+            "invalidPath"
+                | "nameContainsIllegalCharacters"
+                | "nameAlreadyExists"
+                | "quotaLimitReached"
+                | "insufficientStorage"
+                | "resourceModified"
+        )
+    )
 }
 
 /// The result of a shell command.

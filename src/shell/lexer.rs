@@ -158,6 +158,7 @@ impl Lexer<'_> {
                     self.chars.next();
                     self.chars.next();
                     self.line += 1;
+                    self.more_input_needed()?;
                 }
                 '!' if self.at_command_start() => self.local(i),
                 '-' if self.at_command_start() && self.dash_prefix(i) => {
@@ -177,6 +178,14 @@ impl Lexer<'_> {
             }
         }
         Ok((self.tokens, tail))
+    }
+
+    /// A line continuation at the very end of the input: the next line completes it.
+    fn more_input_needed(&mut self) -> Result<(), LexError> {
+        match self.chars.peek() {
+            None => Err(LexError::Incomplete("line continues with `\\`".into())),
+            Some(_) => Ok(()),
+        }
     }
 
     fn push(&mut self, t: Token) {
@@ -259,7 +268,10 @@ impl Lexer<'_> {
                     }
                 }
                 '\\' => match self.chars.next() {
-                    Some((_, '\n')) => self.line += 1,
+                    Some((_, '\n')) => {
+                        self.line += 1;
+                        self.more_input_needed()?;
+                    }
                     Some((_, e)) => b.literal(e),
                     None => {
                         return Err(LexError::Incomplete(format!(

@@ -13,19 +13,12 @@ use tokio::runtime::Runtime;
 
 use super::cache;
 use super::completion::ShellHelper;
+use super::connect;
 use super::error::exit;
 use super::lexer::{LexError, parse};
 use super::output::escape;
 use super::script::{Policy, Runner};
 use super::session::Session;
-
-/// The directory for history and other state: `$SKYDRIVE_HOME`, else the platform data dir.
-pub fn data_dir() -> Option<PathBuf> {
-    if let Some(home) = std::env::var_os("SKYDRIVE_HOME") {
-        return Some(PathBuf::from(home));
-    }
-    directories::ProjectDirs::from("", "", "skydrive-cli").map(|d| d.data_dir().to_path_buf())
-}
 
 fn editor(
     sess: &Session,
@@ -58,7 +51,7 @@ pub fn run(rt: &Runtime, sess: &mut Session, label: &str) -> u8 {
             return exit::FAILED;
         }
     };
-    let hist = data_dir().map(|d| d.join("history"));
+    let hist = connect::data_dir().map(|d| d.join("history"));
     if let Some(p) = &hist {
         let _ = ed.load_history(p);
         sess.history = ed.history().iter().cloned().collect();

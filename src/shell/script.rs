@@ -7,7 +7,7 @@
 
 use std::io::BufRead;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 use super::commands::{CommandLine, dispatch};
 use super::error::{CmdResult, CommandError, exit};
@@ -163,10 +163,18 @@ pub async fn run_args(sess: &mut Session, mut args: Vec<String>) -> CmdResult {
                     super::output::out(&e.render().to_string());
                     Ok(())
                 }
+                ErrorKind::InvalidSubcommand | ErrorKind::UnknownArgument
+                    if CommandLine::command().find_subcommand(&name).is_none() =>
+                {
+                    Err(CommandError::usage("unknown command")
+                        .with_hint("`help` lists the commands")
+                        .in_command(&name))
+                }
                 _ => {
                     let text = e.render().to_string();
-                    let text = text.strip_prefix("error: ").unwrap_or(&text);
-                    Err(CommandError::usage(text.trim_end()))
+                    let first = text.lines().next().unwrap_or("bad usage");
+                    let first = first.strip_prefix("error: ").unwrap_or(first);
+                    Err(CommandError::usage(format!("{first} (see `{name} -h`)")).in_command(&name))
                 }
             };
         }

@@ -2,4 +2,5 @@
 
 mod common;
 mod emulator;
+mod shell;
 mod skeleton;

@@ -1,0 +1,91 @@
+//! Every exit code of design.md §4, in script and argv modes.
+
+use predicates::prelude::*;
+
+use super::{Emu, Env};
+
+#[test]
+fn zero_one_two_three() {
+    let env = Env::new();
+    env.demo().args(["-c", "ls"]).assert().code(0);
+    env.demo()
+        .args(["-c", "cd Documents/README.txt"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("not a folder"));
+    env.demo()
+        .args(["comments", "Pics"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("not available on Microsoft Graph"));
+    env.demo().args(["-c", "ls -Z"]).assert().code(2);
+    env.demo().args(["frobnicate"]).assert().code(2);
+    env.demo().args(["-c", "get Nope.txt"]).assert().code(3);
+    env.demo()
+        .args(["lcd", "/nonexistent/dir"])
+        .assert()
+        .code(3);
+    env.demo()
+        .args(["-c", "put no-such-local-file"])
+        .assert()
+        .code(3);
+}
+
+#[test]
+fn four_without_sign_in() {
+    let env = Env::new();
+    env.cmd()
+        .args(["-c", "ls"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains(".lcrc").and(predicate::str::contains("auth")));
+    env.cmd().args(["quota"]).assert().code(4);
+}
+
+#[test]
+fn five_after_retries() {
+    let env = Env::new();
+    let emu = Emu::start(env.path(), &["--throttle-every", "1", "--retry-after", "0"]);
+    env.cmd()
+        .env("SKYDRIVE_CONFIG", &emu.config)
+        .args(["-c", "ls"])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains("429").or(predicate::str::contains("activityLimit")));
+}
+
+#[test]
+fn six_when_some_items_fail() {
+    let env = Env::new();
+    std::fs::write(env.path().join("a"), "1").unwrap();
+    std::fs::write(env.path().join("b"), "2").unwrap();
+    env.demo()
+        .args(["-c", "put a b .; rm a Nope b"])
+        .assert()
+        .code(6)
+        .stderr(
+            predicate::str::contains("Nope").and(predicate::str::contains("1 of 3 items failed")),
+        );
+    env.demo()
+        .arg("ls")
+        .assert()
+        .stdout("- Documents\n- Pics\n");
+}
+
+#[test]
+fn seven_on_conflict() {
+    let env = Env::new();
+    env.demo().args(["-c", "mkdir Documents"]).assert().code(7);
+    std::fs::write(env.path().join("README.txt"), "x").unwrap();
+    env.demo()
+        .args(["-c", "put -n README.txt Documents"])
+        .assert()
+        .code(7);
+    env.demo()
+        .args(["-c", "put --rename README.txt Documents; ls Documents"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("README 1.txt").or(predicate::str::contains("README (1).txt")),
+        );
+}
