@@ -162,7 +162,7 @@ impl ShellHelper {
         // on timeout the spawned fetch goes on and fills the cache for the next Tab.
         let waited = self
             .handle
-            .block_on(tokio::time::timeout(FETCH_BUDGET, fetch));
+            .block_on(async { tokio::time::timeout(FETCH_BUDGET, fetch).await });
         if waited.is_err() {
             return Vec::new();
         }

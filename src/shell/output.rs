@@ -241,6 +241,16 @@ mod tests {
     }
 
     #[test]
+    fn every_form_escapes_remote_names() {
+        let evil = "evil\x1b[31mred\n";
+        let v = json!({evil: evil, "list": [evil]});
+        let text = seed_yaml(&v) + &table(&["n"], &[vec![evil.to_owned()]]);
+        assert!(!text.contains('\x1b'), "{text}");
+        assert!(text.contains("evil\\x1b[31mred\\n: evil\\x1b[31mred\\n"));
+        assert!(!json_line(&v).contains('\x1b'));
+    }
+
+    #[test]
     fn seed_sizes() {
         assert_eq!(seed_size(1024), "1024.0B");
         assert_eq!(seed_size(26_843_545_600), "25.0G");

@@ -83,7 +83,11 @@ impl Runner {
 
     /// Reports a lexing error at `line`; returns its exit code.
     pub fn syntax_error(&mut self, sess: &mut Session, line: usize, e: &LexError) -> u8 {
-        self.report(line, &CommandError::usage(format!("syntax error: {e}")));
+        self.report(
+            sess,
+            line,
+            &CommandError::usage(format!("syntax error: {e}")),
+        );
         sess.last_status = exit::USAGE;
         self.failed += 1;
         self.first_failure.get_or_insert(exit::USAGE);
@@ -116,7 +120,7 @@ impl Runner {
         let status = match result {
             Ok(()) => exit::OK,
             Err(e) => {
-                self.report(step.line, &e);
+                self.report(sess, step.line, &e);
                 e.code
             }
         };
@@ -128,8 +132,15 @@ impl Runner {
         }
     }
 
-    fn report(&self, line: usize, e: &CommandError) {
-        if self.policy == Policy::Interactive {
+    fn report(&self, sess: &Session, line: usize, e: &CommandError) {
+        if sess.settings.format == super::output::Format::Json {
+            let source = (self.policy != Policy::Interactive).then_some(&self.source);
+            eprintln!(
+                "{}",
+                serde_json::json!({"source": source, "line": line, "error": e.message,
+                    "code": e.code, "hint": e.hint})
+            );
+        } else if self.policy == Policy::Interactive {
             eprintln!("error: {e}");
         } else {
             eprintln!("{}:{line}: {e}", self.source);

@@ -16,8 +16,12 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
     let arg = args.path.unwrap_or_else(|| ".".to_owned());
     for t in sess.expand(&[arg]).await? {
         let item = sess.client.item(&t.item).await?;
-        let value = serde_json::to_value(&item)
+        let mut value = serde_json::to_value(&item)
             .map_err(|e| CommandError::new(exit::FAILED, format!("cannot show the item: {e}")))?;
+        // A pre-authenticated URL is as good as a token: never print it.
+        if let Some(map) = value.as_object_mut() {
+            map.remove("@microsoft.graph.downloadUrl");
+        }
         output::print_object(sess.settings.format, &value);
     }
     Ok(())

@@ -5,6 +5,8 @@
 mod commands;
 mod exit_codes;
 mod modes;
+mod output;
+mod pty;
 mod seed_readme;
 
 use std::io::{BufRead, BufReader};
