@@ -305,3 +305,6 @@ fn positional_index(cmd: &str, args: &[super::lexer::Word]) -> usize {
     }
     n
 }
+
+#[cfg(test)]
+mod tests;

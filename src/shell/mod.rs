@@ -83,6 +83,28 @@ pub struct Cli {
     pub argv: Vec<String>,
 }
 
+/// The command tree for shell completion scripts (`completions/`): the global options plus
+/// every shell command as a subcommand, as in seed-style `skydrive-cli CMD ARGS`.
+pub fn completion_command() -> clap::Command {
+    let mut top = Cli::command();
+    top.build();
+    let args: Vec<clap::Arg> = top
+        .get_arguments()
+        .filter(|a| !matches!(a.get_id().as_str(), "argv" | "help" | "version"))
+        .cloned()
+        .collect();
+    let subs: Vec<clap::Command> = commands::CommandLine::command()
+        .get_subcommands()
+        .cloned()
+        .collect();
+    clap::Command::new("skydrive-cli")
+        .version(env!("CARGO_PKG_VERSION"))
+        .about("An interactive shell and scripting tool for OneDrive")
+        .disable_help_subcommand(true)
+        .args(args)
+        .subcommands(subs)
+}
+
 /// Parses the process arguments (exits on `-h`, `-V` and usage errors, with code 2).
 pub fn parse_args() -> Cli {
     let matches = Cli::command().get_matches();

@@ -3,6 +3,7 @@
 //! emulator with faults.
 
 mod commands;
+mod completions;
 mod exit_codes;
 mod modes;
 mod output;
