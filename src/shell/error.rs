@@ -33,6 +33,8 @@ pub struct CommandError {
     pub message: String,
     /// How to fix it, when we know.
     pub hint: Option<String>,
+    /// Request details (HTTP status, Graph code, request-id), printed with `-v`.
+    pub detail: Option<String>,
 }
 
 impl CommandError {
@@ -42,6 +44,7 @@ impl CommandError {
             code,
             message: message.into(),
             hint: None,
+            detail: None,
         }
     }
 
@@ -94,7 +97,21 @@ impl From<crate::Error> for CommandError {
         } else {
             exit::FAILED
         };
-        let err = CommandError::new(code, e.to_string());
+        let mut err = CommandError::new(code, e.to_string());
+        if let crate::ErrorKind::Graph {
+            status,
+            code,
+            request_id,
+            retry_after,
+            ..
+        } = e.kind()
+        {
+            let rid = request_id.as_deref().unwrap_or("none");
+            let wait = retry_after.map_or(String::new(), |d| format!(", retry-after {d:?}"));
+            err.detail = Some(format!(
+                "HTTP {status}, code {code}, request-id {rid}{wait}"
+            ));
+        }
         if code == exit::AUTH {
             err.with_hint("run `skydrive-cli auth` to sign in, or try `skydrive-cli --demo`")
         } else {

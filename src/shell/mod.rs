@@ -128,7 +128,7 @@ pub fn main(cli: Cli) -> u8 {
     let (_demo, mut sess) = match rt.block_on(connect(&cli, settings)) {
         Ok(pair) => pair,
         Err(e) => {
-            report_fatal(&e, settings.format);
+            report_fatal(&e, settings);
             return e.code;
         }
     };
@@ -176,14 +176,18 @@ fn settings(cli: &Cli) -> Settings {
     }
 }
 
-fn report_fatal(e: &CommandError, format: Format) {
-    if format == Format::Json {
+fn report_fatal(e: &CommandError, settings: Settings) {
+    if settings.format == Format::Json {
         eprintln!(
             "{}",
-            serde_json::json!({"error": e.message, "code": e.code, "hint": e.hint})
+            serde_json::json!({"error": e.message, "code": e.code, "hint": e.hint,
+                "detail": e.detail})
         );
-    } else {
-        eprintln!("skydrive-cli: {e}");
+        return;
+    }
+    eprintln!("skydrive-cli: {e}");
+    if let (true, Some(d)) = (settings.verbose, &e.detail) {
+        eprintln!("detail: {d}");
     }
 }
 
@@ -220,7 +224,7 @@ async fn run_mode(cli: &Cli, sess: &mut Session) -> Option<u8> {
         return Some(match script::run_args(sess, argv).await {
             Ok(()) => sess.exit_requested.unwrap_or(exit::OK),
             Err(e) => {
-                report_fatal(&e, sess.settings.format);
+                report_fatal(&e, sess.settings);
                 e.code
             }
         });

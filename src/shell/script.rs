@@ -138,12 +138,15 @@ impl Runner {
             eprintln!(
                 "{}",
                 serde_json::json!({"source": source, "line": line, "error": e.message,
-                    "code": e.code, "hint": e.hint})
+                    "code": e.code, "hint": e.hint, "detail": e.detail})
             );
         } else if self.policy == Policy::Interactive {
             eprintln!("error: {e}");
         } else {
             eprintln!("{}:{line}: {e}", self.source);
+        }
+        if let (true, Some(d)) = (sess.settings.verbose, &e.detail) {
+            eprintln!("detail: {d}");
         }
     }
 }

@@ -89,3 +89,19 @@ fn seven_on_conflict() {
             predicate::str::contains("README 1.txt").or(predicate::str::contains("README (1).txt")),
         );
 }
+
+#[test]
+fn verbose_adds_request_details() {
+    let env = Env::new();
+    env.demo()
+        .args(["-v", "-c", "ls Nope"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "detail: HTTP 404, code itemNotFound, request-id",
+        ));
+    env.demo()
+        .args(["-c", "ls Nope"])
+        .assert()
+        .stderr(predicate::str::contains("detail:").not());
+}

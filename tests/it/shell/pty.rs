@@ -84,3 +84,29 @@ fn ctrl_c_cancels_a_download_and_returns_to_the_prompt() {
         .collect();
     assert!(left.is_empty(), "partial download left behind: {left:?}");
 }
+
+#[test]
+fn rm_r_asks_once_and_history_survives_restarts() {
+    let env = Env::new();
+    env.run("mkdir -p Trash/sub");
+    let mut p = prompt(&env, None);
+    p.exp_string("demo:/> ").unwrap();
+    p.send_line("rm -r Trash").unwrap();
+    p.exp_string("[y/N] ").unwrap();
+    p.send_line("y").unwrap();
+    p.exp_string("demo:/> ").unwrap();
+    p.send_line("exit").unwrap();
+    p.exp_eof().unwrap();
+    env.demo()
+        .arg("ls")
+        .assert()
+        .stdout("- Documents\n- Pics\n");
+    let mut p = prompt(&env, None);
+    p.exp_string("demo:/> ").unwrap();
+    p.send_line("history").unwrap();
+    p.exp_string("rm -r Trash").unwrap();
+    p.exp_string("demo:/> ").unwrap();
+    p.send_line("exit").unwrap();
+    p.exp_eof().unwrap();
+    assert!(env.path().join("data/history").exists());
+}
