@@ -66,6 +66,14 @@ fn dest(local: Option<&str>, name: &str, many: bool) -> PathBuf {
     }
 }
 
+/// A tally plus the files and bytes moved.
+#[derive(Default)]
+struct Totals {
+    tally: Tally,
+    files: usize,
+    bytes: u64,
+}
+
 async fn fetch_all(
     sess: &Session,
     args: &Args,
@@ -84,69 +92,92 @@ async fn fetch_all(
         ));
     }
     let meter = Meter::new(sess);
-    let mut tally = Tally::default();
-    let (mut files, mut bytes) = (0usize, 0u64);
+    let mut t = Totals::default();
     let mut plain = Vec::new();
-    for t in targets {
-        let item = match &t.known {
+    for target in targets {
+        let item = match &target.known {
             Some(i) => i.clone(),
-            None => match sess.client.item(&t.item).await {
+            None => match sess.client.item(&target.item).await {
                 Ok(i) => i,
                 Err(e) => {
-                    tally.record(&t.label(), Err(e.into()), many);
+                    t.tally.record(&target.label(), Err(e.into()), many);
                     continue;
                 }
             },
         };
         let to = dest(local, &item.name, many);
         if !item.is_folder() {
-            plain.push((t.clone(), item.id.clone(), to));
-            continue;
-        }
-        if !args.recursive {
+            plain.push((target.clone(), item.id.clone(), to));
+        } else if !args.recursive {
             let e = CommandError::new(exit::FAILED, "is a folder (use -r)");
-            tally.record(&t.label(), Err(e), many);
-            continue;
-        }
-        let opts = TreeOptions {
-            parallel: args.parallel.max(1),
-            resume: args.resume,
-            progress: meter.tree(),
-            cancel: cancel.clone(),
-            ..TreeOptions::default()
-        };
-        let report = drive::get_tree(&sess.client, &ItemRef::Id(item.id), &to, &opts).await?;
-        files += report.files;
-        bytes += report.bytes;
-        for (path, e) in report.failed {
-            tally.record(&path, Err(e.into()), true);
+            t.tally.record(&target.label(), Err(e), many);
+        } else {
+            get_folder(sess, args, &item.id, &to, &meter, cancel, &mut t).await?;
         }
     }
+    download_files(sess, args, plain, &meter, cancel, many, &mut t).await;
+    if t.files > 1 || (t.tally.failed() > 0 && t.files > 0) {
+        meter.summary("got", t.files, t.bytes);
+    }
+    t.tally.finish()
+}
+
+async fn get_folder(
+    sess: &Session,
+    args: &Args,
+    id: &str,
+    to: &Path,
+    meter: &Meter,
+    cancel: &Cancel,
+    t: &mut Totals,
+) -> CmdResult {
+    let opts = TreeOptions {
+        parallel: args.parallel.max(1),
+        resume: args.resume,
+        progress: meter.tree(),
+        cancel: cancel.clone(),
+        ..TreeOptions::default()
+    };
+    let report = drive::get_tree(&sess.client, &ItemRef::Id(id.to_owned()), to, &opts).await?;
+    t.files += report.files;
+    t.bytes += report.bytes;
+    for (path, e) in report.failed {
+        t.tally.record(&path, Err(e.into()), true);
+    }
+    Ok(())
+}
+
+async fn download_files(
+    sess: &Session,
+    args: &Args,
+    plain: Vec<(Target, String, PathBuf)>,
+    meter: &Meter,
+    cancel: &Cancel,
+    many: bool,
+    t: &mut Totals,
+) {
     let mut results = stream::iter(plain)
-        .map(|(t, id, to)| {
+        .map(|(target, id, to)| {
             let opts = DownloadOptions {
                 resume: args.resume,
-                progress: meter.file(&t.label()),
+                progress: meter.file(&target.label()),
                 cancel: cancel.clone(),
             };
             let client = &sess.client;
             async move {
                 let r = client.download_to_file(&ItemRef::Id(id), &to, &opts).await;
-                (t, r)
+                (target, r)
             }
         })
         .buffer_unordered(args.parallel.max(1));
-    while let Some((t, r)) = results.next().await {
+    while let Some((target, r)) = results.next().await {
         if let Ok(item) = &r {
-            files += 1;
-            bytes += item.size.unwrap_or(0);
+            t.files += 1;
+            t.bytes += item.size.unwrap_or(0);
         }
-        tally.record(&t.label(), r.map(drop).map_err(Into::into), many);
+        t.tally
+            .record(&target.label(), r.map(drop).map_err(Into::into), many);
     }
-    if files > 1 || tally.failed() > 0 && files > 0 {
-        meter.summary("got", files, bytes);
-    }
-    tally.finish()
 }
 
 /// Removes the partial files of an interrupted download (the library keeps them for `-c`).

@@ -39,6 +39,23 @@ pub struct Args {
     pub paths: Vec<String>,
 }
 
+/// Where and how uploads go.
+struct Plan {
+    folder: DriveItem,
+    folder_path: Option<String>,
+    conflict: Conflict,
+    cancel: Cancel,
+    meter: Meter,
+}
+
+/// A tally plus the files and bytes moved.
+#[derive(Default)]
+struct Totals {
+    tally: Tally,
+    files: usize,
+    bytes: u64,
+}
+
 /// Runs `put`.
 pub async fn run(sess: &mut Session, mut args: Args) -> CmdResult {
     let remote = if args.paths.len() >= 2 {
@@ -55,54 +72,80 @@ pub async fn run(sess: &mut Session, mut args: Args) -> CmdResult {
             format!("{remote}: not a folder"),
         ));
     }
-    let conflict = if args.no_clobber {
-        Conflict::Fail
-    } else if args.rename {
-        Conflict::Rename
-    } else {
-        Conflict::Replace
+    let plan = Plan {
+        folder,
+        folder_path: folder_t.path,
+        conflict: if args.no_clobber {
+            Conflict::Fail
+        } else if args.rename {
+            Conflict::Rename
+        } else {
+            Conflict::Replace
+        },
+        cancel: Cancel::new(),
+        meter: Meter::new(sess),
     };
-    let folder_path = folder_t.path.clone();
-    let cancel = Cancel::new();
-    let meter = Meter::new(sess);
-    let mut tally = Tally::default();
     let many = locals.len() > 1;
-    let (mut files, mut bytes) = (0usize, 0u64);
+    let mut t = Totals::default();
     let mut plain = Vec::new();
     for local in locals {
         if !local.is_dir() {
             plain.push(local);
-            continue;
-        }
-        if !args.recursive {
+        } else if !args.recursive {
             let e = CommandError::new(exit::FAILED, "is a folder (use -r)");
-            tally.record(&local.display().to_string(), Err(e), many);
-            continue;
-        }
-        let name = file_name(&local)?;
-        let base = folder_t.path.clone().unwrap_or_else(|| "/".into());
-        let made = drive::mkdir_p(&sess.client, &join(&base, &name)).await?;
-        let opts = TreeOptions {
-            parallel: args.parallel.max(1),
-            conflict,
-            progress: meter.tree(),
-            cancel: cancel.clone(),
-            ..TreeOptions::default()
-        };
-        let report = drive::put_tree(&sess.client, &local, &ItemRef::Id(made.id), &opts).await?;
-        files += report.files;
-        bytes += report.bytes;
-        for (path, e) in report.failed {
-            tally.record(&path, Err(e.into()), true);
+            t.tally.record(&local.display().to_string(), Err(e), many);
+        } else {
+            put_folder(sess, &args, &plan, &local, &mut t).await?;
         }
     }
-    let parent = ItemRef::Id(folder.id.clone());
+    upload_files(sess, &args, &plan, plain, many, &mut t).await;
+    if t.files > 1 {
+        plan.meter.summary("put", t.files, t.bytes);
+    }
+    t.tally.finish()
+}
+
+async fn put_folder(
+    sess: &Session,
+    args: &Args,
+    plan: &Plan,
+    local: &Path,
+    t: &mut Totals,
+) -> CmdResult {
+    let name = file_name(local)?;
+    let base = plan.folder_path.clone().unwrap_or_else(|| "/".into());
+    let made = drive::mkdir_p(&sess.client, &join(&base, &name)).await?;
+    let opts = TreeOptions {
+        parallel: args.parallel.max(1),
+        conflict: plan.conflict,
+        progress: plan.meter.tree(),
+        cancel: plan.cancel.clone(),
+        ..TreeOptions::default()
+    };
+    let report = drive::put_tree(&sess.client, local, &ItemRef::Id(made.id), &opts).await?;
+    t.files += report.files;
+    t.bytes += report.bytes;
+    for (path, e) in report.failed {
+        t.tally.record(&path, Err(e.into()), true);
+    }
+    Ok(())
+}
+
+async fn upload_files(
+    sess: &Session,
+    args: &Args,
+    plan: &Plan,
+    plain: Vec<PathBuf>,
+    many: bool,
+    t: &mut Totals,
+) {
+    let parent = ItemRef::Id(plan.folder.id.clone());
     let mut results = stream::iter(plain)
         .map(|local| {
             let opts = UploadOptions {
-                conflict,
-                progress: meter.file(&local.display().to_string()),
-                cancel: cancel.clone(),
+                conflict: plan.conflict,
+                progress: plan.meter.file(&local.display().to_string()),
+                cancel: plan.cancel.clone(),
                 ..UploadOptions::default()
             };
             let (client, parent) = (&sess.client, &parent);
@@ -120,16 +163,18 @@ pub async fn run(sess: &mut Session, mut args: Args) -> CmdResult {
         .buffer_unordered(args.parallel.max(1));
     while let Some((local, r)) = results.next().await {
         if let Ok(item) = &r {
-            files += 1;
-            bytes += item.size.unwrap_or(0);
-            remember(sess, &folder, folder_path.as_deref(), item.clone());
+            t.files += 1;
+            t.bytes += item.size.unwrap_or(0);
+            remember(
+                sess,
+                &plan.folder,
+                plan.folder_path.as_deref(),
+                item.clone(),
+            );
         }
-        tally.record(&local.display().to_string(), r.map(drop), many);
+        t.tally
+            .record(&local.display().to_string(), r.map(drop), many);
     }
-    if files > 1 {
-        meter.summary("put", files, bytes);
-    }
-    tally.finish()
 }
 
 fn remember(sess: &Session, folder: &DriveItem, path: Option<&str>, item: DriveItem) {
