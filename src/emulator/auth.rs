@@ -93,6 +93,14 @@ impl Auth {
         t
     }
 
+    /// When an access token expires (RFC 3339), if it does.
+    pub(crate) fn expires_at(&self, token: &str) -> Option<String> {
+        let secs = (*self.access.get(token)?)?;
+        let t = time::OffsetDateTime::from_unix_timestamp(secs).ok()?;
+        t.format(&time::format_description::well_known::Rfc3339)
+            .ok()
+    }
+
     /// Checks a bearer token.
     pub(crate) fn check(&self, token: &str) -> Result<(), TokenProblem> {
         match self.access.get(token) {
@@ -217,73 +225,24 @@ fn authorize(shared: &Shared, q: &HashMap<String, String>) -> Response {
     (StatusCode::FOUND, [(header::LOCATION, location)]).into_response()
 }
 
+/// A form field, empty when absent.
+fn form_field<'a>(f: &'a HashMap<String, String>, k: &str) -> &'a str {
+    f.get(k).map(String::as_str).unwrap_or("")
+}
+
 fn token(shared: &Shared, f: &HashMap<String, String>) -> Response {
-    let field = |k: &str| f.get(k).map(String::as_str).unwrap_or("");
+    let field = |k: &str| form_field(f, k);
     if field("client_id").is_empty() {
         return oauth_error(
             StatusCode::BAD_REQUEST,
             "invalid_request",
             900144,
-            "AADSTS900144: The request body must contain the following parameter: 'client_id'.",
+            "The request body must contain the following parameter: 'client_id'.",
         );
     }
     let mut auth = shared.lock_auth();
-    match field("grant_type") {
-        "authorization_code" => {
-            let Some(grant) = auth.codes.remove(field("code")) else {
-                return invalid_grant(
-                    70000,
-                    "The provided authorization code is invalid or was already used.",
-                );
-            };
-            if grant.redirect_uri != field("redirect_uri") {
-                return invalid_grant(
-                    50148,
-                    "The redirect_uri does not match the one used to get the code.",
-                );
-            }
-            if let Some(challenge) = &grant.challenge
-                && !pkce_ok(challenge, &grant.method, field("code_verifier"))
-            {
-                return invalid_grant(
-                    501481,
-                    "The Code_Verifier does not match the code_challenge supplied in the authorization request.",
-                );
-            }
-        }
-        "refresh_token" => {
-            if !auth.refresh.contains(field("refresh_token")) {
-                return invalid_grant(70000, "The provided refresh token is invalid or expired.");
-            }
-        }
-        "urn:ietf:params:oauth:grant-type:device_code" => {
-            let Some(polls) = auth.devices.get_mut(field("device_code")) else {
-                return oauth_error(
-                    StatusCode::BAD_REQUEST,
-                    "bad_verification_code",
-                    70019,
-                    "The device code is unknown.",
-                );
-            };
-            *polls += 1;
-            if *polls == 1 {
-                return oauth_error(
-                    StatusCode::BAD_REQUEST,
-                    "authorization_pending",
-                    70016,
-                    "AADSTS70016: OAuth 2.0 device flow error. Authorization is pending.",
-                );
-            }
-            auth.devices.remove(field("device_code"));
-        }
-        _ => {
-            return oauth_error(
-                StatusCode::BAD_REQUEST,
-                "unsupported_grant_type",
-                70003,
-                "The grant type is not supported.",
-            );
-        }
+    if let Err(Refusal(status, error, code, message)) = redeem(&mut auth, f) {
+        return oauth_error(status, error, code, message);
     }
     let ttl = shared.faults.get().token_ttl;
     let access = auth.issue_access(ttl);
@@ -298,6 +257,71 @@ fn token(shared: &Shared, f: &HashMap<String, String>) -> Response {
     let body = json!({"token_type": "Bearer", "scope": scope, "expires_in": expires,
         "ext_expires_in": expires, "access_token": access, "refresh_token": refresh});
     json_body(StatusCode::OK, &body)
+}
+
+/// Checks the grant of a token request; the error answer when it is refused.
+fn redeem(auth: &mut Auth, f: &HashMap<String, String>) -> Result<(), Refusal> {
+    let field = |k: &str| form_field(f, k);
+    match field("grant_type") {
+        "authorization_code" => {
+            let Some(grant) = auth.codes.remove(field("code")) else {
+                return Err(Refusal::grant(
+                    70000,
+                    "The provided authorization code is invalid or was already used.",
+                ));
+            };
+            if grant.redirect_uri != field("redirect_uri") {
+                return Err(Refusal::grant(
+                    50148,
+                    "The redirect_uri does not match the one used to get the code.",
+                ));
+            }
+            match &grant.challenge {
+                Some(c) if !pkce_ok(c, &grant.method, field("code_verifier")) => {
+                    Err(Refusal::grant(
+                        501481,
+                        "The Code_Verifier does not match the code_challenge supplied in the authorization request.",
+                    ))
+                }
+                _ => Ok(()),
+            }
+        }
+        "refresh_token" if auth.refresh.contains(field("refresh_token")) => Ok(()),
+        "refresh_token" => Err(Refusal::grant(
+            70000,
+            "The provided refresh token is invalid or expired.",
+        )),
+        "urn:ietf:params:oauth:grant-type:device_code" => poll_device(auth, field("device_code")),
+        _ => Err(Refusal(
+            StatusCode::BAD_REQUEST,
+            "unsupported_grant_type",
+            70003,
+            "The grant type is not supported.",
+        )),
+    }
+}
+
+/// A device-code poll: pending the first time, granted the second.
+fn poll_device(auth: &mut Auth, code: &str) -> Result<(), Refusal> {
+    let Some(polls) = auth.devices.get_mut(code) else {
+        return Err(Refusal(
+            StatusCode::BAD_REQUEST,
+            "bad_verification_code",
+            70019,
+            "The device code is unknown.",
+        ));
+    };
+    *polls += 1;
+    if *polls == 1 {
+        return Err(Refusal(
+            StatusCode::BAD_REQUEST,
+            "authorization_pending",
+            70016,
+            "OAuth 2.0 device flow error. Authorization is pending.",
+        ));
+    }
+    auth.devices.remove(code);
+    Ok(())
 }
 
 fn devicecode(shared: &Shared, f: &HashMap<String, String>) -> Response {
@@ -329,8 +353,14 @@ fn pkce_ok(challenge: &str, method: &str, verifier: &str) -> bool {
     }
 }
 
-fn invalid_grant(code: u32, message: &str) -> Response {
-    oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", code, message)
+/// A refused token request: status, error, AADSTS code, message.
+struct Refusal(StatusCode, &'static str, u32, &'static str);
+
+impl Refusal {
+    /// `400 invalid_grant`.
+    fn grant(code: u32, message: &'static str) -> Self {
+        Refusal(StatusCode::BAD_REQUEST, "invalid_grant", code, message)
+    }
 }
 
 /// The identity platform's error body (graph-api.md §10).

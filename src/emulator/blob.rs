@@ -97,6 +97,18 @@ impl Blobs {
         }
     }
 
+    /// Deletes blob files no item refers to (left over from interrupted uploads).
+    pub(crate) fn retain(&self, live: &std::collections::HashSet<String>) -> io::Result<()> {
+        for entry in std::fs::read_dir(&self.dir)? {
+            let entry = entry?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !live.contains(&name) && entry.file_type()?.is_file() {
+                self.remove(&name);
+            }
+        }
+        Ok(())
+    }
+
     /// Where blob `key` lives.
     pub(crate) fn path(&self, key: &str) -> PathBuf {
         self.dir.join(key)

@@ -49,33 +49,9 @@ pub(crate) async fn download(
             "Only GET",
         ));
     }
-    let n: u64 = n.parse().map_err(|_| ApiError::not_found())?;
-    let auth = query
-        .iter()
-        .find(|(k, _)| k == "tempauth")
-        .map(|(_, v)| v.as_str());
-    if auth != Some(tempauth(shared, n).as_str()) {
-        return Err(ApiError::unauthenticated().inner("expiredToken"));
-    }
-    let (blob, name) = {
-        let s = shared.lock_store();
-        let node = s.get(n).ok_or_else(ApiError::not_found)?;
-        (
-            node.blob.clone().ok_or_else(ApiError::not_found)?,
-            node.name.clone(),
-        )
-    };
+    let (blob, name) = signed_blob(shared, n, query)?;
     let total = blob.size;
-    let range = match headers.get(header::RANGE).and_then(|v| v.to_str().ok()) {
-        Some(r) => Some(parse_range(r, total).ok_or_else(|| {
-            ApiError::new(
-                StatusCode::RANGE_NOT_SATISFIABLE,
-                "invalidRange",
-                "The range is not satisfiable.",
-            )
-        })?),
-        None => None,
-    };
+    let range = requested_range(headers, total)?;
     let (start, len) = range.unwrap_or((0, total));
     let mut file = tokio::fs::File::open(shared.blobs.path(&blob.key)).await?;
     file.seek(SeekFrom::Start(start)).await?;
@@ -98,6 +74,40 @@ pub(crate) async fn download(
     };
     resp.body(body)
         .map_err(|e| ApiError::internal(e.to_string()))
+}
+
+/// The blob and name of file `n`, when the URL's `tempauth` signature is right.
+fn signed_blob(
+    shared: &Shared,
+    n: &str,
+    query: &[(String, String)],
+) -> Result<(super::blob::Blob, String), ApiError> {
+    let n: u64 = n.parse().map_err(|_| ApiError::not_found())?;
+    let auth = query
+        .iter()
+        .find(|(k, _)| k == "tempauth")
+        .map(|(_, v)| v.as_str());
+    if auth != Some(tempauth(shared, n).as_str()) {
+        return Err(ApiError::unauthenticated().inner("expiredToken"));
+    }
+    let s = shared.lock_store();
+    let node = s.get(n).ok_or_else(ApiError::not_found)?;
+    let blob = node.blob.clone().ok_or_else(ApiError::not_found)?;
+    Ok((blob, node.name.clone()))
+}
+
+/// The `Range` asked for as (start, length), `None` for the whole file.
+fn requested_range(headers: &HeaderMap, total: u64) -> Result<Option<(u64, u64)>, ApiError> {
+    let Some(r) = headers.get(header::RANGE).and_then(|v| v.to_str().ok()) else {
+        return Ok(None);
+    };
+    parse_range(r, total).map(Some).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::RANGE_NOT_SATISFIABLE,
+            "invalidRange",
+            "The range is not satisfiable.",
+        )
+    })
 }
 
 /// A body streaming `len` bytes from `file`; fails after `drop_at` bytes when set.

@@ -17,6 +17,7 @@ use super::items::{check_conflict, resolve};
 use super::path::{ItemPath, check_name};
 use super::resp::{ApiError, ApiResult, json_response, random_hex};
 use super::routes::{Ctx, json_body};
+use super::store::Store;
 use crate::graph::model::AsyncJobStatus;
 
 /// A copy job's state.
@@ -92,73 +93,83 @@ async fn run(
     name: &str,
     conflict: &str,
 ) -> Result<String, String> {
-    let entries: Vec<Entry> = {
-        let s = shared.lock_store();
-        let mut index = HashMap::from([(src, 0usize)]);
-        let root = s.get(src).ok_or("itemNotFound")?;
-        let mut out: Vec<Entry> = vec![(None, name.to_owned(), root.blob.clone())];
-        for d in s.descendants(src) {
-            let node = s.get(d).ok_or("itemNotFound")?;
-            let p = node.parent.and_then(|p| index.get(&p).copied());
-            index.insert(d, out.len());
-            out.push((p, node.name.clone(), node.blob.clone()));
-        }
-        out
+    let entries = snapshot(shared, src, name)?;
+    let copied = duplicate_all(shared, entries).await?;
+    let res = shared.mutate(|s| place(s, &copied, parent, conflict));
+    let doomed: Vec<Blob> = match &res {
+        Ok((_, old)) => old.clone(),
+        Err(_) => copied.into_iter().filter_map(|e| e.2).collect(),
     };
-    let mut copied = Vec::with_capacity(entries.len());
+    for b in doomed {
+        shared.blobs.remove(&b.key);
+    }
+    res.map(|(id, _)| id).map_err(str::to_owned)
+}
+
+/// The tree below `src`, parents first, with the top renamed to `name`.
+fn snapshot(shared: &Shared, src: u64, name: &str) -> Result<Vec<Entry>, String> {
+    let s = shared.lock_store();
+    let mut index = HashMap::from([(src, 0usize)]);
+    let root = s.get(src).ok_or("itemNotFound")?;
+    let mut out: Vec<Entry> = vec![(None, name.to_owned(), root.blob.clone())];
+    for d in s.descendants(src) {
+        let node = s.get(d).ok_or("itemNotFound")?;
+        let p = node.parent.and_then(|p| index.get(&p).copied());
+        index.insert(d, out.len());
+        out.push((p, node.name.clone(), node.blob.clone()));
+    }
+    Ok(out)
+}
+
+/// Gives every file of the tree its own copy of the content (removed again on failure).
+async fn duplicate_all(shared: &Shared, entries: Vec<Entry>) -> Result<Vec<Entry>, String> {
+    let mut copied: Vec<Entry> = Vec::with_capacity(entries.len());
     for (p, name, blob) in entries {
         let blob = match blob {
-            Some(b) => Some(
-                shared
-                    .blobs
-                    .duplicate(&b)
-                    .await
-                    .map_err(|_| "generalException")?,
-            ),
+            Some(b) => match shared.blobs.duplicate(&b).await {
+                Ok(b) => Some(b),
+                Err(_) => {
+                    for b in copied.iter().filter_map(|e| e.2.as_ref()) {
+                        shared.blobs.remove(&b.key);
+                    }
+                    return Err("generalException".into());
+                }
+            },
             None => None,
         };
         copied.push((p, name, blob));
     }
-    let keys: Vec<String> = copied
-        .iter()
-        .filter_map(|(_, _, b)| b.as_ref().map(|b| b.key.clone()))
-        .collect();
-    let res = shared.mutate(|s| {
-        let first = &copied[0].1;
-        let mut old = Vec::new();
-        let top_name = match (s.child(parent, first), conflict) {
-            (None, _) => first.clone(),
-            (Some(_), "rename") => s.free_name(parent, first),
-            (Some(existing), "replace") => {
-                old = s.remove(existing);
-                first.clone()
-            }
-            (Some(_), _) => return Err("nameAlreadyExists"),
+    Ok(copied)
+}
+
+/// Inserts the copied tree under `parent`; returns the new id and the blobs replaced.
+fn place(
+    s: &mut Store,
+    copied: &[Entry],
+    parent: u64,
+    conflict: &str,
+) -> Result<(String, Vec<Blob>), &'static str> {
+    let first = copied.first().map(|e| e.1.clone()).unwrap_or_default();
+    let mut old = Vec::new();
+    let top_name = match (s.child(parent, &first), conflict) {
+        (None, _) => first,
+        (Some(_), "rename") => s.free_name(parent, &first),
+        (Some(existing), "replace") => {
+            old = s.remove(existing);
+            first
+        }
+        (Some(_), _) => return Err("nameAlreadyExists"),
+    };
+    let mut made: Vec<u64> = Vec::with_capacity(copied.len());
+    for (p, name, blob) in copied {
+        let (under, name) = match p.and_then(|pi| made.get(pi).copied()) {
+            None => (parent, top_name.as_str()),
+            Some(under) => (under, name.as_str()),
         };
-        let mut made: Vec<u64> = Vec::with_capacity(copied.len());
-        for (p, name, blob) in &copied {
-            let (under, name) = match p {
-                None => (parent, top_name.as_str()),
-                Some(pi) => (made[*pi], name.as_str()),
-            };
-            made.push(s.insert(under, name, blob.clone()));
-        }
-        Ok((s.id_of(made[0]), old))
-    });
-    match res {
-        Ok((id, old)) => {
-            for b in old {
-                shared.blobs.remove(&b.key);
-            }
-            Ok(id)
-        }
-        Err(code) => {
-            for k in keys {
-                shared.blobs.remove(&k);
-            }
-            Err(code.to_owned())
-        }
+        made.push(s.insert(under, name, blob.clone()));
     }
+    let top = made.first().copied().ok_or("itemNotFound")?;
+    Ok((s.id_of(top), old))
 }
 
 /// `GET /monitor/{id}` on the content listener.

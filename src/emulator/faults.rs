@@ -20,7 +20,8 @@ pub struct Faults {
     pub fail_every: u32,
     /// Every Nth content download drops the connection half-way through the body.
     pub drop_every: u32,
-    /// Every Nth upload fragment is stored but answered with `500 generalException`.
+    /// Every Nth stored upload fragment is answered with `500 generalException` (the retry
+    /// then gets 416 and must resume from the session status).
     pub lose_fragment_every: u32,
     /// Access tokens issued from now on expire after this long.
     pub token_ttl: Option<Duration>,

@@ -102,6 +102,9 @@ pub(crate) fn write_target(shared: &Shared, p: &ItemPath) -> Result<Target, ApiE
 
 /// [`write_target`] on a locked store.
 pub(crate) fn target_in(s: &Store, base: u64, rel: &[String]) -> Result<Target, ApiError> {
+    if !rel.is_empty() && s.node(base)?.blob.is_some() {
+        return Err(ApiError::bad_request("A path can only follow a folder").inner("invalidPath"));
+    }
     let mut cur = base;
     for (i, name) in rel.iter().enumerate() {
         match s.child(cur, name) {
@@ -258,44 +261,52 @@ pub(crate) async fn create_folder(shared: &Shared, p: &ItemPath, body: Body) -> 
     ))
 }
 
-/// `PATCH` an item: rename, move (`parentReference.id`, a real id), `fileSystemInfo`.
-pub(crate) async fn update(shared: &Shared, ctx: &Ctx, p: &ItemPath, body: Body) -> ApiResult {
-    let body = json_body(body).await?;
-    let n = resolve(shared, p)?;
-    check_if_match(shared, ctx, n)?;
-    let fs = body.get("fileSystemInfo");
-    let created = fs
-        .and_then(|f| f.get("createdDateTime"))
-        .map(parse_time)
-        .transpose()?;
-    let modified = fs
-        .and_then(|f| f.get("lastModifiedDateTime"))
-        .map(parse_time)
-        .transpose()?;
-    let new_parent = match body
-        .get("parentReference")
-        .and_then(|r| r.get("id"))
-        .and_then(Value::as_str)
-    {
-        Some("root") => {
-            return Err(ApiError::bad_request(
-                "parentReference.id must be an item id, not the alias 'root'",
-            ));
+/// What a PATCH asks for.
+struct Patch {
+    name: Option<String>,
+    parent: Option<u64>,
+    created: Option<String>,
+    modified: Option<String>,
+}
+
+impl Patch {
+    /// Reads and checks a PATCH body.
+    fn parse(shared: &Shared, body: &Value) -> Result<Patch, ApiError> {
+        let fs = body.get("fileSystemInfo");
+        let time = |k: &str| fs.and_then(|f| f.get(k)).map(parse_time).transpose();
+        let parent_id = body
+            .get("parentReference")
+            .and_then(|r| r.get("id"))
+            .and_then(Value::as_str);
+        let parent = match parent_id {
+            Some("root") => {
+                return Err(ApiError::bad_request(
+                    "parentReference.id must be an item id, not the alias 'root'",
+                ));
+            }
+            Some(id) => Some(
+                shared
+                    .lock_store()
+                    .parse_id(id)
+                    .ok_or_else(ApiError::not_found)?,
+            ),
+            None => None,
+        };
+        let name = body.get("name").and_then(Value::as_str).map(str::to_owned);
+        if let Some(name) = &name {
+            check_name(name)?;
         }
-        Some(id) => Some(
-            shared
-                .lock_store()
-                .parse_id(id)
-                .ok_or_else(ApiError::not_found)?,
-        ),
-        None => None,
-    };
-    let name = body.get("name").and_then(Value::as_str).map(str::to_owned);
-    if let Some(name) = &name {
-        check_name(name)?;
+        Ok(Patch {
+            name,
+            parent,
+            created: time("createdDateTime")?,
+            modified: time("lastModifiedDateTime")?,
+        })
     }
-    shared.mutate(|s| {
-        if n == ROOT && (name.is_some() || new_parent.is_some()) {
+
+    /// Applies the patch to item `n`.
+    fn apply(&self, s: &mut Store, n: u64) -> Result<(), ApiError> {
+        if n == ROOT && (self.name.is_some() || self.parent.is_some()) {
             return Err(ApiError::new(
                 StatusCode::FORBIDDEN,
                 "accessDenied",
@@ -304,12 +315,12 @@ pub(crate) async fn update(shared: &Shared, ctx: &Ctx, p: &ItemPath, body: Body)
         }
         let node = s.node(n)?;
         let (cur_parent, cur_name) = (node.parent.unwrap_or(ROOT), node.name.clone());
-        let parent = new_parent.unwrap_or(cur_parent);
-        let name = name.clone().unwrap_or(cur_name);
+        let parent = self.parent.unwrap_or(cur_parent);
+        let name = self.name.clone().unwrap_or_else(|| cur_name.clone());
         if s.get(parent).is_none_or(|x| !x.is_folder()) || s.is_within(parent, n) {
             return Err(ApiError::bad_request("The target folder is invalid"));
         }
-        if (parent, name.as_str()) != (cur_parent, s.node(n)?.name.as_str()) {
+        if (parent, name.as_str()) != (cur_parent, cur_name.as_str()) {
             if s.child(parent, &name).is_some_and(|c| c != n) {
                 return Err(ApiError::name_exists(&name));
             }
@@ -319,22 +330,31 @@ pub(crate) async fn update(shared: &Shared, ctx: &Ctx, p: &ItemPath, body: Body)
             s.relocate(n, parent, &name);
         }
         if let Some(node) = s.node_mut(n) {
-            if let Some(c) = &created {
+            if let Some(c) = &self.created {
                 node.fs_created = c.clone();
             }
-            if let Some(m) = &modified {
+            if let Some(m) = &self.modified {
                 node.fs_modified = m.clone();
             }
         }
         s.touch(n, false);
         Ok(())
-    })?;
+    }
+}
+
+/// `PATCH` an item: rename, move (`parentReference.id`, a real id), `fileSystemInfo`.
+pub(crate) async fn update(shared: &Shared, ctx: &Ctx, p: &ItemPath, body: Body) -> ApiResult {
+    let body = json_body(body).await?;
+    let n = resolve(shared, p)?;
+    check_if_match(shared, ctx, n)?;
+    let patch = Patch::parse(shared, &body)?;
+    shared.mutate(|s| patch.apply(s, n))?;
     let s = shared.lock_store();
     ok(&item_value(shared, &s, n, None))
 }
 
 /// Parses a client-sent time and normalizes it to RFC 3339 UTC with milliseconds.
-fn parse_time(v: &Value) -> Result<String, ApiError> {
+pub(crate) fn parse_time(v: &Value) -> Result<String, ApiError> {
     let bad = || {
         ApiError::bad_request("Invalid date-time in fileSystemInfo").inner("invalidParameterFormat")
     };

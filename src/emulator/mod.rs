@@ -20,6 +20,7 @@ mod persist;
 mod render;
 mod resp;
 mod routes;
+mod seed;
 mod session;
 mod sharing;
 mod store;
@@ -164,6 +165,7 @@ impl Emulator {
         };
         let (graph_l, graph_addr) = bind(opts.addr).await?;
         let (content_l, content_addr) = bind(SocketAddr::new(opts.addr.ip(), 0)).await?;
+        let (graph_addr, content_addr) = (reachable(graph_addr), reachable(content_addr));
         let urls = Urls {
             graph_base: format!("http://{graph_addr}/v1.0"),
             login_url: format!("http://{graph_addr}/login"),
@@ -212,16 +214,21 @@ impl Emulator {
         token
     }
 
-    /// A config (design.md §5) pointing a client at this emulator, with valid tokens.
+    /// A config (design.md §5) pointing a client at this emulator, with valid tokens (and
+    /// `access_expires` when tokens expire).
     pub fn client_config(&self, path: &Path) -> Config {
         let access = self.access_token();
-        let refresh = self.shared.lock_auth().primary_refresh();
+        let (refresh, expires) = {
+            let mut auth = self.shared.lock_auth();
+            (auth.primary_refresh(), auth.expires_at(&access))
+        };
         let mut cfg = Config::new(path);
         cfg.client_id = Some(CLIENT_ID.into());
         cfg.graph_url = self.graph_url().to_owned();
         cfg.login_url = self.login_url().to_owned();
         cfg.access_token = Some(access);
         cfg.refresh_token = Some(refresh);
+        cfg.access_expires = expires;
         cfg
     }
 
@@ -247,6 +254,10 @@ impl Emulator {
 
     /// Stores a file at `path` (`/`-separated, from the root), creating folders; returns its id.
     /// An existing file is replaced.
+    ///
+    /// # Panics
+    ///
+    /// When the blob directory cannot be written (a test setup failure).
     pub fn put_file(&self, path: &str, bytes: &[u8]) -> String {
         let (dir, name) = path
             .trim_matches('/')
@@ -271,6 +282,11 @@ impl Emulator {
             self.shared.blobs.remove(&old.key);
         }
         id
+    }
+
+    /// The drive id (uppercase hex; item ids are `{drive id}!{n}`).
+    pub fn drive_id(&self) -> String {
+        self.shared.lock_store().drive_id.clone()
     }
 
     /// Creates the folder `path` and any missing parents; returns its id.
@@ -317,6 +333,17 @@ impl Drop for Emulator {
     }
 }
 
+/// The address to put in URLs: a wildcard bind (`0.0.0.0`, `::`) is reached on loopback.
+fn reachable(addr: SocketAddr) -> SocketAddr {
+    match addr.ip() {
+        ip if ip.is_unspecified() && ip.is_ipv4() => {
+            SocketAddr::from(([127, 0, 0, 1], addr.port()))
+        }
+        ip if ip.is_unspecified() => SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, addr.port())),
+        _ => addr,
+    }
+}
+
 /// Loads or seeds the drive and assembles the shared state.
 fn build_shared(opts: &EmulatorOptions, urls: Urls) -> Result<Shared> {
     let io_err = |p: &Path, e| Error::io(p.to_owned(), e);
@@ -330,8 +357,18 @@ fn build_shared(opts: &EmulatorOptions, urls: Urls) -> Result<Shared> {
     };
     let fresh = loaded.is_none();
     let (store, auth) = match loaded {
-        Some((store, auth)) => (store, auth),
-        None => (seed(opts.seed, &blobs)?, auth::Auth::default()),
+        Some((store, auth)) => {
+            let live = store
+                .all()
+                .filter_map(|n| n.blob.as_ref())
+                .map(|b| b.key.clone())
+                .collect();
+            if let Err(e) = blobs.retain(&live) {
+                eprintln!("skydrive-emu: cleaning the blob dir: {e}");
+            }
+            (store, auth)
+        }
+        None => (seed::seed(opts.seed, &blobs)?, auth::Auth::default()),
     };
     let shared = Shared {
         store: Mutex::new(store),
@@ -351,34 +388,17 @@ fn build_shared(opts: &EmulatorOptions, urls: Urls) -> Result<Shared> {
     Ok(shared)
 }
 
-/// A new drive with the given seed.
-fn seed(seed: Seed, blobs: &blob::Blobs) -> Result<Store> {
-    let mut s = Store::new(DEMO_DRIVE_ID);
-    if seed == Seed::Demo {
-        let docs = s.insert(ROOT, "Documents", None);
-        let pics = s.insert(ROOT, "Pics", None);
-        let files: [(u64, &str, Vec<u8>); 3] = [
-            (
-                docs,
-                "README.txt",
-                b"Welcome to the skydrive-cli demo drive.\n".to_vec(),
-            ),
-            (pics, "image1.jpg", fake_jpeg(1)),
-            (pics, "image2.jpg", fake_jpeg(2)),
-        ];
-        for (parent, name, bytes) in files {
-            let blob = blobs
-                .write_bytes(&bytes)
-                .map_err(|e| Error::io("blob dir", e))?;
-            s.insert(parent, name, Some(blob));
-        }
-    }
-    Ok(s)
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-fn fake_jpeg(seed: u8) -> Vec<u8> {
-    let mut v = vec![0xFF, 0xD8, 0xFF, 0xE0];
-    v.extend((0..2048u32).map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed)));
-    v.extend([0xFF, 0xD9]);
-    v
+    #[test]
+    fn wildcard_binds_are_advertised_on_loopback() {
+        let any: SocketAddr = "0.0.0.0:8080".parse().unwrap();
+        assert_eq!(reachable(any).to_string(), "127.0.0.1:8080");
+        let any6: SocketAddr = "[::]:9".parse().unwrap();
+        assert_eq!(reachable(any6).to_string(), "[::1]:9");
+        let lo: SocketAddr = "127.0.0.2:1".parse().unwrap();
+        assert_eq!(reachable(lo), lo);
+    }
 }

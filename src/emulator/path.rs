@@ -23,6 +23,13 @@ pub(crate) enum Route {
     SharedWithMe,
     /// An item and what to do with it.
     Item(ItemPath, Action),
+    /// `/shares/{shareId or u!encodedUrl}/driveItem[/content]`.
+    Share {
+        /// The share id as given.
+        id: String,
+        /// `/content` rather than the item.
+        content: bool,
+    },
 }
 
 /// How an item is addressed.
@@ -73,6 +80,16 @@ pub(crate) fn parse(raw: &str) -> Result<Route, ApiError> {
             "Paths can only contain at most two colons",
         ));
     }
+    if let Some(r) = raw.strip_prefix("/shares/") {
+        let (id, what) = r.split_at(r.find('/').unwrap_or(r.len()));
+        let content = match what {
+            "/driveItem" => false,
+            "/driveItem/content" => true,
+            _ => return Err(ApiError::not_found()),
+        };
+        let id = decode(id)?;
+        return Ok(Route::Share { id, content });
+    }
     let rest = match raw {
         "/me" => return Ok(Route::Me),
         "/me/drives" | "/drives" => return Ok(Route::Drives),
@@ -104,6 +121,20 @@ pub(crate) fn parse(raw: &str) -> Result<Route, ApiError> {
     };
     let (rel, action) = split_relative(after)?;
     Ok(Route::Item(ItemPath { base, rel }, parse_action(action)?))
+}
+
+/// The drive id of a `/drives/{id}/...` path.
+pub(crate) fn addressed_drive(raw: &str) -> Option<String> {
+    let r = raw.strip_prefix("/drives/")?;
+    let end = r.find('/').unwrap_or(r.len());
+    decode(&r[..end]).ok()
+}
+
+/// Whether two drive ids name the same drive: case-insensitive, leading zeros optional
+/// (personal ids come in both forms, graph-api.md §1.1).
+pub(crate) fn same_drive(a: &str, b: &str) -> bool {
+    a.trim_start_matches('0')
+        .eq_ignore_ascii_case(b.trim_start_matches('0'))
 }
 
 /// Strips `/me/drive`, `/drive` or `/drives/{id}`; `None` when the path has none of them.
@@ -152,7 +183,9 @@ fn split_relative(after: &str) -> Result<(Vec<String>, &str), ApiError> {
                 .map(str::to_owned),
         );
     }
-    if names.is_empty() {
+    // `items/{id}:/` (rclone sends it for a folder's own entry) is the item itself; only a
+    // truly empty path (`root:`, `root::`) is refused.
+    if path.is_empty() {
         return Err(
             ApiError::bad_request("The path is empty; address the root as /root")
                 .inner("invalidPath"),
@@ -289,6 +322,22 @@ mod tests {
         assert_eq!(p.rel, ["Docs"]);
         assert_eq!(parse("/drives/X").unwrap(), Route::Drive);
         assert_eq!(parse("/me").unwrap(), Route::Me);
+        let (p, a) = item("/drives/d/items/D!103:/");
+        assert_eq!((p.rel.len(), a), (0, Action::Item));
+        let share = parse("/shares/u!aHR0cA/driveItem/content").unwrap();
+        assert_eq!(
+            share,
+            Route::Share {
+                id: "u!aHR0cA".into(),
+                content: true
+            }
+        );
+        assert_eq!(
+            addressed_drive("/drives/ab%21c/root").as_deref(),
+            Some("ab!c")
+        );
+        assert!(same_drive("05D1B2C3A4F6E7D8", "5d1b2c3a4f6e7d8"));
+        assert!(!same_drive("5D1B2C3A4F6E7D80", "5D1B2C3A4F6E7D81"));
     }
 
     #[test]

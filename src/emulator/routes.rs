@@ -176,6 +176,11 @@ async fn graph(shared: &Arc<Shared>, parts: &axum::http::request::Parts, body: B
         query: query_pairs(parts.uri.query()),
     };
     let route = super::path::parse(rest)?;
+    if let Some(drive) = super::path::addressed_drive(rest)
+        && !super::path::same_drive(&drive, &shared.lock_store().drive_id)
+    {
+        return Err(ApiError::not_found());
+    }
     dispatch(shared, &ctx, route, body).await
 }
 
@@ -188,6 +193,7 @@ async fn dispatch(shared: &Arc<Shared>, ctx: &Ctx, route: Route, body: Body) -> 
         (Route::Drive, M::GET) => items::drive(shared),
         (Route::Recent, M::GET) => delta::recent(shared, ctx),
         (Route::SharedWithMe, M::GET) => delta::shared_with_me(),
+        (Route::Share { id, content }, M::GET) => sharing::shared_item(shared, &id, content),
         (Route::Item(p, action), m) => match (action, m) {
             (Action::Item, M::GET) => items::get(shared, ctx, &p),
             (Action::Item, M::PATCH) => items::update(shared, ctx, &p, body).await,
@@ -197,7 +203,7 @@ async fn dispatch(shared: &Arc<Shared>, ctx: &Ctx, route: Route, body: Body) -> 
             (Action::Content, M::GET) => content::redirect(shared, &p),
             (Action::Content, M::PUT) => upload::simple_put(shared, ctx, &p, body).await,
             (Action::CreateUploadSession, M::POST) => {
-                session::create_session(shared, &p, body).await
+                session::create_session(shared, ctx, &p, body).await
             }
             (Action::Delta(token), M::GET) => delta::delta(shared, ctx, &p, token),
             (Action::Search(q), M::GET) => delta::search(shared, ctx, &p, &q),

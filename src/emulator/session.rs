@@ -13,14 +13,15 @@ use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::IntoResponse;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
+use tokio::io::AsyncSeekExt;
 
 use super::Shared;
 use super::blob::{Blobs, Hashers, WriteError, append_body};
-use super::items::{Target, body_conflict, write_target};
+use super::items::{Target, body_conflict, check_if_match, parse_time, resolve, write_target};
 use super::path::ItemPath;
 use super::render::QUOTA_TOTAL;
 use super::resp::{ApiError, ApiResult, json_response, random_hex};
-use super::routes::json_body;
+use super::routes::{Ctx, json_body};
 use super::store::ROOT;
 use super::upload::{Commit, commit, content_length, item_answer, write_error};
 
@@ -49,12 +50,54 @@ pub(crate) struct Session {
 }
 
 /// `POST .../createUploadSession`.
-pub(crate) async fn create_session(shared: &Arc<Shared>, p: &ItemPath, body: Body) -> ApiResult {
+pub(crate) async fn create_session(
+    shared: &Arc<Shared>,
+    ctx: &Ctx,
+    p: &ItemPath,
+    body: Body,
+) -> ApiResult {
     let body = json_body(body).await?;
     let item = body.get("item").cloned().unwrap_or_else(|| json!({}));
-    let conflict = body_conflict(&item, "replace")?;
-    let target = write_target(shared, p)?;
-    if let Target::Existing(n) = target {
+    let conflict = preflight(shared, ctx, p, &item)?;
+    let fs = item.get("fileSystemInfo");
+    let fs_time = |k: &str| fs.and_then(|f| f.get(k)).map(parse_time).transpose();
+    let base_only = ItemPath {
+        base: p.base.clone(),
+        rel: Vec::new(),
+    };
+    let session = Session {
+        base: resolve(shared, &base_only)?,
+        rel: p.rel.clone(),
+        conflict,
+        key: Blobs::new_key(),
+        total: None,
+        received: 0,
+        hashers: Hashers::default(),
+        expires: OffsetDateTime::now_utc() + SESSION_TTL,
+        busy: false,
+        fs: (
+            fs_time("createdDateTime")?,
+            fs_time("lastModifiedDateTime")?,
+        ),
+        done: None,
+    };
+    tokio::fs::File::create(shared.blobs.path(&session.key)).await?;
+    let expires = session.expires;
+    let id = register(shared, session)?;
+    let url = format!("{}/upload/{id}", shared.urls.content_origin);
+    Ok(json_response(
+        StatusCode::OK,
+        &json!({"uploadUrl": url,
+        "expirationDateTime": rfc3339(expires), "nextExpectedRanges": ["0-"]}),
+    ))
+}
+
+/// Checks target, `If-Match`, conflict behaviour and quota before a session opens; returns
+/// the behaviour.
+fn preflight(shared: &Shared, ctx: &Ctx, p: &ItemPath, item: &Value) -> Result<String, ApiError> {
+    let conflict = body_conflict(item, "replace")?;
+    if let Target::Existing(n) = write_target(shared, p)? {
+        check_if_match(shared, ctx, n)?;
         let s = shared.lock_store();
         let node = s.node(n)?;
         if node.is_folder() || conflict == "fail" {
@@ -71,67 +114,41 @@ pub(crate) async fn create_session(shared: &Arc<Shared>, p: &ItemPath, body: Bod
             ));
         }
     }
-    let fs = item.get("fileSystemInfo");
-    let fs_time = |k: &str| {
-        fs.and_then(|f| f.get(k))
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-    };
-    let base = super::items::resolve(
-        shared,
-        &ItemPath {
-            base: p.base.clone(),
-            rel: Vec::new(),
-        },
-    )?;
-    let rel_key: Vec<String> = p.rel.iter().map(|r| r.to_lowercase()).collect();
-    let id = random_hex(24);
-    let key = Blobs::new_key();
-    tokio::fs::File::create(shared.blobs.path(&key)).await?;
-    let expires = OffsetDateTime::now_utc() + SESSION_TTL;
-    {
-        let mut sessions = lock(shared);
-        let now = OffsetDateTime::now_utc();
-        let clash = sessions.values().any(|s| {
-            s.done.is_none()
-                && s.expires > now
-                && s.base == base
-                && s.rel
-                    .iter()
-                    .map(|r| r.to_lowercase())
-                    .eq(rel_key.iter().cloned())
-        });
-        if clash {
-            shared.blobs.remove(&key);
-            return Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "nameAlreadyExists",
-                "An upload session already exists for this file",
-            ));
+    Ok(conflict)
+}
+
+/// Adds a session unless another open one targets the same file; returns its id. Expired
+/// sessions are forgotten here (their partial content deleted).
+fn register(shared: &Shared, session: Session) -> Result<String, ApiError> {
+    let mut sessions = lock(shared);
+    let now = OffsetDateTime::now_utc();
+    sessions.retain(|_, s| {
+        let keep = s.expires > now;
+        if !keep && s.done.is_none() {
+            shared.blobs.remove(&s.key);
         }
-        sessions.insert(
-            id.clone(),
-            Session {
-                base,
-                rel: p.rel.clone(),
-                conflict,
-                key,
-                total: None,
-                received: 0,
-                hashers: Hashers::default(),
-                expires,
-                busy: false,
-                fs: (fs_time("createdDateTime"), fs_time("lastModifiedDateTime")),
-                done: None,
-            },
-        );
+        keep
+    });
+    let same = |a: &[String], b: &[String]| {
+        a.len() == b.len()
+            && a.iter()
+                .zip(b)
+                .all(|(x, y)| x.to_lowercase() == y.to_lowercase())
+    };
+    let clash = sessions.values().any(|s| {
+        s.done.is_none() && s.expires > now && s.base == session.base && same(&s.rel, &session.rel)
+    });
+    if clash {
+        shared.blobs.remove(&session.key);
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "nameAlreadyExists",
+            "An upload session already exists for this file",
+        ));
     }
-    let url = format!("{}/upload/{id}", shared.urls.content_origin);
-    Ok(json_response(
-        StatusCode::OK,
-        &json!({"uploadUrl": url,
-        "expirationDateTime": rfc3339(expires), "nextExpectedRanges": ["0-"]}),
-    ))
+    let id = random_hex(24);
+    sessions.insert(id.clone(), session);
+    Ok(id)
 }
 
 fn lock(shared: &Shared) -> std::sync::MutexGuard<'_, HashMap<String, Session>> {
@@ -172,8 +189,8 @@ pub(crate) async fn session_request(
         let mut sessions = lock(shared);
         let expired = sessions
             .get(id)
-            .is_some_and(|s| s.done.is_none() && s.expires <= OffsetDateTime::now_utc());
-        if expired && let Some(s) = sessions.remove(id) {
+            .is_some_and(|s| s.expires <= OffsetDateTime::now_utc());
+        if expired && let Some(s) = sessions.remove(id).filter(|s| s.done.is_none()) {
             shared.blobs.remove(&s.key);
         }
         let s = sessions.get(id).ok_or_else(session_gone)?;
@@ -199,9 +216,9 @@ pub(crate) async fn session_request(
 }
 
 fn status(s: &Session) -> Value {
-    let ranges: Vec<String> = match (s.done, s.total) {
-        (Some(_), _) => Vec::new(),
-        (None, _) => vec![format!("{}-", s.received)],
+    let ranges: Vec<String> = match s.done {
+        Some(_) => Vec::new(),
+        None => vec![format!("{}-", s.received)],
     };
     json!({"expirationDateTime": rfc3339(s.expires), "nextExpectedRanges": ranges})
 }
@@ -358,7 +375,6 @@ async fn write_fragment(
         .open(shared.blobs.path(key))
         .await?;
     file.set_len(start).await?;
-    use tokio::io::AsyncSeekExt;
     file.seek(std::io::SeekFrom::Start(start)).await?;
     let mut trial = h.clone();
     let res = append_body(&mut file, &mut trial, body, len).await;

@@ -1,14 +1,18 @@
 //! Sharing (graph-api.md §7): `createLink` (view/edit/embed; the same type again returns the
-//! existing link with 200) and the `/permissions` collection.
+//! existing link with 200), the `/permissions` collection, and `/shares/{id}/driveItem`, which
+//! resolves a share id or an encoded sharing URL (`u!` + base64url) back to the item.
 
 use axum::body::Body;
-use axum::http::{Method, StatusCode};
+use axum::http::{Method, StatusCode, header};
 use axum::response::IntoResponse;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 
 use super::Shared;
 use super::items::resolve;
 use super::path::ItemPath;
+use super::render::{download_url, item_value};
 use super::resp::{ApiError, ApiResult, json_response, ok, random_hex};
 use super::routes::json_body;
 use crate::graph::model::{Permission, SharingLink};
@@ -44,30 +48,21 @@ pub(crate) async fn create_link(shared: &Shared, p: &ItemPath, body: Body) -> Ap
     let (perm, created) = shared.mutate(|s| {
         let folder = s.node(n)?.is_folder();
         if kind == "embed" && folder {
-            return Err(ApiError::bad_request("Embed links can only be created for files"));
+            return Err(ApiError::bad_request(
+                "Embed links can only be created for files",
+            ));
         }
         let id = s.id_of(n);
         let perms = s.permissions.entry(n).or_default();
-        let same = |p: &&Permission| p.link.as_ref().is_some_and(|l| l.link_type == kind && l.scope.as_deref() == Some(&scope));
+        let same = |p: &&Permission| {
+            p.link
+                .as_ref()
+                .is_some_and(|l| l.link_type == kind && l.scope.as_deref() == Some(&scope))
+        };
         if let Some(p) = perms.iter().find(same) {
             return Ok((p.clone(), false));
         }
-        let share = format!("s!{}", random_hex(12));
-        let web_url = format!("https://1drv.ms/{}/{share}", if folder { "f" } else { "u" });
-        let perm = Permission {
-            id: random_hex(8).to_uppercase(),
-            roles: vec![role.to_owned()],
-            link: Some(SharingLink {
-                link_type: kind.clone(),
-                scope: Some(scope.clone()),
-                web_html: (kind == "embed").then(|| format!(
-                    "<iframe src=\"https://onedrive.live.com/embed?resid={id}&authkey={share}\" width=\"98\" height=\"120\" frameborder=\"0\" scrolling=\"no\"></iframe>")),
-                web_url: Some(web_url),
-            }),
-            share_id: Some(share),
-            has_password: Some(false),
-            expiration_date_time: None,
-        };
+        let perm = new_link(&id, &kind, &scope, role, folder);
         perms.push(perm.clone());
         Ok((perm, true))
     })?;
@@ -77,6 +72,31 @@ pub(crate) async fn create_link(shared: &Shared, p: &ItemPath, body: Body) -> Ap
         StatusCode::OK
     };
     Ok(json_response(status, &perm))
+}
+
+/// A fresh sharing-link permission for item `id`.
+fn new_link(id: &str, kind: &str, scope: &str, role: &str, folder: bool) -> Permission {
+    let share = format!("s!{}", random_hex(12));
+    let web_url = format!("https://1drv.ms/{}/{share}", if folder { "f" } else { "u" });
+    let web_html = (kind == "embed").then(|| {
+        format!(
+            "<iframe src=\"https://onedrive.live.com/embed?resid={id}&authkey={share}\" \
+             width=\"98\" height=\"120\" frameborder=\"0\" scrolling=\"no\"></iframe>"
+        )
+    });
+    Permission {
+        id: random_hex(8).to_uppercase(),
+        roles: vec![role.to_owned()],
+        link: Some(SharingLink {
+            link_type: kind.to_owned(),
+            scope: Some(scope.to_owned()),
+            web_url: Some(web_url),
+            web_html,
+        }),
+        share_id: Some(share),
+        has_password: Some(false),
+        expiration_date_time: None,
+    }
 }
 
 /// `GET .../permissions`, `GET|DELETE .../permissions/{id}`.
@@ -120,4 +140,34 @@ pub(crate) fn permissions(
             "Unsupported method",
         )),
     }
+}
+
+/// `GET /shares/{id}/driveItem[/content]`.
+pub(crate) fn shared_item(shared: &Shared, id: &str, content: bool) -> ApiResult {
+    let url = id
+        .strip_prefix("u!")
+        .and_then(|b| URL_SAFE_NO_PAD.decode(b.trim_end_matches('=')).ok())
+        .and_then(|v| String::from_utf8(v).ok());
+    let s = shared.lock_store();
+    let matches = |p: &Permission| {
+        p.share_id.as_deref() == Some(id)
+            || url.is_some() && p.link.as_ref().and_then(|l| l.web_url.as_ref()) == url.as_ref()
+    };
+    let n = s
+        .permissions
+        .iter()
+        .find(|(_, perms)| perms.iter().any(matches))
+        .map(|(n, _)| *n)
+        .ok_or_else(ApiError::not_found)?;
+    if !content {
+        return ok(&item_value(shared, &s, n, None));
+    }
+    if s.node(n)?.is_folder() {
+        return Err(ApiError::not_found());
+    }
+    Ok((
+        StatusCode::FOUND,
+        [(header::LOCATION, download_url(shared, n))],
+    )
+        .into_response())
 }

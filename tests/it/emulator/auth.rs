@@ -145,6 +145,11 @@ async fn access_tokens_expire_after_the_ttl() {
         token_ttl: Some(Duration::from_secs(1)),
         ..Faults::default()
     });
+    let cfg = api.emu.client_config(std::path::Path::new("unused.lcrc"));
+    assert!(
+        cfg.access_expires.is_some(),
+        "expiring tokens come with their expiry"
+    );
     let short = api.emu.access_token();
     let r = api
         .http
@@ -154,7 +159,7 @@ async fn access_tokens_expire_after_the_ttl() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    tokio::time::sleep(Duration::from_millis(2100)).await;
+    tokio::time::sleep(Duration::from_millis(1100)).await;
     let r = api
         .http
         .get(api.url("/me/drive"))

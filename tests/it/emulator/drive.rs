@@ -46,6 +46,12 @@ async fn all_drive_prefixes_address_the_same_root() {
         assert_eq!(st, 200, "{prefix}");
         assert_eq!(a["id"], b["id"]);
     }
+    let (st, e) = api.get("/drives/0123456789ABCDEF/root").await;
+    assert_eq!(
+        (st, code(&e)),
+        (404, "itemNotFound"),
+        "unknown drives are not ours"
+    );
     let (_, by_alias) = api.get("/me/drive/items/root").await;
     assert_eq!(by_alias["id"], a["id"]);
     assert!(a["root"].is_object());

@@ -8,6 +8,7 @@ mod items;
 mod listing;
 mod ops;
 mod persist;
+mod sharing;
 mod transfer;
 
 use reqwest::{Client, Method, Response, redirect::Policy};

@@ -1,4 +1,4 @@
-//! Folders, move/rename, delete, async copy, sharing, search, delta, recent, sharedWithMe.
+//! Folders, move/rename, delete, async copy, search, delta, recent, sharedWithMe.
 
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -106,6 +106,13 @@ async fn patch_renames_and_moves_by_real_ids() {
         )
         .await;
     assert_eq!((st, code(&e)), (400, "invalidRequest"), "not into itself");
+}
+
+#[tokio::test]
+async fn patch_checks_names_and_if_match() {
+    let api = Api::demo().await;
+    let (_, f) = api.get("/me/drive/root:/Pics/image1.jpg").await;
+    let path = format!("/me/drive/items/{}", f["id"].as_str().unwrap());
     let (st, e) = api
         .send(Method::PATCH, &path, json!({"name": "bad:name"}))
         .await;
@@ -118,6 +125,14 @@ async fn patch_renames_and_moves_by_real_ids() {
         .await
         .unwrap();
     assert_eq!(r.status(), 412);
+    let r = api
+        .req(Method::PATCH, &path)
+        .header("If-Match", f["eTag"].as_str().unwrap())
+        .json(&json!({"name": "z.jpg"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "a matching eTag passes");
 }
 
 #[tokio::test]
@@ -188,83 +203,6 @@ async fn copy_is_async_with_a_monitor_on_the_second_listener() {
         )
         .await;
     assert_eq!((st, code(&e)), (409, "nameAlreadyExists"));
-}
-
-#[tokio::test]
-async fn create_link_types_and_permissions() {
-    let api = Api::demo().await;
-    let p = "/me/drive/root:/Documents/README.txt:";
-    let (st, view) = api
-        .send(
-            Method::POST,
-            &format!("{p}/createLink"),
-            json!({"type": "view", "scope": "anonymous"}),
-        )
-        .await;
-    assert_eq!(st, 201);
-    assert_eq!(view["roles"], json!(["read"]));
-    assert!(
-        view["link"]["webUrl"]
-            .as_str()
-            .unwrap()
-            .starts_with("https://")
-    );
-    let (st, again) = api
-        .send(
-            Method::POST,
-            &format!("{p}/createLink"),
-            json!({"type": "view", "scope": "anonymous"}),
-        )
-        .await;
-    assert_eq!((st, &again["id"]), (200, &view["id"]));
-    let (st, edit) = api
-        .send(
-            Method::POST,
-            &format!("{p}/createLink"),
-            json!({"type": "edit"}),
-        )
-        .await;
-    assert_eq!((st, &edit["roles"]), (201, &json!(["write"])));
-    let (st, embed) = api
-        .send(
-            Method::POST,
-            &format!("{p}/createLink"),
-            json!({"type": "embed"}),
-        )
-        .await;
-    assert_eq!(st, 201);
-    assert!(
-        embed["link"]["webHtml"]
-            .as_str()
-            .unwrap()
-            .contains("<iframe")
-    );
-    assert!(view["link"]["webHtml"].is_null());
-    let (st, _) = api
-        .send(
-            Method::POST,
-            "/me/drive/root:/Pics:/createLink",
-            json!({"type": "embed"}),
-        )
-        .await;
-    assert_eq!(st, 400, "embed is for files");
-    let (st, _) = api
-        .send(
-            Method::POST,
-            &format!("{p}/createLink"),
-            json!({"type": "bogus"}),
-        )
-        .await;
-    assert_eq!(st, 400);
-    let (_, perms) = api.get(&format!("{p}/permissions")).await;
-    assert_eq!(perms["value"].as_array().unwrap().len(), 3);
-    let del = format!("{p}/permissions/{}", edit["id"].as_str().unwrap());
-    assert_eq!(
-        api.req(Method::DELETE, &del).send().await.unwrap().status(),
-        204
-    );
-    let (_, perms) = api.get(&format!("{p}/permissions")).await;
-    assert_eq!(perms["value"].as_array().unwrap().len(), 2);
 }
 
 #[tokio::test]

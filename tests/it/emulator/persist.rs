@@ -16,8 +16,12 @@ async fn the_drive_survives_a_restart_in_process() {
     let emu = Emulator::start(opts()).await.unwrap();
     let id = emu.put_file("keep/me.txt", b"persisted");
     let token = emu.access_token();
+    assert!(id.starts_with(&format!("{}!", emu.drive_id())));
     drop(emu);
+    let stray = dir.path().join("blobs").join("stray-upload");
+    std::fs::write(&stray, b"left over").unwrap();
     let emu = Emulator::start(opts()).await.unwrap();
+    assert!(!stray.exists(), "unreferenced blobs are cleaned at start");
     assert_eq!(emu.file_bytes("keep/me.txt").unwrap(), b"persisted");
     let r = super::http()
         .get(format!("{}/me/drive/items/{id}", emu.graph_url()))

@@ -131,6 +131,14 @@ async fn simple_upload_conflicts_and_size_limit() {
     let (st, z) = api.put("empty.txt", b"").await;
     assert_eq!((st, z["size"].as_u64()), (201, Some(0)));
     let id = a["id"].as_str().unwrap();
+    let under_file = format!("/me/drive/items/{id}:/child.txt:/content");
+    let r = api
+        .req(Method::PUT, &under_file)
+        .body("x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400, "files have no children");
     let by_id = format!("/me/drive/items/{id}/content");
     let (st, _) = super::decode(
         api.req(Method::PUT, &by_id)
@@ -255,9 +263,18 @@ async fn upload_sessions_cancel_expire_and_refuse_duplicates() {
     let (st, e) = fragment(&api, &url, b"x", 0, 1).await;
     assert_eq!((st, code(&e)), (404, "itemNotFound"));
     let url = session(&api, "c.bin", json!({})).await;
+    let r = api
+        .http
+        .put(&url)
+        .header("Content-Range", "bytes 0-0/0")
+        .body(Vec::new())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400, "zero-byte files need a simple PUT");
     api.emu.expire_upload_sessions();
     assert_eq!(api.http.get(&url).send().await.unwrap().status(), 404);
-    api.put("c.bin", b"1").await;
+    let (_, existing) = api.put("c.bin", b"1").await;
     let (st, e) = api
         .send(
             Method::POST,
@@ -266,6 +283,22 @@ async fn upload_sessions_cancel_expire_and_refuse_duplicates() {
         )
         .await;
     assert_eq!((st, code(&e)), (409, "nameAlreadyExists"));
+    let r = api
+        .req(Method::POST, "/me/drive/root:/c.bin:/createUploadSession")
+        .header("If-Match", "aStale")
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 412);
+    let r = api
+        .req(Method::POST, "/me/drive/root:/c.bin:/createUploadSession")
+        .header("If-Match", existing["eTag"].as_str().unwrap())
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
 }
 
 #[tokio::test]
