@@ -325,6 +325,11 @@ pub fn check_endpoint(path: &Path, key: &str, value: &str) -> Result<()> {
     }
 }
 
+/// True when `url` points at this machine (`127.0.0.0/8`, `::1`, `localhost`).
+pub(crate) fn url_is_loopback(url: &str) -> bool {
+    url::Url::parse(url).is_ok_and(|u| u.host_str().is_some_and(is_loopback))
+}
+
 fn is_loopback(host: &str) -> bool {
     let host = host.trim_start_matches('[').trim_end_matches(']');
     host.eq_ignore_ascii_case("localhost")
@@ -418,5 +423,8 @@ mod tests {
         assert!(Config::parse(Path::new("x"), ok).is_ok());
         let bad = "api:\n  graph_url: http://example.com/v1.0\n";
         assert!(Config::parse(Path::new("x"), bad).is_err());
+        assert!(url_is_loopback("http://127.0.0.1:9/v1.0"));
+        assert!(url_is_loopback("http://[::1]:9/"));
+        assert!(!url_is_loopback(DEFAULT_GRAPH_URL));
     }
 }

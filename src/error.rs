@@ -154,6 +154,11 @@ impl Error {
             || matches!(self.status(), Some(409 | 412 | 507))
     }
 
+    /// True when the operation was cancelled (Ctrl-C, a [`crate::Cancel`] flag).
+    pub fn is_cancelled(&self) -> bool {
+        matches!(&*self.0, ErrorKind::Cancelled)
+    }
+
     /// Builds a Graph error answer.
     pub fn graph(status: u16, code: impl Into<String>, message: impl Into<String>) -> Self {
         ErrorKind::Graph {

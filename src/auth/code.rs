@@ -1,7 +1,10 @@
 //! The authorization-code flow with PKCE: the seed's "open this URL, paste where the browser
 //! ended" login, also used by the loopback flow.
 
+use std::path::{Path, PathBuf};
+
 use base64::Engine;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::{NATIVE_REDIRECT, SCOPES, TokenAnswer, apply_tokens, client_id, endpoint, refused};
@@ -10,7 +13,7 @@ use crate::error::{Error, Result};
 
 /// A login waiting for its redirect: the PKCE verifier and the state to check. Debug output
 /// hides the verifier.
-#[derive(Clone)]
+#[derive(Clone, Serialize, Deserialize)]
 pub struct PendingLogin {
     verifier: String,
     state: String,
@@ -30,6 +33,34 @@ impl PendingLogin {
     pub fn redirect_uri(&self) -> &str {
         &self.redirect_uri
     }
+
+    /// Keeps this login for a later run (`auth` prints the URL and exits, `auth URL` finishes):
+    /// a private file beside the config, `{config}.pending`, mode 0600.
+    pub fn save(&self, config_path: &Path) -> Result<()> {
+        let bytes = serde_json::to_vec(self).map_err(|e| Error::decode("pending login", e))?;
+        crate::config::write_private(&pending_path(config_path), &bytes)
+    }
+
+    /// Takes the login saved by [`PendingLogin::save`] (the file is removed: codes and
+    /// verifiers are single-use). `None` when there is none.
+    pub fn take(config_path: &Path) -> Result<Option<Self>> {
+        let path = pending_path(config_path);
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(Error::io(&path, e)),
+        };
+        std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+        serde_json::from_slice(&bytes)
+            .map(Some)
+            .map_err(|e| Error::decode("pending login", e))
+    }
+}
+
+fn pending_path(config_path: &Path) -> PathBuf {
+    let mut name = config_path.as_os_str().to_owned();
+    name.push(".pending");
+    PathBuf::from(name)
 }
 
 /// The URL to open in a browser for the seed's flow (redirect to the native-client page).
@@ -90,7 +121,7 @@ pub async fn finish_code_login(
     }
     let code =
         param("code").ok_or_else(|| Error::auth("the URL holds no `code`; run `auth` again"))?;
-    let http = super::http_client()?;
+    let http = super::http_client(cfg)?;
     let form = [
         ("grant_type", "authorization_code"),
         ("code", code.as_str()),

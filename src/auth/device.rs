@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 
-use super::{SCOPES, TokenAnswer, apply_tokens, client_id, endpoint, refused};
+use super::{OAuthError, SCOPES, TokenAnswer, apply_tokens, client_id, endpoint, refused};
 use crate::config::Config;
 use crate::error::{Error, Result};
 
@@ -76,7 +76,7 @@ pub async fn device_login_with(
     polling: &DevicePolling,
     on_prompt: impl FnOnce(&DeviceCode),
 ) -> Result<()> {
-    let http = super::http_client()?;
+    let http = super::http_client(cfg)?;
     let resp = http
         .post(endpoint(cfg, "devicecode"))
         .form(&[("client_id", client_id(cfg)?), ("scope", SCOPES)])
@@ -103,26 +103,72 @@ pub async fn device_login_with(
             }
             TokenAnswer::Refused(e) => e,
         };
-        match e.error.as_str() {
-            "authorization_pending" if Instant::now() < deadline => {}
-            "slow_down" if Instant::now() < deadline => interval += polling.slow_down_step,
-            "authorization_pending" | "slow_down" | "expired_token" => {
-                return Err(Error::auth(
-                    "the device code expired before it was entered; run `auth --device` again",
-                ));
-            }
-            "authorization_declined" => {
-                return Err(Error::auth(
-                    "sign-in was declined; run `auth --device` again to retry",
-                ));
-            }
-            _ => {
-                return Err(refused(
-                    "the device sign-in",
-                    &e,
-                    "run `auth --device` again",
-                ));
-            }
+        match poll_step(&e, Instant::now() < deadline) {
+            Poll::Wait => {}
+            Poll::SlowDown => interval += polling.slow_down_step,
+            Poll::Stop(err) => return Err(err),
+        }
+    }
+}
+
+/// What to do after a refused poll.
+#[derive(Debug)]
+enum Poll {
+    Wait,
+    SlowDown,
+    Stop(Error),
+}
+
+/// RFC 8628 polling rules, as Microsoft applies them (graph-api.md §10).
+fn poll_step(e: &OAuthError, before_deadline: bool) -> Poll {
+    match e.error.as_str() {
+        "authorization_pending" if before_deadline => Poll::Wait,
+        "slow_down" if before_deadline => Poll::SlowDown,
+        "authorization_pending" | "slow_down" | "expired_token" => Poll::Stop(Error::auth(
+            "the device code expired before it was entered; run `auth --device` again",
+        )),
+        "authorization_declined" => Poll::Stop(Error::auth(
+            "sign-in was declined; run `auth --device` again to retry",
+        )),
+        _ => Poll::Stop(refused(
+            "the device sign-in",
+            e,
+            "run `auth --device` again",
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn step(code: &str, before_deadline: bool) -> Poll {
+        let e = OAuthError {
+            error: code.into(),
+            error_description: "AADSTS70016: details".into(),
+        };
+        poll_step(&e, before_deadline)
+    }
+
+    #[test]
+    fn polling_follows_rfc_8628() {
+        assert!(matches!(step("authorization_pending", true), Poll::Wait));
+        assert!(matches!(step("slow_down", true), Poll::SlowDown));
+        for (code, words) in [
+            ("authorization_pending", "expired"),
+            ("expired_token", "expired"),
+            ("authorization_declined", "declined"),
+            ("bad_verification_code", "bad_verification_code"),
+        ] {
+            let Poll::Stop(e) = step(code, code != "authorization_pending") else {
+                panic!("{code} must stop polling");
+            };
+            assert!(e.is_auth(), "{e}");
+            let text = e.to_string();
+            assert!(
+                text.contains(words) && text.contains("auth --device"),
+                "{text}"
+            );
         }
     }
 }

@@ -46,6 +46,15 @@ pub async fn client_from_config(cfg: Config) -> Result<GraphClient> {
     GraphClient::new(&base, Arc::new(tokens))
 }
 
+/// Refreshes the sign-in now (the shell's `auth_refresh`) and saves the new tokens; `cfg`
+/// then holds them.
+pub async fn refresh(cfg: &mut Config) -> Result<()> {
+    let tokens = ConfigTokens::new(cfg.clone())?;
+    tokens.force_refresh().await?;
+    *cfg = tokens.config().await;
+    Ok(())
+}
+
 /// A successful token answer. Debug output hides the tokens.
 #[derive(Clone, Deserialize)]
 pub(crate) struct TokenResponse {
@@ -71,13 +80,11 @@ pub(crate) enum TokenAnswer {
     Refused(OAuthError),
 }
 
-/// The HTTP client for the identity platform (no redirects, bounded timeouts).
-pub(crate) fn http_client() -> Result<reqwest::Client> {
-    reqwest::Client::builder()
-        .connect_timeout(Duration::from_secs(10))
+/// The HTTP client for the identity platform of `cfg` (a 60 s total timeout: token calls
+/// are small).
+pub(crate) fn http_client(cfg: &Config) -> Result<reqwest::Client> {
+    crate::graph::client::http_builder(&cfg.login_url)
         .timeout(Duration::from_secs(60))
-        .redirect(reqwest::redirect::Policy::none())
-        .no_proxy()
         .build()
         .map_err(|e| Error::decode("HTTP client set-up", e))
 }

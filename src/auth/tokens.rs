@@ -35,8 +35,8 @@ impl ConfigTokens {
     /// Tokens of `cfg`, refreshed 60 s before they expire.
     pub fn new(cfg: Config) -> Result<Self> {
         Ok(ConfigTokens {
+            http: super::http_client(&cfg)?,
             cfg: Mutex::new(cfg),
-            http: super::http_client()?,
             margin: Duration::from_secs(60),
         })
     }

@@ -4,6 +4,7 @@
 //! Everything here is policy the shell would otherwise repeat per command; nothing here talks
 //! HTTP directly.
 
+mod ops;
 mod tree;
 mod walk;
 
@@ -11,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::graph::endpoints::Conflict;
 use crate::graph::{DriveItem, GraphClient, ItemRef};
 
+pub use ops::{Destination, cp, destination, mv, rm};
 pub use tree::{TreeOptions, TreeProgress, TreeReport, get_tree, put_tree};
 pub use walk::{WalkEntry, walk};
 

@@ -176,7 +176,7 @@ pub async fn put_tree(
 
 fn stop_if_cancelled<T>(r: &Result<T>) -> Result<()> {
     match r {
-        Err(e) if matches!(e.kind(), ErrorKind::Cancelled) => Err(ErrorKind::Cancelled.into()),
+        Err(e) if e.is_cancelled() => Err(ErrorKind::Cancelled.into()),
         _ => Ok(()),
     }
 }

@@ -64,7 +64,8 @@ impl Default for RetryPolicy {
         RetryPolicy {
             max_retries: 6,
             base_delay: Duration::from_millis(100),
-            max_delay: Duration::from_secs(60),
+            // Retry-After up to 5 minutes is seen on SharePoint; honour it.
+            max_delay: Duration::from_secs(300),
         }
     }
 }
@@ -91,15 +92,8 @@ impl std::fmt::Debug for GraphClient {
 impl GraphClient {
     /// A client for `base` (e.g. `https://graph.microsoft.com/v1.0`) using `tokens`.
     pub fn new(base: &str, tokens: Arc<dyn TokenSource>) -> Result<Self> {
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(10))
+        let http = http_builder(base)
             .read_timeout(Duration::from_secs(60))
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!(
-                "ISV|skydrive-cli|skydrive-cli/",
-                env!("CARGO_PKG_VERSION")
-            ))
-            .no_proxy()
             .build()
             .map_err(|e| Error::decode("HTTP client set-up", e))?;
         Ok(GraphClient {
@@ -251,6 +245,24 @@ impl GraphClient {
             exp + jitter(exp / 2)
         });
         wait.min(self.retry.max_delay)
+    }
+}
+
+/// The common HTTP set-up: connect timeout, no automatic redirects (we follow `/content`
+/// ourselves, without the token), our User-Agent. A loopback `base` (the emulator) bypasses
+/// any system proxy; anything else is HTTPS-only.
+pub(crate) fn http_builder(base: &str) -> reqwest::ClientBuilder {
+    let builder = reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(10))
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!(
+            "ISV|skydrive-cli|skydrive-cli/",
+            env!("CARGO_PKG_VERSION")
+        ));
+    if crate::config::url_is_loopback(base) {
+        builder.no_proxy()
+    } else {
+        builder.https_only(true)
     }
 }
 

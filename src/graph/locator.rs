@@ -134,6 +134,24 @@ mod tests {
 
     proptest! {
         #[test]
+        fn paths_round_trip_segment_by_segment(
+            segs in proptest::collection::vec("[^/]{1,12}", 1..5),
+        ) {
+            let joined = segs.join("/");
+            let url = ItemRef::path(&joined).url_path("/me/drive", Some("children"));
+            let rel = url
+                .strip_prefix("/me/drive/root:/")
+                .and_then(|r| r.strip_suffix(":/children"))
+                .unwrap();
+            prop_assert_eq!(rel.matches(':').count(), 0);
+            let back: Vec<String> = rel
+                .split('/')
+                .map(|s| percent_decode_str(s).decode_utf8().unwrap().into_owned())
+                .collect();
+            prop_assert_eq!(back, segs);
+        }
+
+        #[test]
         fn segment_round_trips(name in "[^/]{1,40}") {
             let enc = encode_segment(&name);
             prop_assert!(!enc.contains([' ', '#', '+', ':', '/', '?']));

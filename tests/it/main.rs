@@ -2,5 +2,6 @@
 
 mod common;
 mod emulator;
+mod library;
 mod shell;
 mod skeleton;

@@ -75,25 +75,16 @@ impl GraphClient {
         if offset == 0 {
             state::save(&state_path, &want).await?;
         }
-        let mut file = tokio::fs::OpenOptions::new()
-            .create(true)
-            .write(true)
-            .truncate(false)
-            .open(&part)
-            .await
-            .map_err(|e| Error::io(&part, e))?;
-        file.set_len(offset)
-            .await
-            .map_err(|e| Error::io(&part, e))?;
-        file.seek(std::io::SeekFrom::Start(offset))
-            .await
-            .map_err(|e| Error::io(&part, e))?;
+        let mut file = open_part(&part, offset).await?;
         let id = ItemRef::Id(meta.id.clone());
         let total = self
             .stream_content(&id, offset, want.size, &mut file, &mut hasher, opts)
             .await;
+        // Flush even on failure: tokio writes in the background, and a resume trusts the
+        // `.part` length.
+        let flushed = file.flush().await.map_err(|e| Error::io(&part, e));
         let total = total.map_err(|e| local_path(e, &part))?;
-        file.flush().await.map_err(|e| Error::io(&part, e))?;
+        flushed?;
         file.sync_all().await.map_err(|e| Error::io(&part, e))?;
         drop(file);
         if let Err(e) = verify(&meta, total, &hasher) {
@@ -195,8 +186,9 @@ async fn copy_body<W: AsyncWrite + Unpin>(
     let start = *offset;
     loop {
         let chunk = tokio::select! {
-            c = resp.chunk() => c,
+            biased;
             () = opts.cancel.cancelled() => return Err(BodyError::Fatal(ErrorKind::Cancelled.into())),
+            c = resp.chunk() => c,
         };
         let mut chunk = match chunk {
             Ok(Some(c)) => c,
@@ -222,6 +214,22 @@ async fn copy_body<W: AsyncWrite + Unpin>(
         *offset += chunk.len() as u64;
         report(&opts.progress, *offset, size.max(*offset));
     }
+}
+
+/// Opens `.NAME.part`, cut to `offset` bytes and positioned there.
+async fn open_part(part: &Path, offset: u64) -> Result<tokio::fs::File> {
+    let mut file = tokio::fs::OpenOptions::new()
+        .create(true)
+        .write(true)
+        .truncate(false)
+        .open(part)
+        .await
+        .map_err(|e| Error::io(part, e))?;
+    file.set_len(offset).await.map_err(|e| Error::io(part, e))?;
+    file.seek(std::io::SeekFrom::Start(offset))
+        .await
+        .map_err(|e| Error::io(part, e))?;
+    Ok(file)
 }
 
 /// Where to start: the length of a matching `.part` (hashing what it holds), else 0.

@@ -73,7 +73,15 @@ impl std::fmt::Debug for UploadOptions {
 /// The answer to one fragment.
 enum Ack {
     Done(Box<DriveItem>),
-    Next(u64),
+    Next(Option<u64>),
+}
+
+/// How to go on after a failed fragment.
+enum Recovery {
+    /// Send from this offset.
+    Continue(u64),
+    /// Replace the session.
+    Restart,
 }
 
 /// The local file being uploaded.
@@ -124,7 +132,15 @@ impl GraphClient {
             "{path}?@microsoft.graph.conflictBehavior={}",
             conflict.as_str()
         ));
-        let resp = self.send(|http| http.put(&url).body(data.clone())).await?;
+        // Set explicitly: for an empty body reqwest would send no Content-Length (411).
+        let len = data.len().to_string();
+        let resp = self
+            .send(|http| {
+                http.put(&url)
+                    .header(reqwest::header::CONTENT_LENGTH, &len)
+                    .body(data.clone())
+            })
+            .await?;
         decode_json(resp, "upload").await
     }
 
@@ -158,82 +174,107 @@ impl GraphClient {
         opts: &UploadOptions,
     ) -> Result<DriveItem> {
         let state_path = upload_state_path(src, opts)?;
-        let target_key = target.url_path(self.drive_prefix(), None);
+        let key = target.url_path(self.drive_prefix(), None);
         let (mut url, mut offset) = self
-            .open_session(target, &target_key, src, &state_path, opts)
+            .open_session(target, &key, src, &state_path, opts)
             .await?;
         let frag = (opts.fragment_size / FRAGMENT_UNIT).max(1) * FRAGMENT_UNIT;
-        let mut hasher = QuickXorHash::new();
-        let mut hashed = 0u64;
+        let mut hash = RunningHash::default();
         let (mut failures, mut restarts) = (0u32, 0u32);
         let mut ahead: Option<(u64, Bytes)> = None;
         loop {
             opts.cancel.check()?;
+            if offset >= src.size {
+                // Everything arrived, only the final answer was lost: the item exists.
+                let item = self.item(target).await?;
+                return self.finished(item, src, &hash, &state_path, opts).await;
+            }
             let len = frag.min(src.size - offset);
             let data = match ahead.take() {
                 Some((o, d)) if o == offset && d.len() as u64 == len => d,
                 _ => read_range(&src.path, offset, len).await?,
             };
-            if offset > hashed {
-                hash_file(&src.path, hashed, offset - hashed, &mut hasher).await?;
-                hashed = offset;
-            }
-            if offset == hashed {
-                hasher.update(&data);
-                hashed += len;
-            }
-            let next = offset + len;
-            let read_next = async {
-                if next < src.size {
-                    let l = frag.min(src.size - next);
-                    read_range(&src.path, next, l).await.ok().map(|d| (next, d))
-                } else {
-                    None
-                }
-            };
-            let send = async {
-                tokio::select! {
-                    r = self.put_fragment(&url, offset, data, src.size) => r,
-                    () = opts.cancel.cancelled() => Err(ErrorKind::Cancelled.into()),
-                }
-            };
-            let (ack, pre) = tokio::join!(send, read_next);
-            ahead = pre;
+            hash.feed(&src.path, offset, &data).await?;
+            let ack;
+            (ack, ahead) = tokio::join!(
+                self.put_cancellable(&url, offset, data, src.size, &opts.cancel),
+                read_ahead(&src.path, offset + len, frag, src.size)
+            );
             match ack {
                 Ok(Ack::Done(item)) => {
-                    state::remove(&state_path).await;
-                    report(&opts.progress, src.size, src.size);
-                    if hashed == src.size {
-                        check_hash(&item, &hasher)?;
-                    }
-                    return Ok(*item);
+                    return self.finished(*item, src, &hash, &state_path, opts).await;
                 }
                 Ok(Ack::Next(n)) => {
-                    offset = n;
+                    offset = n.unwrap_or(src.size);
                     failures = 0;
-                    report(&opts.progress, n, src.size);
+                    report(&opts.progress, offset, src.size);
                 }
-                Err(e) if e.status() == Some(404) && restarts < 2 => {
-                    restarts += 1;
-                    state::remove(&state_path).await;
-                    (url, offset) = self
-                        .open_session(target, &target_key, src, &state_path, opts)
-                        .await?;
-                }
-                Err(e) if e.status() == Some(416) || e.is_transient() => {
+                Err(e) => {
                     failures += 1;
-                    if failures > self.retry_policy().max_retries {
-                        return Err(e);
+                    match self.recover(e, failures, &url, src.size).await? {
+                        Recovery::Continue(next) => offset = next,
+                        Recovery::Restart => {
+                            (restarts, failures) = (restarts + 1, 0);
+                            if restarts > 2 {
+                                return Err(Error::graph(
+                                    404,
+                                    "uploadSessionFailed",
+                                    "the upload session was lost again and again",
+                                ));
+                            }
+                            let _ = self.http().delete(&url).send().await;
+                            state::remove(&state_path).await;
+                            (url, offset) = self
+                                .open_session(target, &key, src, &state_path, opts)
+                                .await?;
+                        }
                     }
-                    tokio::time::sleep(self.backoff(failures - 1, e.retry_after())).await;
-                    offset = self.resume_point(&url).await?;
                 }
-                Err(e) => return Err(e),
-            }
-            if offset < hashed {
-                (hasher, hashed) = (QuickXorHash::new(), 0);
             }
         }
+    }
+
+    /// After a failed fragment: wait, then ask the session where to continue; or decide that
+    /// the session is dead (gone, or refusing every fragment) and must be replaced.
+    async fn recover(&self, e: Error, failures: u32, url: &str, size: u64) -> Result<Recovery> {
+        let max = self.retry_policy().max_retries;
+        let status = e.status();
+        if status == Some(404) || (status == Some(416) && failures > max) {
+            return Ok(Recovery::Restart);
+        }
+        if !(status == Some(416) || e.is_transient()) || failures > max {
+            return Err(e);
+        }
+        tokio::time::sleep(self.backoff(failures - 1, e.retry_after())).await;
+        match self.resume_point(url).await {
+            Ok(next) => Ok(Recovery::Continue(next.unwrap_or(size))),
+            Err(e) if e.status() == Some(404) => Ok(Recovery::Restart),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Completes a session upload: state file removed, hash checked (when we hashed it all).
+    async fn finished(
+        &self,
+        item: DriveItem,
+        src: &Source,
+        hash: &RunningHash,
+        state_path: &Path,
+        opts: &UploadOptions,
+    ) -> Result<DriveItem> {
+        state::remove(state_path).await;
+        report(&opts.progress, src.size, src.size);
+        if item.size.is_some_and(|s| s != src.size) {
+            return Err(ErrorKind::Integrity {
+                name: item.name.clone(),
+                detail: format!("sent {} bytes, the server holds {:?}", src.size, item.size),
+            }
+            .into());
+        }
+        if hash.upto == src.size {
+            check_hash(&item, &hash.hasher)?;
+        }
+        Ok(item)
     }
 
     /// Continues the session saved in the state file when the local file is unchanged and
@@ -246,13 +287,17 @@ impl GraphClient {
         state_path: &Path,
         opts: &UploadOptions,
     ) -> Result<(String, u64)> {
-        if let Some(saved) = state::load::<UploadState>(state_path).await
-            && saved.target == target_key
-            && saved.size == src.size
-            && saved.mtime == src.mtime
-            && let Ok(offset) = self.resume_point(&saved.upload_url).await
-        {
-            return Ok((saved.upload_url, offset));
+        if let Some(saved) = state::load::<UploadState>(state_path).await {
+            let same =
+                saved.target == target_key && saved.size == src.size && saved.mtime == src.mtime;
+            if same && let Ok(offset) = self.resume_point(&saved.upload_url).await {
+                return Ok((saved.upload_url, offset.unwrap_or(src.size)));
+            }
+            // The file changed (or the session is gone): cancel the old session, since the
+            // server refuses a second open session for one file.
+            let url = saved.upload_url;
+            let _ = self.http().delete(&url).send().await;
+            state::remove(state_path).await;
         }
         let session = self
             .create_upload_session(target, opts.conflict, &src.mtime)
@@ -270,10 +315,24 @@ impl GraphClient {
         Ok((url, 0))
     }
 
-    /// The first byte the session still expects.
-    async fn resume_point(&self, url: &str) -> Result<u64> {
+    /// The first byte the session still expects (`None`: it has everything).
+    async fn resume_point(&self, url: &str) -> Result<Option<u64>> {
         let status = self.upload_session_status(url).await?;
         first_expected(&status)
+    }
+
+    async fn put_cancellable(
+        &self,
+        url: &str,
+        offset: u64,
+        data: Bytes,
+        total: u64,
+        cancel: &Cancel,
+    ) -> Result<Ack> {
+        tokio::select! {
+            r = self.put_fragment(url, offset, data, total) => r,
+            () = cancel.cancelled() => Err(ErrorKind::Cancelled.into()),
+        }
     }
 
     /// One `PUT {uploadUrl}` with `Content-Range`, no token and no retry of its own.
@@ -303,16 +362,51 @@ impl GraphClient {
     }
 }
 
-fn first_expected(s: &UploadSession) -> Result<u64> {
-    let first = s
-        .next_expected_ranges
-        .first()
-        .ok_or_else(|| Error::decode("upload session", "no nextExpectedRanges"))?;
+/// The start of the first range the session still expects; `None` when it expects nothing.
+fn first_expected(s: &UploadSession) -> Result<Option<u64>> {
+    let Some(first) = s.next_expected_ranges.first() else {
+        return Ok(None);
+    };
     first
         .split('-')
         .next()
         .and_then(|n| n.trim().parse().ok())
+        .map(Some)
         .ok_or_else(|| Error::decode("upload session", format!("bad range {first:?}")))
+}
+
+/// The local file's quickXorHash, fed as fragments go out (and caught up from the file when
+/// a resumed session skips bytes this run never read).
+#[derive(Default)]
+struct RunningHash {
+    hasher: QuickXorHash,
+    upto: u64,
+}
+
+impl RunningHash {
+    /// Feeds the fragment at `offset`; bytes hashed before (a resent fragment) are skipped.
+    async fn feed(&mut self, path: &Path, offset: u64, data: &[u8]) -> Result<()> {
+        if offset > self.upto {
+            hash_file(path, self.upto, offset - self.upto, &mut self.hasher).await?;
+            self.upto = offset;
+        }
+        let seen = usize::try_from(self.upto - offset).unwrap_or(usize::MAX);
+        if let Some(new) = data.get(seen..) {
+            self.hasher.update(new);
+            self.upto += new.len() as u64;
+        }
+        Ok(())
+    }
+}
+
+/// Reads the fragment at `next` (if any) while the current one is on the wire; a failed
+/// read is retried synchronously later.
+async fn read_ahead(path: &Path, next: u64, frag: u64, size: u64) -> Option<(u64, Bytes)> {
+    if next >= size {
+        return None;
+    }
+    let len = frag.min(size - next);
+    read_range(path, next, len).await.ok().map(|d| (next, d))
 }
 
 fn upload_state_path(src: &Source, opts: &UploadOptions) -> Result<PathBuf> {

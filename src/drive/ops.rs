@@ -1,0 +1,78 @@
+//! `mv`, `cp` and `rm` with the semantics of their Unix namesakes: a destination that is an
+//! existing folder receives the item under its own name; any other destination path names
+//! the item's new parent and name; a folder is removed only when asked to recurse.
+
+use crate::error::{Error, Result};
+use crate::graph::{DriveItem, GraphClient, ItemRef};
+
+/// Where `mv`/`cp` put an item.
+#[derive(Debug, Clone)]
+pub struct Destination {
+    /// The folder that receives the item.
+    pub parent: DriveItem,
+    /// The new name, when it changes.
+    pub name: Option<String>,
+}
+
+/// Resolves a destination path: an existing folder (keep the name), or a new name inside an
+/// existing folder. An existing file is a conflict (`nameAlreadyExists`).
+pub async fn destination(client: &GraphClient, dest: &str) -> Result<Destination> {
+    match client.item(&ItemRef::path(dest)).await {
+        Ok(folder) if folder.is_folder() => Ok(Destination {
+            parent: folder,
+            name: None,
+        }),
+        Ok(_) => Err(Error::graph(
+            409,
+            "nameAlreadyExists",
+            format!("{dest} already exists"),
+        )),
+        Err(e) if e.is_not_found() => {
+            let trimmed = dest.trim_end_matches('/');
+            let (parent, name) = trimmed.rsplit_once('/').unwrap_or(("", trimmed));
+            let parent = client.item(&ItemRef::path(parent)).await?;
+            if !parent.is_folder() {
+                return Err(Error::from(crate::ErrorKind::NotFound(dest.to_owned())));
+            }
+            Ok(Destination {
+                parent,
+                name: Some(name.to_owned()),
+            })
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Moves (and possibly renames) `src` to the path `dest`.
+pub async fn mv(client: &GraphClient, src: &ItemRef, dest: &str) -> Result<DriveItem> {
+    let to = destination(client, dest).await?;
+    client
+        .move_item(src, &to.parent.id, to.name.as_deref())
+        .await
+}
+
+/// Copies `src` (a file or a whole folder) to the path `dest`, waiting for the copy to end.
+pub async fn cp(client: &GraphClient, src: &ItemRef, dest: &str) -> Result<DriveItem> {
+    let to = destination(client, dest).await?;
+    client.copy(src, &to.parent.id, to.name.as_deref()).await
+}
+
+/// Deletes `item`; a folder only with `recursive` (Graph itself would delete it whole).
+pub async fn rm(client: &GraphClient, item: &ItemRef, recursive: bool) -> Result<()> {
+    let found = client.item(item).await?;
+    if found.root.is_some() {
+        return Err(Error::graph(
+            403,
+            "accessDenied",
+            "the root cannot be removed",
+        ));
+    }
+    if found.is_folder() && !recursive {
+        return Err(Error::graph(
+            400,
+            "isAFolder",
+            format!("{} is a folder (use -r)", found.name),
+        ));
+    }
+    client.delete(&ItemRef::Id(found.id)).await
+}
