@@ -1,11 +1,12 @@
-//! `auth [--device]`: sign in and save the tokens to the config file. The seed's flow prints
-//! the authorize URL and reads the URL the browser ended on, so it needs a terminal (it never
-//! reads the script stream); `--device` shows a code to enter on another device and reads
-//! nothing. After signing in, the session's client uses the new tokens at once.
+//! `auth [URL] [--device]`: sign in and save the tokens to the config file, as the seed did.
+//! At a terminal `auth` prints the authorize URL and asks for the URL the browser ended on.
+//! Elsewhere it prints the URL, keeps the pending login beside the config and exits, and
+//! `auth URL` finishes it later, so nothing is ever read from a script. `--device` shows a
+//! code to enter on another device and reads nothing. The session uses the new tokens at once.
 
 use std::io::Write;
 
-use crate::auth;
+use crate::auth::{self, PendingLogin};
 use crate::config::Config;
 use crate::shell::connect;
 use crate::shell::error::{CmdResult, CommandError, exit};
@@ -17,7 +18,7 @@ pub struct Args {
     /// Sign in with a code entered on another device.
     #[arg(long)]
     pub device: bool,
-    /// The URL the browser ended on (only together with the prompt of the same run).
+    /// The URL the browser ended on, finishing a login started by `auth`.
     pub url: Option<String>,
 }
 
@@ -34,15 +35,14 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
     };
     if args.device {
         auth::device_login(&mut cfg, |dc| eprintln!("{}", dc.message)).await?;
-    } else if args.url.is_some() {
-        return Err(CommandError::usage(
-            "a pasted URL only works with the login started in the same run",
-        )
-        .with_hint(
-            "run `auth` in a terminal and paste the URL when asked, or use `auth --device`",
-        ));
-    } else {
-        paste_login(sess, &mut cfg).await?;
+    } else if let Some(url) = &args.url {
+        let pending = PendingLogin::take(&path)?.ok_or_else(|| {
+            CommandError::new(exit::AUTH, "no sign-in is pending")
+                .with_hint("run `auth` first, open the URL it prints, then `auth URL`")
+        })?;
+        auth::finish_code_login(&mut cfg, pending, url).await?;
+    } else if !paste_login(sess, &mut cfg).await? {
+        return Ok(());
     }
     let conn = connect::client_for(Config::load(&path)?)?;
     sess.client = conn.client;
@@ -51,24 +51,24 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
     Ok(())
 }
 
-async fn paste_login(sess: &Session, cfg: &mut Config) -> CmdResult {
-    if !sess.settings.interactive {
-        return Err(CommandError::new(
-            exit::AUTH,
-            "auth reads the redirect URL from a terminal, not from a script",
-        )
-        .with_hint("run `skydrive-cli auth` in a terminal, or use `auth --device`"));
-    }
+/// The seed's flow; false when the login was left pending for `auth URL` (no terminal).
+async fn paste_login(sess: &Session, cfg: &mut Config) -> Result<bool, CommandError> {
     let (url, pending) = auth::authorize_url(cfg)?;
+    pending.save(&cfg.path)?;
     eprintln!(
-        "Visit this URL, sign in and allow access, then paste the address of the page you land on:\n\n  {url}\n"
+        "Visit this URL, sign in and allow access, then give the address of the page you land on:\n\n  {url}\n"
     );
+    if !sess.settings.interactive {
+        eprintln!("then run: skydrive-cli auth 'URL-AFTER-LAST-REDIRECT'");
+        return Ok(false);
+    }
     eprint!("URL after last redirect: ");
     let _ = std::io::stderr().flush();
     let mut line = String::new();
     std::io::stdin()
         .read_line(&mut line)
         .map_err(|e| CommandError::new(exit::AUTH, format!("cannot read the URL: {e}")))?;
+    let pending = PendingLogin::take(&cfg.path)?.unwrap_or(pending);
     auth::finish_code_login(cfg, pending, line.trim()).await?;
-    Ok(())
+    Ok(true)
 }

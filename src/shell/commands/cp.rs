@@ -1,8 +1,9 @@
 //! `cp SRC... DST`: server-side copies of files and folders; waits for each copy job's monitor
 //! so that the next command sees the copy.
 
-use crate::shell::commands::place::place;
-use crate::shell::error::{CmdResult, Tally};
+use crate::drive;
+use crate::shell::commands::mv::dest_folder;
+use crate::shell::error::{CmdResult, CommandError, Tally, exit};
 use crate::shell::session::Session;
 
 /// Copy files and folders on the server (into DST if it is a folder).
@@ -17,19 +18,23 @@ pub struct Args {
 pub async fn run(sess: &mut Session, mut args: Args) -> CmdResult {
     let dst = args.paths.pop().unwrap_or_default();
     let sources = sess.expand(&args.paths).await?;
-    let to = place(sess, &dst, sources.len()).await?;
+    let to = drive::destination(&sess.client, &sess.resolve_path(&dst)).await?;
+    if sources.len() > 1 && to.name.is_some() {
+        return Err(CommandError::new(
+            exit::NOT_FOUND,
+            format!("{dst}: no such folder"),
+        ));
+    }
+    let (parent_id, parent_path) = (to.parent.id.clone(), dest_folder(sess, &dst, &to));
     let many = sources.len() > 1;
     let mut tally = Tally::default();
     for src in &sources {
         let r = sess
             .client
-            .copy(&src.item, &to.parent_id, to.new_name.as_deref())
+            .copy(&src.item, &parent_id, to.name.as_deref())
             .await;
         if let Ok(item) = &r {
-            match &to.parent_path {
-                Some(pp) => sess.cache().upsert(&to.parent_id, pp, item.clone()),
-                None => sess.cache().invalidate(&to.parent_id),
-            }
+            sess.cache().upsert(&parent_id, &parent_path, item.clone());
         }
         tally.record(&src.label(), r.map(drop).map_err(Into::into), many);
     }

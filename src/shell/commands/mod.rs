@@ -25,7 +25,6 @@ pub mod lpwd;
 pub mod ls;
 pub mod mkdir;
 pub mod mv;
-pub mod place;
 pub mod put;
 pub mod pwd;
 pub mod quota;

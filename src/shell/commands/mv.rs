@@ -1,7 +1,7 @@
 //! `mv SRC... DST`: move or rename files and folders on the server (no data moves).
 
-use crate::shell::commands::place::place;
-use crate::shell::error::{CmdResult, Tally};
+use crate::drive;
+use crate::shell::error::{CmdResult, CommandError, Tally, exit};
 use crate::shell::session::{Session, split_parent};
 
 /// Move or rename files and folders (into DST if it is a folder).
@@ -16,13 +16,20 @@ pub struct Args {
 pub async fn run(sess: &mut Session, mut args: Args) -> CmdResult {
     let dst = args.paths.pop().unwrap_or_default();
     let sources = sess.expand(&args.paths).await?;
-    let to = place(sess, &dst, sources.len()).await?;
+    let to = drive::destination(&sess.client, &sess.resolve_path(&dst)).await?;
+    if sources.len() > 1 && to.name.is_some() {
+        return Err(CommandError::new(
+            exit::NOT_FOUND,
+            format!("{dst}: no such folder"),
+        ));
+    }
+    let (parent_id, parent_path) = (to.parent.id.clone(), dest_folder(sess, &dst, &to));
     let many = sources.len() > 1;
     let mut tally = Tally::default();
     for src in &sources {
         let r = sess
             .client
-            .move_item(&src.item, &to.parent_id, to.new_name.as_deref())
+            .move_item(&src.item, &parent_id, to.name.as_deref())
             .await;
         let r = r.map(|item| {
             let mut cache = sess.cache();
@@ -32,11 +39,18 @@ pub async fn run(sess: &mut Session, mut args: Args) -> CmdResult {
                     cache.remove(&op, &item.id, p);
                 }
             }
-            if let Some(pp) = &to.parent_path {
-                cache.upsert(&to.parent_id, pp, item);
-            }
+            cache.upsert(&parent_id, &parent_path, item);
         });
         tally.record(&src.label(), r.map_err(Into::into), many);
     }
     tally.finish()
+}
+
+/// The absolute path of the folder receiving the items (for the listing cache).
+pub fn dest_folder(sess: &Session, dst: &str, to: &drive::Destination) -> String {
+    let path = sess.resolve_path(dst);
+    match to.name {
+        Some(_) => split_parent(&path).0,
+        None => path,
+    }
 }

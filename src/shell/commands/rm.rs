@@ -4,8 +4,9 @@
 
 use std::io::Write;
 
+use crate::drive;
 use crate::shell::error::{CmdResult, CommandError, Tally, exit};
-use crate::shell::session::{Session, Target};
+use crate::shell::session::{Session, Target, split_parent};
 
 /// Remove files and folders (deleted items go to the recycle bin).
 #[derive(Debug, clap::Args)]
@@ -59,24 +60,15 @@ fn confirm(sess: &Session, targets: &[Target]) -> CmdResult {
 }
 
 async fn remove(sess: &Session, t: &Target, recursive: bool) -> CmdResult {
-    let item = match &t.known {
-        Some(i) => i.clone(),
-        None => sess.client.item(&t.item).await?,
-    };
-    if item.root.is_some() {
-        return Err(CommandError::usage("refusing to remove the root folder"));
-    }
-    if item.is_folder() && !recursive {
-        return Err(CommandError::new(
-            exit::FAILED,
-            "is a folder (use -r to remove it with its contents)",
-        ));
-    }
-    sess.client.delete(&t.item).await?;
-    let parent_id = item.parent_reference.as_ref().and_then(|r| r.id.clone());
-    let path = t.path.clone().unwrap_or_default();
-    if let Some(pid) = parent_id {
-        sess.cache().remove(&pid, &item.id, &path);
+    drive::rm(&sess.client, &t.item, recursive).await?;
+    if let Some(path) = &t.path {
+        let mut cache = sess.cache();
+        let parent = cache
+            .folder_id(&split_parent(path).0)
+            .map(str::to_owned)
+            .unwrap_or_default();
+        let id = t.known.as_ref().map(|k| k.id.clone()).unwrap_or_default();
+        cache.remove(&parent, &id, path);
     }
     Ok(())
 }

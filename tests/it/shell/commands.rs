@@ -343,3 +343,45 @@ fn sign_in_with_a_device_code_then_refresh() {
         .stdout("- Documents\n- Pics\n");
     with_cfg().arg("auth_refresh").assert().success().stdout("");
 }
+
+#[test]
+fn sign_in_the_seed_way_across_two_runs() {
+    let env = Env::new();
+    let emu = Emu::start(env.path(), &[]);
+    let cfg = std::fs::read_to_string(&emu.config).unwrap();
+    let bare: String = cfg
+        .lines()
+        .take_while(|l| !l.starts_with("auth:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&emu.config, bare).unwrap();
+    let with_cfg = || {
+        let mut c = env.cmd();
+        c.env("SKYDRIVE_CONFIG", &emu.config);
+        c
+    };
+    let started = with_cfg().arg("auth").assert().success();
+    let stderr = String::from_utf8_lossy(&started.get_output().stderr).into_owned();
+    let url = stderr
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("http"))
+        .unwrap()
+        .to_owned();
+    // The emulator's authorize endpoint redirects at once; the browser would land there.
+    let landed = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let resp = http.get(&url).send().await.unwrap();
+        resp.headers()["location"].to_str().unwrap().to_owned()
+    });
+    with_cfg().args(["auth", &landed]).assert().success();
+    with_cfg()
+        .arg("ls")
+        .assert()
+        .success()
+        .stdout("- Documents\n- Pics\n");
+    with_cfg().args(["auth", &landed]).assert().code(4);
+}
