@@ -168,7 +168,11 @@ impl Config {
     pub fn save_locked(&mut self, _lock: &ConfigLock) -> Result<()> {
         let mut doc = match fs::read_to_string(&self.path) {
             Ok(text) => parse_doc(&self.path, &text)?,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Value::Mapping(Mapping::new()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                // Gone since we read it: write everything we know, not only the changes.
+                self.on_disk = None;
+                Value::Mapping(Mapping::new())
+            }
             Err(e) => return Err(Error::io(&self.path, e)),
         };
         self.merge_into(&mut doc);
@@ -405,6 +409,20 @@ mod tests {
         cfg.access_token = Some("t".into());
         assert!(cfg.save().is_err());
         assert_eq!(fs::read_to_string(&path).unwrap(), bad);
+    }
+
+    #[test]
+    fn a_file_deleted_since_loading_is_written_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lcrc");
+        fs::write(&path, "client:\n  id: \"abc\"\n").unwrap();
+        let mut cfg = Config::load(&path).unwrap();
+        fs::remove_file(&path).unwrap();
+        cfg.access_token = Some("a".into());
+        cfg.save().unwrap();
+        let back = Config::load(&path).unwrap();
+        assert_eq!(back.client_id.as_deref(), Some("abc"));
+        assert_eq!(back.access_token.as_deref(), Some("a"));
     }
 
     #[test]

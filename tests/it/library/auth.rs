@@ -143,11 +143,15 @@ async fn expired_token_is_refreshed_on_401_then_before_expiry() {
     };
     let env = env_with(Seed::Demo, faults).await;
     let old_refresh = env.config().refresh_token;
+    // A client that does not know when its token expires finds out from a 401.
+    let mut unknown = env.config();
+    unknown.access_expires = None;
+    let client = client_with_margin(unknown, Duration::ZERO);
     tokio::time::sleep(Duration::from_millis(1100)).await;
     env.emu.clear_request_log();
-    env.client.drive().await.unwrap();
-    let graph = env.emu.request_log();
-    assert!(graph.iter().any(|r| r.status == 401), "first try refused");
+    client.drive().await.unwrap();
+    let log = env.emu.request_log();
+    assert!(log.iter().any(|r| r.status == 401), "first try refused");
     assert_eq!(token_posts(&env), 1);
     let saved = env.config();
     assert_ne!(
@@ -155,7 +159,7 @@ async fn expired_token_is_refreshed_on_401_then_before_expiry() {
         "new refresh token saved at once"
     );
     assert!(saved.access_expires.is_some());
-    // Now the expiry is known (1 s, inside the 60 s margin): refreshed before sending.
+    // A client that knows the expiry (1 s, inside its 60 s margin) refreshes before sending.
     env.emu.clear_request_log();
     env.client.drive().await.unwrap();
     assert!(env.emu.request_log().iter().all(|r| r.status != 401));
