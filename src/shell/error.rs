@@ -68,11 +68,12 @@ impl CommandError {
     }
 }
 
+/// Messages often quote remote names, so control characters are escaped when printed.
 impl fmt::Display for CommandError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)?;
+        f.write_str(&super::output::escape(&self.message))?;
         if let Some(h) = &self.hint {
-            write!(f, "\nhint: {h}")?;
+            write!(f, "\nhint: {}", super::output::escape(h))?;
         }
         Ok(())
     }
@@ -118,6 +119,11 @@ impl From<crate::Error> for CommandError {
             err
         }
     }
+}
+
+/// Converts a library error about `label` (a path) into a command error that names it.
+pub fn about(label: &str) -> impl FnOnce(crate::Error) -> CommandError + '_ {
+    move |e| CommandError::from(e).in_command(label)
 }
 
 /// Graph codes that mean "refused" (exit 7) although their HTTP status is a plain 400/403.

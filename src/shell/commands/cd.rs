@@ -2,7 +2,7 @@
 //! wrong place must fail, so fail-fast can stop the script before `rm *` runs there), and the
 //! path shown keeps the server's case.
 
-use crate::shell::error::{CmdResult, CommandError, exit};
+use crate::shell::error::{CmdResult, CommandError, about, exit};
 use crate::shell::items;
 use crate::shell::session::{Folder, Session};
 
@@ -27,7 +27,11 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
             let [target] = target.as_slice() else {
                 return Err(CommandError::usage(format!("{arg}: matches several items")));
             };
-            let item = sess.client.item(&target.item).await?;
+            let item = sess
+                .client
+                .item(&target.item)
+                .await
+                .map_err(about(&target.label()))?;
             if !item.is_folder() {
                 return Err(CommandError::new(
                     exit::FAILED,

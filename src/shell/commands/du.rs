@@ -5,7 +5,7 @@ use clap::ArgAction;
 use serde_json::json;
 
 use crate::drive;
-use crate::shell::error::CmdResult;
+use crate::shell::error::{CmdResult, about};
 use crate::shell::items;
 use crate::shell::output::{self, Format, human_size};
 use crate::shell::session::{Session, join};
@@ -30,7 +30,7 @@ pub struct Args {
 /// Runs `du`.
 pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
     let t = sess.target(args.path.as_deref().unwrap_or("."));
-    let root = sess.client.item(&t.item).await?;
+    let root = sess.client.item(&t.item).await.map_err(about(&t.label()))?;
     let base = t.path.clone().unwrap_or_else(|| t.label());
     let mut rows = Vec::new();
     if !args.summary && root.is_folder() {

@@ -2,7 +2,7 @@
 //! print the matching paths. The find(1)-style single-dash options are accepted as written.
 
 use crate::drive;
-use crate::shell::error::{CmdResult, CommandError};
+use crate::shell::error::{CmdResult, CommandError, about};
 use crate::shell::glob;
 use crate::shell::items;
 use crate::shell::session::{Session, join};
@@ -60,7 +60,9 @@ fn size_test(spec: &str) -> Result<impl Fn(u64) -> bool, CommandError> {
 pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
     let size_ok = args.size.as_deref().map(size_test).transpose()?;
     let t = sess.target(args.path.as_deref().unwrap_or("."));
-    let entries = drive::walk(&sess.client, &t.item, 8, args.maxdepth).await?;
+    let entries = drive::walk(&sess.client, &t.item, 8, args.maxdepth)
+        .await
+        .map_err(about(&t.label()))?;
     let base = t.path.clone().unwrap_or_default();
     let found: Vec<_> = entries
         .into_iter()

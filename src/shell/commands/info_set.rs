@@ -1,7 +1,7 @@
 //! `info_set PATH JSON`: change an item's metadata (`{"name": "new.jpg"}` renames,
 //! `{"description": "..."}` describes), as in the seed. Silent on success.
 
-use crate::shell::error::{CmdResult, CommandError};
+use crate::shell::error::{CmdResult, CommandError, about};
 use crate::shell::session::{Session, split_parent};
 
 /// Change an item's metadata from a JSON object.
@@ -21,7 +21,11 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
         return Err(CommandError::usage("the data must be a JSON object"));
     }
     let t = sess.target(&args.path);
-    let item = sess.client.update(&t.item, &changes).await?;
+    let item = sess
+        .client
+        .update(&t.item, &changes)
+        .await
+        .map_err(about(&t.label()))?;
     if let (Some(path), Some(pid)) = (
         &t.path,
         item.parent_reference.as_ref().and_then(|r| r.id.clone()),

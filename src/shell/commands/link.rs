@@ -4,7 +4,7 @@
 use serde_json::json;
 
 use crate::graph::endpoints::LinkOptions;
-use crate::shell::error::{CmdResult, CommandError, exit};
+use crate::shell::error::{CmdResult, CommandError, about, exit};
 use crate::shell::output;
 use crate::shell::session::Session;
 
@@ -39,7 +39,11 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
         expiration: args.expire,
         password: None,
     };
-    let perm = sess.client.create_link(&t.item, &opts).await?;
+    let perm = sess
+        .client
+        .create_link(&t.item, &opts)
+        .await
+        .map_err(about(&t.label()))?;
     let link = perm
         .link
         .ok_or_else(|| CommandError::new(exit::FAILED, "the server returned no link"))?;

@@ -55,7 +55,9 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
     for (n, t) in targets.iter().enumerate() {
         let (folder, kids) = match &t.known {
             Some(i) if !i.is_folder() => (None, vec![i.clone()]),
-            _ => cache::list_folder(&sess.client, &t.item).await?,
+            _ => cache::list_folder(&sess.client, &t.item)
+                .await
+                .map_err(|e| e.in_command(&t.label()))?,
         };
         let dir = t.path.clone().unwrap_or_else(|| t.label());
         let is_folder = folder.is_some();

@@ -11,7 +11,7 @@ use crate::drive::{self, TreeOptions};
 use crate::graph::endpoints::Conflict;
 use crate::graph::transfer::{Cancel, UploadOptions};
 use crate::graph::{DriveItem, ItemRef};
-use crate::shell::error::{CmdResult, CommandError, Tally, exit};
+use crate::shell::error::{CmdResult, CommandError, Tally, about, exit};
 use crate::shell::glob;
 use crate::shell::progress::Meter;
 use crate::shell::session::{Session, join};
@@ -65,7 +65,11 @@ pub async fn run(sess: &mut Session, mut args: Args) -> CmdResult {
     };
     let locals = local_files(sess, &args.paths)?;
     let folder_t = sess.target(&remote);
-    let folder = sess.client.item(&folder_t.item).await?;
+    let folder = sess
+        .client
+        .item(&folder_t.item)
+        .await
+        .map_err(about(&folder_t.label()))?;
     if !folder.is_folder() {
         return Err(CommandError::new(
             exit::FAILED,

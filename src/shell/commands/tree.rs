@@ -6,7 +6,7 @@
 use serde_json::{Map, Value};
 
 use crate::drive;
-use crate::shell::error::{CmdResult, CommandError, exit};
+use crate::shell::error::{CmdResult, CommandError, about, exit};
 use crate::shell::items;
 use crate::shell::output::{self, Format};
 use crate::shell::session::{Session, join};
@@ -27,7 +27,7 @@ pub struct Args {
 /// Runs `tree`.
 pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
     let t = sess.target(args.path.as_deref().unwrap_or("."));
-    let root = sess.client.item(&t.item).await?;
+    let root = sess.client.item(&t.item).await.map_err(about(&t.label()))?;
     if !root.is_folder() {
         return Err(CommandError::new(
             exit::FAILED,
