@@ -67,7 +67,15 @@ fn ctrl_c_cancels_a_download_and_returns_to_the_prompt() {
     let mut p = prompt(&env, Some(&emu.config));
     p.exp_string("onedrive:/> ").unwrap();
     p.send_line("get Pics/image1.jpg").unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(700));
+    // Interrupt once the partial file exists (metadata fetched, content still on its way).
+    let part = env.path().join(".image1.jpg.part");
+    for _ in 0..100 {
+        if part.exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(30));
+    }
+    assert!(part.exists(), "the download never started");
     p.send_control('c').unwrap();
     p.exp_string("interrupted").unwrap();
     p.exp_string("[130] onedrive:/> ").unwrap();
