@@ -43,6 +43,9 @@ _skydrive__cli() {
             skydrive__cli,cp)
                 cmd="skydrive__cli__subcmd__cp"
                 ;;
+            skydrive__cli,df)
+                cmd="skydrive__cli__subcmd__quota"
+                ;;
             skydrive__cli,drives)
                 cmd="skydrive__cli__subcmd__drives"
                 ;;
@@ -97,6 +100,9 @@ _skydrive__cli() {
             skydrive__cli,pwd)
                 cmd="skydrive__cli__subcmd__pwd"
                 ;;
+            skydrive__cli,quit)
+                cmd="skydrive__cli__subcmd__exit"
+                ;;
             skydrive__cli,quota)
                 cmd="skydrive__cli__subcmd__quota"
                 ;;
@@ -112,10 +118,16 @@ _skydrive__cli() {
             skydrive__cli,shared)
                 cmd="skydrive__cli__subcmd__shared"
                 ;;
+            skydrive__cli,stat)
+                cmd="skydrive__cli__subcmd__info"
+                ;;
             skydrive__cli,tree)
                 cmd="skydrive__cli__subcmd__tree"
                 ;;
             skydrive__cli,user)
+                cmd="skydrive__cli__subcmd__user"
+                ;;
+            skydrive__cli,whoami)
                 cmd="skydrive__cli__subcmd__user"
                 ;;
             *)
@@ -125,7 +137,7 @@ _skydrive__cli() {
 
     case "${cmd}" in
         skydrive__cli)
-            opts="-c -f -e -p -i -q -v -h -V --config --demo --path --id --json --quiet --verbose --debug --keep-going --help --version cd pwd ls tree find du cat get put mkdir rm mv cp link info_set search info auth auth_refresh quota user recent shared drives lcd lpwd lls history cache comments comment_add comment_delete help exit"
+            opts="-c -f -e -p -i -q -v -h -V --config --demo --path --id --json --quiet --verbose --debug --keep-going --help --version cd pwd ls tree find du cat get put mkdir rm mv cp link info_set search info stat auth auth_refresh quota df user whoami recent shared drives lcd lpwd lls history cache comments comment_add comment_delete help exit quit"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

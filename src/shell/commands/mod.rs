@@ -86,7 +86,7 @@ pub enum Command {
     /// Search the drive.
     Search(search::Args),
     /// Show an item's metadata.
-    #[command(alias = "stat")]
+    #[command(visible_alias = "stat")]
     Info(info::Args),
     /// Sign in and save the tokens.
     Auth(auth::Args),
@@ -94,10 +94,10 @@ pub enum Command {
     #[command(name = "auth_refresh")]
     AuthRefresh(auth_refresh::Args),
     /// Show free and total space.
-    #[command(alias = "df")]
+    #[command(visible_alias = "df")]
     Quota(quota::Args),
     /// Show the signed-in user.
-    #[command(alias = "whoami")]
+    #[command(visible_alias = "whoami")]
     User(user::Args),
     /// List recently used files.
     Recent(recent::Args),
@@ -126,7 +126,7 @@ pub enum Command {
     /// Show the commands, or one command's help.
     Help(help::Args),
     /// Leave the shell (with the last command's status, or N).
-    #[command(alias = "quit")]
+    #[command(visible_alias = "quit")]
     Exit(exit_cmd::Args),
 }
 
