@@ -183,9 +183,11 @@ impl DirCache {
         self.listings.remove(id);
     }
 
-    /// Drops one folder's listing (a 404 or 409 made it suspect, or a copy landed in it).
-    pub fn invalidate(&mut self, id: &str) {
-        self.listings.remove(id);
+    /// Forgets the folder at absolute `path` and everything cached below it (a 404 said it is
+    /// gone, so its id and listings are stale).
+    pub fn forget(&mut self, path: &str) {
+        let id = self.folder_id(path).map(str::to_owned).unwrap_or_default();
+        self.remove("", &id, path);
     }
 
     /// Clears everything (`cache flush`).
@@ -234,7 +236,15 @@ pub async fn fetch_listing(
     cache: &Mutex<DirCache>,
     path: &str,
 ) -> Result<(String, Vec<DriveItem>), CommandError> {
-    let (folder, items) = list_folder(client, &ItemRef::path(path)).await?;
+    let (folder, items) = match list_folder(client, &ItemRef::path(path)).await {
+        Ok(found) => found,
+        Err(e) => {
+            if e.code == exit::NOT_FOUND {
+                lock(cache).forget(path);
+            }
+            return Err(e);
+        }
+    };
     let Some(folder) = folder else {
         return Err(CommandError::new(
             exit::FAILED,
@@ -327,6 +337,10 @@ mod tests {
         assert!(c.fresh("1").is_none());
         assert_eq!(c.folder_id("/a"), None);
         assert_eq!(c.fresh("r").unwrap().items().len(), 1);
+        c.store("5", "/B", vec![]);
+        c.forget("/b");
+        assert_eq!(c.folder_id("/B"), None);
+        assert!(c.fresh("5").is_none());
     }
 
     #[test]

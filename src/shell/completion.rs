@@ -151,8 +151,12 @@ impl ShellHelper {
                     .collect(),
             )
         };
+        let mut up = Vec::new();
+        if folders_only && abs != "/" && "..".starts_with(base) && !base.is_empty() {
+            up.push(("..".to_owned(), true));
+        }
         if let Some(found) = pick(&mut cache::lock(&self.cache)) {
-            return found;
+            return [up, found].concat();
         }
         let (client, cache, path) = (self.client.clone(), self.cache.clone(), abs.clone());
         let fetch = self.handle.spawn(async move {
@@ -166,7 +170,7 @@ impl ShellHelper {
         if waited.is_err() {
             return Vec::new();
         }
-        pick(&mut cache::lock(&self.cache)).unwrap_or_default()
+        [up, pick(&mut cache::lock(&self.cache)).unwrap_or_default()].concat()
     }
 }
 
