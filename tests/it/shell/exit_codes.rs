@@ -105,3 +105,37 @@ fn verbose_adds_request_details() {
         .assert()
         .stderr(predicate::str::contains("detail:").not());
 }
+
+#[cfg(unix)]
+#[test]
+fn one_hundred_thirty_when_interrupted_in_a_script() {
+    let env = Env::new();
+    let emu = Emu::start(env.path(), &["--latency", "1500ms"]);
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("skydrive-cli"))
+        .env("HOME", env.path())
+        .env("SKYDRIVE_HOME", env.path().join("data"))
+        .env("SKYDRIVE_CONFIG", &emu.config)
+        .current_dir(env.path())
+        .args(["-c", "get Pics/image1.jpg; ls"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let part = env.path().join(".image1.jpg.part");
+    for _ in 0..150 {
+        if part.exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130));
+    assert!(out.stdout.is_empty(), "ls ran after the interrupt");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("-c:1: get: interrupted"));
+    assert!(!part.exists());
+}
