@@ -1,3 +1,5 @@
+//! Completer tests against a filled cache: no network, no terminal.
+
 use std::sync::{Arc, Mutex};
 
 use proptest::prelude::*;

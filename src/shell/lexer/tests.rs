@@ -1,3 +1,5 @@
+//! Lexer and parser tests, including the property that escaped names lex back unchanged.
+
 use proptest::prelude::*;
 
 use super::*;
