@@ -74,7 +74,7 @@ fn tables_on_a_terminal() {
         .env("SKYDRIVE_HOME", env.path().join("data"))
         .env("COLUMNS", "80")
         .env("NO_COLOR", "1")
-        .args(["--demo", "-c", "ls -l -h /; quota; ls Pics"]);
+        .args(["--demo", "-c", "ls -l -h /; quota; ls Pics; tree"]);
     let mut p = rexpect::session::spawn_command(cmd, Some(10_000)).unwrap();
     // rexpect hands back one char per byte; reassemble the UTF-8.
     let raw: Vec<u8> = p.exp_eof().unwrap().chars().map(|c| c as u8).collect();
