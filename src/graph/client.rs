@@ -105,6 +105,14 @@ impl GraphClient {
         })
     }
 
+    /// The same client addressing drive `id` (`/drives/{id}`) instead of `/me/drive`, e.g.
+    /// for items shared from another drive.
+    pub fn for_drive(&self, id: &str) -> Self {
+        let mut other = self.clone();
+        other.drive = format!("/drives/{}", crate::graph::locator::encode_segment(id));
+        other
+    }
+
     /// Replaces the retry policy.
     pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
@@ -340,4 +348,35 @@ pub async fn error_from_response(resp: Response) -> Error {
         retry_after,
     }
     .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_is_exponential_with_jitter_and_capped() {
+        let client = GraphClient::new("http://127.0.0.1:1/v1.0", Arc::new(StaticToken("t".into())))
+            .unwrap()
+            .with_retry(RetryPolicy {
+                max_retries: 6,
+                base_delay: Duration::from_millis(100),
+                max_delay: Duration::from_secs(2),
+            });
+        for attempt in 0..4 {
+            let wait = client.backoff(attempt, None);
+            let base = Duration::from_millis(100 * (1 << attempt));
+            assert!(
+                wait >= base && wait <= base + base / 2,
+                "{attempt}: {wait:?}"
+            );
+        }
+        assert_eq!(client.backoff(10, None), Duration::from_secs(2));
+        let asked = Some(Duration::from_secs(1));
+        assert_eq!(client.backoff(0, asked), Duration::from_secs(1));
+        assert_eq!(
+            client.backoff(0, Some(Duration::from_secs(30))),
+            Duration::from_secs(2)
+        );
+    }
 }

@@ -117,6 +117,11 @@ impl GraphClient {
         self.get_json(self.drive_prefix()).await
     }
 
+    /// `GET /me/drives`: every drive the user can reach.
+    pub async fn drives(&self) -> Result<Vec<Drive>> {
+        self.collect_pages("/me/drives".to_owned()).await
+    }
+
     /// `GET /me`: the signed-in user.
     pub async fn me(&self) -> Result<User> {
         self.get_json("/me").await

@@ -76,14 +76,19 @@ impl GraphClient {
             state::save(&state_path, &want).await?;
         }
         let mut file = open_part(&part, offset).await?;
+        let mut sink = Sink {
+            out: &mut file,
+            name: &part,
+            hasher,
+            offset,
+        };
         let id = ItemRef::Id(meta.id.clone());
-        let total = self
-            .stream_content(&id, offset, want.size, &mut file, &mut hasher, opts)
-            .await;
+        let streamed = self.stream_content(&id, want.size, &mut sink, opts).await;
+        let (total, hasher) = (sink.offset, sink.hasher);
         // Flush even on failure: tokio writes in the background, and a resume trusts the
         // `.part` length.
         let flushed = file.flush().await.map_err(|e| Error::io(&part, e));
-        let total = total.map_err(|e| local_path(e, &part))?;
+        streamed?;
         flushed?;
         file.sync_all().await.map_err(|e| Error::io(&part, e))?;
         drop(file);
@@ -108,33 +113,36 @@ impl GraphClient {
         opts: &DownloadOptions,
     ) -> Result<u64> {
         let meta = self.item(item).await?;
-        let mut hasher = QuickXorHash::new();
+        let name = Path::new("<output>");
+        let mut sink = Sink {
+            out,
+            name,
+            hasher: QuickXorHash::new(),
+            offset: 0,
+        };
         let id = ItemRef::Id(meta.id.clone());
-        let size = meta.size.unwrap_or(0);
-        let total = self
-            .stream_content(&id, 0, size, out, &mut hasher, opts)
+        self.stream_content(&id, meta.size.unwrap_or(0), &mut sink, opts)
             .await?;
-        out.flush().await.map_err(|e| Error::io("<output>", e))?;
-        verify(&meta, total, &hasher)?;
-        Ok(total)
+        sink.out.flush().await.map_err(|e| Error::io(name, e))?;
+        verify(&meta, sink.offset, &sink.hasher)?;
+        Ok(sink.offset)
     }
 
-    /// Writes the content from `offset` on into `out`, re-requesting with `Range` after a
-    /// dropped connection (bounded by the retry policy, counted without progress).
+    /// Writes the content from `sink.offset` on, re-requesting with `Range` after a dropped
+    /// connection (bounded by the retry policy, counted without progress).
     async fn stream_content<W: AsyncWrite + Unpin>(
         &self,
         item: &ItemRef,
-        mut offset: u64,
         size: u64,
-        out: &mut W,
-        hasher: &mut QuickXorHash,
+        sink: &mut Sink<'_, W>,
         opts: &DownloadOptions,
-    ) -> Result<u64> {
+    ) -> Result<()> {
         let mut failures = 0;
-        loop {
+        // A complete `.part` from an earlier run: nothing to fetch (a Range would get 416).
+        while sink.offset < size || (size == 0 && sink.offset == 0) {
             opts.cancel.check()?;
             let url = self.content_url(item).await?;
-            let from = offset;
+            let from = sink.offset;
             let resp = self
                 .send_unauthenticated(|http| {
                     let req = http.get(&url);
@@ -145,17 +153,14 @@ impl GraphClient {
                     }
                 })
                 .await?;
-            if resp.status() == StatusCode::RANGE_NOT_SATISFIABLE && offset >= size {
-                return Ok(offset);
-            }
             // A 200 to a ranged request means the server ignored Range: skip what we have.
-            let mut skip = if resp.status() == StatusCode::PARTIAL_CONTENT {
+            let skip = if resp.status() == StatusCode::PARTIAL_CONTENT {
                 0
             } else {
-                offset
+                from
             };
-            match copy_body(resp, &mut skip, &mut offset, size, out, hasher, opts).await {
-                Ok(()) => return Ok(offset),
+            match copy_body(resp, skip, size, sink, opts).await {
+                Ok(()) => return Ok(()),
                 Err(BodyError::Fatal(e)) => return Err(e),
                 Err(BodyError::Dropped(e, progressed)) => {
                     failures = if progressed { 0 } else { failures + 1 };
@@ -166,7 +171,17 @@ impl GraphClient {
                 }
             }
         }
+        Ok(())
     }
+}
+
+/// Where downloaded bytes go, with the running hash and position.
+struct Sink<'a, W> {
+    out: &'a mut W,
+    /// For error messages.
+    name: &'a Path,
+    hasher: QuickXorHash,
+    offset: u64,
 }
 
 enum BodyError {
@@ -174,16 +189,15 @@ enum BodyError {
     Dropped(Error, bool),
 }
 
+/// Copies one response body into `sink`, chunk by chunk, after skipping `skip` bytes.
 async fn copy_body<W: AsyncWrite + Unpin>(
     mut resp: reqwest::Response,
-    skip: &mut u64,
-    offset: &mut u64,
+    mut skip: u64,
     size: u64,
-    out: &mut W,
-    hasher: &mut QuickXorHash,
+    sink: &mut Sink<'_, W>,
     opts: &DownloadOptions,
 ) -> std::result::Result<(), BodyError> {
-    let start = *offset;
+    let start = sink.offset;
     loop {
         let chunk = tokio::select! {
             biased;
@@ -192,27 +206,26 @@ async fn copy_body<W: AsyncWrite + Unpin>(
         };
         let mut chunk = match chunk {
             Ok(Some(c)) => c,
-            Ok(None) if *offset < size => {
+            Ok(None) if sink.offset < size => {
                 let e = Error::decode("download", "connection closed before the end of the file");
-                return Err(BodyError::Dropped(e, *offset > start));
+                return Err(BodyError::Dropped(e, sink.offset > start));
             }
             Ok(None) => return Ok(()),
-            Err(e) => return Err(BodyError::Dropped(network_error(e), *offset > start)),
+            Err(e) => return Err(BodyError::Dropped(network_error(e), sink.offset > start)),
         };
-        if *skip > 0 {
-            let n = (*skip).min(chunk.len() as u64);
-            *skip -= n;
-            let _ = chunk.split_to(n as usize);
-        }
+        let n = skip.min(chunk.len() as u64);
+        skip -= n;
+        let _ = chunk.split_to(n as usize);
         if chunk.is_empty() {
             continue;
         }
-        out.write_all(&chunk)
+        sink.out
+            .write_all(&chunk)
             .await
-            .map_err(|e| BodyError::Fatal(Error::io("<output>", e)))?;
-        hasher.update(&chunk);
-        *offset += chunk.len() as u64;
-        report(&opts.progress, *offset, size.max(*offset));
+            .map_err(|e| BodyError::Fatal(Error::io(sink.name, e)))?;
+        sink.hasher.update(&chunk);
+        sink.offset += chunk.len() as u64;
+        report(&opts.progress, sink.offset, size.max(sink.offset));
     }
 }
 
@@ -295,14 +308,5 @@ fn verify(meta: &DriveItem, total: u64, hasher: &QuickXorHash) -> Result<()> {
     match meta.quick_xor_hash() {
         Some(want) if want != hasher.finish_base64() => fail("quickXorHash differs".into()),
         _ => Ok(()),
-    }
-}
-
-fn local_path(e: Error, part: &Path) -> Error {
-    match e.kind() {
-        ErrorKind::Io { path, source } if path.as_os_str() == "<output>" => {
-            Error::io(part, std::io::Error::new(source.kind(), source.to_string()))
-        }
-        _ => e,
     }
 }

@@ -1,27 +1,20 @@
-//! Uploads: one PUT up to 4 MiB, an upload session above, resumable within and across runs.
-//!
-//! Session fragments are multiples of 320 KiB; the next fragment is read while the current one
-//! is on the wire. After a lost answer (5xx, network error) or a 416 we ask the session which
-//! ranges it still expects and continue from there; a session that is gone (404) is started
-//! again. The session URL is kept in a state file with the local file's size and mtime, so a
-//! later run continues the same session if the file has not changed.
+//! Uploads: one PUT up to 4 MiB (mtime set by a PATCH after it), an upload session above
+//! (see [`super::session`]). Small files are read whole; that is bounded by the 4 MiB limit.
 
 use std::path::{Path, PathBuf};
 
 use bytes::Bytes;
-use reqwest::{Method, StatusCode};
+use reqwest::Method;
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
-use super::download::hash_file;
-use super::state::{self, UploadState};
+use super::state;
 use super::{Cancel, Progress, report};
-use crate::error::{Error, ErrorKind, Result};
-use crate::graph::client::{GraphClient, decode_json, error_from_response, network_error};
+use crate::error::{Error, Result};
+use crate::graph::client::{GraphClient, decode_json};
 use crate::graph::endpoints::Conflict;
 use crate::graph::locator::ItemRef;
 use crate::graph::model::{DriveItem, UploadSession};
-use crate::graph::quickxor::QuickXorHash;
 
 /// Non-final session fragments must be a multiple of this (320 KiB).
 pub const FRAGMENT_UNIT: u64 = 320 * 1024;
@@ -70,25 +63,11 @@ impl std::fmt::Debug for UploadOptions {
     }
 }
 
-/// The answer to one fragment.
-enum Ack {
-    Done(Box<DriveItem>),
-    Next(Option<u64>),
-}
-
-/// How to go on after a failed fragment.
-enum Recovery {
-    /// Send from this offset.
-    Continue(u64),
-    /// Replace the session.
-    Restart,
-}
-
 /// The local file being uploaded.
-struct Source {
-    path: PathBuf,
-    size: u64,
-    mtime: String,
+pub(super) struct Source {
+    pub(super) path: PathBuf,
+    pub(super) size: u64,
+    pub(super) mtime: String,
 }
 
 impl GraphClient {
@@ -166,269 +145,10 @@ impl GraphClient {
             .await?;
         decode_json(resp, "upload session").await
     }
-
-    async fn upload_session(
-        &self,
-        target: &ItemRef,
-        src: &Source,
-        opts: &UploadOptions,
-    ) -> Result<DriveItem> {
-        let state_path = upload_state_path(src, opts)?;
-        let key = target.url_path(self.drive_prefix(), None);
-        let (mut url, mut offset) = self
-            .open_session(target, &key, src, &state_path, opts)
-            .await?;
-        let frag = (opts.fragment_size / FRAGMENT_UNIT).max(1) * FRAGMENT_UNIT;
-        let mut hash = RunningHash::default();
-        let (mut failures, mut restarts) = (0u32, 0u32);
-        let mut ahead: Option<(u64, Bytes)> = None;
-        loop {
-            opts.cancel.check()?;
-            if offset >= src.size {
-                // Everything arrived, only the final answer was lost: the item exists.
-                let item = self.item(target).await?;
-                return self.finished(item, src, &hash, &state_path, opts).await;
-            }
-            let len = frag.min(src.size - offset);
-            let data = match ahead.take() {
-                Some((o, d)) if o == offset && d.len() as u64 == len => d,
-                _ => read_range(&src.path, offset, len).await?,
-            };
-            hash.feed(&src.path, offset, &data).await?;
-            let ack;
-            (ack, ahead) = tokio::join!(
-                self.put_cancellable(&url, offset, data, src.size, &opts.cancel),
-                read_ahead(&src.path, offset + len, frag, src.size)
-            );
-            match ack {
-                Ok(Ack::Done(item)) => {
-                    return self.finished(*item, src, &hash, &state_path, opts).await;
-                }
-                Ok(Ack::Next(n)) => {
-                    offset = n.unwrap_or(src.size);
-                    failures = 0;
-                    report(&opts.progress, offset, src.size);
-                }
-                Err(e) => {
-                    failures += 1;
-                    match self.recover(e, failures, &url, src.size).await? {
-                        Recovery::Continue(next) => offset = next,
-                        Recovery::Restart => {
-                            (restarts, failures) = (restarts + 1, 0);
-                            if restarts > 2 {
-                                return Err(Error::graph(
-                                    404,
-                                    "uploadSessionFailed",
-                                    "the upload session was lost again and again",
-                                ));
-                            }
-                            let _ = self.http().delete(&url).send().await;
-                            state::remove(&state_path).await;
-                            (url, offset) = self
-                                .open_session(target, &key, src, &state_path, opts)
-                                .await?;
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// After a failed fragment: wait, then ask the session where to continue; or decide that
-    /// the session is dead (gone, or refusing every fragment) and must be replaced.
-    async fn recover(&self, e: Error, failures: u32, url: &str, size: u64) -> Result<Recovery> {
-        let max = self.retry_policy().max_retries;
-        let status = e.status();
-        if status == Some(404) || (status == Some(416) && failures > max) {
-            return Ok(Recovery::Restart);
-        }
-        if !(status == Some(416) || e.is_transient()) || failures > max {
-            return Err(e);
-        }
-        tokio::time::sleep(self.backoff(failures - 1, e.retry_after())).await;
-        match self.resume_point(url).await {
-            Ok(next) => Ok(Recovery::Continue(next.unwrap_or(size))),
-            Err(e) if e.status() == Some(404) => Ok(Recovery::Restart),
-            Err(e) => Err(e),
-        }
-    }
-
-    /// Completes a session upload: state file removed, hash checked (when we hashed it all).
-    async fn finished(
-        &self,
-        item: DriveItem,
-        src: &Source,
-        hash: &RunningHash,
-        state_path: &Path,
-        opts: &UploadOptions,
-    ) -> Result<DriveItem> {
-        state::remove(state_path).await;
-        report(&opts.progress, src.size, src.size);
-        if item.size.is_some_and(|s| s != src.size) {
-            return Err(ErrorKind::Integrity {
-                name: item.name.clone(),
-                detail: format!("sent {} bytes, the server holds {:?}", src.size, item.size),
-            }
-            .into());
-        }
-        if hash.upto == src.size {
-            check_hash(&item, &hash.hasher)?;
-        }
-        Ok(item)
-    }
-
-    /// Continues the session saved in the state file when the local file is unchanged and
-    /// the session still answers; else creates a new one and saves it.
-    async fn open_session(
-        &self,
-        target: &ItemRef,
-        target_key: &str,
-        src: &Source,
-        state_path: &Path,
-        opts: &UploadOptions,
-    ) -> Result<(String, u64)> {
-        if let Some(saved) = state::load::<UploadState>(state_path).await {
-            let same =
-                saved.target == target_key && saved.size == src.size && saved.mtime == src.mtime;
-            if same && let Ok(offset) = self.resume_point(&saved.upload_url).await {
-                return Ok((saved.upload_url, offset.unwrap_or(src.size)));
-            }
-            // The file changed (or the session is gone): cancel the old session, since the
-            // server refuses a second open session for one file.
-            let url = saved.upload_url;
-            let _ = self.http().delete(&url).send().await;
-            state::remove(state_path).await;
-        }
-        let session = self
-            .create_upload_session(target, opts.conflict, &src.mtime)
-            .await?;
-        let url = session
-            .upload_url
-            .ok_or_else(|| Error::decode("createUploadSession", "no uploadUrl"))?;
-        let saved = UploadState {
-            upload_url: url.clone(),
-            target: target_key.to_owned(),
-            size: src.size,
-            mtime: src.mtime.clone(),
-        };
-        state::save(state_path, &saved).await?;
-        Ok((url, 0))
-    }
-
-    /// The first byte the session still expects (`None`: it has everything).
-    async fn resume_point(&self, url: &str) -> Result<Option<u64>> {
-        let status = self.upload_session_status(url).await?;
-        first_expected(&status)
-    }
-
-    async fn put_cancellable(
-        &self,
-        url: &str,
-        offset: u64,
-        data: Bytes,
-        total: u64,
-        cancel: &Cancel,
-    ) -> Result<Ack> {
-        tokio::select! {
-            r = self.put_fragment(url, offset, data, total) => r,
-            () = cancel.cancelled() => Err(ErrorKind::Cancelled.into()),
-        }
-    }
-
-    /// One `PUT {uploadUrl}` with `Content-Range`, no token and no retry of its own.
-    async fn put_fragment(&self, url: &str, offset: u64, data: Bytes, total: u64) -> Result<Ack> {
-        let end = offset + data.len() as u64 - 1;
-        let resp = self
-            .http()
-            .put(url)
-            .header(
-                reqwest::header::CONTENT_RANGE,
-                format!("bytes {offset}-{end}/{total}"),
-            )
-            .body(data)
-            .send()
-            .await
-            .map_err(network_error)?;
-        match resp.status() {
-            StatusCode::OK | StatusCode::CREATED => {
-                Ok(Ack::Done(Box::new(decode_json(resp, "upload").await?)))
-            }
-            StatusCode::ACCEPTED => {
-                let s: UploadSession = decode_json(resp, "upload session").await?;
-                Ok(Ack::Next(first_expected(&s)?))
-            }
-            _ => Err(error_from_response(resp).await),
-        }
-    }
-}
-
-/// The start of the first range the session still expects; `None` when it expects nothing.
-fn first_expected(s: &UploadSession) -> Result<Option<u64>> {
-    let Some(first) = s.next_expected_ranges.first() else {
-        return Ok(None);
-    };
-    first
-        .split('-')
-        .next()
-        .and_then(|n| n.trim().parse().ok())
-        .map(Some)
-        .ok_or_else(|| Error::decode("upload session", format!("bad range {first:?}")))
-}
-
-/// The local file's quickXorHash, fed as fragments go out (and caught up from the file when
-/// a resumed session skips bytes this run never read).
-#[derive(Default)]
-struct RunningHash {
-    hasher: QuickXorHash,
-    upto: u64,
-}
-
-impl RunningHash {
-    /// Feeds the fragment at `offset`; bytes hashed before (a resent fragment) are skipped.
-    async fn feed(&mut self, path: &Path, offset: u64, data: &[u8]) -> Result<()> {
-        if offset > self.upto {
-            hash_file(path, self.upto, offset - self.upto, &mut self.hasher).await?;
-            self.upto = offset;
-        }
-        let seen = usize::try_from(self.upto - offset).unwrap_or(usize::MAX);
-        if let Some(new) = data.get(seen..) {
-            self.hasher.update(new);
-            self.upto += new.len() as u64;
-        }
-        Ok(())
-    }
-}
-
-/// Reads the fragment at `next` (if any) while the current one is on the wire; a failed
-/// read is retried synchronously later.
-async fn read_ahead(path: &Path, next: u64, frag: u64, size: u64) -> Option<(u64, Bytes)> {
-    if next >= size {
-        return None;
-    }
-    let len = frag.min(size - next);
-    read_range(path, next, len).await.ok().map(|d| (next, d))
-}
-
-fn upload_state_path(src: &Source, opts: &UploadOptions) -> Result<PathBuf> {
-    let name = src
-        .path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .ok_or_else(|| Error::io(&src.path, std::io::ErrorKind::InvalidInput.into()))?;
-    let dir = match &opts.state_dir {
-        Some(d) => d.clone(),
-        None => src
-            .path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."))
-            .to_owned(),
-    };
-    Ok(state::hidden_sibling(&dir, name, ".upload.json"))
 }
 
 /// Reads `len` bytes of `path` from `offset` (one fragment).
-async fn read_range(path: &Path, offset: u64, len: u64) -> Result<Bytes> {
+pub(super) async fn read_range(path: &Path, offset: u64, len: u64) -> Result<Bytes> {
     let mut file = tokio::fs::File::open(path)
         .await
         .map_err(|e| Error::io(path, e))?;
@@ -451,15 +171,4 @@ async fn read_range(path: &Path, offset: u64, len: u64) -> Result<Bytes> {
         ));
     }
     Ok(Bytes::from(buf))
-}
-
-fn check_hash(item: &DriveItem, hasher: &QuickXorHash) -> Result<()> {
-    match item.quick_xor_hash() {
-        Some(h) if h != hasher.finish_base64() => Err(ErrorKind::Integrity {
-            name: item.name.clone(),
-            detail: "the server's quickXorHash differs from the local file's".into(),
-        }
-        .into()),
-        _ => Ok(()),
-    }
 }

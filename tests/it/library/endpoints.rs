@@ -187,6 +187,14 @@ async fn drive_user_recent_shared_special() {
     assert!(!c.me().await.unwrap().id.is_empty());
     c.recent().await.unwrap();
     c.shared_with_me().await.unwrap();
+    let drives = c.drives().await.unwrap();
+    assert!(drives.iter().any(|d| d.id == drive.id));
+    let by_id = c.for_drive(&drive.id);
+    assert_eq!(by_id.drive_prefix(), format!("/drives/{}", drive.id));
+    assert_eq!(
+        by_id.children(&ItemRef::path("Pics")).await.unwrap().len(),
+        2
+    );
     let docs = c.special("documents").await.unwrap();
     assert!(docs.is_folder() && docs.special_folder.is_some());
 }

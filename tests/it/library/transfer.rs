@@ -487,3 +487,87 @@ async fn downloads_stream_in_small_chunks_whatever_the_size() {
     // Memory is bounded by the chunk size, not the file size.
     assert!(probe.largest_write <= 1 << 20, "{}", probe.largest_write);
 }
+
+#[tokio::test]
+async fn a_corrupt_partial_file_fails_verification_and_is_discarded() {
+    let env = empty_env().await;
+    let data = pattern(3 << 20, 17);
+    env.emu.put_file("doc.bin", &data);
+    let dest = env.dir.path().join("doc.bin");
+    let part = env.dir.path().join(".doc.bin.part");
+    let cancel = Cancel::new();
+    let opts = DownloadOptions {
+        progress: Some(cancel_after_first_progress(&cancel)),
+        cancel,
+        ..DownloadOptions::default()
+    };
+    let item = ItemRef::path("doc.bin");
+    assert!(
+        env.client
+            .download_to_file(&item, &dest, &opts)
+            .await
+            .is_err()
+    );
+    let mut bytes = std::fs::read(&part).unwrap();
+    bytes[0] ^= 0xFF;
+    std::fs::write(&part, &bytes).unwrap();
+    let resume = DownloadOptions {
+        resume: true,
+        ..DownloadOptions::default()
+    };
+    let err = env
+        .client
+        .download_to_file(&item, &dest, &resume)
+        .await
+        .unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::Integrity { .. }), "{err}");
+    assert!(!dest.exists() && !part.exists());
+    env.client
+        .download_to_file(&item, &dest, &resume)
+        .await
+        .unwrap();
+    assert_eq!(std::fs::read(&dest).unwrap(), data);
+}
+
+#[tokio::test]
+async fn a_complete_part_file_is_verified_without_refetching() {
+    let env = empty_env().await;
+    let data = pattern(1 << 20, 18);
+    env.emu.put_file("doc.bin", &data);
+    let dest = env.dir.path().join("doc.bin");
+    let cancel = Cancel::new();
+    let stop = cancel.clone();
+    let opts = DownloadOptions {
+        progress: Some(Arc::new(move |done, total| {
+            if done == total {
+                stop.cancel();
+            }
+        })),
+        cancel,
+        ..DownloadOptions::default()
+    };
+    let item = ItemRef::path("doc.bin");
+    let err = env
+        .client
+        .download_to_file(&item, &dest, &opts)
+        .await
+        .unwrap_err();
+    assert!(err.is_cancelled(), "{err}");
+    assert_eq!(
+        std::fs::metadata(env.dir.path().join(".doc.bin.part"))
+            .unwrap()
+            .len(),
+        data.len() as u64
+    );
+    env.emu.clear_request_log();
+    let resume = DownloadOptions {
+        resume: true,
+        ..DownloadOptions::default()
+    };
+    env.client
+        .download_to_file(&item, &dest, &resume)
+        .await
+        .unwrap();
+    assert_eq!(std::fs::read(&dest).unwrap(), data);
+    assert!(env.log(Listener::Content).is_empty(), "nothing refetched");
+}
