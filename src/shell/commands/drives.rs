@@ -2,7 +2,6 @@
 
 use serde_json::json;
 
-use crate::graph::{Drive, Page};
 use crate::shell::error::CmdResult;
 use crate::shell::output::{self, Format};
 use crate::shell::session::Session;
@@ -13,9 +12,8 @@ pub struct Args {}
 
 /// Runs `drives`.
 pub async fn run(sess: &mut Session, _args: Args) -> CmdResult {
-    let page: Page<Drive> = sess.client.get_json("/me/drives").await?;
-    let rows: Vec<serde_json::Value> = page
-        .value
+    let drives = sess.client.drives().await?;
+    let rows: Vec<serde_json::Value> = drives
         .iter()
         .map(|d| json!({"id": d.id, "name": d.name, "type": d.drive_type}))
         .collect();
@@ -23,8 +21,7 @@ pub async fn run(sess: &mut Session, _args: Args) -> CmdResult {
         Format::Json => rows.iter().map(output::json_line).collect(),
         Format::Seed => output::seed_yaml(&serde_json::Value::Array(rows)),
         Format::Table => {
-            let cells: Vec<Vec<String>> = page
-                .value
+            let cells: Vec<Vec<String>> = drives
                 .iter()
                 .map(|d| {
                     let name = d.name.clone().unwrap_or_default();

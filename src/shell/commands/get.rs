@@ -11,10 +11,10 @@ use futures_util::stream::{self, StreamExt};
 
 use crate::drive::{self, TreeOptions};
 use crate::graph::ItemRef;
-use crate::graph::transfer::{Cancel, DownloadOptions};
+use crate::graph::transfer::DownloadOptions;
 use crate::shell::error::{CmdResult, CommandError, Tally, exit};
 use crate::shell::progress::Meter;
-use crate::shell::session::{Session, Target};
+use crate::shell::session::{Session, Target, split_parent};
 
 /// Download files (folders with -r); LOCAL `-` writes to stdout.
 #[derive(Debug, clap::Args)]
@@ -42,17 +42,52 @@ pub async fn run(sess: &mut Session, mut args: Args) -> CmdResult {
     if to_stdout {
         return super::cat::write_all(sess, &targets).await;
     }
-    let cancel = Cancel::new();
-    let work = fetch_all(sess, &args, &targets, local.as_deref(), &cancel);
-    tokio::select! {
-        biased;
-        r = work => r,
-        _ = tokio::signal::ctrl_c() => {
-            cancel.cancel();
-            if !args.resume {
-                remove_partials(&targets, local.as_deref());
+    let mut partials = Partials::new(&targets, local.as_deref(), !args.resume);
+    let result = fetch_all(sess, &args, &targets, local.as_deref()).await;
+    partials.armed = false;
+    result
+}
+
+/// Removes the partial files of a download interrupted by Ctrl-C: the shell drops the
+/// command's future, and with it this guard. The library keeps partial files for `-c`, so
+/// with `-c` the guard stays unarmed.
+struct Partials {
+    files: Vec<PathBuf>,
+    armed: bool,
+}
+
+impl Partials {
+    fn new(targets: &[Target], local: Option<&str>, armed: bool) -> Self {
+        let many = targets.len() > 1;
+        let mut files = Vec::new();
+        for t in targets {
+            let name = t
+                .known
+                .as_ref()
+                .map(|k| k.name.clone())
+                .or_else(|| t.path.as_deref().map(|p| split_parent(p).1));
+            let Some(name) = name else { continue };
+            let to = dest(local, &name, many);
+            let dir = to
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            if let Some(file) = to.file_name().and_then(|f| f.to_str()) {
+                for suffix in [".part", ".part.json"] {
+                    files.push(dir.join(format!(".{file}{suffix}")));
+                }
             }
-            Err(CommandError::new(exit::INTERRUPTED, "interrupted"))
+        }
+        Partials { files, armed }
+    }
+}
+
+impl Drop for Partials {
+    fn drop(&mut self) {
+        if self.armed {
+            for f in &self.files {
+                let _ = std::fs::remove_file(f);
+            }
         }
     }
 }
@@ -79,7 +114,6 @@ async fn fetch_all(
     args: &Args,
     targets: &[Target],
     local: Option<&str>,
-    cancel: &Cancel,
 ) -> CmdResult {
     let many = targets.len() > 1;
     if let Some(l) = local
@@ -112,10 +146,10 @@ async fn fetch_all(
             let e = CommandError::new(exit::FAILED, "is a folder (use -r)");
             t.tally.record(&target.label(), Err(e), many);
         } else {
-            get_folder(sess, args, &item.id, &to, &meter, cancel, &mut t).await?;
+            get_folder(sess, args, &item.id, &to, &meter, &mut t).await?;
         }
     }
-    download_files(sess, args, plain, &meter, cancel, many, &mut t).await;
+    download_files(sess, args, plain, &meter, many, &mut t).await;
     if t.files > 1 || (t.tally.failed() > 0 && t.files > 0) {
         meter.summary("got", t.files, t.bytes);
     }
@@ -128,14 +162,12 @@ async fn get_folder(
     id: &str,
     to: &Path,
     meter: &Meter,
-    cancel: &Cancel,
     t: &mut Totals,
 ) -> CmdResult {
     let opts = TreeOptions {
         parallel: args.parallel.max(1),
         resume: args.resume,
         progress: meter.tree(),
-        cancel: cancel.clone(),
         ..TreeOptions::default()
     };
     let report = drive::get_tree(&sess.client, &ItemRef::Id(id.to_owned()), to, &opts).await?;
@@ -152,7 +184,6 @@ async fn download_files(
     args: &Args,
     plain: Vec<(Target, String, PathBuf)>,
     meter: &Meter,
-    cancel: &Cancel,
     many: bool,
     t: &mut Totals,
 ) {
@@ -161,7 +192,7 @@ async fn download_files(
             let opts = DownloadOptions {
                 resume: args.resume,
                 progress: meter.file(&target.label()),
-                cancel: cancel.clone(),
+                ..DownloadOptions::default()
             };
             let client = &sess.client;
             async move {
@@ -177,29 +208,5 @@ async fn download_files(
         }
         t.tally
             .record(&target.label(), r.map(drop).map_err(Into::into), many);
-    }
-}
-
-/// Removes the partial files of an interrupted download (the library keeps them for `-c`).
-fn remove_partials(targets: &[Target], local: Option<&str>) {
-    let many = targets.len() > 1;
-    for t in targets {
-        let name = t.known.as_ref().map(|k| k.name.clone()).or_else(|| {
-            t.path
-                .as_deref()
-                .map(|p| crate::shell::session::split_parent(p).1)
-        });
-        let Some(name) = name else { continue };
-        let to = dest(local, &name, many);
-        let dir = to
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let Some(file) = to.file_name().and_then(|f| f.to_str()) else {
-            continue;
-        };
-        for suffix in [".part", ".part.json"] {
-            let _ = std::fs::remove_file(dir.join(format!(".{file}{suffix}")));
-        }
     }
 }

@@ -9,7 +9,7 @@ use futures_util::stream::{self, StreamExt};
 
 use crate::drive::{self, TreeOptions};
 use crate::graph::endpoints::Conflict;
-use crate::graph::transfer::{Cancel, UploadOptions};
+use crate::graph::transfer::UploadOptions;
 use crate::graph::{DriveItem, ItemRef};
 use crate::shell::error::{CmdResult, CommandError, Tally, about, exit};
 use crate::shell::glob;
@@ -44,7 +44,6 @@ struct Plan {
     folder: DriveItem,
     folder_path: Option<String>,
     conflict: Conflict,
-    cancel: Cancel,
     meter: Meter,
 }
 
@@ -86,7 +85,6 @@ pub async fn run(sess: &mut Session, mut args: Args) -> CmdResult {
         } else {
             Conflict::Replace
         },
-        cancel: Cancel::new(),
         meter: Meter::new(sess),
     };
     let many = locals.len() > 1;
@@ -123,7 +121,6 @@ async fn put_folder(
         parallel: args.parallel.max(1),
         conflict: plan.conflict,
         progress: plan.meter.tree(),
-        cancel: plan.cancel.clone(),
         ..TreeOptions::default()
     };
     let report = drive::put_tree(&sess.client, local, &ItemRef::Id(made.id), &opts).await?;
@@ -149,7 +146,6 @@ async fn upload_files(
             let opts = UploadOptions {
                 conflict: plan.conflict,
                 progress: plan.meter.file(&local.display().to_string()),
-                cancel: plan.cancel.clone(),
                 ..UploadOptions::default()
             };
             let (client, parent) = (&sess.client, &parent);

@@ -111,7 +111,7 @@ fn verbose_adds_request_details() {
 fn one_hundred_thirty_when_interrupted_in_a_script() {
     let env = Env::new();
     let emu = Emu::start(env.path(), &["--latency", "1500ms"]);
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("skydrive-cli"))
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("skydrive-cli"))
         .env("HOME", env.path())
         .env("SKYDRIVE_HOME", env.path().join("data"))
         .env("SKYDRIVE_CONFIG", &emu.config)
@@ -123,7 +123,7 @@ fn one_hundred_thirty_when_interrupted_in_a_script() {
         .spawn()
         .unwrap();
     let part = env.path().join(".image1.jpg.part");
-    for _ in 0..150 {
+    for _ in 0..500 {
         if part.exists() {
             break;
         }

@@ -69,11 +69,11 @@ fn ctrl_c_cancels_a_download_and_returns_to_the_prompt() {
     p.send_line("get Pics/image1.jpg").unwrap();
     // Interrupt once the partial file exists (metadata fetched, content still on its way).
     let part = env.path().join(".image1.jpg.part");
-    for _ in 0..100 {
+    for _ in 0..500 {
         if part.exists() {
             break;
         }
-        std::thread::sleep(std::time::Duration::from_millis(30));
+        std::thread::sleep(std::time::Duration::from_millis(20));
     }
     assert!(part.exists(), "the download never started");
     p.send_control('c').unwrap();
