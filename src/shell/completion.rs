@@ -189,7 +189,13 @@ impl Completer for ShellHelper {
 
 /// The replacement for a completed name under folder part `dir` (as typed, unescaped).
 fn candidate(dir: &str, name: &str, folder: bool, quote: Option<char>) -> Pair {
-    let full = format!("{dir}{name}");
+    // A leading `-` would read as an option: `./-x` names the same item.
+    let dot = if dir.is_empty() && name.starts_with('-') {
+        "./"
+    } else {
+        ""
+    };
+    let full = format!("{dot}{dir}{name}");
     let replacement = match quote {
         Some(q) if folder => format!("{q}{}/", escape_in_quote(&full, q)),
         Some(q) => format!("{q}{}{q} ", escape_in_quote(&full, q)),

@@ -160,7 +160,11 @@ impl Lexer<'_> {
                     self.line += 1;
                     self.more_input_needed()?;
                 }
-                '!' if self.at_command_start() => self.local(i),
+                '!' if self.at_command_start()
+                    || matches!(self.tokens.last(), Some((Token::IgnoreFailure, _))) =>
+                {
+                    self.local(i)
+                }
                 '-' if self.at_command_start() && self.dash_prefix(i) => {
                     self.chars.next();
                     self.push(Token::IgnoreFailure);

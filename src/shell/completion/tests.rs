@@ -102,7 +102,8 @@ proptest! {
             _ => text,
         };
         let words = tokens(&format!("get {text}"));
-        let want = if folder { format!("{name}/x") } else { name.clone() };
+        let dot = if name.starts_with('-') { "./" } else { "" };
+        let want = if folder { format!("{dot}{name}/x") } else { format!("{dot}{name}") };
         prop_assert_eq!(words.len(), 2);
         prop_assert_eq!(&words[1].value, &want);
     }

@@ -54,6 +54,13 @@ fn sequences_and_chains() {
 }
 
 #[test]
+fn ignored_local_command() {
+    let s = parse("-!false", 1).unwrap();
+    assert!(s.chains[0].first.ignore_failure);
+    assert_eq!(run_words(&s.chains[0].first), ["!false"]);
+}
+
+#[test]
 fn dash_argument_is_not_a_prefix() {
     let s = parse("cd -", 1).unwrap();
     assert_eq!(run_words(&s.chains[0].first), ["cd", "-"]);
