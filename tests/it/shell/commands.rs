@@ -385,3 +385,29 @@ fn sign_in_the_seed_way_across_two_runs() {
         .stdout("- Documents\n- Pics\n");
     with_cfg().args(["auth", &landed]).assert().code(4);
 }
+
+#[test]
+fn ids_and_paths_as_object_arguments() {
+    let env = Env::new();
+    let out = env.demo().args(["--json", "ls"]).assert().success();
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let pics: serde_json::Value = serde_json::from_str(stdout.lines().nth(1).unwrap()).unwrap();
+    let id = pics["id"].as_str().unwrap().to_owned();
+    let want = "- image1.jpg\n- image2.jpg\n";
+    env.demo().args(["ls", &id]).assert().success().stdout(want);
+    env.demo()
+        .args(["ls", &format!("id:{id}")])
+        .assert()
+        .success()
+        .stdout(want);
+    env.demo()
+        .args(["-i", "ls", &id])
+        .assert()
+        .success()
+        .stdout(want);
+    env.demo().args(["-p", "ls", &id]).assert().code(3);
+    env.demo()
+        .args(["-c", &format!("cd {id}; pwd")])
+        .assert()
+        .stdout("/Pics\n");
+}
