@@ -110,7 +110,23 @@ impl ShellHelper {
         if value.starts_with('-') {
             return (start, options(&cmd, &value));
         }
-        let kind = arg_kind(&canonical(&cmd), positional_index(&cmd, &done[1..]));
+        let index = positional_index(&cmd, &done[1..]);
+        let prev = done
+            .last()
+            .filter(|_| done.len() > 1)
+            .map(|w| w.value.as_str());
+        if let Some(values) = choices(&cmd, prev, index) {
+            let pairs = values
+                .into_iter()
+                .filter(|v| v.starts_with(&value))
+                .map(|v| Pair {
+                    display: v.clone(),
+                    replacement: format!("{v} "),
+                })
+                .collect();
+            return (start, pairs);
+        }
+        let kind = arg_kind(&canonical(&cmd), index);
         (start, self.paths(kind, &value, &tail))
     }
 
@@ -280,6 +296,36 @@ fn options(cmd: &str, prefix: &str) -> Vec<Pair> {
             replacement: format!("{f} "),
         })
         .collect()
+}
+
+/// The allowed values at this point: of the option just typed (`link -t <Tab>`), or of the
+/// positional argument `index` (`cache <Tab>`); `None` when the values are free (paths).
+fn choices(cmd: &str, prev: Option<&str>, index: usize) -> Option<Vec<String>> {
+    let mut root = CommandLine::command();
+    root.build();
+    let sub = root.find_subcommand(cmd)?;
+    let names = |a: &clap::Arg| -> Vec<String> {
+        a.get_possible_values()
+            .iter()
+            .map(|v| v.get_name().to_owned())
+            .collect()
+    };
+    let by_option = prev.filter(|p| p.starts_with('-')).and_then(|p| {
+        sub.get_arguments().find(|a| {
+            let named = p
+                .strip_prefix("--")
+                .map(|l| a.get_long() == Some(l))
+                .unwrap_or(false)
+                || (p.len() == 2 && a.get_short() == p.chars().nth(1));
+            named && a.get_action().takes_values()
+        })
+    });
+    let arg = match by_option {
+        Some(a) => a,
+        None => sub.get_positionals().nth(index)?,
+    };
+    let values = names(arg);
+    (!values.is_empty()).then_some(values)
 }
 
 /// The index of the next positional argument, skipping options and their values.

@@ -52,6 +52,7 @@ fn folders_only_for_cd_with_escapes_and_slash() {
     assert_eq!(replacements(&h, "cd my"), ["My\\ Docs/"]);
     assert_eq!(replacements(&h, "get MY"), ["My\\ Docs/", "my\\ file.txt "]);
     assert_eq!(replacements(&h, "get 'my f"), ["'my file.txt' "]);
+    assert_eq!(replacements(&h, "rm -r my\\ f"), ["my\\ file.txt "]);
     assert_eq!(replacements(&h, "cd \"My"), ["\"My Docs/"]);
     assert_eq!(replacements(&h, "cd My\\ Docs/i"), ["My\\ Docs/Inner/"]);
     let (start, _) = h.complete_at("ls x; cd my", 11);
@@ -69,6 +70,9 @@ fn commands_and_options() {
     let opts = replacements(&h, "rm -");
     assert!(opts.contains(&"--recursive ".to_owned()), "{opts:?}");
     assert!(replacements(&h, "zz").is_empty());
+    assert_eq!(replacements(&h, "cache f"), ["flush "]);
+    assert_eq!(replacements(&h, "link -t e"), ["edit ", "embed "]);
+    assert_eq!(replacements(&h, "find --type "), ["f ", "d "]);
 }
 
 #[test]
