@@ -13,7 +13,10 @@ pub struct Args {}
 /// Runs `pwd`.
 pub fn run(sess: &Session, _args: Args) -> CmdResult {
     let text = match sess.settings.format {
-        Format::Json => output::json_line(&json!({"path": sess.cwd.path, "id": sess.cwd.id})),
+        Format::Json => {
+            let id = (!sess.cwd.id.is_empty()).then_some(&sess.cwd.id);
+            output::json_line(&json!({"path": sess.cwd.path, "id": id}))
+        }
         _ => format!("{}\n", output::escape(&sess.cwd.path)),
     };
     output::out(&text);
