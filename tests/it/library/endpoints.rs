@@ -235,4 +235,10 @@ async fn delta_enumerates_then_reports_changes() {
         .unwrap();
     assert!(names(&changes.items).contains(&"new.jpg".to_owned()));
     assert!(changes.items.iter().any(|i| i.deleted.is_some()));
+    // An expired token is a 410: start over with a full enumeration.
+    let stale = format!("{}/me/drive/root/delta?token=expired", env.emu.graph_url());
+    let err = c.delta(&ItemRef::Root, Some(&stale)).await.unwrap_err();
+    assert_eq!(err.status(), Some(410), "{err}");
+    assert!(!err.is_transient());
+    assert!(err.code().unwrap().starts_with("resync"), "{err}");
 }

@@ -385,7 +385,7 @@ async fn a_dropped_upload_future_can_be_resumed() {
         .client
         .upload_file(&ItemRef::Root, "big.bin", &local, &opts);
     assert!(
-        tokio::time::timeout(Duration::from_millis(150), run)
+        tokio::time::timeout(Duration::from_millis(250), run)
             .await
             .is_err()
     );
