@@ -2,9 +2,7 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    let cli = skydrive::shell::Cli::parse();
+    let cli = skydrive::shell::parse_args();
     ExitCode::from(skydrive::shell::main(cli))
 }

@@ -33,6 +33,8 @@ pub struct CommandError {
     pub message: String,
     /// How to fix it, when we know.
     pub hint: Option<String>,
+    /// Request details (HTTP status, Graph code, request-id), printed with `-v`.
+    pub detail: Option<String>,
 }
 
 impl CommandError {
@@ -42,12 +44,21 @@ impl CommandError {
             code,
             message: message.into(),
             hint: None,
+            detail: None,
         }
     }
 
     /// A usage error (exit 2).
     pub fn usage(message: impl Into<String>) -> Self {
         Self::new(exit::USAGE, message)
+    }
+
+    /// Prefixes the message with the command's name (`rm: ...`), once.
+    pub fn in_command(mut self, name: &str) -> Self {
+        if !name.is_empty() && !self.message.starts_with(&format!("{name}:")) {
+            self.message = format!("{name}: {}", self.message);
+        }
+        self
     }
 
     /// Adds a hint.
@@ -57,11 +68,12 @@ impl CommandError {
     }
 }
 
+/// Messages often quote remote names, so control characters are escaped when printed.
 impl fmt::Display for CommandError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)?;
+        f.write_str(&super::output::escape(&self.message))?;
         if let Some(h) = &self.hint {
-            write!(f, "\nhint: {h}")?;
+            write!(f, "\nhint: {}", super::output::escape(h))?;
         }
         Ok(())
     }
@@ -79,14 +91,28 @@ impl From<crate::Error> for CommandError {
             exit::NOT_FOUND
         } else if e.is_transient() {
             exit::TRANSIENT
-        } else if e.is_conflict() {
+        } else if e.is_conflict() || is_refusal(e.code()) {
             exit::CONFLICT
         } else if matches!(e.kind(), crate::ErrorKind::Config { .. }) {
             exit::AUTH
         } else {
             exit::FAILED
         };
-        let err = CommandError::new(code, e.to_string());
+        let mut err = CommandError::new(code, e.to_string());
+        if let crate::ErrorKind::Graph {
+            status,
+            code,
+            request_id,
+            retry_after,
+            ..
+        } = e.kind()
+        {
+            let rid = request_id.as_deref().unwrap_or("none");
+            let wait = retry_after.map_or(String::new(), |d| format!(", retry-after {d:?}"));
+            err.detail = Some(format!(
+                "HTTP {status}, code {code}, request-id {rid}{wait}"
+            ));
+        }
         if code == exit::AUTH {
             err.with_hint("run `skydrive-cli auth` to sign in, or try `skydrive-cli --demo`")
         } else {
@@ -95,5 +121,72 @@ impl From<crate::Error> for CommandError {
     }
 }
 
+/// Converts a library error about `label` (a path) into a command error that names it.
+pub fn about(label: &str) -> impl FnOnce(crate::Error) -> CommandError + '_ {
+    move |e| CommandError::from(e).in_command(label)
+}
+
+/// Graph codes that mean "refused" (exit 7) although their HTTP status is a plain 400/403.
+fn is_refusal(code: Option<&str>) -> bool {
+    matches!(
+        code,
+        Some(
+            "invalidPath"
+                | "nameContainsIllegalCharacters"
+                | "nameAlreadyExists"
+                | "quotaLimitReached"
+                | "insufficientStorage"
+                | "resourceModified"
+        )
+    )
+}
+
 /// The result of a shell command.
 pub type CmdResult = std::result::Result<(), CommandError>;
+
+/// Collects the outcome of each item of a multi-item command (`rm a b c`): every failure is
+/// reported as it happens, and the command fails with exit 6 when only some items failed.
+#[derive(Debug, Default)]
+pub struct Tally {
+    total: usize,
+    failures: Vec<CommandError>,
+}
+
+impl Tally {
+    /// Records one item's result; a failure is printed at once when there may be several.
+    pub fn record(&mut self, label: &str, result: CmdResult, many: bool) {
+        self.total += 1;
+        if let Err(e) = result {
+            let e = e.in_command(label);
+            if many {
+                eprintln!("{e}");
+            }
+            self.failures.push(e);
+        }
+    }
+
+    /// Number of failures so far.
+    pub fn failed(&self) -> usize {
+        self.failures.len()
+    }
+
+    /// Ok when nothing failed; the failure itself for a single item; otherwise a summary
+    /// with exit 6 (some failed) or the first failure's code (all failed).
+    pub fn finish(mut self) -> CmdResult {
+        match self.failures.len() {
+            0 => Ok(()),
+            1 if self.total == 1 => Err(self.failures.remove(0)),
+            n => {
+                let code = if n == self.total {
+                    self.failures[0].code
+                } else {
+                    exit::PARTIAL
+                };
+                Err(CommandError::new(
+                    code,
+                    format!("{n} of {} items failed", self.total),
+                ))
+            }
+        }
+    }
+}

@@ -1,4 +1,23 @@
-//! Output helpers shared by the commands.
+//! Output shared by the commands: every command builds plain JSON values and this module
+//! prints them in the session's format: a comfy-table on a terminal, the seed's YAML-like text
+//! when piped (so seed scripts keep parsing it), or JSON lines with `--json`. Remote names are
+//! escaped here, once, so no command can forget it.
+
+use std::io::Write;
+
+use comfy_table::{ContentArrangement, Table, presets};
+use serde_json::{Map, Value};
+
+/// How results are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Tables and plain lines (stdout is a terminal).
+    Table,
+    /// The seed's YAML-like text (stdout is not a terminal).
+    Seed,
+    /// One JSON object per line (`--json`).
+    Json,
+}
 
 /// Escapes control characters in a remote name so that it cannot drive the terminal
 /// (`\n` as `\n`, ESC as `\x1b`, ...). Printable characters, including non-ASCII, are kept.
@@ -17,11 +36,239 @@ pub fn escape(name: &str) -> String {
     out
 }
 
+/// Sizes the seed's way: one decimal and a binary unit letter (`24.9G`, `1024.0B`).
+pub fn seed_size(bytes: u64) -> String {
+    let mut v = bytes as f64;
+    for unit in ["B", "K", "M", "G"] {
+        if v <= 1024.0 {
+            return format!("{v:.1}{unit}");
+        }
+        v /= 1024.0;
+    }
+    format!("{v:.1}T")
+}
+
+/// Human-readable IEC size for `-h` (`512`, `1.5K`, `12M`), as coreutils `ls -h` prints them.
+pub fn human_size(bytes: u64) -> String {
+    if bytes < 1024 {
+        return bytes.to_string();
+    }
+    let mut v = bytes as f64;
+    let mut unit = 'B';
+    for u in ['K', 'M', 'G', 'T', 'P'] {
+        v /= 1024.0;
+        unit = u;
+        if v < 1024.0 {
+            break;
+        }
+    }
+    if v < 10.0 {
+        format!("{v:.1}{unit}")
+    } else {
+        format!("{v:.0}{unit}")
+    }
+}
+
+/// Writes `text` to stdout; a closed pipe (`| head`) is not an error worth reporting.
+pub fn out(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
+}
+
+/// Standard output as an `AsyncWrite` for streamed downloads (`cat`, `get X -`). Writes block,
+/// which is fine: one command runs at a time and stdout is its alone.
+#[derive(Debug)]
+pub struct Stdout(std::io::Stdout);
+
+impl Stdout {
+    /// The process's standard output.
+    pub fn new() -> Self {
+        Stdout(std::io::stdout())
+    }
+}
+
+impl Default for Stdout {
+    fn default() -> Self {
+        Stdout::new()
+    }
+}
+
+impl tokio::io::AsyncWrite for Stdout {
+    fn poll_write(
+        self: std::pin::Pin<&mut Self>,
+        _cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        std::task::Poll::Ready(self.get_mut().0.write(buf))
+    }
+
+    fn poll_flush(
+        self: std::pin::Pin<&mut Self>,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::task::Poll::Ready(self.get_mut().0.flush())
+    }
+
+    fn poll_shutdown(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        self.poll_flush(cx)
+    }
+}
+
+/// Renders a value as the seed's YAML-like text (seed-features.md §2.3): keys sorted, scalars
+/// after `key: `, nested values indented by two, list items after `- `.
+pub fn seed_yaml(value: &Value) -> String {
+    let mut s = String::new();
+    write_seed(&mut s, value, 0);
+    s
+}
+
+fn scalar(v: &Value) -> String {
+    match v {
+        Value::String(s) => escape(s),
+        Value::Bool(true) => "True".into(),
+        Value::Bool(false) => "False".into(),
+        Value::Null => "None".into(),
+        other => other.to_string(),
+    }
+}
+
+fn is_scalar(v: &Value) -> bool {
+    !matches!(v, Value::Object(_) | Value::Array(_))
+}
+
+fn write_seed(s: &mut String, value: &Value, indent: usize) {
+    let pad = " ".repeat(indent);
+    match value {
+        Value::Object(map) => write_map(s, map, indent),
+        Value::Array(items) => {
+            for item in items {
+                match item {
+                    Value::Object(map) if !map.is_empty() => {
+                        s.push_str(&pad);
+                        s.push_str("- ");
+                        let mut first = String::new();
+                        write_map(&mut first, map, indent + 2);
+                        s.push_str(first.trim_start());
+                    }
+                    v if is_scalar(v) => s.push_str(&format!("{pad}- {}\n", scalar(v))),
+                    v => {
+                        s.push_str(&format!("{pad}-\n"));
+                        write_seed(s, v, indent + 2);
+                    }
+                }
+            }
+        }
+        v => s.push_str(&format!("{pad}{}\n", scalar(v))),
+    }
+}
+
+fn write_map(s: &mut String, map: &Map<String, Value>, indent: usize) {
+    let pad = " ".repeat(indent);
+    let mut keys: Vec<&String> = map.keys().collect();
+    keys.sort();
+    for k in keys {
+        let v = &map[k];
+        if is_scalar(v) {
+            s.push_str(&format!("{pad}{}: {}\n", escape(k), scalar(v)));
+        } else {
+            s.push_str(&format!("{pad}{}:\n", escape(k)));
+            write_seed(s, v, indent + 2);
+        }
+    }
+}
+
+/// A table of rows with the given column titles; cells are already formatted strings.
+pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_header(headers.iter().copied());
+    if let Some(w) = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()) {
+        t.set_width(w);
+    }
+    for row in rows {
+        t.add_row(row.iter().map(|c| escape(c)));
+    }
+    format!("{t}\n")
+}
+
+/// One JSON line.
+pub fn json_line(value: &Value) -> String {
+    format!("{value}\n")
+}
+
+/// A key/value table for one object (`info`, `quota`, `user` on a terminal).
+pub fn kv_table(map: &Map<String, Value>) -> String {
+    let mut keys: Vec<&String> = map.keys().collect();
+    keys.sort();
+    let rows: Vec<Vec<String>> = keys
+        .into_iter()
+        .map(|k| {
+            let v = &map[k];
+            let text = if is_scalar(v) {
+                scalar(v)
+            } else {
+                v.to_string()
+            };
+            vec![k.clone(), text]
+        })
+        .collect();
+    table(&["field", "value"], &rows)
+}
+
+/// Prints one object in `format`: a key/value table, seed text or one JSON line.
+pub fn print_object(format: Format, value: &Value) {
+    match (format, value) {
+        (Format::Json, v) => out(&json_line(v)),
+        (Format::Table, Value::Object(m)) => out(&kv_table(m)),
+        (_, v) => out(&seed_yaml(v)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use serde_json::json;
+
     #[test]
     fn escapes_control_characters_only() {
-        assert_eq!(super::escape("a b é"), "a b é");
-        assert_eq!(super::escape("x\x1b[31my\n"), "x\\x1b[31my\\n");
+        assert_eq!(escape("a b é"), "a b é");
+        assert_eq!(escape("x\x1b[31my\n"), "x\\x1b[31my\\n");
+    }
+
+    #[test]
+    fn every_form_escapes_remote_names() {
+        let evil = "evil\x1b[31mred\n";
+        let v = json!({evil: evil, "list": [evil]});
+        let text = seed_yaml(&v) + &table(&["n"], &[vec![evil.to_owned()]]);
+        assert!(!text.contains('\x1b'), "{text}");
+        assert!(text.contains("evil\\x1b[31mred\\n: evil\\x1b[31mred\\n"));
+        assert!(!json_line(&v).contains('\x1b'));
+    }
+
+    #[test]
+    fn seed_sizes() {
+        assert_eq!(seed_size(1024), "1024.0B");
+        assert_eq!(seed_size(26_843_545_600), "25.0G");
+        assert_eq!(human_size(1536), "1.5K");
+        assert_eq!(human_size(100), "100");
+    }
+
+    #[test]
+    fn seed_printer_matches_the_seed() {
+        let tree = json!({"OneDrive": {"Pics": {"b.jpg": "photo"}, "Documents": {}}});
+        assert_eq!(
+            seed_yaml(&tree),
+            "OneDrive:\n  Documents:\n  Pics:\n    b.jpg: photo\n"
+        );
+        let list = json!([{"name": "a", "size": 1, "folder": false}, "x"]);
+        assert_eq!(
+            seed_yaml(&list),
+            "- folder: False\n  name: a\n  size: 1\n- x\n"
+        );
     }
 }

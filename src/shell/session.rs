@@ -1,56 +1,284 @@
-//! The shell session: the client, the current remote folder and the last exit status.
+//! The shell session: one object holds the client, the current and previous remote folder, the
+//! listing cache (shared with the completer), output settings and the last exit status, so
+//! that every mode (prompt, script, `-c`, argv) runs commands against the same state.
 
-use crate::graph::{GraphClient, ItemRef};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use super::cache::{self, DirCache};
+use super::connect::Connection;
+use super::error::{CommandError, exit};
+use super::glob;
+use super::output::Format;
+use crate::auth::ConfigTokens;
+use crate::graph::{DriveItem, GraphClient, ItemRef};
+
+/// A remote folder: its id and absolute path (`/` for the root).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Folder {
+    /// Item id.
+    pub id: String,
+    /// Absolute path.
+    pub path: String,
+}
+
+/// How object arguments are read (design.md §2: `-p`, `-i`, or guess).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Addressing {
+    /// Ids when they look like Graph ids (or start with `id:`), paths otherwise.
+    #[default]
+    Guess,
+    /// Always paths (`-p`).
+    Path,
+    /// Always ids (`-i`).
+    Id,
+}
+
+/// Output and interaction settings fixed for the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settings {
+    /// How results are printed.
+    pub format: Format,
+    /// `-q`: errors only.
+    pub quiet: bool,
+    /// `-v`: request details in errors.
+    pub verbose: bool,
+    /// Progress bars are allowed (stderr is a terminal, no `-q`/`--json`).
+    pub progress: bool,
+    /// A person answers at a terminal: confirmations may be asked.
+    pub interactive: bool,
+    /// Seed-style one command from argv: `get X` without LOCAL writes to stdout when piped.
+    pub argv_mode: bool,
+    /// How object arguments are read.
+    pub addressing: Addressing,
+}
+
+/// A resolved object argument.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    /// How to address it.
+    pub item: ItemRef,
+    /// The absolute path, when known (always for path arguments).
+    pub path: Option<String>,
+    /// Metadata already fetched while expanding a glob.
+    pub known: Option<DriveItem>,
+}
+
+impl Target {
+    /// The path for messages, or the id.
+    pub fn label(&self) -> String {
+        match (&self.path, &self.item) {
+            (Some(p), _) => p.clone(),
+            (None, ItemRef::Id(id)) => format!("id:{id}"),
+            (None, other) => format!("{other:?}"),
+        }
+    }
+}
 
 /// State shared by all commands of one shell run.
 #[derive(Debug)]
 pub struct Session {
     /// The Graph client.
     pub client: GraphClient,
-    /// Current remote folder as an absolute path (`/` for the root).
-    pub cwd: String,
+    /// Current remote folder.
+    pub cwd: Folder,
+    /// The folder before the last `cd` (for `cd -`).
+    pub prev: Option<Folder>,
+    /// The local folder before the last `lcd` (for `lcd -`).
+    pub prev_local: Option<std::path::PathBuf>,
+    /// Listing cache, shared with the completer.
+    pub cache: Arc<Mutex<DirCache>>,
     /// Exit status of the last command.
     pub last_status: u8,
     /// Set by `exit`: the shell stops after the current command with this status.
     pub exit_requested: Option<u8>,
-    /// Output mode: true when stdout is a terminal.
-    pub stdout_tty: bool,
+    /// Run settings.
+    pub settings: Settings,
+    /// Glob patterns among the current command's arguments (as passed to clap).
+    pub globs: Vec<String>,
+    /// Lines entered in this and earlier interactive sessions (for `history`).
+    pub history: Vec<String>,
+    /// The config-backed token source, when signed in from a config (`auth_refresh`).
+    pub tokens: Option<Arc<ConfigTokens>>,
+    /// The config file (`None` in demo mode).
+    pub config_path: Option<PathBuf>,
 }
 
 impl Session {
-    /// A session at the drive root.
-    pub fn new(client: GraphClient) -> Self {
-        use std::io::IsTerminal;
+    /// A session at the drive root. The root's id is learnt on the first `cd`; until then the
+    /// cwd is addressed by path.
+    pub fn new(conn: Connection, settings: Settings) -> Self {
         Session {
-            client,
-            cwd: "/".to_owned(),
+            client: conn.client,
+            cwd: Folder {
+                id: String::new(),
+                path: "/".to_owned(),
+            },
+            prev: None,
+            prev_local: None,
+            cache: Arc::new(Mutex::new(DirCache::default())),
             last_status: 0,
             exit_requested: None,
-            stdout_tty: std::io::stdout().is_terminal(),
+            settings,
+            globs: Vec::new(),
+            history: Vec::new(),
+            tokens: conn.tokens,
+            config_path: conn.config_path,
         }
     }
 
     /// Resolves a user path (relative to the cwd, `/` absolute, `..` allowed) to an absolute path.
     pub fn resolve_path(&self, arg: &str) -> String {
-        let mut parts: Vec<&str> = if arg.starts_with('/') {
-            Vec::new()
-        } else {
-            self.cwd.split('/').filter(|s| !s.is_empty()).collect()
-        };
-        for seg in arg.split('/') {
-            match seg {
-                "" | "." => {}
-                ".." => {
-                    parts.pop();
-                }
-                s => parts.push(s),
-            }
-        }
-        format!("/{}", parts.join("/"))
+        resolve(&self.cwd.path, arg)
     }
 
-    /// The [`ItemRef`] of a user path.
-    pub fn item_ref(&self, arg: &str) -> ItemRef {
-        ItemRef::path(&self.resolve_path(arg))
+    /// Reads an object argument: `id:XYZ`, a Graph-looking id (unless `-p`), anything with
+    /// `-i`, else a path.
+    pub fn target(&self, arg: &str) -> Target {
+        let id = match self.settings.addressing {
+            Addressing::Id => Some(arg.strip_prefix("id:").unwrap_or(arg)),
+            Addressing::Path => None,
+            Addressing::Guess => arg
+                .strip_prefix("id:")
+                .or_else(|| looks_like_id(arg).then_some(arg)),
+        };
+        match id {
+            Some(id) => Target {
+                item: ItemRef::Id(id.to_owned()),
+                path: None,
+                known: None,
+            },
+            None => {
+                let path = self.resolve_path(arg);
+                Target {
+                    item: ItemRef::path(&path),
+                    path: Some(path),
+                    known: None,
+                }
+            }
+        }
+    }
+
+    /// Reads object arguments, expanding the glob patterns of this command against cached (or
+    /// fetched) listings. A pattern that matches nothing is a not-found error.
+    pub async fn expand(&self, args: &[String]) -> Result<Vec<Target>, CommandError> {
+        let mut out = Vec::new();
+        for arg in args {
+            if !self.globs.contains(arg) {
+                out.push(self.target(arg));
+                continue;
+            }
+            let (dir, pat) = glob::split(arg).ok_or_else(|| {
+                CommandError::usage(format!(
+                    "{arg}: patterns are allowed in the last path segment only"
+                ))
+            })?;
+            let dir_path = self.resolve_path(if dir.is_empty() { "." } else { &dir });
+            let (_, items) = self.listing(&dir_path).await?;
+            let before = out.len();
+            for it in items
+                .into_iter()
+                .filter(|i| glob::matches(pat, &i.name, true))
+            {
+                let path = join(&dir_path, &it.name);
+                out.push(Target {
+                    item: ItemRef::Id(it.id.clone()),
+                    path: Some(path),
+                    known: Some(it),
+                });
+            }
+            if out.len() == before {
+                return Err(CommandError::new(
+                    exit::NOT_FOUND,
+                    format!("{arg}: no match"),
+                ));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The children of the folder at absolute `path`, from the cache when fresh.
+    pub async fn listing(&self, path: &str) -> Result<(String, Vec<DriveItem>), CommandError> {
+        cache::cached_listing(&self.client, &self.cache, path).await
+    }
+
+    /// Locks the listing cache.
+    pub fn cache(&self) -> std::sync::MutexGuard<'_, DirCache> {
+        cache::lock(&self.cache)
+    }
+
+    /// Prints a message on stderr unless `-q`.
+    pub fn note(&self, msg: &str) {
+        if !self.settings.quiet {
+            eprintln!("{msg}");
+        }
+    }
+}
+
+/// Resolves `arg` against the absolute folder `cwd`.
+pub fn resolve(cwd: &str, arg: &str) -> String {
+    let mut parts: Vec<&str> = if arg.starts_with('/') {
+        Vec::new()
+    } else {
+        cwd.split('/').filter(|s| !s.is_empty()).collect()
+    };
+    for seg in arg.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
+/// Joins a name onto an absolute folder path.
+pub fn join(dir: &str, name: &str) -> String {
+    format!("{}/{}", dir.trim_end_matches('/'), name)
+}
+
+/// The parent folder of an absolute path and the last segment.
+pub fn split_parent(path: &str) -> (String, String) {
+    let trimmed = path.trim_end_matches('/');
+    match trimmed.rfind('/') {
+        Some(0) => ("/".to_owned(), trimmed[1..].to_owned()),
+        Some(i) => (trimmed[..i].to_owned(), trimmed[i + 1..].to_owned()),
+        None => ("/".to_owned(), trimmed.to_owned()),
+    }
+}
+
+/// True for Graph item ids: `[0-9A-F]{16}![0-9]+` (personal) or `01[A-Z0-9]{32}` (business).
+pub fn looks_like_id(s: &str) -> bool {
+    if let Some((drive, n)) = s.split_once('!') {
+        return drive.len() == 16
+            && drive
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b))
+            && !n.is_empty()
+            && n.bytes().all(|b| b.is_ascii_digit());
+    }
+    s.len() == 34
+        && s.starts_with("01")
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_and_ids() {
+        assert_eq!(resolve("/a/b", "../c/./d"), "/a/c/d");
+        assert_eq!(resolve("/a", "/x//y/"), "/x/y");
+        assert_eq!(resolve("/", ".."), "/");
+        assert_eq!(split_parent("/a/b"), ("/a".into(), "b".into()));
+        assert_eq!(split_parent("/a"), ("/".into(), "a".into()));
+        assert!(looks_like_id("5D1B2C3A4F6E7D80!103"));
+        assert!(looks_like_id("01ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"));
+        assert!(!looks_like_id("Pics"));
+        assert!(!looks_like_id("5d1b2c3a4f6e7d80!1"));
     }
 }

@@ -4,6 +4,7 @@ use clap::CommandFactory;
 
 use super::CommandLine;
 use crate::shell::error::{CmdResult, CommandError};
+use crate::shell::output;
 
 /// Show the commands, or one command's help.
 #[derive(Debug, clap::Args)]
@@ -17,18 +18,25 @@ pub fn run(args: Args) -> CmdResult {
     let mut root = CommandLine::command();
     match args.command {
         None => {
-            println!("Commands (`help CMD` or `CMD -h` for details):");
+            let mut text = String::from("Commands (`help CMD` or `CMD -h` for details):\n");
             for sub in root.get_subcommands() {
                 let about = sub.get_about().map(|a| a.to_string()).unwrap_or_default();
-                println!("  {:<12} {about}", sub.get_name());
+                let aliases: Vec<&str> = sub.get_visible_aliases().collect();
+                let name = match aliases.as_slice() {
+                    [] => sub.get_name().to_owned(),
+                    a => format!("{} ({})", sub.get_name(), a.join(", ")),
+                };
+                text.push_str(&format!("  {name:<16} {about}\n"));
             }
+            text.push_str("  !CMD             Run CMD (the rest of the line) in the local shell\n");
+            output::out(&text);
             Ok(())
         }
         Some(name) => {
             let sub = root
                 .find_subcommand_mut(&name)
                 .ok_or_else(|| CommandError::usage(format!("help: no such command: {name}")))?;
-            println!("{}", sub.render_help());
+            output::out(&format!("{}\n", sub.render_help()));
             Ok(())
         }
     }

@@ -1,11 +1,44 @@
-//! `ls [PATH...]`: list folders (or show files) by path.
+//! `ls [-l] [-h] [-a] [-t|-S] [-r] [-1] [PATH...]`: list folders (or show files). `ls` always
+//! asks the server and refreshes the listing cache, so what it shows is never stale.
+//! `-h` means human sizes here (as in coreutils); help is `--help`.
 
+use clap::ArgAction;
+
+use crate::graph::DriveItem;
+use crate::shell::cache;
 use crate::shell::error::CmdResult;
-use crate::shell::session::Session;
+use crate::shell::items;
+use crate::shell::output::{self, Format, human_size};
+use crate::shell::session::{Session, join};
 
 /// List a folder's contents (the current folder by default).
 #[derive(Debug, clap::Args)]
+#[command(disable_help_flag = true)]
 pub struct Args {
+    /// Long listing: size, modification time, type.
+    #[arg(short = 'l')]
+    pub long: bool,
+    /// Human-readable sizes (1.5K, 12M).
+    #[arg(short = 'h')]
+    pub human: bool,
+    /// Show names starting with `.` too.
+    #[arg(short = 'a')]
+    pub all: bool,
+    /// Sort by modification time, newest first.
+    #[arg(short = 't', conflicts_with = "by_size")]
+    pub by_time: bool,
+    /// Sort by size, largest first.
+    #[arg(short = 'S')]
+    pub by_size: bool,
+    /// Reverse the order.
+    #[arg(short = 'r')]
+    pub reverse: bool,
+    /// One name per line (the default when piped).
+    #[arg(short = '1')]
+    pub one: bool,
+    /// Print help.
+    #[arg(long, action = ArgAction::Help)]
+    pub help: Option<bool>,
     /// Folders or files to list.
     pub paths: Vec<String>,
 }
@@ -15,23 +48,105 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
     let paths = if args.paths.is_empty() {
         vec![".".to_owned()]
     } else {
-        args.paths
+        args.paths.clone()
     };
-    for p in &paths {
-        let item = sess.item_ref(p);
-        let children = sess.client.children(&item).await?;
-        for child in children {
-            let suffix = if child.is_folder() && sess.stdout_tty {
-                "/"
-            } else {
-                ""
-            };
-            if sess.stdout_tty {
-                println!("{}{suffix}", crate::shell::output::escape(&child.name));
-            } else {
-                println!("- {}", crate::shell::output::escape(&child.name));
+    let targets = sess.expand(&paths).await?;
+    let many = targets.len() > 1;
+    for (n, t) in targets.iter().enumerate() {
+        let (folder, kids) = match &t.known {
+            Some(i) if !i.is_folder() => (None, vec![i.clone()]),
+            _ => cache::list_folder(&sess.client, &t.item)
+                .await
+                .map_err(|e| e.in_command(&t.label()))?,
+        };
+        let dir = t.path.clone().unwrap_or_else(|| t.label());
+        let is_folder = folder.is_some();
+        let mut list: Vec<(DriveItem, String)> = match folder {
+            Some(id) => {
+                if dir.starts_with('/') {
+                    sess.cache().store(&id, &dir, kids.clone());
+                }
+                kids.into_iter()
+                    .map(|k| {
+                        let p = join(&dir, &k.name);
+                        (k, p)
+                    })
+                    .collect()
             }
+            None => kids.into_iter().map(|k| (k, dir.clone())).collect(),
+        };
+        list.retain(|(i, _)| args.all || !i.name.starts_with('.'));
+        sort(&mut list, &args);
+        if many && sess.settings.format != Format::Json && is_folder {
+            let sep = if n > 0 { "\n" } else { "" };
+            output::out(&format!("{sep}{}:\n", output::escape(&dir)));
         }
+        print(sess, &args, &list);
     }
     Ok(())
+}
+
+fn sort(list: &mut [(DriveItem, String)], args: &Args) {
+    list.sort_by(|(a, _), (b, _)| a.name.cmp(&b.name));
+    if args.by_time {
+        list.sort_by(|(a, _), (b, _)| items::modified(b).cmp(&items::modified(a)));
+    } else if args.by_size {
+        list.sort_by_key(|(i, _)| std::cmp::Reverse(items::size(i)));
+    }
+    if args.reverse {
+        list.reverse();
+    }
+}
+
+fn print(sess: &Session, args: &Args, list: &[(DriveItem, String)]) {
+    let size = |i: &DriveItem| {
+        if args.human {
+            human_size(items::size(i))
+        } else {
+            items::size(i).to_string()
+        }
+    };
+    let text = match sess.settings.format {
+        Format::Json => list
+            .iter()
+            .map(|(i, p)| output::json_line(&items::row(i, p)))
+            .collect(),
+        Format::Seed if args.long => {
+            let rows: Vec<serde_json::Value> = list
+                .iter()
+                .map(|(i, _)| {
+                    serde_json::json!({"name": i.name, "size": size(i),
+                        "modified": items::modified(i), "type": items::kind(i)})
+                })
+                .collect();
+            output::seed_yaml(&serde_json::Value::Array(rows))
+        }
+        Format::Seed => list
+            .iter()
+            .map(|(i, _)| format!("- {}\n", output::escape(&i.name)))
+            .collect(),
+        Format::Table if args.long => {
+            let rows: Vec<Vec<String>> = list
+                .iter()
+                .map(|(i, _)| {
+                    let name = if i.is_folder() {
+                        format!("{}/", i.name)
+                    } else {
+                        i.name.clone()
+                    };
+                    let when = items::modified(i).unwrap_or("").to_owned();
+                    vec![name, size(i), when]
+                })
+                .collect();
+            output::table(&["Name", "Size", "Modified"], &rows)
+        }
+        Format::Table => list
+            .iter()
+            .map(|(i, _)| {
+                let slash = if i.is_folder() { "/" } else { "" };
+                format!("{}{slash}\n", output::escape(&i.name))
+            })
+            .collect(),
+    };
+    output::out(&text);
 }

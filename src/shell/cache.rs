@@ -1,0 +1,372 @@
+//! The listing cache behind Tab completion, `cd` checks and glob expansion (shell-ux.md §6.4).
+//!
+//! Listings are keyed by folder id and kept with a lower-cased, sorted index of their names, so
+//! a case-insensitive prefix lookup is a binary search (well under a millisecond for 10,000
+//! entries). A path index maps lower-cased absolute paths to folder ids. Entries expire after
+//! the TTL (60 s); our own writes update them in place; `cache flush` clears everything. `ls`
+//! always asks the server and refreshes its entry, so listings never show stale data.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use std::sync::Mutex;
+
+use super::error::{CommandError, exit};
+use crate::graph::{DriveItem, GraphClient, ItemRef};
+
+/// Default time a listing stays valid.
+pub const DEFAULT_TTL: Duration = Duration::from_secs(60);
+
+/// One cached folder listing.
+#[derive(Debug, Clone)]
+pub struct Listing {
+    /// The children, sorted by lower-cased name.
+    items: Vec<DriveItem>,
+    /// Lower-cased names, parallel to `items`.
+    lower: Vec<String>,
+    fetched: Instant,
+}
+
+impl Listing {
+    fn new(mut items: Vec<DriveItem>) -> Self {
+        items.sort_by_cached_key(|i| i.name.to_lowercase());
+        let lower = items.iter().map(|i| i.name.to_lowercase()).collect();
+        Listing {
+            items,
+            lower,
+            fetched: Instant::now(),
+        }
+    }
+
+    /// All children, sorted by name ignoring case.
+    pub fn items(&self) -> &[DriveItem] {
+        &self.items
+    }
+
+    /// Children whose name starts with `prefix`, ignoring case.
+    pub fn with_prefix(&self, prefix: &str) -> &[DriveItem] {
+        let p = prefix.to_lowercase();
+        let start = self.lower.partition_point(|n| n.as_str() < p.as_str());
+        let len = self.lower[start..]
+            .iter()
+            .take_while(|n| n.starts_with(&p))
+            .count();
+        &self.items[start..start + len]
+    }
+
+    /// The child named `name`, ignoring case.
+    pub fn get(&self, name: &str) -> Option<&DriveItem> {
+        let n = name.to_lowercase();
+        self.lower.binary_search(&n).ok().map(|i| &self.items[i])
+    }
+
+    fn upsert(&mut self, item: DriveItem) {
+        let n = item.name.to_lowercase();
+        match self.lower.binary_search(&n) {
+            Ok(i) => self.items[i] = item,
+            Err(i) => {
+                self.lower.insert(i, n);
+                self.items.insert(i, item);
+            }
+        }
+    }
+
+    fn remove_id(&mut self, id: &str) {
+        if let Some(i) = self.items.iter().position(|it| it.id == id) {
+            self.items.remove(i);
+            self.lower.remove(i);
+        }
+    }
+}
+
+/// Listings by folder id, plus a lower-cased path → folder id index.
+#[derive(Debug)]
+pub struct DirCache {
+    listings: HashMap<String, Listing>,
+    paths: HashMap<String, String>,
+    ttl: Duration,
+    hits: u64,
+    misses: u64,
+}
+
+impl Default for DirCache {
+    fn default() -> Self {
+        DirCache::new(DEFAULT_TTL)
+    }
+}
+
+/// Counters for `cache stat`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CacheStat {
+    /// Cached folders.
+    pub folders: usize,
+    /// Cached items across all folders.
+    pub items: usize,
+    /// Lookups answered from the cache.
+    pub hits: u64,
+    /// Lookups that needed the server.
+    pub misses: u64,
+}
+
+impl DirCache {
+    /// An empty cache whose listings expire after `ttl`.
+    pub fn new(ttl: Duration) -> Self {
+        DirCache {
+            listings: HashMap::new(),
+            paths: HashMap::new(),
+            ttl,
+            hits: 0,
+            misses: 0,
+        }
+    }
+
+    /// Stores a fresh listing of folder `id` at absolute `path`.
+    pub fn store(&mut self, id: &str, path: &str, items: Vec<DriveItem>) {
+        for child in items.iter().filter(|i| i.is_folder()) {
+            self.paths
+                .insert(child_key(path, &child.name), child.id.clone());
+        }
+        self.paths.insert(path.to_lowercase(), id.to_owned());
+        self.listings.insert(id.to_owned(), Listing::new(items));
+    }
+
+    /// The folder id cached for an absolute path, if any.
+    pub fn folder_id(&self, path: &str) -> Option<&str> {
+        self.paths.get(&path.to_lowercase()).map(String::as_str)
+    }
+
+    /// The listing of folder `id` if it is cached and younger than the TTL (counts hits).
+    pub fn fresh(&mut self, id: &str) -> Option<&Listing> {
+        let ttl = self.ttl;
+        match self.listings.get(id) {
+            Some(l) if l.fetched.elapsed() < ttl => {
+                self.hits += 1;
+                self.listings.get(id)
+            }
+            _ => {
+                self.misses += 1;
+                None
+            }
+        }
+    }
+
+    /// Our own write added or replaced `item` in folder `parent_id`.
+    pub fn upsert(&mut self, parent_id: &str, parent_path: &str, item: DriveItem) {
+        if item.is_folder() {
+            self.paths
+                .insert(child_key(parent_path, &item.name), item.id.clone());
+        }
+        if let Some(l) = self.listings.get_mut(parent_id) {
+            l.upsert(item);
+        }
+    }
+
+    /// Our own write removed item `id` (at absolute `path`) from folder `parent_id`; a removed
+    /// folder's cached listings below it are dropped too.
+    pub fn remove(&mut self, parent_id: &str, id: &str, path: &str) {
+        if let Some(l) = self.listings.get_mut(parent_id) {
+            l.remove_id(id);
+        }
+        let key = path.to_lowercase();
+        let below = format!("{}/", key.trim_end_matches('/'));
+        let gone: Vec<String> = self
+            .paths
+            .iter()
+            .filter(|(p, _)| **p == key || p.starts_with(&below))
+            .map(|(_, v)| v.clone())
+            .collect();
+        self.paths
+            .retain(|p, _| *p != key && !p.starts_with(&below));
+        for g in gone {
+            self.listings.remove(&g);
+        }
+        self.listings.remove(id);
+    }
+
+    /// Forgets the folder at absolute `path` and everything cached below it (a 404 said it is
+    /// gone, so its id and listings are stale).
+    pub fn forget(&mut self, path: &str) {
+        let id = self.folder_id(path).map(str::to_owned).unwrap_or_default();
+        self.remove("", &id, path);
+    }
+
+    /// Clears everything (`cache flush`).
+    pub fn flush(&mut self) {
+        self.listings.clear();
+        self.paths.clear();
+    }
+
+    /// Sizes and counters (`cache stat`).
+    pub fn stat(&self) -> CacheStat {
+        CacheStat {
+            folders: self.listings.len(),
+            items: self.listings.values().map(|l| l.items.len()).sum(),
+            hits: self.hits,
+            misses: self.misses,
+        }
+    }
+}
+
+/// Locks a cache; a poisoned lock only means a panicking completer, the data is still sound.
+pub fn lock(cache: &Mutex<DirCache>) -> std::sync::MutexGuard<'_, DirCache> {
+    cache.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The children of the folder at absolute `path` and its id: from the cache when fresh,
+/// otherwise fetched (and stored).
+pub async fn cached_listing(
+    client: &GraphClient,
+    cache: &Mutex<DirCache>,
+    path: &str,
+) -> Result<(String, Vec<DriveItem>), CommandError> {
+    {
+        let mut c = lock(cache);
+        if let Some(id) = c.folder_id(path).map(str::to_owned)
+            && let Some(l) = c.fresh(&id)
+        {
+            return Ok((id, l.items().to_vec()));
+        }
+    }
+    fetch_listing(client, cache, path).await
+}
+
+/// Fetches the folder at absolute `path` and its children, and stores them in the cache.
+pub async fn fetch_listing(
+    client: &GraphClient,
+    cache: &Mutex<DirCache>,
+    path: &str,
+) -> Result<(String, Vec<DriveItem>), CommandError> {
+    let (folder, items) = match list_folder(client, &ItemRef::path(path)).await {
+        Ok(found) => found,
+        Err(e) => {
+            if e.code == exit::NOT_FOUND {
+                lock(cache).forget(path);
+            }
+            return Err(e);
+        }
+    };
+    let Some(folder) = folder else {
+        return Err(CommandError::new(
+            exit::FAILED,
+            format!("{path}: not a folder"),
+        ));
+    };
+    lock(cache).store(&folder, path, items.clone());
+    Ok((folder, items))
+}
+
+/// Lists a folder with as few requests as possible: the children first (their parent
+/// reference names the folder's id); only an empty answer needs the item itself, to tell an
+/// empty folder (`Some(id)`) from a file (`None`, with the file as the only entry).
+pub async fn list_folder(
+    client: &GraphClient,
+    item: &ItemRef,
+) -> Result<(Option<String>, Vec<DriveItem>), CommandError> {
+    let items = match client.children(item).await {
+        Ok(items) => items,
+        Err(e) if e.is_not_found() || e.is_auth() || e.is_transient() => return Err(e.into()),
+        Err(e) => {
+            // Graph refuses children of a file on some front-ends: show the file instead.
+            let me = client.item(item).await.map_err(|_| CommandError::from(e))?;
+            return Ok((None, vec![me]));
+        }
+    };
+    let parent = items
+        .first()
+        .and_then(|i| i.parent_reference.as_ref())
+        .and_then(|p| p.id.clone());
+    if let Some(id) = parent {
+        return Ok((Some(id), items));
+    }
+    let me = client.item(item).await?;
+    if me.is_folder() {
+        Ok((Some(me.id), items))
+    } else {
+        Ok((None, vec![me]))
+    }
+}
+
+/// The path-index key of child `name` of folder `parent` (both absolute).
+fn child_key(parent: &str, name: &str) -> String {
+    format!("{}/{}", parent.trim_end_matches('/'), name).to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(id: &str, name: &str, folder: bool) -> DriveItem {
+        DriveItem {
+            id: id.into(),
+            name: name.into(),
+            folder: folder.then(Default::default),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn prefix_lookup_ignores_case_and_keeps_server_case() {
+        let mut c = DirCache::default();
+        c.store(
+            "r",
+            "/",
+            vec![
+                item("1", "Pics", true),
+                item("2", "pizza.txt", false),
+                item("3", "Documents", true),
+            ],
+        );
+        let l = c.fresh("r").unwrap();
+        let names: Vec<&str> = l
+            .with_prefix("PI")
+            .iter()
+            .map(|i| i.name.as_str())
+            .collect();
+        assert_eq!(names, ["Pics", "pizza.txt"]);
+        assert_eq!(c.folder_id("/pics"), Some("1"));
+    }
+
+    #[test]
+    fn writes_update_in_place_and_remove_subtrees() {
+        let mut c = DirCache::default();
+        c.store("r", "/", vec![item("1", "A", true)]);
+        c.store("1", "/A", vec![item("2", "x", false)]);
+        c.upsert("r", "/", item("9", "b.txt", false));
+        assert_eq!(c.fresh("r").unwrap().items().len(), 2);
+        c.remove("r", "1", "/A");
+        assert!(c.fresh("1").is_none());
+        assert_eq!(c.folder_id("/a"), None);
+        assert_eq!(c.fresh("r").unwrap().items().len(), 1);
+        c.store("5", "/B", vec![]);
+        c.forget("/b");
+        assert_eq!(c.folder_id("/B"), None);
+        assert!(c.fresh("5").is_none());
+    }
+
+    #[test]
+    fn prefix_in_ten_thousand_entries_is_fast() {
+        let mut c = DirCache::default();
+        let items = (0..10_000)
+            .map(|i| item(&i.to_string(), &format!("File {i:05}.txt"), false))
+            .collect();
+        c.store("r", "/", items);
+        let l = c.fresh("r").unwrap();
+        let t = Instant::now();
+        for _ in 0..100 {
+            assert_eq!(l.with_prefix("file 0999").len(), 10);
+        }
+        assert!(
+            t.elapsed() < Duration::from_millis(100),
+            "{:?}",
+            t.elapsed()
+        );
+    }
+
+    #[test]
+    fn entries_expire() {
+        let mut c = DirCache::new(Duration::ZERO);
+        c.store("r", "/", vec![]);
+        assert!(c.fresh("r").is_none());
+        assert_eq!(c.stat().misses, 1);
+    }
+}

@@ -1,0 +1,74 @@
+//! `auth [URL] [--device]`: sign in and save the tokens to the config file, as the seed did.
+//! At a terminal `auth` prints the authorize URL and asks for the URL the browser ended on.
+//! Elsewhere it prints the URL, keeps the pending login beside the config and exits, and
+//! `auth URL` finishes it later, so nothing is ever read from a script. `--device` shows a
+//! code to enter on another device and reads nothing. The session uses the new tokens at once.
+
+use std::io::Write;
+
+use crate::auth::{self, PendingLogin};
+use crate::config::Config;
+use crate::shell::connect;
+use crate::shell::error::{CmdResult, CommandError, exit};
+use crate::shell::session::Session;
+
+/// Sign in (browser URL pasted back, or a device code) and save the tokens.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Sign in with a code entered on another device.
+    #[arg(long)]
+    pub device: bool,
+    /// The URL the browser ended on, finishing a login started by `auth`.
+    pub url: Option<String>,
+}
+
+/// Runs `auth`.
+pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
+    let path = sess
+        .config_path
+        .clone()
+        .ok_or_else(|| CommandError::usage("the demo drive needs no sign-in"))?;
+    let mut cfg = if path.exists() {
+        Config::load(&path)?
+    } else {
+        Config::new(&path)
+    };
+    if args.device {
+        auth::device_login(&mut cfg, |dc| eprintln!("{}", dc.message)).await?;
+    } else if let Some(url) = &args.url {
+        let pending = PendingLogin::take(&path)?.ok_or_else(|| {
+            CommandError::new(exit::AUTH, "no sign-in is pending")
+                .with_hint("run `auth` first, open the URL it prints, then `auth URL`")
+        })?;
+        auth::finish_code_login(&mut cfg, pending, url).await?;
+    } else if !paste_login(sess, &mut cfg).await? {
+        return Ok(());
+    }
+    let conn = connect::client_for(Config::load(&path)?)?;
+    sess.client = conn.client;
+    sess.tokens = conn.tokens;
+    sess.note(&format!("signed in; tokens saved to {}", path.display()));
+    Ok(())
+}
+
+/// The seed's flow; false when the login was left pending for `auth URL` (no terminal).
+async fn paste_login(sess: &Session, cfg: &mut Config) -> Result<bool, CommandError> {
+    let (url, pending) = auth::authorize_url(cfg)?;
+    pending.save(&cfg.path)?;
+    eprintln!(
+        "Visit this URL, sign in and allow access, then give the address of the page you land on:\n\n  {url}\n"
+    );
+    if !sess.settings.interactive {
+        eprintln!("then run: skydrive-cli auth 'URL-AFTER-LAST-REDIRECT'");
+        return Ok(false);
+    }
+    eprint!("URL after last redirect: ");
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| CommandError::new(exit::AUTH, format!("cannot read the URL: {e}")))?;
+    let pending = PendingLogin::take(&cfg.path)?.unwrap_or(pending);
+    auth::finish_code_login(cfg, pending, line.trim()).await?;
+    Ok(true)
+}

@@ -1,0 +1,212 @@
+//! `get [-r] [-c] [-P N] REMOTE... [LOCAL]`: download files (and with `-r` folders). With two
+//! or more arguments the last is the local destination (the seed's `get file file_dst`); `-`
+//! writes to stdout, as does a seed-style `skydrive-cli get X > file` without LOCAL. Files
+//! arrive under a temporary name and are renamed once verified; Ctrl-C removes the partial
+//! file unless `-c` asked to keep it for resuming.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use futures_util::stream::{self, StreamExt};
+
+use crate::drive::{self, TreeOptions};
+use crate::graph::ItemRef;
+use crate::graph::transfer::DownloadOptions;
+use crate::shell::error::{CmdResult, CommandError, Tally, exit};
+use crate::shell::progress::Meter;
+use crate::shell::session::{Session, Target, split_parent};
+
+/// Download files (folders with -r); LOCAL `-` writes to stdout.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Download folders with their contents.
+    #[arg(short = 'r', long = "recursive")]
+    pub recursive: bool,
+    /// Continue a partial download (and keep partial files on Ctrl-C).
+    #[arg(short = 'c', long = "continue")]
+    pub resume: bool,
+    /// Files transferred at once.
+    #[arg(short = 'P', long = "parallel", default_value_t = 4, value_name = "N")]
+    pub parallel: usize,
+    /// Remote files (globs allowed), then optionally the local file or folder.
+    #[arg(required = true, value_name = "REMOTE... [LOCAL]")]
+    pub paths: Vec<String>,
+}
+
+/// Runs `get`.
+pub async fn run(sess: &mut Session, mut args: Args) -> CmdResult {
+    let local = (args.paths.len() >= 2).then(|| args.paths.pop().unwrap_or_default());
+    let targets = sess.expand(&args.paths).await?;
+    let to_stdout = local.as_deref() == Some("-")
+        || (local.is_none() && sess.settings.argv_mode && !std::io::stdout().is_terminal());
+    if to_stdout {
+        return super::cat::write_all(sess, &targets).await;
+    }
+    let mut partials = Partials::new(&targets, local.as_deref(), !args.resume);
+    let result = fetch_all(sess, &args, &targets, local.as_deref()).await;
+    partials.armed = false;
+    result
+}
+
+/// Removes the partial files of a download interrupted by Ctrl-C: the shell drops the
+/// command's future, and with it this guard. The library keeps partial files for `-c`, so
+/// with `-c` the guard stays unarmed.
+struct Partials {
+    files: Vec<PathBuf>,
+    armed: bool,
+}
+
+impl Partials {
+    fn new(targets: &[Target], local: Option<&str>, armed: bool) -> Self {
+        let many = targets.len() > 1;
+        let mut files = Vec::new();
+        for t in targets {
+            let name = t
+                .known
+                .as_ref()
+                .map(|k| k.name.clone())
+                .or_else(|| t.path.as_deref().map(|p| split_parent(p).1));
+            let Some(name) = name else { continue };
+            let to = dest(local, &name, many);
+            let dir = to
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            if let Some(file) = to.file_name().and_then(|f| f.to_str()) {
+                for suffix in [".part", ".part.json"] {
+                    files.push(dir.join(format!(".{file}{suffix}")));
+                }
+            }
+        }
+        Partials { files, armed }
+    }
+}
+
+impl Drop for Partials {
+    fn drop(&mut self) {
+        if self.armed {
+            for f in &self.files {
+                let _ = std::fs::remove_file(f);
+            }
+        }
+    }
+}
+
+/// Where a remote item lands.
+fn dest(local: Option<&str>, name: &str, many: bool) -> PathBuf {
+    match local {
+        None => PathBuf::from(name),
+        Some(l) if many || Path::new(l).is_dir() => Path::new(l).join(name),
+        Some(l) => PathBuf::from(l),
+    }
+}
+
+/// A tally plus the files and bytes moved.
+#[derive(Default)]
+struct Totals {
+    tally: Tally,
+    files: usize,
+    bytes: u64,
+}
+
+async fn fetch_all(
+    sess: &Session,
+    args: &Args,
+    targets: &[Target],
+    local: Option<&str>,
+) -> CmdResult {
+    let many = targets.len() > 1;
+    if let Some(l) = local
+        && many
+        && !Path::new(l).is_dir()
+    {
+        return Err(CommandError::new(
+            exit::NOT_FOUND,
+            format!("{l}: no such local folder"),
+        ));
+    }
+    let meter = Meter::new(sess);
+    let mut t = Totals::default();
+    let mut plain = Vec::new();
+    for target in targets {
+        let item = match &target.known {
+            Some(i) => i.clone(),
+            None => match sess.client.item(&target.item).await {
+                Ok(i) => i,
+                Err(e) => {
+                    t.tally.record(&target.label(), Err(e.into()), many);
+                    continue;
+                }
+            },
+        };
+        let to = dest(local, &item.name, many);
+        if !item.is_folder() {
+            plain.push((target.clone(), item.id.clone(), to));
+        } else if !args.recursive {
+            let e = CommandError::new(exit::FAILED, "is a folder (use -r)");
+            t.tally.record(&target.label(), Err(e), many);
+        } else {
+            get_folder(sess, args, &item.id, &to, &meter, &mut t).await?;
+        }
+    }
+    download_files(sess, args, plain, &meter, many, &mut t).await;
+    if t.files > 1 || (t.tally.failed() > 0 && t.files > 0) {
+        meter.summary("got", t.files, t.bytes);
+    }
+    t.tally.finish()
+}
+
+async fn get_folder(
+    sess: &Session,
+    args: &Args,
+    id: &str,
+    to: &Path,
+    meter: &Meter,
+    t: &mut Totals,
+) -> CmdResult {
+    let opts = TreeOptions {
+        parallel: args.parallel.max(1),
+        resume: args.resume,
+        progress: meter.tree(),
+        ..TreeOptions::default()
+    };
+    let report = drive::get_tree(&sess.client, &ItemRef::Id(id.to_owned()), to, &opts).await?;
+    t.files += report.files;
+    t.bytes += report.bytes;
+    for (path, e) in report.failed {
+        t.tally.record(&path, Err(e.into()), true);
+    }
+    Ok(())
+}
+
+async fn download_files(
+    sess: &Session,
+    args: &Args,
+    plain: Vec<(Target, String, PathBuf)>,
+    meter: &Meter,
+    many: bool,
+    t: &mut Totals,
+) {
+    let mut results = stream::iter(plain)
+        .map(|(target, id, to)| {
+            let opts = DownloadOptions {
+                resume: args.resume,
+                progress: meter.file(&target.label()),
+                ..DownloadOptions::default()
+            };
+            let client = &sess.client;
+            async move {
+                let r = client.download_to_file(&ItemRef::Id(id), &to, &opts).await;
+                (target, r)
+            }
+        })
+        .buffer_unordered(args.parallel.max(1));
+    while let Some((target, r)) = results.next().await {
+        if let Ok(item) = &r {
+            t.files += 1;
+            t.bytes += item.size.unwrap_or(0);
+        }
+        t.tally
+            .record(&target.label(), r.map(drop).map_err(Into::into), many);
+    }
+}

@@ -1,0 +1,237 @@
+//! `put [-r] [-c] [-P N] [-n|--rename] LOCAL... [REMOTE_FOLDER]`: upload files (and with `-r`
+//! folders) into the current or given remote folder. Existing names are replaced by default
+//! (the seed's and Graph's default); `-n` refuses (exit 7), `--rename` keeps both. Small files
+//! go up in one request, larger ones by an upload session that a later run resumes.
+
+use std::path::{Path, PathBuf};
+
+use futures_util::stream::{self, StreamExt};
+
+use crate::drive::{self, TreeOptions};
+use crate::graph::endpoints::Conflict;
+use crate::graph::transfer::UploadOptions;
+use crate::graph::{DriveItem, ItemRef};
+use crate::shell::error::{CmdResult, CommandError, Tally, about, exit};
+use crate::shell::glob;
+use crate::shell::progress::Meter;
+use crate::shell::session::{Session, join};
+
+/// Upload files (folders with -r) into the current or given remote folder.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Upload folders with their contents.
+    #[arg(short = 'r', long = "recursive")]
+    pub recursive: bool,
+    /// Resume interrupted uploads (a matching saved session is always resumed).
+    #[arg(short = 'c', long = "continue")]
+    pub resume: bool,
+    /// Files transferred at once.
+    #[arg(short = 'P', long = "parallel", default_value_t = 4, value_name = "N")]
+    pub parallel: usize,
+    /// Refuse to replace an existing name (exit 7).
+    #[arg(short = 'n', long = "no-clobber", visible_alias = "no-overwrite")]
+    pub no_clobber: bool,
+    /// Keep both: the server picks a new name.
+    #[arg(long, conflicts_with = "no_clobber")]
+    pub rename: bool,
+    /// Local files (globs allowed), then optionally the remote folder.
+    #[arg(required = true, value_name = "LOCAL... [REMOTE_FOLDER]")]
+    pub paths: Vec<String>,
+}
+
+/// Where and how uploads go.
+struct Plan {
+    folder: DriveItem,
+    folder_path: Option<String>,
+    conflict: Conflict,
+    meter: Meter,
+}
+
+/// A tally plus the files and bytes moved.
+#[derive(Default)]
+struct Totals {
+    tally: Tally,
+    files: usize,
+    bytes: u64,
+}
+
+/// Runs `put`.
+pub async fn run(sess: &mut Session, mut args: Args) -> CmdResult {
+    let remote = if args.paths.len() >= 2 {
+        args.paths.pop().unwrap_or_default()
+    } else {
+        ".".to_owned()
+    };
+    let locals = local_files(sess, &args.paths)?;
+    let folder_t = sess.target(&remote);
+    let folder = sess
+        .client
+        .item(&folder_t.item)
+        .await
+        .map_err(about(&folder_t.label()))?;
+    if !folder.is_folder() {
+        return Err(CommandError::new(
+            exit::FAILED,
+            format!("{remote}: not a folder"),
+        ));
+    }
+    let plan = Plan {
+        folder,
+        folder_path: folder_t.path,
+        conflict: if args.no_clobber {
+            Conflict::Fail
+        } else if args.rename {
+            Conflict::Rename
+        } else {
+            Conflict::Replace
+        },
+        meter: Meter::new(sess),
+    };
+    let many = locals.len() > 1;
+    let mut t = Totals::default();
+    let mut plain = Vec::new();
+    for local in locals {
+        if !local.is_dir() {
+            plain.push(local);
+        } else if !args.recursive {
+            let e = CommandError::new(exit::FAILED, "is a folder (use -r)");
+            t.tally.record(&local.display().to_string(), Err(e), many);
+        } else {
+            put_folder(sess, &args, &plan, &local, &mut t).await?;
+        }
+    }
+    upload_files(sess, &args, &plan, plain, many, &mut t).await;
+    if t.files > 1 {
+        plan.meter.summary("put", t.files, t.bytes);
+    }
+    t.tally.finish()
+}
+
+async fn put_folder(
+    sess: &Session,
+    args: &Args,
+    plan: &Plan,
+    local: &Path,
+    t: &mut Totals,
+) -> CmdResult {
+    let name = file_name(local)?;
+    let base = plan.folder_path.clone().unwrap_or_else(|| "/".into());
+    let made = drive::mkdir_p(&sess.client, &join(&base, &name)).await?;
+    let opts = TreeOptions {
+        parallel: args.parallel.max(1),
+        conflict: plan.conflict,
+        progress: plan.meter.tree(),
+        ..TreeOptions::default()
+    };
+    let report = drive::put_tree(&sess.client, local, &ItemRef::Id(made.id), &opts).await?;
+    t.files += report.files;
+    t.bytes += report.bytes;
+    for (path, e) in report.failed {
+        t.tally.record(&path, Err(e.into()), true);
+    }
+    Ok(())
+}
+
+async fn upload_files(
+    sess: &Session,
+    args: &Args,
+    plan: &Plan,
+    plain: Vec<PathBuf>,
+    many: bool,
+    t: &mut Totals,
+) {
+    let parent = ItemRef::Id(plan.folder.id.clone());
+    let mut results = stream::iter(plain)
+        .map(|local| {
+            let opts = UploadOptions {
+                conflict: plan.conflict,
+                progress: plan.meter.file(&local.display().to_string()),
+                ..UploadOptions::default()
+            };
+            let (client, parent) = (&sess.client, &parent);
+            async move {
+                let r = match file_name(&local) {
+                    Ok(name) => client
+                        .upload_file(parent, &name, &local, &opts)
+                        .await
+                        .map_err(CommandError::from),
+                    Err(e) => Err(e),
+                };
+                (local, r)
+            }
+        })
+        .buffer_unordered(args.parallel.max(1));
+    while let Some((local, r)) = results.next().await {
+        if let Ok(item) = &r {
+            t.files += 1;
+            t.bytes += item.size.unwrap_or(0);
+            remember(
+                sess,
+                &plan.folder,
+                plan.folder_path.as_deref(),
+                item.clone(),
+            );
+        }
+        t.tally
+            .record(&local.display().to_string(), r.map(drop), many);
+    }
+}
+
+fn remember(sess: &Session, folder: &DriveItem, path: Option<&str>, item: DriveItem) {
+    if let Some(p) = path {
+        sess.cache().upsert(&folder.id, p, item);
+    }
+}
+
+fn file_name(p: &Path) -> Result<String, CommandError> {
+    p.file_name()
+        .and_then(|n| n.to_str())
+        .map(str::to_owned)
+        .ok_or_else(|| CommandError::usage(format!("{}: no usable file name", p.display())))
+}
+
+/// The local arguments with glob patterns expanded (in the last path segment).
+fn local_files(sess: &Session, args: &[String]) -> Result<Vec<PathBuf>, CommandError> {
+    let mut out = Vec::new();
+    for a in args {
+        if !sess.globs.contains(a) {
+            let p = PathBuf::from(a);
+            if !p.exists() {
+                return Err(CommandError::new(
+                    exit::NOT_FOUND,
+                    format!("{a}: no such local file"),
+                ));
+            }
+            out.push(p);
+            continue;
+        }
+        let (dir, pat) = glob::split(a)
+            .ok_or_else(|| CommandError::usage(format!("{a}: pattern in a folder part")))?;
+        let dir_path = if dir.is_empty() {
+            PathBuf::from(".")
+        } else {
+            PathBuf::from(&dir)
+        };
+        let entries = std::fs::read_dir(&dir_path).map_err(|e| {
+            CommandError::new(exit::NOT_FOUND, format!("{}: {e}", dir_path.display()))
+        })?;
+        let mut found: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|n| glob::matches(pat, n, false))
+            .map(|n| {
+                if dir.is_empty() {
+                    PathBuf::from(n)
+                } else {
+                    Path::new(&dir).join(n)
+                }
+            })
+            .collect();
+        if found.is_empty() {
+            return Err(CommandError::new(exit::NOT_FOUND, format!("{a}: no match")));
+        }
+        found.sort();
+        out.append(&mut found);
+    }
+    Ok(out)
+}

@@ -1,0 +1,74 @@
+//! `rm [-r] [-f] PATH...`: delete files and folders (to the recycle bin). Globs allowed; each
+//! failure is reported and the others still go. A folder needs `-r`; `-r` asks once on a
+//! terminal, and in scripts refuses without `-f` (nothing is ever read from the script).
+
+use std::io::Write;
+
+use crate::drive;
+use crate::shell::error::{CmdResult, CommandError, Tally, exit};
+use crate::shell::session::{Session, Target, split_parent};
+
+/// Remove files and folders (deleted items go to the recycle bin).
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Remove folders with their contents.
+    #[arg(short = 'r', short_alias = 'R', long = "recursive")]
+    pub recursive: bool,
+    /// Do not ask; needed with `-r` in scripts.
+    #[arg(short = 'f', long = "force")]
+    pub force: bool,
+    /// Object(s) to remove.
+    #[arg(required = true, value_name = "object")]
+    pub paths: Vec<String>,
+}
+
+/// Runs `rm`.
+pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
+    let targets = sess.expand(&args.paths).await?;
+    if args.recursive && !args.force {
+        confirm(sess, &targets)?;
+    }
+    let many = targets.len() > 1;
+    let mut tally = Tally::default();
+    for t in &targets {
+        let r = remove(sess, t, args.recursive).await;
+        tally.record(&t.label(), r, many);
+    }
+    tally.finish()
+}
+
+fn confirm(sess: &Session, targets: &[Target]) -> CmdResult {
+    if !sess.settings.interactive {
+        return Err(CommandError::usage(
+            "rm -r in a script needs -f (no confirmation is read from a script)",
+        )
+        .with_hint("add -f: `rm -rf PATH`"));
+    }
+    let names: Vec<String> = targets.iter().map(Target::label).collect();
+    eprint!(
+        "remove {} recursively (to the recycle bin)? [y/N] ",
+        names.join(", ")
+    );
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    let _ = std::io::stdin().read_line(&mut answer);
+    if matches!(answer.trim(), "y" | "Y" | "yes") {
+        Ok(())
+    } else {
+        Err(CommandError::new(exit::FAILED, "not removed"))
+    }
+}
+
+async fn remove(sess: &Session, t: &Target, recursive: bool) -> CmdResult {
+    drive::rm(&sess.client, &t.item, recursive).await?;
+    if let Some(path) = &t.path {
+        let mut cache = sess.cache();
+        let parent = cache
+            .folder_id(&split_parent(path).0)
+            .map(str::to_owned)
+            .unwrap_or_default();
+        let id = t.known.as_ref().map(|k| k.id.clone()).unwrap_or_default();
+        cache.remove(&parent, &id, path);
+    }
+    Ok(())
+}

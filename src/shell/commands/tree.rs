@@ -1,0 +1,117 @@
+//! `tree [-L N] [-d] [PATH]`: the folder tree. Piped, it prints the seed's nested form
+//! (`OneDrive:` / `  Documents:` / `    README.txt: file`; the seed printed `SkyDrive:` for
+//! the root, we print `OneDrive:`, or the folder's own name); on a terminal a drawn tree;
+//! with `--json` one line per item with its depth.
+
+use serde_json::{Map, Value};
+
+use crate::drive;
+use crate::shell::error::{CmdResult, CommandError, about, exit};
+use crate::shell::items;
+use crate::shell::output::{self, Format};
+use crate::shell::session::{Session, join};
+
+/// Show the folder tree (the current folder by default).
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Descend at most N levels.
+    #[arg(short = 'L', value_name = "N")]
+    pub level: Option<usize>,
+    /// Folders only.
+    #[arg(short = 'd')]
+    pub dirs_only: bool,
+    /// The folder.
+    pub path: Option<String>,
+}
+
+/// Runs `tree`.
+pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
+    let t = sess.target(args.path.as_deref().unwrap_or("."));
+    let root = sess.client.item(&t.item).await.map_err(about(&t.label()))?;
+    if !root.is_folder() {
+        return Err(CommandError::new(
+            exit::FAILED,
+            format!("{}: not a folder", t.label()),
+        ));
+    }
+    let entries = drive::walk(&sess.client, &t.item, 8, args.level).await?;
+    let entries: Vec<_> = entries
+        .into_iter()
+        .filter(|e| !args.dirs_only || e.item.is_folder())
+        .collect();
+    let base = t.path.clone().unwrap_or_default();
+    if sess.settings.format == Format::Json {
+        let text: String = entries
+            .iter()
+            .map(|e| {
+                let mut row = items::row(&e.item, &join(&base, &e.path));
+                row["depth"] = e.depth.into();
+                output::json_line(&row)
+            })
+            .collect();
+        output::out(&text);
+        return Ok(());
+    }
+    let mut top = Map::new();
+    for e in &entries {
+        insert(&mut top, &e.path, &e.item);
+    }
+    let name = if root.root.is_some() {
+        "OneDrive".to_owned()
+    } else {
+        root.name
+    };
+    let text = match sess.settings.format {
+        Format::Table => {
+            let mut s = format!("{}\n", output::escape(&name));
+            draw(&mut s, &top, "");
+            s
+        }
+        _ => output::seed_yaml(&Value::Object(Map::from_iter([(name, Value::Object(top))]))),
+    };
+    output::out(&text);
+    Ok(())
+}
+
+/// Puts an item at its relative path into the nested map (folders as maps, files as types).
+fn insert(top: &mut Map<String, Value>, path: &str, item: &crate::graph::DriveItem) {
+    let mut node = top;
+    let mut parts = path.split('/').peekable();
+    while let Some(part) = parts.next() {
+        if parts.peek().is_none() {
+            let leaf = if item.is_folder() {
+                Value::Object(Map::new())
+            } else {
+                Value::String(items::seed_type(item).to_owned())
+            };
+            node.entry(part.to_owned()).or_insert(leaf);
+            return;
+        }
+        let next = node
+            .entry(part.to_owned())
+            .or_insert_with(|| Value::Object(Map::new()));
+        let Value::Object(m) = next else { return };
+        node = m;
+    }
+}
+
+/// Draws the nested map with box-drawing lines.
+fn draw(s: &mut String, map: &Map<String, Value>, prefix: &str) {
+    let n = map.len();
+    for (i, (name, v)) in map.iter().enumerate() {
+        let last = i + 1 == n;
+        let (branch, more) = if last {
+            ("└── ", "    ")
+        } else {
+            ("├── ", "│   ")
+        };
+        let slash = if v.is_object() { "/" } else { "" };
+        s.push_str(&format!(
+            "{prefix}{branch}{}{slash}\n",
+            output::escape(name)
+        ));
+        if let Value::Object(m) = v {
+            draw(s, m, &format!("{prefix}{more}"));
+        }
+    }
+}

@@ -1,0 +1,114 @@
+//! Completer tests against a filled cache: no network, no terminal.
+
+use std::sync::{Arc, Mutex};
+
+use proptest::prelude::*;
+
+use super::*;
+use crate::graph::{DriveItem, StaticToken};
+use crate::shell::lexer::{Token, tokenize};
+
+fn item(id: &str, name: &str, folder: bool) -> DriveItem {
+    DriveItem {
+        id: id.into(),
+        name: name.into(),
+        folder: folder.then(Default::default),
+        ..Default::default()
+    }
+}
+
+/// A helper over a filled cache; the client points at a closed port and is never reached.
+fn helper(rt: &tokio::runtime::Runtime, names: &[(&str, bool)]) -> ShellHelper {
+    let client =
+        GraphClient::new("http://127.0.0.1:9/v1.0", Arc::new(StaticToken("t".into()))).unwrap();
+    let mut cache = DirCache::default();
+    let items = names
+        .iter()
+        .enumerate()
+        .map(|(i, (n, f))| item(&i.to_string(), n, *f))
+        .collect();
+    cache.store("root", "/", items);
+    cache.store("1", "/My Docs", vec![item("x", "Inner", true)]);
+    ShellHelper::new(
+        client,
+        Arc::new(Mutex::new(cache)),
+        Arc::new(Mutex::new("/".into())),
+        rt.handle().clone(),
+    )
+}
+
+fn replacements(h: &ShellHelper, line: &str) -> Vec<String> {
+    h.complete_at(line, line.len())
+        .1
+        .into_iter()
+        .map(|p| p.replacement)
+        .collect()
+}
+
+#[test]
+fn folders_only_for_cd_with_escapes_and_slash() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let h = helper(&rt, &[("My Docs", true), ("my file.txt", false)]);
+    assert_eq!(replacements(&h, "cd my"), ["My\\ Docs/"]);
+    assert_eq!(replacements(&h, "get MY"), ["My\\ Docs/", "my\\ file.txt "]);
+    assert_eq!(replacements(&h, "get 'my f"), ["'my file.txt' "]);
+    assert_eq!(replacements(&h, "rm -r my\\ f"), ["my\\ file.txt "]);
+    assert_eq!(replacements(&h, "cd \"My"), ["\"My Docs/"]);
+    assert_eq!(replacements(&h, "cd My\\ Docs/i"), ["My\\ Docs/Inner/"]);
+    let (start, _) = h.complete_at("ls x; cd my", 11);
+    assert_eq!(start, 9);
+}
+
+#[test]
+fn commands_and_options() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let h = helper(&rt, &[]);
+    let cmds = replacements(&h, "l");
+    for c in ["lcd ", "link ", "lls ", "lpwd ", "ls "] {
+        assert!(cmds.contains(&c.to_owned()), "{cmds:?}");
+    }
+    let opts = replacements(&h, "rm -");
+    assert!(opts.contains(&"--recursive ".to_owned()), "{opts:?}");
+    assert!(replacements(&h, "zz").is_empty());
+    assert_eq!(replacements(&h, "cache f"), ["flush "]);
+    assert_eq!(replacements(&h, "link -t e"), ["edit ", "embed "]);
+    assert_eq!(replacements(&h, "find --type "), ["f ", "d "]);
+}
+
+#[test]
+fn argument_kinds_by_position() {
+    assert_eq!(arg_kind("put", 0), ArgKind::Local);
+    assert_eq!(arg_kind("put", 1), ArgKind::RemoteFolder);
+    assert_eq!(arg_kind("lcd", 0), ArgKind::LocalFolder);
+    assert_eq!(arg_kind("cd", 0), ArgKind::RemoteFolder);
+    assert_eq!(arg_kind("get", 0), ArgKind::Remote);
+    assert_eq!(positional_index("get", &tokens("get -P 3 a")[1..]), 1);
+}
+
+fn tokens(s: &str) -> Vec<crate::shell::lexer::Word> {
+    tokenize(s, 1)
+        .unwrap()
+        .into_iter()
+        .filter_map(|(t, _)| match t {
+            Token::Word(w) => Some(w),
+            _ => None,
+        })
+        .collect()
+}
+
+proptest! {
+    #[test]
+    fn completed_names_run_as_the_name(name in "[^/\\x00-\\x1f]{1,20}", folder: bool, quote in prop::sample::select(vec![None, Some('\''), Some('"')])) {
+        let p = candidate("", &name, folder, quote);
+        let text = if folder { format!("{}x", p.replacement) } else { p.replacement.clone() };
+        let text = match (quote, folder) {
+            (Some(q), true) => format!("{text}{q}"),
+            _ => text,
+        };
+        let words = tokens(&format!("get {text}"));
+        let dot = if name.starts_with('-') { "./" } else { "" };
+        let want = if folder { format!("{dot}{name}/x") } else { format!("{dot}{name}") };
+        prop_assert_eq!(words.len(), 2);
+        prop_assert_eq!(&words[1].value, &want);
+    }
+}

@@ -1,0 +1,116 @@
+//! Building the session's client: from the config file (tokens refreshed and saved by the
+//! sign-in layer), or from the embedded demo emulator. A missing or token-less config still
+//! yields a client, so that `auth` can run; its first request fails with exit code 4 and a hint.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use futures_util::future::BoxFuture;
+
+use super::error::{CommandError, exit};
+use crate::auth::ConfigTokens;
+use crate::config::Config;
+use crate::graph::{GraphClient, TokenSource};
+
+/// A client and what the shell needs to sign in again.
+pub struct Connection {
+    /// The Graph client.
+    pub client: GraphClient,
+    /// The config-backed token source (`auth_refresh`), when signed in from a config.
+    pub tokens: Option<Arc<ConfigTokens>>,
+    /// The config file, `None` in demo mode.
+    pub config_path: Option<PathBuf>,
+}
+
+/// A token source for a config without tokens: every request fails with a sign-in hint.
+struct NotSignedIn(PathBuf);
+
+impl TokenSource for NotSignedIn {
+    fn token(&self) -> BoxFuture<'_, crate::Result<String>> {
+        Box::pin(async move {
+            Err(crate::Error::auth(format!(
+                "{}: not signed in (no auth.access_token)",
+                self.0.display()
+            )))
+        })
+    }
+    fn refresh(&self, _rejected: String) -> BoxFuture<'_, crate::Result<String>> {
+        self.token()
+    }
+}
+
+/// The directory for history and the demo drive: `$SKYDRIVE_HOME`, else the platform's data
+/// directory (`~/.local/share/skydrive-cli` on Linux). Tests point it at a temp dir.
+pub fn data_dir() -> Option<PathBuf> {
+    if let Some(home) = std::env::var_os("SKYDRIVE_HOME").filter(|h| !h.is_empty()) {
+        return Some(PathBuf::from(home));
+    }
+    directories::ProjectDirs::from("", "", "skydrive-cli").map(|d| d.data_dir().to_path_buf())
+}
+
+/// Loads the config at `path` (a missing file is an empty config) and builds a client.
+pub fn from_config(path: PathBuf) -> Result<Connection, CommandError> {
+    let cfg = if path.exists() {
+        Config::load(&path).map_err(|e| CommandError::new(exit::FAILED, e.to_string()))?
+    } else {
+        Config::new(&path)
+    };
+    client_for(cfg)
+}
+
+/// A client for a loaded config.
+pub fn client_for(cfg: Config) -> Result<Connection, CommandError> {
+    let path = cfg.path.clone();
+    let base = cfg.graph_url.clone();
+    if cfg.access_token.is_none() && cfg.refresh_token.is_none() {
+        let client = GraphClient::new(&base, Arc::new(NotSignedIn(path.clone())))?;
+        return Ok(Connection {
+            client,
+            tokens: None,
+            config_path: Some(path),
+        });
+    }
+    let tokens = Arc::new(ConfigTokens::new(cfg)?);
+    Ok(Connection {
+        client: GraphClient::new(&base, tokens.clone())?,
+        tokens: Some(tokens),
+        config_path: Some(path),
+    })
+}
+
+/// Keeps the demo emulator serving for as long as the shell runs.
+#[cfg(feature = "emulator")]
+pub type Demo = Option<crate::emulator::Emulator>;
+/// Nothing to keep without the emulator.
+#[cfg(not(feature = "emulator"))]
+pub type Demo = ();
+
+/// Starts the demo emulator and a client for it. The demo drive lives in `DATA_DIR/demo`, so
+/// the seed README's sequence (`put`, then `ls` in a new process) works across runs; delete
+/// that folder to start over.
+#[cfg(feature = "emulator")]
+pub async fn demo() -> Result<(Demo, Connection), CommandError> {
+    use crate::emulator::{Emulator, EmulatorOptions};
+    use crate::graph::StaticToken;
+    let opts = EmulatorOptions {
+        data_dir: data_dir().map(|d| d.join("demo")),
+        ..EmulatorOptions::default()
+    };
+    let emu = Emulator::start(opts).await?;
+    let client = GraphClient::new(
+        emu.graph_url(),
+        Arc::new(StaticToken(emu.access_token().to_owned())),
+    )?;
+    let conn = Connection {
+        client,
+        tokens: None,
+        config_path: None,
+    };
+    Ok((Some(emu), conn))
+}
+
+/// `--demo` needs the emulator.
+#[cfg(not(feature = "emulator"))]
+pub async fn demo() -> Result<(Demo, Connection), CommandError> {
+    Err(CommandError::usage("--demo needs the `emulator` feature"))
+}

@@ -1,0 +1,169 @@
+//! Glob patterns for remote and local arguments (`rm *.tmp`, `get Pics/*.jpg`, `put *.txt`).
+//!
+//! Only the last path segment may hold a pattern: OneDrive lists one folder per request, and
+//! a pattern in a folder part would fan out into a walk. Patterns come from the lexer with
+//! quoted characters backslash-escaped, so `'*'.txt` matches only a file named `*.txt`.
+//! Remote matching ignores case, as OneDrive does.
+
+/// True when `pat` matches `name`. `*` any run, `?` one character, `[abc]`/`[a-z]`/`[!a]` a
+/// class, `\x` a literal `x`.
+pub fn matches(pat: &str, name: &str, ignore_case: bool) -> bool {
+    let fold = |s: &str| -> Vec<char> {
+        if ignore_case {
+            s.to_lowercase().chars().collect()
+        } else {
+            s.chars().collect()
+        }
+    };
+    match_from(&fold(pat), &fold(name))
+}
+
+fn match_from(p: &[char], n: &[char]) -> bool {
+    // Iterative matcher with one backtrack point for the last `*` (linear in practice).
+    let (mut pi, mut ni) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ni < n.len() {
+        if pi < p.len() {
+            match p[pi] {
+                '*' => {
+                    star = Some((pi, ni));
+                    pi += 1;
+                    continue;
+                }
+                '?' => {
+                    pi += 1;
+                    ni += 1;
+                    continue;
+                }
+                '[' => {
+                    if let Some((ok, next)) = class(&p[pi..], n[ni])
+                        && ok
+                    {
+                        pi += next;
+                        ni += 1;
+                        continue;
+                    }
+                }
+                '\\' if pi + 1 < p.len() && p[pi + 1] == n[ni] => {
+                    pi += 2;
+                    ni += 1;
+                    continue;
+                }
+                '\\' if pi + 1 < p.len() => {}
+                c if c == n[ni] => {
+                    pi += 1;
+                    ni += 1;
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        match star {
+            Some((sp, sn)) => {
+                pi = sp + 1;
+                ni = sn + 1;
+                star = Some((sp, sn + 1));
+            }
+            None => return false,
+        }
+    }
+    p[pi..].iter().all(|&c| c == '*')
+}
+
+/// Matches a `[...]` class at the start of `p` against `c`: (matched, pattern length).
+fn class(p: &[char], c: char) -> Option<(bool, usize)> {
+    let mut i = 1;
+    let negate = matches!(p.get(i), Some('!' | '^'));
+    if negate {
+        i += 1;
+    }
+    let mut found = false;
+    let mut first = true;
+    while i < p.len() && (first || p[i] != ']') {
+        first = false;
+        let lo = if p[i] == '\\' && i + 1 < p.len() {
+            i += 1;
+            p[i]
+        } else {
+            p[i]
+        };
+        if i + 2 < p.len() && p[i + 1] == '-' && p[i + 2] != ']' {
+            found |= lo <= c && c <= p[i + 2];
+            i += 3;
+        } else {
+            found |= lo == c;
+            i += 1;
+        }
+    }
+    (i < p.len()).then_some((found != negate, i + 1))
+}
+
+/// True when `pat` holds an unescaped glob character.
+pub fn is_pattern(pat: &str) -> bool {
+    let mut chars = pat.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '*' | '?' | '[' => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Removes the pattern escapes (`\*` to `*`).
+pub fn unescape(pat: &str) -> String {
+    let mut out = String::with_capacity(pat.len());
+    let mut chars = pat.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            if let Some(n) = chars.next() {
+                out.push(n);
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Splits a pattern into its folder part (unescaped, may be empty) and last-segment pattern;
+/// `None` when the folder part holds a pattern too.
+pub fn split(pat: &str) -> Option<(String, &str)> {
+    let (dir, base) = match pat.rfind('/') {
+        Some(i) => (&pat[..i + 1], &pat[i + 1..]),
+        None => ("", pat),
+    };
+    (!is_pattern(dir)).then(|| (unescape(dir), base))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globbing() {
+        assert!(matches("*.tmp", "a.TMP", true));
+        assert!(!matches("*.tmp", "a.TMP", false));
+        assert!(matches("a?c", "abc", false));
+        assert!(matches("[a-c]x*", "bxyz", false));
+        assert!(!matches("[!a-c]x", "bx", false));
+        assert!(matches("\\*.txt", "*.txt", false));
+        assert!(!matches("\\*.txt", "a.txt", false));
+        assert!(matches("*a*b*", "xxaxxbxx", false));
+        assert!(!matches("*a*b", "xxaxxbxx", false));
+        assert!(matches("*", "", false));
+    }
+
+    #[test]
+    fn splitting() {
+        assert_eq!(split("Pics/*.jpg"), Some(("Pics/".into(), "*.jpg")));
+        assert_eq!(split("*.jpg"), Some(("".into(), "*.jpg")));
+        assert_eq!(split("P*/x"), None);
+        assert!(is_pattern("a*"));
+        assert!(!is_pattern("a\\*"));
+        assert_eq!(unescape("a\\*b"), "a*b");
+    }
+}
