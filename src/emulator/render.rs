@@ -11,8 +11,8 @@ use crate::graph::model::{
     Drive, DriveItem, FileFacet, FileSystemInfo, FolderFacet, Hashes, ItemReference, Quota,
 };
 
-/// The quota of every emulated drive.
-pub(crate) const QUOTA_TOTAL: u64 = 5 * 1024 * 1024 * 1024;
+/// The quota of every emulated drive: 25 GiB, the free SkyDrive of the seed README (`quota: 25.0G`).
+pub(crate) const QUOTA_TOTAL: u64 = 25 * 1024 * 1024 * 1024;
 
 /// The driveItem of number `n` (`None` when it does not exist).
 pub(crate) fn item(shared: &Shared, s: &Store, n: u64) -> Option<DriveItem> {

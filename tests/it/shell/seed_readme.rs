@@ -34,7 +34,7 @@ fn the_readme_session_verbatim() {
         .arg("quota")
         .assert()
         .success()
-        .stdout(predicate::str::is_match(r"^free: \d+\.\dG\nquota: \d+\.\dG\n$").unwrap());
+        .stdout(predicate::str::is_match(r"^free: 2[45]\.\dG\nquota: 25\.0G\n$").unwrap());
     env.demo()
         .args(["link", "-t", "embed", "downloaded_image1.jpg"])
         .assert()
