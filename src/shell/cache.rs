@@ -343,23 +343,18 @@ mod tests {
         assert!(c.fresh("5").is_none());
     }
 
+    /// The speed of this lookup is measured in `bench/micro.rs`, not here.
     #[test]
-    fn prefix_in_ten_thousand_entries_is_fast() {
+    fn prefix_in_ten_thousand_entries_ignores_case() {
         let mut c = DirCache::default();
         let items = (0..10_000)
             .map(|i| item(&i.to_string(), &format!("File {i:05}.txt"), false))
             .collect();
         c.store("r", "/", items);
         let l = c.fresh("r").unwrap();
-        let t = Instant::now();
-        for _ in 0..100 {
-            assert_eq!(l.with_prefix("file 0999").len(), 10);
-        }
-        assert!(
-            t.elapsed() < Duration::from_millis(100),
-            "{:?}",
-            t.elapsed()
-        );
+        let hits = l.with_prefix("file 0999");
+        assert_eq!(hits.len(), 10);
+        assert!(hits.iter().all(|h| h.name.starts_with("File 0999")));
     }
 
     #[test]
