@@ -81,10 +81,7 @@ impl GraphClient {
         if offset == 0 {
             state::save(&state_path, &want).await?;
         }
-        // Network chunks are small (often 16 KiB); tokio hands every write to its blocking
-        // pool, so batch them into 1 MiB writes.
-        let mut file =
-            tokio::io::BufWriter::with_capacity(1 << 20, open_part(&part, offset).await?);
+        let mut file = open_part(&part, offset).await?;
         let mut sink = Sink {
             out: &mut file,
             name: &part,
