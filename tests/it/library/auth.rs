@@ -260,3 +260,59 @@ async fn auth_refresh_rotates_and_saves() {
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn two_processes_refreshing_one_config_both_go_on() {
+    let faults = Faults {
+        token_ttl: Some(Duration::from_secs(1)),
+        ..Faults::default()
+    };
+    let env = env_with(Seed::Demo, faults).await;
+    let old_refresh = env.config().refresh_token;
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    env.emu.clear_request_log();
+    // Two real `skydrive-cli` processes, each with its own token source, race to refresh.
+    let runs = (0..2).map(|_| {
+        let path = env.config_path();
+        let home = env.dir.path().to_owned();
+        tokio::task::spawn_blocking(move || {
+            crate::common::cli(&home)
+                .arg("--config")
+                .arg(&path)
+                .args(["-c", "quota"])
+                .output()
+                .unwrap()
+        })
+    });
+    for out in futures_util::future::join_all(runs).await {
+        let out = out.unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stdout).contains("quota:"));
+    }
+    assert!(
+        (1..=2).contains(&token_posts(&env)),
+        "each process refreshes at most once"
+    );
+    let saved = env.config();
+    assert_ne!(
+        saved.refresh_token, old_refresh,
+        "the rotated token is saved"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(env.config_path())
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    // What the file holds still works: a third client refreshes with it if it must.
+    let fresh = auth::client_from_config(saved).await.unwrap();
+    fresh.drive().await.unwrap();
+    auth::refresh(&mut env.config()).await.unwrap();
+}
