@@ -93,20 +93,39 @@ pub async fn walk_by_delta(
     let mut out = Vec::new();
     let mut stack = vec![(start.id.clone(), String::new(), 0usize)];
     while let Some((id, prefix, depth)) = stack.pop() {
-        for item in children.remove(&id).unwrap_or_default() {
-            let path = join(&prefix, &item.name);
-            if item.is_folder() && max_depth.is_none_or(|m| depth + 1 < m) {
-                stack.push((item.id.clone(), path.clone(), depth + 1));
-            }
-            out.push(WalkEntry {
-                path,
-                depth: depth + 1,
-                item,
-            });
-        }
+        let found = children.remove(&id).unwrap_or_default();
+        stack.extend(record(&mut out, found, &prefix, depth, max_depth));
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
+}
+
+/// A folder still to list: its id, its path below the walk's root, its depth.
+type Pending = (String, String, usize);
+
+/// Adds the `children` of the folder at `prefix` (at `depth`) to `out`; returns the child
+/// folders to descend into, within `max_depth`.
+fn record(
+    out: &mut Vec<WalkEntry>,
+    children: Vec<DriveItem>,
+    prefix: &str,
+    depth: usize,
+    max_depth: Option<usize>,
+) -> Vec<Pending> {
+    let deeper = max_depth.is_none_or(|m| depth + 1 < m);
+    let mut folders = Vec::new();
+    for item in children {
+        let path = join(prefix, &item.name);
+        if item.is_folder() && deeper {
+            folders.push((item.id.clone(), path.clone(), depth + 1));
+        }
+        out.push(WalkEntry {
+            path,
+            depth: depth + 1,
+            item,
+        });
+    }
+    folders
 }
 
 fn join(prefix: &str, name: &str) -> String {
@@ -139,18 +158,12 @@ async fn walk_listing(
         let Some((prefix, depth, children)) = running.next().await else {
             break;
         };
-        for item in children? {
-            let path = join(&prefix, &item.name);
-            let deeper = max_depth.is_none_or(|m| depth + 1 < m);
-            if item.is_folder() && deeper && seen.insert(item.id.clone()) {
-                queue.push((item.id.clone(), path.clone(), depth + 1));
-            }
-            out.push(WalkEntry {
-                path,
-                depth: depth + 1,
-                item,
-            });
-        }
+        let below = record(&mut out, children?, &prefix, depth, max_depth);
+        queue.extend(
+            below
+                .into_iter()
+                .filter(|(id, _, _)| seen.insert(id.clone())),
+        );
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
