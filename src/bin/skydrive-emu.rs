@@ -81,6 +81,7 @@ fn run(args: Args) -> anyhow::Result<()> {
                 drop_every: args.drop_every,
                 lose_fragment_every: args.lose_fragment_every,
                 token_ttl: args.token_ttl,
+                ..Faults::default()
             },
             request_log_file: args.request_log.clone(),
         };

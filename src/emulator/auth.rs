@@ -17,6 +17,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use super::Shared;
+use super::faults::DeviceFlow;
 use super::resp::{ApiError, ErrorHeaders, random_hex, request_id};
 use super::store::now_rfc3339;
 
@@ -241,7 +242,8 @@ fn token(shared: &Shared, f: &HashMap<String, String>) -> Response {
         );
     }
     let mut auth = shared.lock_auth();
-    if let Err(Refusal(status, error, code, message)) = redeem(&mut auth, f) {
+    let flow = shared.faults.get().device_flow;
+    if let Err(Refusal(status, error, code, message)) = redeem(&mut auth, f, flow) {
         return oauth_error(status, error, code, message);
     }
     let ttl = shared.faults.get().token_ttl;
@@ -260,7 +262,7 @@ fn token(shared: &Shared, f: &HashMap<String, String>) -> Response {
 }
 
 /// Checks the grant of a token request; the error answer when it is refused.
-fn redeem(auth: &mut Auth, f: &HashMap<String, String>) -> Result<(), Refusal> {
+fn redeem(auth: &mut Auth, f: &HashMap<String, String>, flow: DeviceFlow) -> Result<(), Refusal> {
     let field = |k: &str| form_field(f, k);
     match field("grant_type") {
         "authorization_code" => {
@@ -291,7 +293,9 @@ fn redeem(auth: &mut Auth, f: &HashMap<String, String>) -> Result<(), Refusal> {
             70000,
             "The provided refresh token is invalid or expired.",
         )),
-        "urn:ietf:params:oauth:grant-type:device_code" => poll_device(auth, field("device_code")),
+        "urn:ietf:params:oauth:grant-type:device_code" => {
+            poll_device(auth, field("device_code"), flow)
+        }
         _ => Err(Refusal(
             StatusCode::BAD_REQUEST,
             "unsupported_grant_type",
@@ -301,8 +305,8 @@ fn redeem(auth: &mut Auth, f: &HashMap<String, String>) -> Result<(), Refusal> {
     }
 }
 
-/// A device-code poll: pending the first time, granted the second.
-fn poll_device(auth: &mut Auth, code: &str) -> Result<(), Refusal> {
+/// A device-code poll, answered as `flow` says (by default pending once, then granted).
+fn poll_device(auth: &mut Auth, code: &str, flow: DeviceFlow) -> Result<(), Refusal> {
     let Some(polls) = auth.devices.get_mut(code) else {
         return Err(Refusal(
             StatusCode::BAD_REQUEST,
@@ -312,16 +316,30 @@ fn poll_device(auth: &mut Auth, code: &str) -> Result<(), Refusal> {
         ));
     };
     *polls += 1;
-    if *polls == 1 {
-        return Err(Refusal(
-            StatusCode::BAD_REQUEST,
-            "authorization_pending",
-            70016,
-            "OAuth 2.0 device flow error. Authorization is pending.",
-        ));
+    let refuse = |error, code, message| Err(Refusal(StatusCode::BAD_REQUEST, error, code, message));
+    let pending = "OAuth 2.0 device flow error. Authorization is pending.";
+    match (flow, *polls) {
+        (DeviceFlow::Declined, _) => {
+            auth.devices.remove(code);
+            refuse(
+                "authorization_declined",
+                70000,
+                "The end user denied the authorization request.",
+            )
+        }
+        (DeviceFlow::Expired, _) => {
+            auth.devices.remove(code);
+            refuse("expired_token", 70020, "The device code has expired.")
+        }
+        (DeviceFlow::SlowDown, 1) => refuse("slow_down", 70016, "Poll less often."),
+        (DeviceFlow::SlowDown, 2) | (DeviceFlow::Grant, 1) => {
+            refuse("authorization_pending", 70016, pending)
+        }
+        _ => {
+            auth.devices.remove(code);
+            Ok(())
+        }
     }
-    auth.devices.remove(code);
-    Ok(())
 }
 
 fn devicecode(shared: &Shared, f: &HashMap<String, String>) -> Response {

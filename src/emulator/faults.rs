@@ -25,6 +25,22 @@ pub struct Faults {
     pub lose_fragment_every: u32,
     /// Access tokens issued from now on expire after this long.
     pub token_ttl: Option<Duration>,
+    /// How the identity authority answers device-code polls.
+    pub device_flow: DeviceFlow,
+}
+
+/// How device-code polls are answered, to test a client's polling rules (graph-api.md §10).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DeviceFlow {
+    /// `authorization_pending` once, then the grant.
+    #[default]
+    Grant,
+    /// `slow_down` once, `authorization_pending` once, then the grant.
+    SlowDown,
+    /// `authorization_declined`: the user refused.
+    Declined,
+    /// `expired_token`: the code timed out before the user signed in.
+    Expired,
 }
 
 impl Default for Faults {
@@ -37,6 +53,7 @@ impl Default for Faults {
             drop_every: 0,
             lose_fragment_every: 0,
             token_ttl: None,
+            device_flow: DeviceFlow::Grant,
         }
     }
 }

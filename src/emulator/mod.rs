@@ -36,7 +36,7 @@ use tokio::sync::oneshot;
 
 use crate::config::Config;
 use crate::error::{Error, Result};
-pub use faults::{Faults, parse_duration};
+pub use faults::{DeviceFlow, Faults, parse_duration};
 pub use log::{Listener, LoggedRequest};
 use store::{ROOT, Store};
 

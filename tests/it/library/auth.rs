@@ -316,3 +316,46 @@ async fn two_processes_refreshing_one_config_both_go_on() {
     fresh.drive().await.unwrap();
     auth::refresh(&mut env.config()).await.unwrap();
 }
+
+#[tokio::test]
+async fn device_code_login_follows_slow_down_decline_and_expiry() {
+    use skydrive::emulator::DeviceFlow;
+    let polling = DevicePolling {
+        second: Duration::from_millis(10),
+        slow_down_step: Duration::from_millis(50),
+    };
+    for (flow, refused) in [
+        (DeviceFlow::SlowDown, None),
+        (DeviceFlow::Declined, Some("declined")),
+        (DeviceFlow::Expired, Some("expired")),
+    ] {
+        let faults = Faults {
+            device_flow: flow,
+            ..Faults::default()
+        };
+        let env = env_with(Seed::Demo, faults).await;
+        let mut cfg = env.config();
+        let started = std::time::Instant::now();
+        let result = auth::device_login_with(&mut cfg, &polling, |_| {}).await;
+        match refused {
+            None => {
+                result.unwrap();
+                assert!(token_posts(&env) >= 3, "slow_down, pending, grant");
+                assert!(
+                    started.elapsed() >= Duration::from_millis(50),
+                    "slow_down lengthens the interval"
+                );
+            }
+            Some(word) => {
+                let err = result.unwrap_err();
+                assert!(err.is_auth(), "{flow:?}: {err}");
+                assert!(err.to_string().contains(word), "{flow:?}: {err}");
+                assert_eq!(
+                    token_posts(&env),
+                    1,
+                    "{flow:?}: no polling after a final answer"
+                );
+            }
+        }
+    }
+}
