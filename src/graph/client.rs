@@ -113,6 +113,16 @@ impl GraphClient {
         other
     }
 
+    /// Replaces the read timeout (default 60 s): the longest wait for the next bytes of an
+    /// answer. There is no total timeout, so a long transfer that keeps moving never times out.
+    pub fn with_read_timeout(mut self, timeout: Duration) -> Result<Self> {
+        self.http = http_builder(&self.base)
+            .read_timeout(timeout)
+            .build()
+            .map_err(|e| Error::decode("HTTP client set-up", e))?;
+        Ok(self)
+    }
+
     /// Replaces the retry policy.
     pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;

@@ -139,3 +139,36 @@ async fn lost_fragments_are_recovered_from_the_session_status() {
     }
     assert!(env.emu.request_log().iter().any(|r| r.status == 500));
 }
+
+#[tokio::test]
+async fn a_silent_server_times_out_as_a_transient_error_and_a_slow_one_does_not() {
+    let faults = Faults {
+        latency: Duration::from_millis(400),
+        ..Faults::default()
+    };
+    let env = env_with(Seed::Demo, faults).await;
+    let retry = RetryPolicy {
+        max_retries: 1,
+        base_delay: Duration::from_millis(1),
+        max_delay: Duration::from_millis(5),
+    };
+    let impatient = env
+        .client
+        .clone()
+        .with_retry(retry.clone())
+        .with_read_timeout(Duration::from_millis(100))
+        .unwrap();
+    let err = impatient.drive().await.unwrap_err();
+    assert!(
+        err.is_transient(),
+        "a read timeout is worth retrying: {err}"
+    );
+    assert!(!err.to_string().contains("Bearer"), "{err}");
+    let patient = env
+        .client
+        .clone()
+        .with_retry(retry)
+        .with_read_timeout(Duration::from_secs(5))
+        .unwrap();
+    patient.drive().await.unwrap();
+}
