@@ -26,6 +26,8 @@ pub struct TreeOptions {
     pub parallel: usize,
     /// Downloads: continue `.part` files of an earlier run.
     pub resume: bool,
+    /// Downloads: remove the `.part` files of downloads cut short by cancellation.
+    pub discard_partial: bool,
     /// Uploads: what to do with existing names.
     pub conflict: Conflict,
     /// Uploads: session fragment size.
@@ -41,6 +43,7 @@ impl Default for TreeOptions {
         TreeOptions {
             parallel: 4,
             resume: false,
+            discard_partial: false,
             conflict: Conflict::Replace,
             fragment_size: DEFAULT_FRAGMENT,
             progress: None,
@@ -112,6 +115,7 @@ pub async fn get_tree(
                 resume: opts.resume,
                 progress: file_progress(opts, &e.path),
                 cancel: opts.cancel.clone(),
+                discard_partial: opts.discard_partial,
             };
             let dest = local.join(&e.path);
             let r = client

@@ -7,7 +7,7 @@
 //! itself (bench/results.md); after a power loss the worst case is a final name whose data
 //! the kernel had not written yet, which the next `get -c` replaces.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use reqwest::StatusCode;
 use tokio::io::{AsyncSeekExt, AsyncWrite, AsyncWriteExt};
@@ -27,8 +27,11 @@ pub struct DownloadOptions {
     pub resume: bool,
     /// Called with `(bytes done, total)` as chunks arrive.
     pub progress: Option<Progress>,
-    /// Stops the transfer; the partial file is kept for a resume.
+    /// Stops the transfer; the partial file is kept for a resume unless `discard_partial`.
     pub cancel: Cancel,
+    /// Remove the `.part` files when the download is cancelled or its future dropped (Ctrl-C
+    /// without `-c`); without it they stay for a later resume.
+    pub discard_partial: bool,
 }
 
 impl std::fmt::Debug for DownloadOptions {
@@ -76,15 +79,37 @@ impl GraphClient {
             tag: meta.c_tag.clone().or_else(|| meta.e_tag.clone()),
             size: meta.size.unwrap_or(0),
         };
+        let mut discard = DiscardPartial {
+            files: [part.clone(), state_path.clone()],
+            armed: opts.discard_partial,
+        };
+        let result = self
+            .download_part(&meta, dest, &part, &state_path, want, opts)
+            .await;
+        // Kept armed only when cancelled: a dropped future never gets here and discards too.
+        discard.armed &= matches!(&result, Err(e) if e.is_cancelled());
+        result.map(|()| meta)
+    }
+
+    /// The body of [`GraphClient::download_to_file`]: fills `part`, verifies it, renames it.
+    async fn download_part(
+        &self,
+        meta: &DriveItem,
+        dest: &Path,
+        part: &Path,
+        state_path: &Path,
+        want: DownloadState,
+        opts: &DownloadOptions,
+    ) -> Result<()> {
         let mut hasher = QuickXorHash::new();
-        let offset = resume_offset(opts.resume, &part, &state_path, &want, &mut hasher).await?;
+        let offset = resume_offset(opts.resume, part, state_path, &want, &mut hasher).await?;
         if offset == 0 {
-            state::save(&state_path, &want).await?;
+            state::save(state_path, &want).await?;
         }
-        let mut file = open_part(&part, offset).await?;
+        let mut file = open_part(part, offset).await?;
         let mut sink = Sink {
             out: &mut file,
-            name: &part,
+            name: part,
             hasher,
             offset,
         };
@@ -93,20 +118,20 @@ impl GraphClient {
         let (total, hasher) = (sink.offset, sink.hasher);
         // Flush even on failure: tokio writes in the background, and a resume trusts the
         // `.part` length.
-        let flushed = file.flush().await.map_err(|e| Error::io(&part, e));
+        let flushed = file.flush().await.map_err(|e| Error::io(part, e));
         streamed?;
         flushed?;
         drop(file);
-        if let Err(e) = verify(&meta, total, &hasher) {
+        if let Err(e) = verify(meta, total, &hasher) {
             let _ = tokio::fs::remove_file(&part).await;
-            state::remove(&state_path).await;
+            state::remove(state_path).await;
             return Err(e);
         }
         tokio::fs::rename(&part, dest)
             .await
             .map_err(|e| Error::io(dest, e))?;
-        state::remove(&state_path).await;
-        Ok(meta)
+        state::remove(state_path).await;
+        Ok(())
     }
 
     /// Streams a file's content into `out` (stdout, a pipe, ...) and verifies it at the end.
@@ -231,6 +256,22 @@ async fn copy_body<W: AsyncWrite + Unpin>(
         sink.hasher.update(&chunk);
         sink.offset += chunk.len() as u64;
         report(&opts.progress, sink.offset, size.max(sink.offset));
+    }
+}
+
+/// Removes a download's `.part` and state files when dropped while armed.
+struct DiscardPartial {
+    files: [PathBuf; 2],
+    armed: bool,
+}
+
+impl Drop for DiscardPartial {
+    fn drop(&mut self) {
+        if self.armed {
+            for f in &self.files {
+                let _ = std::fs::remove_file(f);
+            }
+        }
     }
 }
 

@@ -14,7 +14,7 @@ use crate::graph::ItemRef;
 use crate::graph::transfer::DownloadOptions;
 use crate::shell::error::{CmdResult, CommandError, Tally, exit};
 use crate::shell::progress::Meter;
-use crate::shell::session::{Session, Target, split_parent};
+use crate::shell::session::{Session, Target};
 
 /// Download files (folders with -r); LOCAL `-` writes to stdout.
 #[derive(Debug, clap::Args)]
@@ -42,54 +42,7 @@ pub async fn run(sess: &mut Session, mut args: Args) -> CmdResult {
     if to_stdout {
         return super::cat::write_all(sess, &targets).await;
     }
-    let mut partials = Partials::new(&targets, local.as_deref(), !args.resume);
-    let result = fetch_all(sess, &args, &targets, local.as_deref()).await;
-    partials.armed = false;
-    result
-}
-
-/// Removes the partial files of a download interrupted by Ctrl-C: the shell drops the
-/// command's future, and with it this guard. The library keeps partial files for `-c`, so
-/// with `-c` the guard stays unarmed.
-struct Partials {
-    files: Vec<PathBuf>,
-    armed: bool,
-}
-
-impl Partials {
-    fn new(targets: &[Target], local: Option<&str>, armed: bool) -> Self {
-        let many = targets.len() > 1;
-        let mut files = Vec::new();
-        for t in targets {
-            let name = t
-                .known
-                .as_ref()
-                .map(|k| k.name.clone())
-                .or_else(|| t.path.as_deref().map(|p| split_parent(p).1));
-            let Some(name) = name else { continue };
-            let to = dest(local, &name, many);
-            let dir = to
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            if let Some(file) = to.file_name().and_then(|f| f.to_str()) {
-                for suffix in [".part", ".part.json"] {
-                    files.push(dir.join(format!(".{file}{suffix}")));
-                }
-            }
-        }
-        Partials { files, armed }
-    }
-}
-
-impl Drop for Partials {
-    fn drop(&mut self) {
-        if self.armed {
-            for f in &self.files {
-                let _ = std::fs::remove_file(f);
-            }
-        }
-    }
+    fetch_all(sess, &args, &targets, local.as_deref()).await
 }
 
 /// Where a remote item lands.
@@ -167,6 +120,7 @@ async fn get_folder(
     let opts = TreeOptions {
         parallel: args.parallel.max(1),
         resume: args.resume,
+        discard_partial: !args.resume,
         progress: meter.tree(),
         ..TreeOptions::default()
     };
@@ -191,6 +145,7 @@ async fn download_files(
         .map(|(target, id, to)| {
             let opts = DownloadOptions {
                 resume: args.resume,
+                discard_partial: !args.resume,
                 progress: meter.file(&target.label()),
                 ..DownloadOptions::default()
             };

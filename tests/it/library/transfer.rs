@@ -571,3 +571,67 @@ async fn a_complete_part_file_is_verified_without_refetching() {
     assert_eq!(std::fs::read(&dest).unwrap(), data);
     assert!(env.log(Listener::Content).is_empty(), "nothing refetched");
 }
+
+#[tokio::test]
+async fn discard_partial_removes_the_part_files_of_cancelled_downloads() {
+    let env = empty_env().await;
+    let data = pattern(4 << 20, 11);
+    env.emu.put_file("one.bin", &data);
+    env.emu.put_file("Tree/a.bin", &data);
+    env.emu.put_file("Tree/b.bin", &data);
+    let dir = env.dir.path();
+    let leftovers = |root: &std::path::Path| -> Vec<String> {
+        let mut out = Vec::new();
+        let mut stack = vec![root.to_owned()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.to_string_lossy().contains(".part") {
+                    out.push(p.display().to_string());
+                }
+            }
+        }
+        out
+    };
+    // One file, cancelled: nothing left, nothing under the final name.
+    let cancel = Cancel::new();
+    let opts = DownloadOptions {
+        progress: Some(cancel_after_first_progress(&cancel)),
+        cancel: cancel.clone(),
+        discard_partial: true,
+        ..DownloadOptions::default()
+    };
+    let dest = dir.join("one.bin");
+    let err = env
+        .client
+        .download_to_file(&ItemRef::path("one.bin"), &dest, &opts)
+        .await
+        .unwrap_err();
+    assert!(err.is_cancelled(), "{err}");
+    assert!(!dest.exists());
+    assert_eq!(leftovers(dir), Vec::<String>::new());
+    // A recursive download, cancelled mid-way: no `.part` files anywhere below.
+    let cancel = Cancel::new();
+    let opts = skydrive::drive::TreeOptions {
+        parallel: 2,
+        discard_partial: true,
+        progress: {
+            let cancel = cancel.clone();
+            Some(Arc::new(move |_: &str, done: u64, _: u64| {
+                if done > 0 {
+                    cancel.cancel();
+                }
+            }))
+        },
+        cancel: cancel.clone(),
+        ..skydrive::drive::TreeOptions::default()
+    };
+    let local = dir.join("tree");
+    let err = skydrive::drive::get_tree(&env.client, &ItemRef::path("Tree"), &local, &opts)
+        .await
+        .unwrap_err();
+    assert!(err.is_cancelled(), "{err}");
+    assert_eq!(leftovers(&local), Vec::<String>::new());
+}
