@@ -27,7 +27,7 @@ const DEFAULT_EXPIRES_IN: u64 = 3599;
 /// Token tables. Access and refresh tokens persist with the drive; codes do not.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct Auth {
-    /// Access token -> expiry (Unix seconds), `None` = never.
+    /// Access token -> expiry (Unix milliseconds), `None` = never.
     access: HashMap<String, Option<i64>>,
     refresh: HashSet<String>,
     primary_access: Option<String>,
@@ -58,7 +58,8 @@ impl Auth {
     /// Issues a new access token living `ttl` (forever when `None`).
     fn issue_access(&mut self, ttl: Option<Duration>) -> String {
         let token = format!("emu-at-{}", random_hex(20));
-        let expiry = ttl.map(|t| unix_now() + t.as_secs().max(1) as i64);
+        let ttl_ms = ttl.map(|t| i64::try_from(t.as_millis()).unwrap_or(i64::MAX).max(1000));
+        let expiry = ttl_ms.map(|t| unix_now_ms().saturating_add(t));
         self.access.insert(token.clone(), expiry);
         token
     }
@@ -96,8 +97,8 @@ impl Auth {
 
     /// When an access token expires (RFC 3339), if it does.
     pub(crate) fn expires_at(&self, token: &str) -> Option<String> {
-        let secs = (*self.access.get(token)?)?;
-        let t = time::OffsetDateTime::from_unix_timestamp(secs).ok()?;
+        let ms = (*self.access.get(token)?)?;
+        let t = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).ok()?;
         t.format(&time::format_description::well_known::Rfc3339)
             .ok()
     }
@@ -106,14 +107,17 @@ impl Auth {
     pub(crate) fn check(&self, token: &str) -> Result<(), TokenProblem> {
         match self.access.get(token) {
             None => Err(TokenProblem::Invalid),
-            Some(Some(exp)) if *exp <= unix_now() => Err(TokenProblem::Expired),
+            Some(Some(exp)) if *exp <= unix_now_ms() => Err(TokenProblem::Expired),
             Some(_) => Ok(()),
         }
     }
 }
 
-fn unix_now() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
+/// Milliseconds since the epoch: token expiry is kept to the millisecond, so a token lives
+/// its whole TTL (whole seconds made a 1 s token expire after anything from 0 to 1 s).
+fn unix_now_ms() -> i64 {
+    i64::try_from(time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000)
+        .unwrap_or(i64::MAX)
 }
 
 /// Checks the `Authorization` header of a Graph API request.
@@ -417,7 +421,7 @@ mod tests {
         let p = a.current_access(None);
         assert_eq!(a.current_access(None), p);
         assert_eq!(a.check(&p), Ok(()));
-        a.access.insert("old".into(), Some(unix_now() - 1));
+        a.access.insert("old".into(), Some(unix_now_ms() - 1));
         assert_eq!(a.check("old"), Err(TokenProblem::Expired));
         assert_eq!(a.check("nope"), Err(TokenProblem::Invalid));
     }
