@@ -1,9 +1,8 @@
 //! `cp SRC... DST`: server-side copies of files and folders; waits for each copy job's monitor
 //! so that the next command sees the copy.
 
-use crate::drive;
-use crate::shell::commands::mv::dest_folder;
-use crate::shell::error::{CmdResult, CommandError, Tally, exit};
+use crate::shell::commands::mv::{Placement, place};
+use crate::shell::error::{CmdResult, Tally};
 use crate::shell::session::Session;
 
 /// Copy files and folders on the server (into DST if it is a folder).
@@ -15,23 +14,19 @@ pub struct Args {
 }
 
 /// Runs `cp`.
-pub async fn run(sess: &mut Session, mut args: Args) -> CmdResult {
-    let dst = args.paths.pop().unwrap_or_default();
-    let sources = sess.expand(&args.paths).await?;
-    let to = drive::destination(&sess.client, &sess.resolve_path(&dst)).await?;
-    if sources.len() > 1 && to.name.is_some() {
-        return Err(CommandError::new(
-            exit::NOT_FOUND,
-            format!("{dst}: no such folder"),
-        ));
-    }
-    let (parent_id, parent_path) = (to.parent.id.clone(), dest_folder(sess, &dst, &to));
+pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
+    let Placement {
+        sources,
+        parent_id,
+        parent_path,
+        name,
+    } = place(sess, args.paths).await?;
     let many = sources.len() > 1;
     let mut tally = Tally::default();
     for src in &sources {
         let r = sess
             .client
-            .copy(&src.item, &parent_id, to.name.as_deref())
+            .copy(&src.item, &parent_id, name.as_deref())
             .await;
         if let Ok(item) = &r {
             sess.cache().upsert(&parent_id, &parent_path, item.clone());

@@ -2,7 +2,7 @@
 
 use crate::drive;
 use crate::shell::error::{CmdResult, CommandError, Tally, exit};
-use crate::shell::session::{Session, split_parent};
+use crate::shell::session::{Session, Target, split_parent};
 
 /// Move or rename files and folders (into DST if it is a folder).
 #[derive(Debug, clap::Args)]
@@ -13,23 +13,19 @@ pub struct Args {
 }
 
 /// Runs `mv`.
-pub async fn run(sess: &mut Session, mut args: Args) -> CmdResult {
-    let dst = args.paths.pop().unwrap_or_default();
-    let sources = sess.expand(&args.paths).await?;
-    let to = drive::destination(&sess.client, &sess.resolve_path(&dst)).await?;
-    if sources.len() > 1 && to.name.is_some() {
-        return Err(CommandError::new(
-            exit::NOT_FOUND,
-            format!("{dst}: no such folder"),
-        ));
-    }
-    let (parent_id, parent_path) = (to.parent.id.clone(), dest_folder(sess, &dst, &to));
+pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
+    let Placement {
+        sources,
+        parent_id,
+        parent_path,
+        name,
+    } = place(sess, args.paths).await?;
     let many = sources.len() > 1;
     let mut tally = Tally::default();
     for src in &sources {
         let r = sess
             .client
-            .move_item(&src.item, &parent_id, to.name.as_deref())
+            .move_item(&src.item, &parent_id, name.as_deref())
             .await;
         let r = r.map(|item| {
             let mut cache = sess.cache();
@@ -46,11 +42,39 @@ pub async fn run(sess: &mut Session, mut args: Args) -> CmdResult {
     tally.finish()
 }
 
-/// The absolute path of the folder receiving the items (for the listing cache).
-pub fn dest_folder(sess: &Session, dst: &str, to: &drive::Destination) -> String {
-    let path = sess.resolve_path(dst);
-    match to.name {
-        Some(_) => split_parent(&path).0,
-        None => path,
+/// Where `mv` and `cp` put their sources.
+pub struct Placement {
+    /// The expanded sources.
+    pub sources: Vec<Target>,
+    /// Id of the folder receiving them.
+    pub parent_id: String,
+    /// Its absolute path (for the listing cache).
+    pub parent_path: String,
+    /// The new name, when DST names one item rather than an existing folder.
+    pub name: Option<String>,
+}
+
+/// Resolves `SRC... DST` (the last path is DST); several sources need DST to be an existing
+/// folder.
+pub async fn place(sess: &Session, mut paths: Vec<String>) -> Result<Placement, CommandError> {
+    let dst = paths.pop().unwrap_or_default();
+    let sources = sess.expand(&paths).await?;
+    let dst_path = sess.resolve_path(&dst);
+    let to = drive::destination(&sess.client, &dst_path).await?;
+    if sources.len() > 1 && to.name.is_some() {
+        return Err(CommandError::new(
+            exit::NOT_FOUND,
+            format!("{dst}: no such folder"),
+        ));
     }
+    let parent_path = match to.name {
+        Some(_) => split_parent(&dst_path).0,
+        None => dst_path,
+    };
+    Ok(Placement {
+        sources,
+        parent_id: to.parent.id,
+        parent_path,
+        name: to.name,
+    })
 }
