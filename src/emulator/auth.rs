@@ -254,7 +254,7 @@ fn token(shared: &Shared, f: &HashMap<String, String>) -> Response {
     let access = auth.issue_access(ttl);
     let refresh = auth.issue_refresh();
     drop(auth);
-    shared.save();
+    shared.mark_changed();
     let scope = f
         .get("scope")
         .cloned()

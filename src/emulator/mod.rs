@@ -111,13 +111,14 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    /// Runs `f` on the store under its lock, then saves the tree when persisting.
+    /// Runs `f` on the store under its lock, then marks the drive changed (saved soon after
+    /// when persisting).
     pub(crate) fn mutate<R>(&self, f: impl FnOnce(&mut Store) -> R) -> R {
         let r = {
             let mut store = self.lock_store();
             f(&mut store)
         };
-        self.save();
+        self.mark_changed();
         r
     }
 
@@ -133,7 +134,7 @@ impl Shared {
 
     /// Notes that the tree or tokens changed; with a data dir they are written soon after
     /// (see `persist`).
-    pub(crate) fn save(&self) {
+    pub(crate) fn mark_changed(&self) {
         if let Some(p) = &self.persist {
             p.mark_dirty();
         }
@@ -215,7 +216,7 @@ impl Emulator {
     pub fn access_token(&self) -> String {
         let ttl = self.shared.faults.get().token_ttl;
         let token = self.shared.lock_auth().current_access(ttl);
-        self.shared.save();
+        self.shared.mark_changed();
         token
     }
 
