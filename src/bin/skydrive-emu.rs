@@ -48,7 +48,7 @@ struct Args {
     #[arg(long, value_name = "N", default_value_t = 0)]
     lose_fragment_every: u32,
     /// Append every request to FILE as one JSON object per line (method, path, status,
-    /// authorization, listener).
+    /// authorization, range, listener).
     #[arg(long, value_name = "FILE")]
     request_log: Option<PathBuf>,
     /// Access tokens expire after this long (e.g. 30s).

@@ -27,6 +27,9 @@ pub struct LoggedRequest {
     pub status: u16,
     /// Whether an `Authorization` header was sent.
     pub authorization: bool,
+    /// The `Range` (downloads) or `Content-Range` (upload fragments) header sent, if any, so
+    /// tests can prove which bytes a resumed transfer asked for or re-sent.
+    pub range: Option<String>,
     /// Which listener answered.
     pub listener: Listener,
 }
@@ -56,6 +59,7 @@ impl RequestLog {
                 "path": entry.path,
                 "status": entry.status,
                 "authorization": entry.authorization,
+                "range": entry.range,
                 "listener": format!("{:?}", entry.listener).to_lowercase(),
             });
             let mut file = sink.lock().unwrap_or_else(|p| p.into_inner());

@@ -134,6 +134,11 @@ fn record(
             .map_or_else(|| parts.uri.path().to_owned(), |p| p.as_str().to_owned()),
         status: resp.status().as_u16(),
         authorization: parts.headers.contains_key(header::AUTHORIZATION),
+        range: [header::RANGE, header::CONTENT_RANGE]
+            .iter()
+            .find_map(|h| parts.headers.get(h))
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
         listener,
     });
 }

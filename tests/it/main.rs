@@ -3,5 +3,6 @@
 mod common;
 mod emulator;
 mod library;
+mod reliability;
 mod shell;
 mod skeleton;

@@ -47,7 +47,7 @@ fn unknown_command_is_a_usage_error() {
 #[test]
 fn standalone_emulator_config_drives_the_cli() {
     let dir = tempfile::tempdir().unwrap();
-    let emu = EmuProcess::start(dir.path());
+    let emu = EmuProcess::start(dir.path(), &[]);
     assert!(
         emu.graph_url.starts_with("http://127.0.0.1:"),
         "{}",

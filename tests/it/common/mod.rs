@@ -25,15 +25,17 @@ pub struct EmuProcess {
 }
 
 impl EmuProcess {
-    /// Starts `skydrive-emu --write-config DIR/emu.lcrc` on a free loopback port.
-    pub fn start(dir: &Path) -> Self {
+    /// Starts `skydrive-emu --write-config DIR/emu.lcrc EXTRA...` on a free loopback port
+    /// (`extra`: faults, `--request-log`, `--data`, ...).
+    pub fn start(dir: &Path, extra: &[&str]) -> Self {
         let config = dir.join("emu.lcrc");
         let mut child = Command::new(assert_cmd::cargo::cargo_bin("skydrive-emu"))
             .args(["--addr", "127.0.0.1:0", "--write-config"])
             .arg(&config)
+            .args(extra)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
+            .stderr(Stdio::null())
             .spawn()
             .expect("skydrive-emu starts");
         let stdout = child.stdout.take().expect("piped stdout");

@@ -10,9 +10,7 @@ mod output;
 mod pty;
 mod seed_readme;
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 
 use crate::common::cli;
 
@@ -58,43 +56,4 @@ impl Env {
 }
 
 /// A standalone emulator with extra options (faults); killed on drop.
-pub struct Emu {
-    child: Child,
-    /// The client config it wrote.
-    pub config: PathBuf,
-}
-
-impl Emu {
-    /// Starts `skydrive-emu` with `extra` options, writing its config into `dir`.
-    pub fn start(dir: &Path, extra: &[&str]) -> Self {
-        let config = dir.join("emu.lcrc");
-        let mut child = Command::new(assert_cmd::cargo::cargo_bin("skydrive-emu"))
-            .args(["--addr", "127.0.0.1:0", "--write-config"])
-            .arg(&config)
-            .args(extra)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut first = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut first)
-            .unwrap();
-        assert!(first.starts_with("listening on "), "{first:?}");
-        for _ in 0..200 {
-            if config.exists() {
-                break;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(10));
-        }
-        Emu { child, config }
-    }
-}
-
-impl Drop for Emu {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+pub use crate::common::EmuProcess as Emu;
