@@ -140,7 +140,34 @@ mod tests {
         }
     }
 
+    /// The algorithm as specified, one bit at a time: bit k of byte i goes to bit
+    /// `(11 i + k) mod 160` of a little-endian 160-bit value, then the length (little-endian
+    /// u64) is XORed into its last 8 bytes. Slow and obviously right, to check the lane trick.
+    fn bitwise_reference(data: &[u8]) -> [u8; 20] {
+        let mut bits = [false; WIDTH_BITS];
+        for (i, b) in data.iter().enumerate() {
+            for k in 0..8 {
+                if b >> k & 1 == 1 {
+                    bits[(i * SHIFT + k) % WIDTH_BITS] ^= true;
+                }
+            }
+        }
+        let mut out = [0u8; 20];
+        for (j, byte) in out.iter_mut().enumerate() {
+            *byte = (0..8).fold(0, |acc, k| acc | u8::from(bits[8 * j + k]) << k);
+        }
+        for (o, l) in out[12..].iter_mut().zip((data.len() as u64).to_le_bytes()) {
+            *o ^= l;
+        }
+        out
+    }
+
     proptest! {
+        #[test]
+        fn matches_the_bitwise_definition(data in proptest::collection::vec(any::<u8>(), 0..1200)) {
+            prop_assert_eq!(hash_base64(&data), STANDARD.encode(bitwise_reference(&data)));
+        }
+
         #[test]
         fn chunking_does_not_matter(data in proptest::collection::vec(any::<u8>(), 0..2000),
                                     sizes in proptest::collection::vec(1usize..400, 1..20)) {

@@ -3,6 +3,7 @@
 use std::fs;
 use std::path::Path;
 
+use proptest::prelude::*;
 use skydrive::Config;
 
 fn seed_file(path: &Path) {
@@ -93,4 +94,85 @@ fn explicit_path_wins_and_plain_http_needs_loopback() {
     let text = "api:\n  login_url: http://10.0.0.1/\n";
     let err = Config::parse(p, text).unwrap_err();
     assert!(err.to_string().contains("https"), "{err}");
+}
+
+/// The keys this tool owns that any string may be stored in (endpoints are checked, so they
+/// are left out), read and written through the public fields.
+const FIELDS: usize = 5;
+
+fn field(cfg: &mut Config, i: usize) -> &mut Option<String> {
+    match i {
+        0 => &mut cfg.client_id,
+        1 => &mut cfg.client_secret,
+        2 => &mut cfg.access_token,
+        3 => &mut cfg.refresh_token,
+        _ => &mut cfg.access_expires,
+    }
+}
+
+/// Strings YAML likes to reinterpret: numbers with leading zeros, booleans, nulls, flow and
+/// comment characters, quotes, leading/trailing spaces, non-ASCII.
+fn yamlish() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("0012345".to_owned()),
+        Just("yes".to_owned()),
+        Just("null".to_owned()),
+        Just("~".to_owned()),
+        Just("1e3".to_owned()),
+        "[ -~]{0,24}",
+        "[a-z0-9:#'\"{}\\[\\],&*!|>%@` é😀-]{1,16}",
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Two copies loaded from one file each change some keys and save, in turn: the file ends
+    /// with the second saver's changes, the first saver's other changes, the untouched
+    /// originals, and every key the tool does not own, whatever the strings are (`None`
+    /// removes a key).
+    #[test]
+    fn merge_save_keeps_every_change_and_every_foreign_key(
+        original in proptest::collection::vec(proptest::option::of(yamlish()), FIELDS),
+        first in proptest::collection::vec(proptest::option::of(yamlish()), FIELDS),
+        second in proptest::collection::vec(proptest::option::of(yamlish()), FIELDS),
+        first_mask in proptest::collection::vec(any::<bool>(), FIELDS),
+        second_mask in proptest::collection::vec(any::<bool>(), FIELDS),
+        foreign in yamlish(),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lcrc");
+        let mut seed = Config::new(&path);
+        for (i, v) in original.iter().enumerate() {
+            *field(&mut seed, i) = v.clone();
+        }
+        seed.save().unwrap();
+        let mut doc: serde_yaml::Value = serde_yaml::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+        let mut profile = serde_yaml::Mapping::new();
+        profile.insert("note".into(), foreign.as_str().into());
+        doc.as_mapping_mut().unwrap().insert("profile".into(), profile.into());
+        fs::write(&path, serde_yaml::to_string(&doc).unwrap()).unwrap();
+
+        let mut a = Config::load(&path).unwrap();
+        let mut b = Config::load(&path).unwrap();
+        let mut want = original.clone();
+        for (copy, values, mask) in [(&mut a, &first, &first_mask), (&mut b, &second, &second_mask)] {
+            for i in (0..FIELDS).filter(|&i| mask[i]) {
+                *field(copy, i) = values[i].clone();
+                // Setting a key to the value it was loaded with is no change to save.
+                if values[i] != original[i] {
+                    want[i] = values[i].clone();
+                }
+            }
+            copy.save().unwrap();
+        }
+
+        let mut back = Config::load(&path).unwrap();
+        for (i, w) in want.iter().enumerate() {
+            prop_assert_eq!(&*field(&mut back, i), w, "field {}", i);
+        }
+        let text = fs::read_to_string(&path).unwrap();
+        let doc: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+        prop_assert_eq!(doc["profile"]["note"].as_str(), Some(foreign.as_str()));
+    }
 }
