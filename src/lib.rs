@@ -39,6 +39,9 @@
 //! Against the real service, the config names your app's client id and the tokens come from
 //! one of the [`auth`] flows; everything else is the same.
 
+// Data from the network, files and the user must never panic the process: outside unit
+// tests, a failure is an `Error`, not an `unwrap()` (docs/reliability.md).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 #![warn(missing_docs)]
 
 pub mod auth;

@@ -1,5 +1,7 @@
 //! `skydrive-emu`: the Graph emulator as a standalone server (design.md §6).
 
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
