@@ -253,3 +253,59 @@ fn put_r_refuses_a_tree_with_bad_names_before_any_request_naming_each() {
     assert!(!stderr.contains("ok.txt"), "{stderr}");
     assert_eq!(request_count(&log), before, "put -r sent requests");
 }
+
+/// The library refuses on its own too (callers other than the shell): every call that creates
+/// or renames a name, with no request sent.
+#[tokio::test]
+async fn library_calls_refuse_bad_names_without_a_request() {
+    use skydrive::graph::ItemRef;
+    use skydrive::graph::endpoints::Conflict;
+    use skydrive::{UploadOptions, drive};
+
+    let env = crate::library::env().await;
+    let c = &env.client;
+    let file = c.item(&ItemRef::path("Pics/image1.jpg")).await.unwrap();
+    let docs = c.item(&ItemRef::path("Documents")).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let local = dir.path().join("ok.txt");
+    fs::write(&local, "x").unwrap();
+    let tree = dir.path().join("tree");
+    fs::create_dir_all(tree.join("fine")).unwrap();
+    fs::write(tree.join("fine/x|y"), "x").unwrap();
+    let id = ItemRef::Id(file.id.clone());
+    let before = env.emu.request_log().len();
+    let results = vec![
+        c.create_folder(&ItemRef::Root, "a:b", Conflict::Fail)
+            .await
+            .err(),
+        c.create_folder(&ItemRef::path("Documents"), "CON", Conflict::Fail)
+            .await
+            .err(),
+        c.rename(&id, "trail ").await.err(),
+        c.move_item(&id, &docs.id, Some("x.")).await.err(),
+        c.update(&id, &serde_json::json!({"name": "~$x"}))
+            .await
+            .err(),
+        c.copy(&id, &docs.id, Some("a\u{1}b")).await.err(),
+        c.upload_file(&ItemRef::Root, "a?b", &local, &UploadOptions::default())
+            .await
+            .err(),
+        drive::mkdir_p(c, "Documents/new/desktop.ini").await.err(),
+        drive::mv(c, &id, "/Documents/x_vti_").await.err(),
+        drive::cp(c, &id, "/Documents/a&#65;").await.err(),
+        drive::put_tree(c, &tree, &ItemRef::Root, &drive::TreeOptions::default())
+            .await
+            .err(),
+        drive::mkdir_p(c, &format!("/{}", ["d"; 201].join("/")))
+            .await
+            .err(),
+    ];
+    assert_eq!(env.emu.request_log().len(), before, "a request was sent");
+    for (i, e) in results.into_iter().enumerate() {
+        let e = e.unwrap_or_else(|| panic!("case {i} was accepted"));
+        assert!(
+            matches!(e.kind(), skydrive::ErrorKind::InvalidName { .. }) && e.is_conflict(),
+            "case {i}: {e}"
+        );
+    }
+}
