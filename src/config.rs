@@ -14,6 +14,9 @@ use serde_yaml::{Mapping, Value};
 
 use crate::error::{Error, Result};
 
+mod yaml;
+use yaml::{at_line, check_regular_file, key_line, parse_doc, scalar};
+
 /// Microsoft's public-cloud Graph endpoint.
 pub const DEFAULT_GRAPH_URL: &str = "https://graph.microsoft.com/v1.0";
 /// Microsoft's public-cloud identity platform.
@@ -114,25 +117,31 @@ impl Config {
         }
     }
 
-    /// Reads and checks `path`. A missing file is an error naming the fix.
+    /// Reads and checks `path`. A missing file is an error naming the fix; so is anything that
+    /// is not a regular file (a folder, a FIFO that would block the read, a dangling link).
     pub fn load(path: &Path) -> Result<Self> {
-        let text = fs::read_to_string(path).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound {
-                Error::config(
-                    path,
-                    "no such file; create it with your app's `client: {id: ...}` (see README, \
-                     \"Using a real OneDrive\") or try `skydrive-cli --demo`",
-                )
-            } else {
-                Error::io(path, e)
-            }
-        })?;
+        check_regular_file(path)?;
+        let text = fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
         Self::parse(path, &text)
     }
 
     /// Parses config text; `path` is only used in messages.
     pub fn parse(path: &Path, text: &str) -> Result<Self> {
         let doc = parse_doc(path, text)?;
+        for section in ["client", "api", "auth"] {
+            if let Some(v) = doc.get(section)
+                && !(v.is_mapping() || v.is_null())
+            {
+                return Err(Error::config(
+                    path,
+                    format!(
+                        "{}{section} must be a mapping of keys, e.g. `{section}:` then indented \
+                         `key: value` lines",
+                        at_line(key_line(text, section, None))
+                    ),
+                ));
+            }
+        }
         let scalar = |section: &str, key: &str| scalar(path, text, &doc, section, key);
         let mut cfg = Config::new(path);
         cfg.client_id = scalar("client", "id")?;
@@ -146,8 +155,16 @@ impl Config {
         if let Some(u) = scalar("api", "login_url")? {
             cfg.login_url = u.trim_end_matches('/').to_owned();
         }
-        check_endpoint(path, "api.graph_url", &cfg.graph_url)?;
-        check_endpoint(path, "api.login_url", &cfg.login_url)?;
+        for (key, url) in [("graph_url", &cfg.graph_url), ("login_url", &cfg.login_url)] {
+            check_endpoint(path, &format!("api.{key}"), url).map_err(|e| {
+                match (e.kind(), key_line(text, "api", Some(key))) {
+                    (crate::ErrorKind::Config { message, .. }, Some(n)) => {
+                        Error::config(path, format!("line {n}: {message}"))
+                    }
+                    _ => e,
+                }
+            })?;
+        }
         cfg.access_token = scalar("auth", "access_token")?;
         cfg.refresh_token = scalar("auth", "refresh_token")?;
         cfg.access_expires = scalar("auth", "access_expires")?;
@@ -247,72 +264,6 @@ impl Config {
     }
 }
 
-fn parse_doc(path: &Path, text: &str) -> Result<Value> {
-    if text.trim().is_empty() {
-        return Ok(Value::Mapping(Mapping::new()));
-    }
-    let doc: Value = serde_yaml::from_str(text).map_err(|e| {
-        let line = e
-            .location()
-            .map(|l| format!("line {}: ", l.line()))
-            .unwrap_or_default();
-        Error::config(
-            path,
-            format!("{line}not valid YAML ({e}); fix or remove the file"),
-        )
-    })?;
-    if !(doc.is_mapping() || doc.is_null()) {
-        return Err(Error::config(
-            path,
-            "expected a YAML mapping such as `client: {id: ...}`",
-        ));
-    }
-    Ok(doc)
-}
-
-/// Reads `section.key` as a string. The seed's docs show client ids unquoted, and YAML reads
-/// some unquoted ids as numbers (`0x1F`, `0o17`, `1e5`), losing how they were written. A number
-/// is accepted only when its text in the file is exactly its decimal value (`12345`); any
-/// other number is refused with a hint to quote it.
-fn scalar(
-    path: &Path,
-    text: &str,
-    doc: &Value,
-    section: &str,
-    key: &str,
-) -> Result<Option<String>> {
-    let Some(v) = doc.get(section).and_then(|s| s.get(key)) else {
-        return Ok(None);
-    };
-    match v {
-        Value::Null => Ok(None),
-        Value::String(s) => Ok(Some(s.clone())),
-        Value::Number(n) if raw_value_is(text, key, &n.to_string()) => Ok(Some(n.to_string())),
-        Value::Number(n) => Err(Error::config(
-            path,
-            format!(
-                "{section}.{key} was read as the number {n}, which may have lost digits; \
-                 write it in quotes, e.g. {key}: \"0000000012345678\""
-            ),
-        )),
-        Value::Bool(b) => Ok(Some(b.to_string())),
-        _ => Err(Error::config(
-            path,
-            format!("{section}.{key} must be a string"),
-        )),
-    }
-}
-
-/// True when some line of `text` reads `key: value` with exactly this value.
-fn raw_value_is(text: &str, key: &str, value: &str) -> bool {
-    text.lines().any(|l| {
-        l.trim_start()
-            .strip_prefix(key)
-            .and_then(|r| r.trim_start().strip_prefix(':'))
-            .is_some_and(|v| v.split('#').next().unwrap_or("").trim() == value)
-    })
-}
-
 /// `http://` is allowed only for loopback hosts; everything else must be `https://`.
 pub fn check_endpoint(path: &Path, key: &str, value: &str) -> Result<()> {
     let url = url::Url::parse(value)
@@ -371,78 +322,4 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn keeps_unknown_keys_and_writes_0600() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("lcrc");
-        fs::write(&path, "client:\n  id: \"abc\"\nextra:\n  keep: 1\n").unwrap();
-        let mut cfg = Config::load(&path).unwrap();
-        cfg.refresh_token = Some("r1".into());
-        cfg.save().unwrap();
-        let text = fs::read_to_string(&path).unwrap();
-        assert!(
-            text.contains("keep: 1") && text.contains("refresh_token: r1"),
-            "{text}"
-        );
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            assert_eq!(
-                fs::metadata(&path).unwrap().permissions().mode() & 0o777,
-                0o600
-            );
-        }
-    }
-
-    #[test]
-    fn malformed_yaml_names_the_line_and_is_not_overwritten() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("lcrc");
-        let bad = "client:\n  id: x\n   bad: [\n";
-        fs::write(&path, bad).unwrap();
-        let err = Config::load(&path).unwrap_err().to_string();
-        assert!(err.contains("line"), "{err}");
-        let mut cfg = Config::new(&path);
-        cfg.access_token = Some("t".into());
-        assert!(cfg.save().is_err());
-        assert_eq!(fs::read_to_string(&path).unwrap(), bad);
-    }
-
-    #[test]
-    fn a_file_deleted_since_loading_is_written_whole() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("lcrc");
-        fs::write(&path, "client:\n  id: \"abc\"\n").unwrap();
-        let mut cfg = Config::load(&path).unwrap();
-        fs::remove_file(&path).unwrap();
-        cfg.access_token = Some("a".into());
-        cfg.save().unwrap();
-        let back = Config::load(&path).unwrap();
-        assert_eq!(back.client_id.as_deref(), Some("abc"));
-        assert_eq!(back.access_token.as_deref(), Some("a"));
-    }
-
-    #[test]
-    fn numeric_client_id_is_refused_with_a_hint() {
-        let err = Config::parse(Path::new("x"), "client:\n  id: 0x1F\n").unwrap_err();
-        assert!(err.to_string().contains("quotes"), "{err}");
-        let ok = Config::parse(Path::new("x"), "client:\n  id: 0012345\n").unwrap();
-        assert_eq!(ok.client_id.as_deref(), Some("0012345"));
-        let ok = Config::parse(Path::new("x"), "client:\n  id: 620512345 # app\n").unwrap();
-        assert_eq!(ok.client_id.as_deref(), Some("620512345"));
-    }
-
-    #[test]
-    fn plain_http_only_for_loopback() {
-        let ok = "api:\n  graph_url: http://127.0.0.1:9/v1.0\n  login_url: http://localhost:9\n";
-        assert!(Config::parse(Path::new("x"), ok).is_ok());
-        let bad = "api:\n  graph_url: http://example.com/v1.0\n";
-        assert!(Config::parse(Path::new("x"), bad).is_err());
-        assert!(url_is_loopback("http://127.0.0.1:9/v1.0"));
-        assert!(url_is_loopback("http://[::1]:9/"));
-        assert!(!url_is_loopback(DEFAULT_GRAPH_URL));
-    }
-}
+mod tests;

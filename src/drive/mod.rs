@@ -12,8 +12,8 @@ use crate::error::{Error, Result};
 use crate::graph::endpoints::Conflict;
 use crate::graph::{DriveItem, GraphClient, ItemRef};
 
-pub use ops::{Destination, cp, destination, mv, rm};
-pub use tree::{TreeOptions, TreeProgress, TreeReport, get_tree, put_tree};
+pub use ops::{Destination, check_destination, cp, destination, mv, rm};
+pub use tree::{TreeOptions, TreeProgress, TreeReport, get_tree, invalid_local_names, put_tree};
 pub use walk::{WalkEntry, walk, walk_by_delta, walk_by_listing};
 
 /// The item at `path` (`/`-separated from the root; empty or `/` is the root).
@@ -24,6 +24,7 @@ pub async fn resolve(client: &GraphClient, path: &str) -> Result<DriveItem> {
 /// Creates folder `path` and any missing parents; returns the deepest folder. Existing
 /// folders are fine; an existing file in the way is a conflict.
 pub async fn mkdir_p(client: &GraphClient, path: &str) -> Result<DriveItem> {
+    crate::graph::names::check_path(path)?;
     let mut parent = ItemRef::Root;
     let mut item = client.item(&ItemRef::Root).await?;
     for name in path.split('/').filter(|s| !s.is_empty()) {

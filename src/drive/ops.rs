@@ -3,7 +3,7 @@
 //! the item's new parent and name; a folder is removed only when asked to recurse.
 
 use crate::error::{Error, Result};
-use crate::graph::{DriveItem, GraphClient, ItemRef};
+use crate::graph::{DriveItem, GraphClient, ItemRef, names};
 
 /// Where `mv`/`cp` put an item.
 #[derive(Debug, Clone)]
@@ -15,8 +15,10 @@ pub struct Destination {
 }
 
 /// Resolves a destination path: an existing folder (keep the name), or a new name inside an
-/// existing folder. An existing file is a conflict (`nameAlreadyExists`).
+/// existing folder. An existing file is a conflict (`nameAlreadyExists`). A last segment that
+/// OneDrive would refuse as a name is refused before any request.
 pub async fn destination(client: &GraphClient, dest: &str) -> Result<Destination> {
+    check_destination(dest)?;
     match client.item(&ItemRef::path(dest)).await {
         Ok(folder) if folder.is_folder() => Ok(Destination {
             parent: folder,
@@ -41,6 +43,18 @@ pub async fn destination(client: &GraphClient, dest: &str) -> Result<Destination
         }
         Err(e) => Err(e),
     }
+}
+
+/// Refuses a destination whose last segment (the new name, unless it is an existing folder,
+/// which cannot have a bad name) OneDrive would refuse, and a destination path too long.
+pub fn check_destination(dest: &str) -> Result<()> {
+    let trimmed = dest.trim_end_matches('/');
+    if trimmed.is_empty() {
+        return Ok(());
+    }
+    let name = trimmed.rsplit('/').next().unwrap_or(trimmed);
+    names::check_name(name)?;
+    names::check_path(trimmed)
 }
 
 /// Moves (and possibly renames) `src` to the path `dest`.

@@ -14,7 +14,7 @@ use super::walk::walk;
 use crate::error::{Error, ErrorKind, Result};
 use crate::graph::endpoints::Conflict;
 use crate::graph::transfer::{Cancel, DEFAULT_FRAGMENT, DownloadOptions, Progress, UploadOptions};
-use crate::graph::{GraphClient, ItemRef};
+use crate::graph::{GraphClient, ItemRef, names};
 
 /// Per-file progress of a tree transfer: `(relative path, bytes done, file size)`.
 pub type TreeProgress = Arc<dyn Fn(&str, u64, u64) + Send + Sync>;
@@ -132,7 +132,8 @@ pub async fn get_tree(
 }
 
 /// Uploads the contents of local folder `local` into the existing remote folder `remote`,
-/// creating sub-folders as needed.
+/// creating sub-folders as needed. Every local name is checked first: if any would be refused
+/// by OneDrive, nothing is sent and the error lists every such path.
 pub async fn put_tree(
     client: &GraphClient,
     local: &Path,
@@ -140,13 +141,20 @@ pub async fn put_tree(
     opts: &TreeOptions,
 ) -> Result<TreeReport> {
     let root = local.to_owned();
-    let (dirs, files) = tokio::task::spawn_blocking(move || list_local(&root))
+    let base = match remote {
+        ItemRef::Path(p) | ItemRef::IdPath(_, p) => p.clone(),
+        ItemRef::Root | ItemRef::Id(_) => String::new(),
+    };
+    let tree = tokio::task::spawn_blocking(move || list_local(&root, &base))
         .await
         .map_err(|e| Error::io(local, std::io::Error::other(e.to_string())))??;
+    if let Some(e) = names::combine(tree.bad) {
+        return Err(e);
+    }
     let mut report = TreeReport::default();
     let mut ids: HashMap<String, String> = HashMap::new();
     ids.insert(String::new(), client.item(remote).await?.id);
-    for dir in dirs {
+    for dir in tree.dirs {
         let (parent, name) = split_rel(&dir);
         let parent_id = ids.get(parent).cloned().unwrap_or_default();
         let folder = ensure_folder(client, &parent_id, name).await?;
@@ -154,7 +162,7 @@ pub async fn put_tree(
         report.folders += 1;
     }
     let ids = &ids;
-    let mut results = stream::iter(files)
+    let mut results = stream::iter(tree.files)
         .map(|rel| async move {
             let (parent, name) = split_rel(&rel);
             let parent = ItemRef::Id(ids.get(parent).cloned().unwrap_or_default());
@@ -176,6 +184,13 @@ pub async fn put_tree(
         report.record(path, r);
     }
     Ok(report)
+}
+
+/// Every path below local folder `local` that OneDrive would refuse once uploaded under the
+/// remote folder path `remote_base` (`""` when unknown: then only the names are checked, not
+/// the full path's length), as invalid-name errors naming the relative path. Blocking.
+pub fn invalid_local_names(local: &Path, remote_base: &str) -> Result<Vec<Error>> {
+    Ok(list_local(local, remote_base)?.bad)
 }
 
 fn stop_if_cancelled<T>(r: &Result<T>) -> Result<()> {
@@ -205,10 +220,25 @@ async fn mkdir_local(dir: &Path) -> Result<()> {
         .map_err(|e| Error::io(dir, e))
 }
 
-/// Relative folder paths (parents first) and file paths below `root`; skips our own
-/// hidden state files and anything that is neither a file nor a folder.
-fn list_local(root: &Path) -> Result<(Vec<String>, Vec<String>)> {
-    let (mut dirs, mut files) = (Vec::new(), Vec::new());
+/// What is below a local folder, as `/`-separated relative paths.
+struct LocalTree {
+    /// Folders, parents first.
+    dirs: Vec<String>,
+    /// Files.
+    files: Vec<String>,
+    /// Paths OneDrive would refuse (bad names, too long, not UTF-8).
+    bad: Vec<Error>,
+}
+
+/// Lists the folders and files below `root` (skipping our own hidden state files and anything
+/// that is neither a file nor a folder) and checks each name, and each full path below the
+/// remote folder `base`, against OneDrive's rules.
+fn list_local(root: &Path, base: &str) -> Result<LocalTree> {
+    let mut tree = LocalTree {
+        dirs: Vec::new(),
+        files: Vec::new(),
+        bad: Vec::new(),
+    };
     let mut stack: Vec<(PathBuf, String)> = vec![(root.to_owned(), String::new())];
     while let Some((dir, rel)) = stack.pop() {
         let entries = std::fs::read_dir(&dir).map_err(|e| Error::io(&dir, e))?;
@@ -219,22 +249,40 @@ fn list_local(root: &Path) -> Result<(Vec<String>, Vec<String>)> {
                 continue;
             }
             let child = if rel.is_empty() {
-                name
+                name.clone()
             } else {
                 format!("{rel}/{name}")
             };
             let ty = entry.file_type().map_err(|e| Error::io(entry.path(), e))?;
+            if !(ty.is_dir() || ty.is_file()) {
+                continue;
+            }
+            if let Some(e) = local_name_problem(&entry.file_name(), &child, base) {
+                tree.bad.push(e);
+            }
             if ty.is_dir() {
-                dirs.push(child.clone());
+                tree.dirs.push(child.clone());
                 stack.push((entry.path(), child));
-            } else if ty.is_file() {
-                files.push(child);
+            } else {
+                tree.files.push(child);
             }
         }
     }
-    dirs.sort();
-    files.sort();
-    Ok((dirs, files))
+    tree.dirs.sort();
+    tree.files.sort();
+    tree.bad.sort_by_key(ToString::to_string);
+    Ok(tree)
+}
+
+/// Why the local entry `name` (at relative path `rel`) cannot be uploaded below `base`.
+fn local_name_problem(name: &std::ffi::OsStr, rel: &str, base: &str) -> Option<Error> {
+    let Some(name) = name.to_str() else {
+        return Some(names::invalid(rel, "the local name is not valid UTF-8"));
+    };
+    if let Some(reason) = names::name_problem(name) {
+        return Some(names::invalid(rel, reason));
+    }
+    names::check_path_len(&format!("{base}/{rel}")).err()
 }
 
 fn is_state_file(name: &str) -> bool {

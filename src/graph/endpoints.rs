@@ -15,6 +15,7 @@ use crate::error::{Error, Result};
 use crate::graph::client::{GraphClient, decode_json};
 use crate::graph::locator::{ItemRef, encode_segment};
 use crate::graph::model::{AsyncJobStatus, Drive, DriveItem, Page, Permission, User};
+use crate::graph::names::{check_name, check_path};
 
 /// What to do when a name is already taken (`@microsoft.graph.conflictBehavior`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -151,21 +152,27 @@ impl GraphClient {
             .await
     }
 
-    /// `POST {parent}/children`: creates folder `name`.
+    /// `POST {parent}/children`: creates folder `name` (refused before any request when
+    /// OneDrive would refuse the name, see [`crate::graph::names`]).
     pub async fn create_folder(
         &self,
         parent: &ItemRef,
         name: &str,
         conflict: Conflict,
     ) -> Result<DriveItem> {
+        check_new_name(parent, name)?;
         let body = json!({"name": name, "folder": {},
             "@microsoft.graph.conflictBehavior": conflict.as_str()});
         let path = self.item_path(parent, Some("children"));
         self.request_json(Method::POST, &path, Some(&body)).await
     }
 
-    /// `PATCH {item}` with `changes` (only the properties to change).
+    /// `PATCH {item}` with `changes` (only the properties to change). A new `name` is checked
+    /// first, so renames and moves refuse bad names before any request.
     pub async fn update(&self, item: &ItemRef, changes: &serde_json::Value) -> Result<DriveItem> {
+        if let Some(name) = changes.get("name").and_then(|n| n.as_str()) {
+            check_name(name)?;
+        }
         let path = self.item_path(item, None);
         self.request_json(Method::PATCH, &path, Some(changes)).await
     }
@@ -204,6 +211,9 @@ impl GraphClient {
         parent_id: &str,
         new_name: Option<&str>,
     ) -> Result<String> {
+        if let Some(n) = new_name {
+            check_name(n)?;
+        }
         let mut body = json!({"parentReference": {"id": parent_id}});
         if let Some(n) = new_name {
             body["name"] = json!(n);
@@ -323,6 +333,16 @@ impl GraphClient {
         let delta_link =
             delta_link.ok_or_else(|| Error::decode("delta", "last page has no deltaLink"))?;
         Ok(Delta { items, delta_link })
+    }
+}
+
+/// Checks the name of a new child of `parent`, and its whole path when the parent is addressed
+/// by path (an id hides the path, so only the name's own rules apply then).
+pub(crate) fn check_new_name(parent: &ItemRef, name: &str) -> Result<()> {
+    check_name(name)?;
+    match parent {
+        ItemRef::Path(p) | ItemRef::IdPath(_, p) => check_path(&format!("{p}/{name}")),
+        ItemRef::Root | ItemRef::Id(_) => Ok(()),
     }
 }
 

@@ -8,6 +8,7 @@ pub mod client;
 pub mod endpoints;
 pub mod locator;
 pub mod model;
+pub mod names;
 pub mod quickxor;
 pub mod transfer;
 

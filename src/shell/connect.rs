@@ -28,10 +28,12 @@ struct NotSignedIn(PathBuf);
 impl TokenSource for NotSignedIn {
     fn token(&self) -> BoxFuture<'_, crate::Result<String>> {
         Box::pin(async move {
-            Err(crate::Error::auth(format!(
-                "{}: not signed in (no auth.access_token)",
-                self.0.display()
-            )))
+            let why = if self.0.symlink_metadata().is_ok() {
+                "not signed in (no auth.access_token)"
+            } else {
+                "no such config file, so not signed in"
+            };
+            Err(crate::Error::auth(format!("{}: {why}", self.0.display())))
         })
     }
     fn refresh(&self, _rejected: String) -> BoxFuture<'_, crate::Result<String>> {
@@ -50,7 +52,8 @@ pub fn data_dir() -> Option<PathBuf> {
 
 /// Loads the config at `path` (a missing file is an empty config) and builds a client.
 pub fn from_config(path: PathBuf) -> Result<Connection, CommandError> {
-    let cfg = if path.exists() {
+    // A dangling link is not "no config": loading it says what is wrong.
+    let cfg = if path.symlink_metadata().is_ok() {
         Config::load(&path).map_err(|e| CommandError::new(exit::FAILED, e.to_string()))?
     } else {
         Config::new(&path)

@@ -115,6 +115,8 @@ impl From<crate::Error> for CommandError {
         }
         if code == exit::AUTH {
             err.with_hint("run `skydrive-cli auth` to sign in, or try `skydrive-cli --demo`")
+        } else if matches!(e.kind(), crate::ErrorKind::InvalidName { .. }) {
+            err.with_hint("choose a name OneDrive accepts; nothing was sent")
         } else {
             err
         }

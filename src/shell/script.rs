@@ -83,10 +83,14 @@ impl Runner {
 
     /// Reports a lexing error at `line`; returns its exit code.
     pub fn syntax_error(&mut self, sess: &mut Session, line: usize, e: &LexError) -> u8 {
+        let hint = match e {
+            LexError::Incomplete(_) => "close the quote (or escape the character with `\\`)",
+            LexError::Invalid(_) => "quote special characters that are part of a name",
+        };
         self.report(
             sess,
             line,
-            &CommandError::usage(format!("syntax error: {e}")),
+            &CommandError::usage(format!("syntax error: {e}")).with_hint(hint),
         );
         sess.last_status = exit::USAGE;
         self.failed += 1;
@@ -184,12 +188,7 @@ pub async fn run_args(sess: &mut Session, mut args: Vec<String>) -> CmdResult {
                         .with_hint("`help` lists the commands")
                         .in_command(&name))
                 }
-                _ => {
-                    let text = e.render().to_string();
-                    let first = text.lines().next().unwrap_or("bad usage");
-                    let first = first.strip_prefix("error: ").unwrap_or(first);
-                    Err(CommandError::usage(format!("{first} (see `{name} -h`)")).in_command(&name))
-                }
+                _ => Err(clap_usage_error(&name, &e.render().to_string())),
             };
         }
     };
@@ -200,6 +199,29 @@ pub async fn run_args(sess: &mut Session, mut args: Vec<String>) -> CmdResult {
         _ = tokio::signal::ctrl_c() => Err(CommandError::new(exit::INTERRUPTED, "interrupted")),
     };
     result.map_err(|e| e.in_command(&name))
+}
+
+/// A clap error as one line (a list of missing arguments joined onto it), with the command's
+/// usage line as the hint.
+fn clap_usage_error(name: &str, text: &str) -> CommandError {
+    let mut lines = text.lines();
+    let first = lines.next().unwrap_or("bad usage");
+    let mut message = first.strip_prefix("error: ").unwrap_or(first).to_owned();
+    if message.ends_with(':') {
+        let listed: Vec<&str> = lines
+            .clone()
+            .take_while(|l| l.starts_with("  "))
+            .map(str::trim)
+            .collect();
+        message = format!("{message} {}", listed.join(" "));
+    }
+    let usage = text
+        .lines()
+        .find_map(|l| l.strip_prefix("Usage: "))
+        .map_or_else(|| name.to_owned(), str::to_owned);
+    CommandError::usage(message)
+        .with_hint(format!("usage: {usage} (see `{name} -h`)"))
+        .in_command(name)
 }
 
 /// `!cmd`: runs a line with the local shell (`$SHELL`, else `sh`).
@@ -228,8 +250,32 @@ fn run_local(cmd: &str) -> CmdResult {
 pub async fn run_text(sess: &mut Session, runner: &mut Runner, text: &str) -> Option<u8> {
     match parse(text, 1) {
         Ok(script) => runner.run(sess, &script).await,
-        Err(e) => Some(runner.syntax_error(sess, 1, &e)),
+        Err(e) => {
+            let (line, e) = locate_syntax_error(text).unwrap_or((1, e));
+            Some(runner.syntax_error(sess, line, &e))
+        }
     }
+}
+
+/// The first syntax error of `text` and the line of the command it is in (where an
+/// unterminated quote opened), found the way [`run_reader`] reads: line by line, a command
+/// left open joined with the next line.
+fn locate_syntax_error(text: &str) -> Option<(usize, LexError)> {
+    let mut pending = String::new();
+    let mut start = 1;
+    for (i, line) in text.lines().enumerate() {
+        if pending.is_empty() {
+            start = i + 1;
+        }
+        pending.push_str(line);
+        pending.push('\n');
+        match parse(&pending, start) {
+            Err(LexError::Incomplete(_)) => continue,
+            Err(e) => return Some((start, e)),
+            Ok(_) => pending.clear(),
+        }
+    }
+    parse(&pending, start).err().map(|e| (start, e))
 }
 
 /// Runs a script read line by line (standard input); a line whose quote, `\` or `&&` is left

@@ -79,6 +79,7 @@ impl GraphClient {
         local: &Path,
         opts: &UploadOptions,
     ) -> Result<DriveItem> {
+        crate::graph::endpoints::check_new_name(parent, name)?;
         let meta = tokio::fs::metadata(local)
             .await
             .map_err(|e| Error::io(local, e))?;

@@ -10,11 +10,11 @@ pub struct Args {}
 /// Runs `auth_refresh`.
 pub async fn run(sess: &mut Session, _args: Args) -> CmdResult {
     let tokens = sess.tokens.clone().ok_or_else(|| {
-        CommandError::new(
-            exit::AUTH,
-            "not signed in from a config file (nothing to refresh)",
-        )
-        .with_hint("run `auth` first")
+        let message = match &sess.config_path {
+            Some(p) => format!("{}: no refresh token (nothing to refresh)", p.display()),
+            None => "not signed in from a config file (nothing to refresh)".to_owned(),
+        };
+        CommandError::new(exit::AUTH, message).with_hint("run `auth` first")
     })?;
     tokens.force_refresh().await?;
     Ok(())

@@ -1,10 +1,11 @@
 //! `mkdir [-p] PATH...`: create folders. Without `-p` the parent must exist and the name must
 //! be free (exit 7 when it is taken); with `-p` missing parents are created and existing
-//! folders are fine. New folders go straight into the listing cache.
+//! folders are fine. New folders go straight into the listing cache. A name OneDrive would
+//! refuse fails the whole command (exit 7) before any request.
 
 use crate::drive;
-use crate::graph::ItemRef;
 use crate::graph::endpoints::Conflict;
+use crate::graph::{ItemRef, names};
 use crate::shell::error::{CmdResult, CommandError, Tally};
 use crate::shell::session::{Session, split_parent};
 
@@ -21,6 +22,10 @@ pub struct Args {
 
 /// Runs `mkdir`.
 pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
+    for p in &args.paths {
+        let path = sess.resolve_path(p);
+        names::check_path(&path)?;
+    }
     let mut tally = Tally::default();
     let many = args.paths.len() > 1;
     for p in &args.paths {

@@ -55,11 +55,13 @@ pub struct Placement {
 }
 
 /// Resolves `SRC... DST` (the last path is DST); several sources need DST to be an existing
-/// folder.
+/// folder. A DST whose last segment OneDrive would refuse as a name is refused first, before
+/// any request.
 pub async fn place(sess: &Session, mut paths: Vec<String>) -> Result<Placement, CommandError> {
     let dst = paths.pop().unwrap_or_default();
-    let sources = sess.expand(&paths).await?;
     let dst_path = sess.resolve_path(&dst);
+    drive::check_destination(&dst_path)?;
+    let sources = sess.expand(&paths).await?;
     let to = drive::destination(&sess.client, &dst_path).await?;
     if sources.len() > 1 && to.name.is_some() {
         return Err(CommandError::new(

@@ -10,9 +10,10 @@ use futures_util::stream::{self, StreamExt};
 use crate::drive::{self, TreeOptions};
 use crate::graph::endpoints::Conflict;
 use crate::graph::transfer::UploadOptions;
-use crate::graph::{DriveItem, ItemRef};
+use crate::graph::{DriveItem, ItemRef, names};
 use crate::shell::error::{CmdResult, CommandError, Tally, about, exit};
 use crate::shell::glob;
+use crate::shell::output::escape;
 use crate::shell::progress::Meter;
 use crate::shell::session::{Session, join};
 
@@ -64,6 +65,7 @@ pub async fn run(sess: &mut Session, mut args: Args) -> CmdResult {
     };
     let locals = local_files(sess, &args.paths)?;
     let folder_t = sess.target(&remote);
+    check_names(&locals, args.recursive, folder_t.path.as_deref())?;
     let folder = sess
         .client
         .item(&folder_t.item)
@@ -174,6 +176,60 @@ async fn upload_files(
         }
         t.tally
             .record(&local.display().to_string(), r.map(drop), many);
+    }
+}
+
+/// Refuses the whole command, before any request, when any name to be created (a file, a
+/// folder given with `-r`, anything below it) would be refused by OneDrive; every such path
+/// is listed. `base` is the remote folder's path, when known, for the path-length limit.
+fn check_names(locals: &[PathBuf], recursive: bool, base: Option<&str>) -> CmdResult {
+    let base = base.unwrap_or("");
+    let mut bad = Vec::new();
+    for local in locals {
+        let is_dir = local.is_dir();
+        if is_dir && !recursive {
+            continue;
+        }
+        let Ok(name) = file_name(local) else {
+            continue;
+        };
+        let shown = local.display().to_string();
+        let remote = join(base, &name);
+        match names::name_problem(&name) {
+            Some(reason) => bad.push(names::invalid(&shown, reason)),
+            None => bad.extend(names::check_path_len(&remote).err()),
+        }
+        if is_dir {
+            let inner = drive::invalid_local_names(local, &remote).map_err(CommandError::from)?;
+            bad.extend(inner.into_iter().map(|e| prefixed(&shown, e)));
+        }
+    }
+    let n = bad.len();
+    let hint = "rename it locally (OneDrive would refuse it), then run put again";
+    match n {
+        0 => Ok(()),
+        1 => Err(CommandError::from(bad.remove(0)).with_hint(hint)),
+        _ => {
+            for e in &bad {
+                eprintln!("put: {}", escape(&e.to_string()));
+            }
+            Err(CommandError::new(
+                exit::CONFLICT,
+                format!("{n} local names cannot be uploaded; nothing was sent"),
+            )
+            .with_hint("rename them locally (OneDrive would refuse them), then run put again"))
+        }
+    }
+}
+
+/// An invalid-name error about `rel` below the local folder `dir`, naming `dir/rel`.
+fn prefixed(dir: &str, e: crate::Error) -> crate::Error {
+    match e.kind() {
+        crate::ErrorKind::InvalidName { name, reason } => names::invalid(
+            &format!("{}/{name}", dir.trim_end_matches('/')),
+            reason.clone(),
+        ),
+        _ => e,
     }
 }
 

@@ -147,14 +147,22 @@ async fn a_failing_file_is_reported_and_the_rest_arrive() {
     let local = env.dir.path().join("up");
     std::fs::create_dir_all(&local).unwrap();
     std::fs::write(local.join("good.txt"), b"good").unwrap();
-    std::fs::write(local.join("bad?name.txt"), b"bad").unwrap();
-    let opts = TreeOptions::default();
+    // A name taken on the server, uploaded with `fail`: that file alone fails (a name OneDrive
+    // would refuse fails the whole tree up front instead, see reliability::names).
+    std::fs::write(local.join("taken.txt"), b"new").unwrap();
+    env.emu.put_file("taken.txt", b"old");
+    let opts = TreeOptions {
+        conflict: skydrive::graph::endpoints::Conflict::Fail,
+        ..TreeOptions::default()
+    };
     let report = drive::put_tree(&env.client, &local, &ItemRef::Root, &opts)
         .await
         .unwrap();
     assert_eq!(report.files, 1);
     assert_eq!(report.failed.len(), 1);
-    assert_eq!(report.failed[0].0, "bad?name.txt");
+    assert_eq!(report.failed[0].0, "taken.txt");
+    assert!(report.failed[0].1.is_conflict());
+    assert_eq!(env.emu.file_bytes("taken.txt").unwrap(), b"old");
     assert_eq!(env.emu.file_bytes("good.txt").unwrap(), b"good");
 }
 

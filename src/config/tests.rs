@@ -1,0 +1,75 @@
+//! Unit tests of the config file: merge-save, mode, parse errors, endpoints.
+
+use super::*;
+
+#[test]
+fn keeps_unknown_keys_and_writes_0600() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lcrc");
+    fs::write(&path, "client:\n  id: \"abc\"\nextra:\n  keep: 1\n").unwrap();
+    let mut cfg = Config::load(&path).unwrap();
+    cfg.refresh_token = Some("r1".into());
+    cfg.save().unwrap();
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(
+        text.contains("keep: 1") && text.contains("refresh_token: r1"),
+        "{text}"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+}
+
+#[test]
+fn malformed_yaml_names_the_line_and_is_not_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lcrc");
+    let bad = "client:\n  id: x\n   bad: [\n";
+    fs::write(&path, bad).unwrap();
+    let err = Config::load(&path).unwrap_err().to_string();
+    assert!(err.contains("line"), "{err}");
+    let mut cfg = Config::new(&path);
+    cfg.access_token = Some("t".into());
+    assert!(cfg.save().is_err());
+    assert_eq!(fs::read_to_string(&path).unwrap(), bad);
+}
+
+#[test]
+fn a_file_deleted_since_loading_is_written_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lcrc");
+    fs::write(&path, "client:\n  id: \"abc\"\n").unwrap();
+    let mut cfg = Config::load(&path).unwrap();
+    fs::remove_file(&path).unwrap();
+    cfg.access_token = Some("a".into());
+    cfg.save().unwrap();
+    let back = Config::load(&path).unwrap();
+    assert_eq!(back.client_id.as_deref(), Some("abc"));
+    assert_eq!(back.access_token.as_deref(), Some("a"));
+}
+
+#[test]
+fn numeric_client_id_is_refused_with_a_hint() {
+    let err = Config::parse(Path::new("x"), "client:\n  id: 0x1F\n").unwrap_err();
+    assert!(err.to_string().contains("quotes"), "{err}");
+    let ok = Config::parse(Path::new("x"), "client:\n  id: 0012345\n").unwrap();
+    assert_eq!(ok.client_id.as_deref(), Some("0012345"));
+    let ok = Config::parse(Path::new("x"), "client:\n  id: 620512345 # app\n").unwrap();
+    assert_eq!(ok.client_id.as_deref(), Some("620512345"));
+}
+
+#[test]
+fn plain_http_only_for_loopback() {
+    let ok = "api:\n  graph_url: http://127.0.0.1:9/v1.0\n  login_url: http://localhost:9\n";
+    assert!(Config::parse(Path::new("x"), ok).is_ok());
+    let bad = "api:\n  graph_url: http://example.com/v1.0\n";
+    assert!(Config::parse(Path::new("x"), bad).is_err());
+    assert!(url_is_loopback("http://127.0.0.1:9/v1.0"));
+    assert!(url_is_loopback("http://[::1]:9/"));
+    assert!(!url_is_loopback(DEFAULT_GRAPH_URL));
+}
