@@ -5,6 +5,12 @@
 //! failures (429/503 after `Retry-After`, other 5xx and network faults with jittered exponential
 //! backoff, a bounded number of times), refreshes the token once on a 401, and turns error
 //! answers into [`Error`]s carrying the most specific Graph code.
+//!
+//! Success answers a server gets wrong are told apart: a body cut off before its
+//! Content-Length is a network fault, so a JSON GET is sent again under the same retry policy
+//! (transient, exit 5 in the shell, once retries are spent); a complete body that is not the
+//! expected JSON (cut short, not JSON, wrong types) is a decode error naming the request as
+//! `GET /v1.0/path` (no host, no query) and is not retried (exit 1).
 
 use std::sync::Arc;
 use std::time::Duration;

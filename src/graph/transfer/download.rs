@@ -6,6 +6,10 @@
 //! curl, cp and rclone: on this machine an fsync of 1 GiB cost 3.7 s, more than the download
 //! itself (bench/results.md); after a power loss the worst case is a final name whose data
 //! the kernel had not written yet, which the next `get -c` replaces.
+//!
+//! A server whose sizes lie cannot make this loop: a resume that asks for a `Range` past the
+//! real end (416) or bytes that contradict the announced size or hash end the download with
+//! an integrity error and discard the `.part`, which no resume could complete.
 
 use std::path::{Path, PathBuf};
 

@@ -2,7 +2,9 @@
 //! or more arguments the last is the local destination (the seed's `get file file_dst`); `-`
 //! writes to stdout, as does a seed-style `skydrive-cli get X > file` without LOCAL. Files
 //! arrive under a temporary name and are renamed once verified; Ctrl-C removes the partial
-//! file unless `-c` asked to keep it for resuming.
+//! file unless `-c` asked to keep it for resuming. A remote name that is not one safe local
+//! file name (`..`, `a/b`, control characters: a broken or hostile server) is refused for that
+//! item (exit 7, or 6 when other items succeed); no name can place a file outside LOCAL.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
