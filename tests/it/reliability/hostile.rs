@@ -382,3 +382,33 @@ fn every_hostile_name_variant_is_refused_in_get_r() {
         assert_eq!(r.err.matches(REFUSED).count(), 4, "{mode:?}: {r:#?}");
     }
 }
+
+#[tokio::test]
+async fn both_walks_mark_what_lies_below_an_unsafe_folder() {
+    use skydrive::drive::{walk_by_delta, walk_by_listing};
+    let faults = Faults {
+        hostile: vec![Hostile::DotdotNames],
+        ..Faults::default()
+    };
+    let env = crate::library::env_with(skydrive::emulator::Seed::Demo, faults).await;
+    let root = env.client.item(&skydrive::ItemRef::Root).await.unwrap();
+    let listed = walk_by_listing(&env.client, &skydrive::ItemRef::Root, 4, None);
+    let delta = walk_by_delta(&env.client, &root, None);
+    for entries in [listed.await.unwrap(), delta.await.unwrap()] {
+        let below: Vec<(&str, bool)> = entries
+            .iter()
+            .map(|e| (e.item.id.rsplit('!').next().unwrap(), e.under_unsafe))
+            .collect();
+        // 102 `Documents` is renamed "", so its child 104 lies below an unsafe name.
+        let want = [
+            ("102", false),
+            ("103", false),
+            ("104", true),
+            ("105", false),
+            ("106", false),
+        ];
+        let mut below = below;
+        below.sort();
+        assert_eq!(below, want);
+    }
+}
