@@ -395,10 +395,11 @@ async fn both_walks_mark_what_lies_below_an_unsafe_folder() {
     let listed = walk_by_listing(&env.client, &skydrive::ItemRef::Root, 4, None);
     let delta = walk_by_delta(&env.client, &root, None);
     for entries in [listed.await.unwrap(), delta.await.unwrap()] {
-        let below: Vec<(&str, bool)> = entries
+        let mut below: Vec<(&str, bool)> = entries
             .iter()
             .map(|e| (e.item.id.rsplit('!').next().unwrap(), e.under_unsafe))
             .collect();
+        below.sort();
         // 102 `Documents` is renamed "", so its child 104 lies below an unsafe name.
         let want = [
             ("102", false),
@@ -407,8 +408,6 @@ async fn both_walks_mark_what_lies_below_an_unsafe_folder() {
             ("105", false),
             ("106", false),
         ];
-        let mut below = below;
-        below.sort();
         assert_eq!(below, want);
     }
 }
