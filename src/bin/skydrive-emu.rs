@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::Parser;
-use skydrive::emulator::{Emulator, EmulatorOptions, Faults, Seed, parse_duration};
+use skydrive::emulator::{Emulator, EmulatorOptions, Faults, Hostile, Seed, parse_duration};
 
 /// A OneDrive-compatible Microsoft Graph server on loopback, for tests, demos and benchmarks.
 #[derive(Debug, Parser)]
@@ -56,6 +56,11 @@ struct Args {
     /// Access tokens expire after this long (e.g. 30s).
     #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
     token_ttl: Option<Duration>,
+    /// Lie like a hostile or broken server (repeatable, or a comma list): escape-names,
+    /// dotdot-names, slash-names, lying-sizes, truncated-json, malformed-json, wrong-types,
+    /// short-body (downloads), short-json.
+    #[arg(long, value_name = "MODE", value_delimiter = ',')]
+    hostile: Vec<Hostile>,
 }
 
 fn main() -> ExitCode {
@@ -83,6 +88,7 @@ fn run(args: Args) -> anyhow::Result<()> {
                 drop_every: args.drop_every,
                 lose_fragment_every: args.lose_fragment_every,
                 token_ttl: args.token_ttl,
+                hostile: args.hostile.clone(),
                 ..Faults::default()
             },
             request_log_file: args.request_log.clone(),

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use futures_util::stream::{self, StreamExt};
 
-use super::walk::walk;
+use super::walk::{WalkEntry, walk};
 use crate::error::{Error, ErrorKind, Result};
 use crate::graph::endpoints::Conflict;
 use crate::graph::transfer::{Cancel, DEFAULT_FRAGMENT, DownloadOptions, Progress, UploadOptions};
@@ -94,7 +94,10 @@ fn file_progress(opts: &TreeOptions, path: &str) -> Option<Progress> {
 }
 
 /// Downloads the folder `remote` with everything below it into the local folder `local`
-/// (created if missing).
+/// (created if missing). An item whose name is no safe local path component (`..`, `a/b`,
+/// control characters; see [`crate::graph::DriveItem::local_name`]) is refused and reported
+/// in [`TreeReport::failed`], with everything below it, while the rest goes on: no name from
+/// the server can place a file outside `local`.
 pub async fn get_tree(
     client: &GraphClient,
     remote: &ItemRef,
@@ -103,6 +106,7 @@ pub async fn get_tree(
 ) -> Result<TreeReport> {
     let entries = walk(client, remote, opts.parallel, None).await?;
     let mut report = TreeReport::default();
+    let entries = usable_locally(entries, &mut report);
     mkdir_local(local).await?;
     for e in entries.iter().filter(|e| e.item.is_folder()) {
         mkdir_local(&local.join(&e.path)).await?;
@@ -129,6 +133,19 @@ pub async fn get_tree(
         report.record(path, r);
     }
     Ok(report)
+}
+
+/// The entries whose whole path is made of safe local names; each unsafe name is recorded
+/// as a failure (once: what lies below it is dropped with it).
+fn usable_locally(entries: Vec<WalkEntry>, report: &mut TreeReport) -> Vec<WalkEntry> {
+    let mut usable = Vec::with_capacity(entries.len());
+    for e in entries.into_iter().filter(|e| !e.under_unsafe) {
+        match e.item.local_name() {
+            Ok(_) => usable.push(e),
+            Err(err) => report.failed.push((e.path, err)),
+        }
+    }
+    usable
 }
 
 /// Uploads the contents of local folder `local` into the existing remote folder `remote`,

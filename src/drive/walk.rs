@@ -23,6 +23,9 @@ pub struct WalkEntry {
     pub depth: usize,
     /// The item.
     pub item: DriveItem,
+    /// A folder above this entry has a name that is no safe local path component (see
+    /// [`DriveItem::local_name`]), so `path` must not be used to place it locally.
+    pub under_unsafe: bool,
 }
 
 /// Lists everything below `root` (not `root` itself) down to `max_depth` levels (`None`:
@@ -91,25 +94,26 @@ pub async fn walk_by_delta(
         }
     }
     let mut out = Vec::new();
-    let mut stack = vec![(start.id.clone(), String::new(), 0usize)];
-    while let Some((id, prefix, depth)) = stack.pop() {
+    let mut stack = vec![(start.id.clone(), String::new(), 0usize, false)];
+    while let Some((id, prefix, depth, under_unsafe)) = stack.pop() {
         let found = children.remove(&id).unwrap_or_default();
-        stack.extend(record(&mut out, found, &prefix, depth, max_depth));
+        let folder = (prefix.as_str(), depth, under_unsafe);
+        stack.extend(record(&mut out, found, folder, max_depth));
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
 }
 
-/// A folder still to list: its id, its path below the walk's root, its depth.
-type Pending = (String, String, usize);
+/// A folder still to list: its id, its path below the walk's root, its depth, and whether
+/// its path holds a name unsafe as a local path component.
+type Pending = (String, String, usize, bool);
 
-/// Adds the `children` of the folder at `prefix` (at `depth`) to `out`; returns the child
-/// folders to descend into, within `max_depth`.
+/// Adds the `children` of a folder (its path, depth and path safety) to `out`; returns the
+/// child folders to descend into, within `max_depth`.
 fn record(
     out: &mut Vec<WalkEntry>,
     children: Vec<DriveItem>,
-    prefix: &str,
-    depth: usize,
+    (prefix, depth, under_unsafe): (&str, usize, bool),
     max_depth: Option<usize>,
 ) -> Vec<Pending> {
     let deeper = max_depth.is_none_or(|m| depth + 1 < m);
@@ -117,12 +121,14 @@ fn record(
     for item in children {
         let path = join(prefix, &item.name);
         if item.is_folder() && deeper {
-            folders.push((item.id.clone(), path.clone(), depth + 1));
+            let tainted = under_unsafe || item.local_name().is_err();
+            folders.push((item.id.clone(), path.clone(), depth + 1, tainted));
         }
         out.push(WalkEntry {
             path,
             depth: depth + 1,
             item,
+            under_unsafe,
         });
     }
     folders
@@ -143,27 +149,24 @@ async fn walk_listing(
     max_depth: Option<usize>,
 ) -> Result<Vec<WalkEntry>> {
     let mut seen: HashSet<String> = HashSet::from([start.id.clone()]);
-    let mut queue = vec![(start.id, String::new(), 0usize)];
+    let mut queue = vec![(start.id, String::new(), 0usize, false)];
     let mut running = FuturesUnordered::new();
     let mut out = Vec::new();
     loop {
         while running.len() < concurrency.max(1)
-            && let Some((id, prefix, depth)) = queue.pop()
+            && let Some((id, prefix, depth, under_unsafe)) = queue.pop()
         {
             running.push(async move {
                 let children = client.children(&ItemRef::Id(id)).await;
-                (prefix, depth, children)
+                (prefix, depth, under_unsafe, children)
             });
         }
-        let Some((prefix, depth, children)) = running.next().await else {
+        let Some((prefix, depth, under_unsafe, children)) = running.next().await else {
             break;
         };
-        let below = record(&mut out, children?, &prefix, depth, max_depth);
-        queue.extend(
-            below
-                .into_iter()
-                .filter(|(id, _, _)| seen.insert(id.clone())),
-        );
+        let folder = (prefix.as_str(), depth, under_unsafe);
+        let below = record(&mut out, children?, folder, max_depth);
+        queue.extend(below.into_iter().filter(|(id, ..)| seen.insert(id.clone())));
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)

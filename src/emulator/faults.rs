@@ -27,6 +27,8 @@ pub struct Faults {
     pub token_ttl: Option<Duration>,
     /// How the identity authority answers device-code polls.
     pub device_flow: DeviceFlow,
+    /// Ways the answers lie (see [`super::Hostile`]); empty: an honest server.
+    pub hostile: Vec<super::Hostile>,
 }
 
 /// How device-code polls are answered, to test a client's polling rules (graph-api.md §10).
@@ -54,6 +56,7 @@ impl Default for Faults {
             lose_fragment_every: 0,
             token_ttl: None,
             device_flow: DeviceFlow::Grant,
+            hostile: Vec::new(),
         }
     }
 }

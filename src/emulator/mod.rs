@@ -12,6 +12,7 @@ mod content;
 mod copy;
 mod delta;
 mod faults;
+mod hostile;
 mod items;
 mod listing;
 mod log;
@@ -37,6 +38,7 @@ use tokio::sync::oneshot;
 use crate::config::Config;
 use crate::error::{Error, Result};
 pub use faults::{DeviceFlow, Faults, parse_duration};
+pub use hostile::Hostile;
 pub use log::{Listener, LoggedRequest};
 use store::{ROOT, Store};
 

@@ -14,7 +14,7 @@ use super::faults::GraphFault;
 use super::log::{Listener, LoggedRequest};
 use super::path::{Action, Route};
 use super::resp::{ApiError, ApiResult, ErrorHeaders};
-use super::{Shared, auth, content, copy, delta, items, session, sharing, upload};
+use super::{Shared, auth, content, copy, delta, hostile, items, session, sharing, upload};
 
 /// The Graph listener: `/v1.0/...` and the identity authority under `/login/...`.
 pub(crate) fn graph_router(shared: Arc<Shared>) -> Router {
@@ -77,7 +77,10 @@ async fn graph_entry(State(shared): State<Arc<Shared>>, req: Request) -> Respons
             .unwrap_or_else(IntoResponse::into_response)
     };
     record(&shared, &parts, listener, &resp);
-    resp
+    match listener {
+        Listener::Graph => hostile::graph_answer(&shared.faults.get().hostile, resp).await,
+        _ => resp,
+    }
 }
 
 async fn content_entry(State(shared): State<Arc<Shared>>, req: Request) -> Response {
@@ -91,7 +94,11 @@ async fn content_entry(State(shared): State<Arc<Shared>>, req: Request) -> Respo
             .unwrap_or_else(IntoResponse::into_response)
     };
     record(&shared, &parts, Listener::Content, &resp);
-    resp
+    if parts.uri.path().starts_with("/download/") {
+        hostile::download_answer(&shared.faults.get().hostile, resp).await
+    } else {
+        resp
+    }
 }
 
 async fn content_dispatch(

@@ -5,6 +5,12 @@
 //! failures (429/503 after `Retry-After`, other 5xx and network faults with jittered exponential
 //! backoff, a bounded number of times), refreshes the token once on a 401, and turns error
 //! answers into [`Error`]s carrying the most specific Graph code.
+//!
+//! Success answers a server gets wrong are told apart: a body cut off before its
+//! Content-Length is a network fault, so a JSON GET is sent again under the same retry policy
+//! (transient, exit 5 in the shell, once retries are spent); a complete body that is not the
+//! expected JSON (cut short, not JSON, wrong types) is a decode error naming the request as
+//! `GET /v1.0/path` (no host, no query) and is not retried (exit 1).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -223,8 +229,9 @@ impl GraphClient {
         path_or_url: &str,
         body: Option<&serde_json::Value>,
     ) -> Result<T> {
+        let label = request_label(&method, &self.url(path_or_url));
         let resp = self.request(method, path_or_url, body).await?;
-        decode_json(resp, path_or_url).await
+        decode_json(resp, &label).await
     }
 
     /// Sends `method` to a Graph path with an optional JSON body; returns the raw response.
@@ -245,11 +252,22 @@ impl GraphClient {
         .await
     }
 
-    /// GETs a Graph path or absolute URL and decodes the JSON answer.
+    /// GETs a Graph path or absolute URL and decodes the JSON answer. An answer cut off
+    /// before its end is a network fault: the GET is sent again, as the retry policy allows.
     pub async fn get_json<T: DeserializeOwned>(&self, path_or_url: &str) -> Result<T> {
         let url = self.url(path_or_url);
-        let resp = self.send(|http| http.request(Method::GET, &url)).await?;
-        decode_json(resp, path_or_url).await
+        let label = request_label(&Method::GET, &url);
+        let mut attempt = 0;
+        loop {
+            let resp = self.send(|http| http.request(Method::GET, &url)).await?;
+            match read_body(resp, &label).await {
+                Err(e) if e.is_transient() && attempt < self.retry.max_retries => {
+                    tokio::time::sleep(self.backoff(attempt, None)).await;
+                    attempt += 1;
+                }
+                body => return decode_bytes(&body?, &label),
+            }
+        }
     }
 
     /// The wait before retry number `attempt` (0-based): `Retry-After` when given, else
@@ -315,10 +333,51 @@ pub fn network_error(e: reqwest::Error) -> Error {
     .into()
 }
 
-/// Decodes a JSON success answer.
+/// `GET /v1.0/me/drive/root/children`: a request as error messages name it, without host
+/// or query (queries may carry skip tokens or signatures).
+pub fn request_label(method: &Method, url: &str) -> String {
+    let path = reqwest::Url::parse(url).map_or_else(
+        |_| url.split(['?', '#']).next().unwrap_or("").to_owned(),
+        |u| u.path().to_owned(),
+    );
+    format!("{method} {path}")
+}
+
+/// Reads a whole answer; a body cut off before its end is a (transient) network error that
+/// names the request.
+async fn read_body(resp: Response, label: &str) -> Result<bytes::Bytes> {
+    let host = resp
+        .url()
+        .host_str()
+        .map(|h| format!("{h}:{}", resp.url().port_or_known_default().unwrap_or(0)))
+        .unwrap_or_else(|| "server".to_owned());
+    resp.bytes().await.map_err(|e| {
+        ErrorKind::Http {
+            host: format!("{host} (the answer to {label} was cut off)"),
+            source: e.without_url(),
+        }
+        .into()
+    })
+}
+
+/// Decodes a JSON answer, naming the request (`label`) when it is not the expected JSON.
+fn decode_bytes<T: DeserializeOwned>(bytes: &[u8], label: &str) -> Result<T> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        let what = if bytes.first().is_some_and(|b| *b != b'{' && *b != b'[') {
+            "the answer is not JSON"
+        } else if e.is_eof() {
+            "the JSON answer ends early"
+        } else {
+            "the JSON answer has the wrong shape"
+        };
+        Error::decode(label.to_owned(), format!("{what}: {e}"))
+    })
+}
+
+/// Decodes a JSON success answer; `context` names the request in errors.
 pub async fn decode_json<T: DeserializeOwned>(resp: Response, context: &str) -> Result<T> {
-    let bytes = resp.bytes().await.map_err(network_error)?;
-    serde_json::from_slice(&bytes).map_err(|e| Error::decode(context.to_owned(), e))
+    let bytes = read_body(resp, context).await?;
+    decode_bytes(&bytes, context)
 }
 
 /// Builds an [`Error`] from an error answer: status, most specific code, `Retry-After`.

@@ -116,6 +116,31 @@ impl DriveItem {
         self.file.is_some()
     }
 
+    /// The item's name when it is usable as one local path component; otherwise an
+    /// [`ErrorKind::InvalidName`](crate::ErrorKind::InvalidName) naming it. OneDrive never
+    /// sends such names (graph-api.md §1.4), so a refusal means a broken or hostile server;
+    /// callers that build local paths from remote names must ask here first, so that no name
+    /// can climb out of (`..`, `/etc/x`) or hide in (`a\b`, control characters) the target
+    /// folder.
+    pub fn local_name(&self) -> crate::Result<&str> {
+        let reason = match self.name.as_str() {
+            "" => Some("the name is empty"),
+            "." | ".." => Some("the name is a relative folder reference"),
+            n if n.contains(['/', '\\']) => Some("the name contains a path separator"),
+            n if n.contains('\0') => Some("the name contains a NUL byte"),
+            n if n.chars().any(char::is_control) => Some("the name contains control characters"),
+            _ => None,
+        };
+        match reason {
+            None => Ok(&self.name),
+            Some(r) => Err(crate::ErrorKind::InvalidName {
+                name: self.name.clone(),
+                reason: format!("{r}; refused as a local file name (the server sent it)"),
+            }
+            .into()),
+        }
+    }
+
     /// The base64 quickXorHash, when the server reported one.
     pub fn quick_xor_hash(&self) -> Option<&str> {
         self.file
@@ -446,6 +471,22 @@ mod tests {
         .unwrap();
         assert_eq!(b.error.most_specific_code(), "itemNotFound");
         assert_eq!(b.error.request_id(), Some("r1"));
+    }
+
+    #[test]
+    fn only_plain_names_are_local_names() {
+        let named = |n: &str| DriveItem {
+            name: n.into(),
+            ..Default::default()
+        };
+        for bad in [
+            "", ".", "..", "../x", "a/b", "a\\b", "/etc/x", "a\0", "a\x1b[2J", "a\r",
+        ] {
+            assert!(named(bad).local_name().is_err(), "{bad:?}");
+        }
+        for good in ["a", "..a", "a b.txt", "é", ".hidden"] {
+            assert_eq!(named(good).local_name().unwrap(), good);
+        }
     }
 
     #[test]

@@ -6,6 +6,10 @@
 //! curl, cp and rclone: on this machine an fsync of 1 GiB cost 3.7 s, more than the download
 //! itself (bench/results.md); after a power loss the worst case is a final name whose data
 //! the kernel had not written yet, which the next `get -c` replaces.
+//!
+//! A server whose sizes lie cannot make this loop: a resume that asks for a `Range` past the
+//! real end (416) or bytes that contradict the announced size or hash end the download with
+//! an integrity error and discard the `.part`, which no resume could complete.
 
 use std::path::{Path, PathBuf};
 
@@ -119,13 +123,17 @@ impl GraphClient {
         // Flush even on failure: tokio writes in the background, and a resume trusts the
         // `.part` length.
         let flushed = file.flush().await.map_err(|e| Error::io(part, e));
-        streamed?;
-        flushed?;
         drop(file);
-        if let Err(e) = verify(meta, total, &hasher) {
-            let _ = tokio::fs::remove_file(&part).await;
-            state::remove(state_path).await;
-            return Err(e);
+        let checked = streamed
+            .and(flushed)
+            .and_then(|()| verify(meta, total, &hasher));
+        if let Err(e) = checked {
+            // Bytes that contradict the server's own size or hash are no base for a resume.
+            if matches!(e.kind(), ErrorKind::Integrity { .. }) {
+                let _ = tokio::fs::remove_file(&part).await;
+                state::remove(state_path).await;
+            }
+            return Err(named(e, &meta.name));
         }
         tokio::fs::rename(&part, dest)
             .await
@@ -152,7 +160,8 @@ impl GraphClient {
         };
         let id = ItemRef::Id(meta.id.clone());
         self.stream_content(&id, meta.size.unwrap_or(0), &mut sink, opts)
-            .await?;
+            .await
+            .map_err(|e| named(e, &meta.name))?;
         sink.out.flush().await.map_err(|e| Error::io(name, e))?;
         verify(&meta, sink.offset, &sink.hasher)?;
         Ok(sink.offset)
@@ -182,7 +191,8 @@ impl GraphClient {
                         req
                     }
                 })
-                .await?;
+                .await
+                .map_err(|e| past_the_end(e, from, size))?;
             // A 200 to a ranged request means the server ignored Range: skip what we have.
             let skip = if resp.status() == StatusCode::PARTIAL_CONTENT {
                 0
@@ -202,6 +212,32 @@ impl GraphClient {
             }
         }
         Ok(())
+    }
+}
+
+/// A 416 to `Range: bytes={from}-`: the content ends before the size the server announced,
+/// which no retry can fix; said plainly instead of as a bad range (the caller names the file,
+/// see [`named`]).
+fn past_the_end(e: Error, from: u64, size: u64) -> Error {
+    if from == 0 || e.status() != Some(416) {
+        return e;
+    }
+    ErrorKind::Integrity {
+        name: String::new(),
+        detail: format!("the server announced {size} bytes but the content ends at {from}"),
+    }
+    .into()
+}
+
+/// An integrity error about the remote file `name` (other errors unchanged).
+fn named(e: Error, name: &str) -> Error {
+    match e.kind() {
+        ErrorKind::Integrity { detail, .. } => ErrorKind::Integrity {
+            name: name.to_owned(),
+            detail: detail.clone(),
+        }
+        .into(),
+        _ => e,
     }
 }
 

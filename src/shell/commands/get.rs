@@ -2,7 +2,9 @@
 //! or more arguments the last is the local destination (the seed's `get file file_dst`); `-`
 //! writes to stdout, as does a seed-style `skydrive-cli get X > file` without LOCAL. Files
 //! arrive under a temporary name and are renamed once verified; Ctrl-C removes the partial
-//! file unless `-c` asked to keep it for resuming.
+//! file unless `-c` asked to keep it for resuming. A remote name that is not one safe local
+//! file name (`..`, `a/b`, control characters: a broken or hostile server) is refused for that
+//! item (exit 7, or 6 when other items succeed); no name can place a file outside LOCAL.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -10,8 +12,8 @@ use std::path::{Path, PathBuf};
 use futures_util::stream::{self, StreamExt};
 
 use crate::drive::{self, TreeOptions};
-use crate::graph::ItemRef;
 use crate::graph::transfer::DownloadOptions;
+use crate::graph::{DriveItem, ItemRef};
 use crate::shell::error::{CmdResult, CommandError, Tally, exit};
 use crate::shell::progress::Meter;
 use crate::shell::session::{Session, Target};
@@ -45,13 +47,14 @@ pub async fn run(sess: &mut Session, mut args: Args) -> CmdResult {
     fetch_all(sess, &args, &targets, local.as_deref()).await
 }
 
-/// Where a remote item lands.
-fn dest(local: Option<&str>, name: &str, many: bool) -> PathBuf {
-    match local {
-        None => PathBuf::from(name),
-        Some(l) if many || Path::new(l).is_dir() => Path::new(l).join(name),
+/// Where a remote item lands; the remote name is used only when it is a safe local name
+/// (a hostile server's `..` or `/etc/x` is refused, see `DriveItem::local_name`).
+fn local_dest(local: Option<&str>, item: &DriveItem, many: bool) -> crate::Result<PathBuf> {
+    Ok(match local {
+        None => PathBuf::from(item.local_name()?),
+        Some(l) if many || Path::new(l).is_dir() => Path::new(l).join(item.local_name()?),
         Some(l) => PathBuf::from(l),
-    }
+    })
 }
 
 /// A tally plus the files and bytes moved.
@@ -92,7 +95,13 @@ async fn fetch_all(
                 }
             },
         };
-        let to = dest(local, &item.name, many);
+        let to = match local_dest(local, &item, many) {
+            Ok(to) => to,
+            Err(e) => {
+                t.tally.record(&target.label(), Err(e.into()), many);
+                continue;
+            }
+        };
         if !item.is_folder() {
             plain.push((target.clone(), item.id.clone(), to));
         } else if !args.recursive {
@@ -127,6 +136,10 @@ async fn get_folder(
     let report = drive::get_tree(&sess.client, &ItemRef::Id(id.to_owned()), to, &opts).await?;
     t.files += report.files;
     t.bytes += report.bytes;
+    // Successes count too, so that some refused names among good files make exit 6.
+    for _ in 0..report.files {
+        t.tally.record("", Ok(()), true);
+    }
     for (path, e) in report.failed {
         t.tally.record(&path, Err(e.into()), true);
     }

@@ -3,6 +3,8 @@
 //! the root, we print `OneDrive:`, or the folder's own name); on a terminal a drawn tree;
 //! with `--json` one line per item with its depth.
 
+use std::collections::HashMap;
+
 use serde_json::{Map, Value};
 
 use crate::drive;
@@ -53,8 +55,8 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
         return Ok(());
     }
     let mut top = Map::new();
-    for e in &entries {
-        insert(&mut top, &e.path, &e.item);
+    for (names, e) in name_chains(&entries) {
+        insert(&mut top, &names, &e.item);
     }
     let name = if root.root.is_some() {
         "OneDrive".to_owned()
@@ -73,10 +75,34 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
     Ok(())
 }
 
-/// Puts an item at its relative path into the nested map (folders as maps, files as types).
-fn insert(top: &mut Map<String, Value>, path: &str, item: &crate::graph::DriveItem) {
+/// Each entry with the names from the walk's root down to it, rebuilt from parent ids rather
+/// than split from its path, so that a (hostile) name holding `/` stays one name.
+fn name_chains(entries: &[drive::WalkEntry]) -> Vec<(Vec<&str>, &drive::WalkEntry)> {
+    let mut by_depth: Vec<&drive::WalkEntry> = entries.iter().collect();
+    by_depth.sort_by_key(|e| e.depth);
+    let mut chains: HashMap<&str, Vec<&str>> = HashMap::new();
+    let mut out = Vec::with_capacity(entries.len());
+    for e in by_depth {
+        let parent = e
+            .item
+            .parent_reference
+            .as_ref()
+            .and_then(|p| p.id.as_deref());
+        let mut names = match parent.and_then(|p| chains.get(p)) {
+            Some(above) if e.depth > 1 => above.clone(),
+            _ => Vec::new(),
+        };
+        names.push(e.item.name.as_str());
+        chains.insert(e.item.id.as_str(), names.clone());
+        out.push((names, e));
+    }
+    out
+}
+
+/// Puts an item at its chain of names into the nested map (folders as maps, files as types).
+fn insert(top: &mut Map<String, Value>, names: &[&str], item: &crate::graph::DriveItem) {
     let mut node = top;
-    let mut parts = path.split('/').peekable();
+    let mut parts = names.iter().copied().peekable();
     while let Some(part) = parts.next() {
         if parts.peek().is_none() {
             let leaf = if item.is_folder() {
