@@ -9,6 +9,23 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// `s` with its control characters written as escapes (`\n`, `\r`, `\t`, `\x1b`), so that a
+/// name a server sent cannot drive a terminal from inside a message. Everything printable,
+/// non-ASCII included, is kept.
+pub fn escape_controls(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&format!("\\x{:02x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// The result type of every fallible library call.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -81,6 +98,15 @@ pub enum ErrorKind {
         /// Why it is refused.
         reason: String,
     },
+    /// A name the server sent that cannot be one local path component (`..`, `a/b`, control
+    /// characters): OneDrive never sends such names, so the server is broken or hostile.
+    #[error("unsafe name {name:?} from the server: {reason}")]
+    UnsafeName {
+        /// The name as the server sent it.
+        name: String,
+        /// Why it cannot be used locally.
+        reason: String,
+    },
     /// A remote item was not found while resolving a path locally (without a Graph answer).
     #[error("{0}: no such file or folder")]
     NotFound(String),
@@ -148,10 +174,13 @@ impl Error {
         matches!(&*self.0, ErrorKind::Auth { .. }) || self.status() == Some(401)
     }
 
-    /// True for conflicts and refusals: name exists, eTag mismatch, quota full, invalid name.
+    /// True for conflicts and refusals: name exists, eTag mismatch, quota full, invalid or
+    /// unsafe name.
     pub fn is_conflict(&self) -> bool {
-        matches!(&*self.0, ErrorKind::InvalidName { .. })
-            || matches!(self.status(), Some(409 | 412 | 507))
+        matches!(
+            &*self.0,
+            ErrorKind::InvalidName { .. } | ErrorKind::UnsafeName { .. }
+        ) || matches!(self.status(), Some(409 | 412 | 507))
     }
 
     /// True when the operation was cancelled (Ctrl-C, a [`crate::Cancel`] flag).

@@ -117,7 +117,7 @@ impl DriveItem {
     }
 
     /// The item's name when it is usable as one local path component; otherwise an
-    /// [`ErrorKind::InvalidName`](crate::ErrorKind::InvalidName) naming it. OneDrive never
+    /// [`ErrorKind::UnsafeName`](crate::ErrorKind::UnsafeName) naming it. OneDrive never
     /// sends such names (graph-api.md §1.4), so a refusal means a broken or hostile server;
     /// callers that build local paths from remote names must ask here first, so that no name
     /// can climb out of (`..`, `/etc/x`) or hide in (`a\b`, control characters) the target
@@ -133,9 +133,9 @@ impl DriveItem {
         };
         match reason {
             None => Ok(&self.name),
-            Some(r) => Err(crate::ErrorKind::InvalidName {
+            Some(r) => Err(crate::ErrorKind::UnsafeName {
                 name: self.name.clone(),
-                reason: format!("{r}; refused as a local file name (the server sent it)"),
+                reason: format!("{r}; refused as a local file name"),
             }
             .into()),
         }

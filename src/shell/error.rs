@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::error::escape_controls;
+
 /// Exit codes (design.md §4).
 pub mod exit {
     /// Success.
@@ -68,12 +70,13 @@ impl CommandError {
     }
 }
 
-/// Messages often quote remote names, so control characters are escaped when printed.
+/// Messages often quote remote names, so control characters are escaped when printed (once:
+/// a library message that already escaped a name is not escaped again).
 impl fmt::Display for CommandError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&super::output::escape(&self.message))?;
+        f.write_str(&escape_controls(&self.message))?;
         if let Some(h) = &self.hint {
-            write!(f, "\nhint: {}", super::output::escape(h))?;
+            write!(f, "\nhint: {}", escape_controls(h))?;
         }
         Ok(())
     }
@@ -117,6 +120,11 @@ impl From<crate::Error> for CommandError {
             err.with_hint("run `skydrive-cli auth` to sign in, or try `skydrive-cli --demo`")
         } else if matches!(e.kind(), crate::ErrorKind::InvalidName { .. }) {
             err.with_hint("choose a name OneDrive accepts; nothing was sent")
+        } else if matches!(e.kind(), crate::ErrorKind::UnsafeName { .. }) {
+            err.with_hint(
+                "the server sent a name no OneDrive holds; rename it there, or get it alone \
+                 as `get REMOTE LOCAL`",
+            )
         } else {
             err
         }

@@ -20,20 +20,15 @@ pub enum Format {
 }
 
 /// Escapes control characters in a remote name so that it cannot drive the terminal
-/// (`\n` as `\n`, ESC as `\x1b`, ...). Printable characters, including non-ASCII, are kept.
+/// (`\n` as `\n`, ESC as `\x1b`, ...). Printable characters, including non-ASCII, are kept;
+/// backslashes are doubled when there is anything to escape, so the escaped form stays
+/// unambiguous.
 pub fn escape(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    for c in name.chars() {
-        match c {
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            '\\' if name.chars().any(char::is_control) => out.push_str("\\\\"),
-            c if c.is_control() => out.push_str(&format!("\\x{:02x}", u32::from(c))),
-            c => out.push(c),
-        }
+    if name.chars().any(char::is_control) {
+        crate::error::escape_controls(&name.replace('\\', "\\\\"))
+    } else {
+        name.to_owned()
     }
-    out
 }
 
 /// Sizes the seed's way: one decimal and a binary unit letter (`24.9G`, `1024.0B`).

@@ -8,12 +8,12 @@ use std::path::{Path, PathBuf};
 use futures_util::stream::{self, StreamExt};
 
 use crate::drive::{self, TreeOptions};
+use crate::error::escape_controls;
 use crate::graph::endpoints::Conflict;
 use crate::graph::transfer::UploadOptions;
 use crate::graph::{DriveItem, ItemRef, names};
 use crate::shell::error::{CmdResult, CommandError, Tally, about, exit};
 use crate::shell::glob;
-use crate::shell::output::escape;
 use crate::shell::progress::Meter;
 use crate::shell::session::{Session, join};
 
@@ -211,7 +211,7 @@ fn check_names(locals: &[PathBuf], recursive: bool, base: Option<&str>) -> CmdRe
         1 => Err(CommandError::from(bad.remove(0)).with_hint(hint)),
         _ => {
             for e in &bad {
-                eprintln!("put: {}", escape(&e.to_string()));
+                eprintln!("put: {}", escape_controls(&e.to_string()));
             }
             Err(CommandError::new(
                 exit::CONFLICT,
