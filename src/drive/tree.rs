@@ -4,7 +4,7 @@
 //! (verified, resumable), and a failure of one file is recorded without stopping the others
 //! (the shell turns a partial result into exit code 6). Cancellation stops everything.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -136,12 +136,25 @@ pub async fn get_tree(
 }
 
 /// The entries whose whole path is made of safe local names; each unsafe name is recorded
-/// as a failure (once: what lies below it is dropped with it).
+/// as a failure (once: what lies below it is dropped with it). A second item with the same
+/// path is refused too: OneDrive never holds two, and both would write one local file.
 fn usable_locally(entries: Vec<WalkEntry>, report: &mut TreeReport) -> Vec<WalkEntry> {
     let mut usable = Vec::with_capacity(entries.len());
+    let mut seen = HashSet::new();
     for e in entries.into_iter().filter(|e| !e.under_unsafe) {
-        match e.item.local_name() {
-            Ok(_) => usable.push(e),
+        let checked = e.item.local_name().and_then(|name| {
+            if seen.insert(e.path.clone()) {
+                Ok(())
+            } else {
+                Err(ErrorKind::UnsafeName {
+                    name: name.to_owned(),
+                    reason: "another item in this folder has the same name".into(),
+                }
+                .into())
+            }
+        });
+        match checked {
+            Ok(()) => usable.push(e),
             Err(err) => report.failed.push((e.path, err)),
         }
     }
@@ -307,4 +320,42 @@ fn is_state_file(name: &str) -> bool {
         && (name.ends_with(".part")
             || name.ends_with(".part.json")
             || name.ends_with(".upload.json"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::DriveItem;
+
+    fn entry(path: &str, name: &str, under_unsafe: bool) -> WalkEntry {
+        WalkEntry {
+            path: path.into(),
+            depth: path.matches('/').count() + 1,
+            item: DriveItem {
+                name: name.into(),
+                ..DriveItem::default()
+            },
+            under_unsafe,
+        }
+    }
+
+    #[test]
+    fn unsafe_and_repeated_names_are_refused_once_each() {
+        let mut report = TreeReport::default();
+        let kept = usable_locally(
+            vec![
+                entry("a.txt", "a.txt", false),
+                entry("a.txt", "a.txt", false),
+                entry("..", "..", false),
+                entry("../x", "x", true),
+                entry("b", "b", false),
+            ],
+            &mut report,
+        );
+        let kept: Vec<_> = kept.iter().map(|e| e.path.as_str()).collect();
+        assert_eq!(kept, ["a.txt", "b"]);
+        let failed: Vec<_> = report.failed.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(failed, ["a.txt", ".."]);
+        assert!(report.failed.iter().all(|(_, e)| e.is_conflict()));
+    }
 }
