@@ -160,7 +160,8 @@ impl Session {
     }
 
     /// Reads object arguments, expanding the glob patterns of this command against cached (or
-    /// fetched) listings. A pattern that matches nothing is a not-found error.
+    /// fetched) listings. A pattern that matches nothing names the item of that literal name,
+    /// if any; otherwise it is a not-found error.
     pub async fn expand(&self, args: &[String]) -> Result<Vec<Target>, CommandError> {
         let mut out = Vec::new();
         for arg in args {
@@ -176,10 +177,23 @@ impl Session {
             let dir_path = self.resolve_path(if dir.is_empty() { "." } else { &dir });
             let (_, items) = self.listing(&dir_path).await?;
             let before = out.len();
-            for it in items
-                .into_iter()
+            // As in sh, a pattern that matches nothing stands for itself: `get 'a[1].txt'`
+            // fetches the file of that name when there is one.
+            let literal = glob::unescape(pat).to_lowercase();
+            let matched: Vec<DriveItem> = items
+                .iter()
                 .filter(|i| glob::matches(pat, &i.name, true))
-            {
+                .cloned()
+                .collect();
+            let chosen = if matched.is_empty() {
+                items
+                    .into_iter()
+                    .filter(|i| i.name.to_lowercase() == literal)
+                    .collect()
+            } else {
+                matched
+            };
+            for it in chosen {
                 let path = join(&dir_path, &it.name);
                 out.push(Target {
                     item: ItemRef::Id(it.id.clone()),

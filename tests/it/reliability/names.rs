@@ -69,7 +69,7 @@ fn hostile_legal_names_round_trip_put_ls_get() {
 
     // `ls` hides dot names like `ls` does; `-a` shows them (checked above).
     // A whole-folder download, and one file at a time by argv (no shell quoting; argv words
-    // with glob characters are patterns, so `[` is written `[[]`).
+    // with glob characters are patterns, and a pattern that matches nothing is the name).
     env.run("get -r /corpus down");
     fs::create_dir(env.path().join("one")).unwrap();
     for (i, n) in names.iter().enumerate() {
@@ -82,7 +82,7 @@ fn hostile_legal_names_round_trip_put_ls_get() {
             .args([
                 "get",
                 "--",
-                &format!("/corpus/{}", n.replace('[', "[[]")),
+                &format!("/corpus/{n}"),
                 n,
             ])
             .assert()

@@ -177,6 +177,18 @@ const CASES: &[Case] = &[
     },
     Case {
         setup: "",
+        line: "get Pics/*.gif",
+        stdout: "",
+        code: 3,
+    },
+    Case {
+        setup: "cp Documents/README.txt 'Documents/x[1].txt'",
+        line: "get Documents/x[1].txt -",
+        stdout: "Welcome",
+        code: 0,
+    },
+    Case {
+        setup: "",
         line: "put local.txt",
         stdout: "",
         code: 0,
