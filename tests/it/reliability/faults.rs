@@ -9,7 +9,7 @@
 //! with `resume` and `local_write`.
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -315,6 +315,11 @@ fn column_after(
         assert_eq!(r.code, want, "{fault:?} {:?}: {}", r.cmd, r.stderr);
         if r.code == 5 {
             assert!(!r.stderr.trim().is_empty(), "{:?} says why", r.cmd);
+            assert!(
+                r.took < Duration::from_secs(20),
+                "{:?} gave up in time",
+                r.cmd
+            );
         }
         check(&fx, &clean, r);
     }
