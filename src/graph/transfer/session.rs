@@ -5,7 +5,8 @@
 //! or a 416 we ask the session which ranges it still expects and continue from there; a
 //! session that is gone (404) or refuses every fragment is replaced. The session URL is kept
 //! in a state file with the local file's size and mtime, so a later run continues the same
-//! session if the file has not changed.
+//! session if the file has not changed and [`UploadOptions::resume`] is set (`put -c`); a run
+//! without it cancels the saved session and starts over.
 
 use std::path::{Path, PathBuf};
 
