@@ -61,6 +61,9 @@ def crash_put(ctx, emu, local, size):
     quarter = size // 4
     wait_until(lambda: any(s == 202 and start + FRAGMENT >= quarter for start, s in fragment_starts(emu.read_log())))
     kill9(proc)
+    # The fragment the killed run had on the wire is logged (400, truncated body) once the
+    # emulator's latency has passed: count from after that.
+    time.sleep(1)
     mark = len(emu.read_log())
     with open(os.path.join(cwd, ".%s.upload.json" % name)) as f:
         url = json.load(f)["upload_url"]
@@ -76,10 +79,11 @@ def crash_put(ctx, emu, local, size):
     os.remove(dst)
     if not same:
         raise RuntimeError("the uploaded file differs")
+    answers = ", ".join("%d x %d" % (sum(1 for _, s in after if s == st), st) for st in sorted({s for _, s in after}))
     return [
-        "| put killed after %d of %d MiB stored; put -c | %d fragments sent after the restart, first at byte %d = "
-        "nextExpectedRanges at the kill, none below | byte-exact (SHA-256) | %.3f s |"
-        % (nxt // sc.MIB, size // sc.MIB, len(after), nxt, res.secs)
+        "| put killed after %d of %d MiB stored; put -c | %d fragment PUTs after the restart (%s; %d needed), the "
+        "first at byte %d = nextExpectedRanges at the kill, none below | byte-exact (SHA-256) | %.3f s |"
+        % (nxt // sc.MIB, size // sc.MIB, len(after), answers, -(-(size - nxt) // FRAGMENT), nxt, res.secs)
     ]
 
 

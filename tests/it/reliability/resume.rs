@@ -88,6 +88,9 @@ fn put_killed_mid_way(dir: &Path) -> (Emu, Vec<u8>, usize, u64) {
             >= 2
     });
     kill9(child);
+    // The fragment the killed run had on the wire is logged (400, a truncated body) once the
+    // 700 ms latency has passed: count from after that.
+    std::thread::sleep(Duration::from_secs(2));
     let at_kill = emu.requests().len();
     let state = dir.join("work/.big.bin.upload.json");
     assert!(state.exists(), "the session was saved for a resume");
@@ -114,6 +117,9 @@ fn put_c_after_sigkill_sends_only_what_the_server_lacks() {
         after.iter().all(|&(start, _)| start >= next),
         "no stored fragment sent again: {after:?}"
     );
+    let needed = (data.len() as u64 - next).div_ceil(10 * MIB as u64) as usize;
+    assert_eq!(after.len(), needed, "each missing fragment sent once: {after:?}");
+    assert!(after.iter().all(|f| f.1 == 202 || f.1 == 201), "{after:?}");
     assert!(!dir.path().join("work/.big.bin.upload.json").exists());
     let out = cli(dir.path(), &emu)
         .args(["-c", "cat big.bin"])
