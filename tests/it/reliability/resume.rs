@@ -118,7 +118,11 @@ fn put_c_after_sigkill_sends_only_what_the_server_lacks() {
         "no stored fragment sent again: {after:?}"
     );
     let needed = (data.len() as u64 - next).div_ceil(10 * MIB as u64) as usize;
-    assert_eq!(after.len(), needed, "each missing fragment sent once: {after:?}");
+    assert_eq!(
+        after.len(),
+        needed,
+        "each missing fragment sent once: {after:?}"
+    );
     assert!(after.iter().all(|f| f.1 == 202 || f.1 == 201), "{after:?}");
     assert!(!dir.path().join("work/.big.bin.upload.json").exists());
     let out = cli(dir.path(), &emu)
