@@ -58,7 +58,7 @@ def measure(cmd, env=None, stdout=subprocess.DEVNULL, cwd=None, check=True):
 class Emu:
     """A standalone skydrive-emu process; `stop()` returns its request log entries."""
 
-    def __init__(self, ctx, name, latency=None, data=None, empty=True):
+    def __init__(self, ctx, name, latency=None, data=None, empty=True, extra=()):
         self.ctx = ctx
         self.config = ctx.path(name, "emu.lcrc")
         self.log = ctx.path(name, "requests.jsonl")
@@ -70,6 +70,7 @@ class Emu:
             cmd += ["--latency", latency]
         if data:
             cmd += ["--data", data]
+        cmd += list(extra)
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
         line = self.proc.stdout.readline().decode().strip()
         if not line.startswith("listening on "):
@@ -315,4 +316,8 @@ def micro(ctx):
             "candidates in under 1 ms.\n\n" + "\n".join(rows) + "\n")
 
 
-ALL = [("big", big_transfers), ("small", many_small), ("tree", tree_walk), ("startup", startup), ("micro", micro)]
+# Imported last: crash.py uses the helpers above.
+from crash import crash_resume  # noqa: E402
+
+ALL = [("big", big_transfers), ("small", many_small), ("tree", tree_walk), ("startup", startup), ("micro", micro),
+       ("crash", crash_resume)]

@@ -104,7 +104,7 @@ complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand get" -s c -l c
 complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand get" -s h -l help -d 'Print help'
 complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand put" -s P -l parallel -d 'Files transferred at once' -r
 complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand put" -s r -l recursive -d 'Upload folders with their contents'
-complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand put" -s c -l continue -d 'Resume interrupted uploads (a matching saved session is always resumed)'
+complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand put" -s c -l continue -d 'Continue the upload session an interrupted run left (without -c, start over)'
 complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand put" -s n -l no-clobber -l no-overwrite -d 'Refuse to replace an existing name (exit 7)'
 complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand put" -l rename -d 'Keep both: the server picks a new name'
 complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand put" -s h -l help -d 'Print help'

@@ -49,6 +49,9 @@ struct Args {
     /// Store every Nth upload fragment but answer it with 500.
     #[arg(long, value_name = "N", default_value_t = 0)]
     lose_fragment_every: u32,
+    /// Send download bodies at most this many KiB per second (0: unlimited).
+    #[arg(long, value_name = "KIB", default_value_t = 0)]
+    download_rate: u64,
     /// Append every request to FILE as one JSON object per line (method, path, status,
     /// authorization, range, listener).
     #[arg(long, value_name = "FILE")]
@@ -87,6 +90,7 @@ fn run(args: Args) -> anyhow::Result<()> {
                 fail_every: args.fail_every,
                 drop_every: args.drop_every,
                 lose_fragment_every: args.lose_fragment_every,
+                download_rate: args.download_rate.saturating_mul(1024),
                 token_ttl: args.token_ttl,
                 hostile: args.hostile.clone(),
                 ..Faults::default()

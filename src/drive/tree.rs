@@ -24,7 +24,7 @@ pub type TreeProgress = Arc<dyn Fn(&str, u64, u64) + Send + Sync>;
 pub struct TreeOptions {
     /// Files transferred at once (and folders listed at once).
     pub parallel: usize,
-    /// Downloads: continue `.part` files of an earlier run.
+    /// Continue what an earlier run left: `.part` files of downloads, saved upload sessions.
     pub resume: bool,
     /// Downloads: remove the `.part` files of downloads cut short by cancellation.
     pub discard_partial: bool,
@@ -199,6 +199,7 @@ pub async fn put_tree(
             let up = UploadOptions {
                 conflict: opts.conflict,
                 fragment_size: opts.fragment_size,
+                resume: opts.resume,
                 progress: file_progress(opts, &rel),
                 cancel: opts.cancel.clone(),
                 ..UploadOptions::default()

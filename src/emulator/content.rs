@@ -1,6 +1,7 @@
 //! Downloads (graph-api.md §4): `/content` answers 302 to a pre-authenticated URL on the
 //! content listener, which serves the blob file as a streamed body with `Range` support. The
-//! `drop_every` fault ends the body with an error half-way, so hyper cuts the connection.
+//! `drop_every` fault ends the body with an error half-way, so hyper cuts the connection; the
+//! `download_rate` fault paces the body.
 
 use std::io::SeekFrom;
 use std::sync::Arc;
@@ -59,7 +60,7 @@ pub(crate) async fn download(
     let body = if method == Method::HEAD {
         Body::empty()
     } else {
-        stream_body(file, len, drop_at)
+        stream_body(file, len, drop_at, shared.faults.get().download_rate)
     };
     let mut resp = Response::builder()
         .header(header::CONTENT_TYPE, mime_type(&name))
@@ -110,8 +111,9 @@ fn requested_range(headers: &HeaderMap, total: u64) -> Result<Option<(u64, u64)>
     })
 }
 
-/// A body streaming `len` bytes from `file`; fails after `drop_at` bytes when set.
-fn stream_body(file: tokio::fs::File, len: u64, drop_at: Option<u64>) -> Body {
+/// A body streaming `len` bytes from `file`; fails after `drop_at` bytes when set; sends at
+/// most `rate` bytes per second when it is not 0.
+fn stream_body(file: tokio::fs::File, len: u64, drop_at: Option<u64>, rate: u64) -> Body {
     let limit = drop_at.unwrap_or(len);
     let state = (file, 0u64);
     let stream = futures_util::stream::unfold(state, move |(mut file, sent)| async move {
@@ -132,6 +134,10 @@ fn stream_body(file: tokio::fs::File, len: u64, drop_at: Option<u64>) -> Body {
         match file.read(&mut buf).await {
             Ok(0) => None,
             Ok(got) => {
+                if rate > 0 {
+                    let secs = got as f64 / rate as f64;
+                    tokio::time::sleep(std::time::Duration::from_secs_f64(secs)).await;
+                }
                 buf.truncate(got);
                 Some((Ok(Bytes::from(buf)), (file, sent + got as u64)))
             }

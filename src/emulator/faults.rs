@@ -1,5 +1,5 @@
-//! Fault injection: latency, throttling (429 + Retry-After), 503s, dropped downloads and lost
-//! upload fragments, so that client retry logic can be tested deterministically.
+//! Fault injection: latency, throttling (429 + Retry-After), 503s, dropped downloads, lost
+//! upload fragments and slow download bodies, so that client retry logic can be tested deterministically.
 //!
 //! Each "every N" fault counts only requests of its own kind and fires on the Nth, 2Nth, ...
 //! one; 0 switches it off. Counters restart whenever the faults are replaced.
@@ -23,6 +23,9 @@ pub struct Faults {
     /// Every Nth stored upload fragment is answered with `500 generalException` (the retry
     /// then gets 416 and must resume from the session status).
     pub lose_fragment_every: u32,
+    /// Download bodies are sent at most this many bytes per second (0: as fast as possible), so
+    /// that a test can stop a client reliably in the middle of a download.
+    pub download_rate: u64,
     /// Access tokens issued from now on expire after this long.
     pub token_ttl: Option<Duration>,
     /// How the identity authority answers device-code polls.
@@ -54,6 +57,7 @@ impl Default for Faults {
             fail_every: 0,
             drop_every: 0,
             lose_fragment_every: 0,
+            download_rate: 0,
             token_ttl: None,
             device_flow: DeviceFlow::Grant,
             hostile: Vec::new(),

@@ -10,7 +10,7 @@ use futures_util::future::BoxFuture;
 use super::error::{CommandError, exit};
 use crate::auth::ConfigTokens;
 use crate::config::Config;
-use crate::graph::{GraphClient, TokenSource};
+use crate::graph::{GraphClient, RetryPolicy, TokenSource};
 
 /// A client and what the shell needs to sign in again.
 pub struct Connection {
@@ -75,10 +75,24 @@ pub fn client_for(cfg: Config) -> Result<Connection, CommandError> {
     }
     let tokens = Arc::new(ConfigTokens::new(cfg)?);
     Ok(Connection {
-        client: GraphClient::new(&base, tokens.clone())?,
+        client: GraphClient::new(&base, tokens.clone())?.with_retry(retry_policy()),
         tokens: Some(tokens),
         config_path: Some(path),
     })
+}
+
+/// The default retry policy, with the first backoff delay from `$SKYDRIVE_RETRY_DELAY_MS` when
+/// set (the delay doubles with each retry; a `Retry-After` from the server still wins). Tests
+/// of the "always failing" kind use it to reach exit 5 quickly; the number of retries is fixed.
+fn retry_policy() -> RetryPolicy {
+    let mut policy = RetryPolicy::default();
+    if let Some(ms) = std::env::var("SKYDRIVE_RETRY_DELAY_MS")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+    {
+        policy.base_delay = std::time::Duration::from_millis(ms);
+    }
+    policy
 }
 
 /// Keeps the demo emulator serving for as long as the shell runs.

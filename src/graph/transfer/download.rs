@@ -67,7 +67,6 @@ impl GraphClient {
         dest: &Path,
         opts: &DownloadOptions,
     ) -> Result<DriveItem> {
-        let meta = self.item(item).await?;
         let name = dest
             .file_name()
             .and_then(|n| n.to_str())
@@ -76,8 +75,10 @@ impl GraphClient {
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
+        check_local_dir(dir).await?;
         let part = state::hidden_sibling(dir, name, ".part");
         let state_path = state::hidden_sibling(dir, name, ".part.json");
+        let meta = self.item(item).await?;
         let want = DownloadState {
             id: meta.id.clone(),
             tag: meta.c_tag.clone().or_else(|| meta.e_tag.clone()),
@@ -90,8 +91,10 @@ impl GraphClient {
         let result = self
             .download_part(&meta, dest, &part, &state_path, want, opts)
             .await;
-        // Kept armed only when cancelled: a dropped future never gets here and discards too.
-        discard.armed &= matches!(&result, Err(e) if e.is_cancelled());
+        // Kept armed only when cancelled or when writing locally failed (a full disk or a file
+        // size limit: the partial file only takes up the space that ran out). A dropped future
+        // never gets here and discards too.
+        discard.armed &= matches!(&result, Err(e) if e.is_cancelled() || matches!(e.kind(), ErrorKind::Io { .. }));
         result.map(|()| meta)
     }
 
@@ -122,7 +125,10 @@ impl GraphClient {
         let (total, hasher) = (sink.offset, sink.hasher);
         // Flush even on failure: tokio writes in the background, and a resume trusts the
         // `.part` length.
-        let flushed = file.flush().await.map_err(|e| Error::io(part, e));
+        let flushed = file
+            .flush()
+            .await
+            .map_err(|e| Error::io(part, local_write_error(e)));
         drop(file);
         let checked = streamed
             .and(flushed)
@@ -288,7 +294,7 @@ async fn copy_body<W: AsyncWrite + Unpin>(
         sink.out
             .write_all(&chunk)
             .await
-            .map_err(|e| BodyError::Fatal(Error::io(sink.name, e)))?;
+            .map_err(|e| BodyError::Fatal(Error::io(sink.name, local_write_error(e))))?;
         sink.hasher.update(&chunk);
         sink.offset += chunk.len() as u64;
         report(&opts.progress, sink.offset, size.max(sink.offset));
@@ -308,6 +314,34 @@ impl Drop for DiscardPartial {
                 let _ = std::fs::remove_file(f);
             }
         }
+    }
+}
+
+/// The destination folder must exist and be a folder; checked before any request, so that
+/// the error names the folder rather than a temporary file in it.
+async fn check_local_dir(dir: &Path) -> Result<()> {
+    match tokio::fs::metadata(dir).await {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => Err(Error::io(
+            dir,
+            std::io::Error::new(std::io::ErrorKind::NotADirectory, "not a folder"),
+        )),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(ErrorKind::NotFound(dir.display().to_string()).into())
+        }
+        Err(e) => Err(Error::io(dir, e)),
+    }
+}
+
+/// A failed local write, said plainly when a full disk or the file size limit is the cause.
+fn local_write_error(e: std::io::Error) -> std::io::Error {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::FileTooLarge | K::StorageFull | K::QuotaExceeded => std::io::Error::new(
+            e.kind(),
+            format!("local disk full or file size limit (ulimit -f) reached: {e}"),
+        ),
+        _ => e,
     }
 }
 

@@ -5,7 +5,8 @@
 //! or a 416 we ask the session which ranges it still expects and continue from there; a
 //! session that is gone (404) or refuses every fragment is replaced. The session URL is kept
 //! in a state file with the local file's size and mtime, so a later run continues the same
-//! session if the file has not changed.
+//! session if the file has not changed and [`UploadOptions::resume`] is set (`put -c`); a run
+//! without it cancels the saved session and starts over.
 
 use std::path::{Path, PathBuf};
 
@@ -167,18 +168,21 @@ impl GraphClient {
         Ok(item)
     }
 
-    /// Continues the session saved in the state file when the local file is unchanged and
-    /// the session still answers; else creates a new one and saves it.
+    /// Continues the session saved in the state file when resuming is asked for, the local
+    /// file is unchanged and the session still answers; else creates a new one and saves it.
     async fn open_session(&self, job: &Job<'_>) -> Result<(String, u64)> {
         let (src, state_path) = (job.src, job.state_path.as_path());
         if let Some(saved) = state::load::<UploadState>(state_path).await {
             let same =
                 saved.target == job.key && saved.size == src.size && saved.mtime == src.mtime;
-            if same && let Ok(offset) = self.resume_point(&saved.upload_url).await {
+            if job.opts.resume
+                && same
+                && let Ok(offset) = self.resume_point(&saved.upload_url).await
+            {
                 return Ok((saved.upload_url, offset.unwrap_or(src.size)));
             }
-            // The file changed (or the session is gone): cancel the old session, since the
-            // server refuses a second open session for one file.
+            // Not resuming, the file changed or the session is gone: cancel the old session,
+            // since the server refuses a second open session for one file.
             let url = saved.upload_url;
             let _ = self.http().delete(&url).send().await;
             state::remove(state_path).await;

@@ -34,6 +34,9 @@ pub struct UploadOptions {
     pub simple_limit: u64,
     /// Where to keep the session state file; `None`: beside the local file.
     pub state_dir: Option<PathBuf>,
+    /// Continue the upload session saved by an earlier run when the local file is unchanged
+    /// (default). Without it a saved session is cancelled and the upload starts over.
+    pub resume: bool,
     /// Called with `(bytes acknowledged, total)`.
     pub progress: Option<Progress>,
     /// Stops the transfer; the session is kept for a resume.
@@ -47,6 +50,7 @@ impl Default for UploadOptions {
             fragment_size: DEFAULT_FRAGMENT,
             simple_limit: SIMPLE_UPLOAD_LIMIT,
             state_dir: None,
+            resume: true,
             progress: None,
             cancel: Cancel::new(),
         }
@@ -59,6 +63,7 @@ impl std::fmt::Debug for UploadOptions {
             .field("conflict", &self.conflict)
             .field("fragment_size", &self.fragment_size)
             .field("state_dir", &self.state_dir)
+            .field("resume", &self.resume)
             .finish_non_exhaustive()
     }
 }

@@ -1,7 +1,9 @@
 //! `put [-r] [-c] [-P N] [-n|--rename] LOCAL... [REMOTE_FOLDER]`: upload files (and with `-r`
 //! folders) into the current or given remote folder. Existing names are replaced by default
 //! (the seed's and Graph's default); `-n` refuses (exit 7), `--rename` keeps both. Small files
-//! go up in one request, larger ones by an upload session that a later run resumes.
+//! go up in one request, larger ones by an upload session. An interrupted session is kept (its
+//! URL in `.NAME.upload.json` beside the file): `put -c` continues it if the file is unchanged,
+//! a plain `put` cancels it and starts over, like `get` and `get -c`.
 
 use std::path::{Path, PathBuf};
 
@@ -23,7 +25,7 @@ pub struct Args {
     /// Upload folders with their contents.
     #[arg(short = 'r', long = "recursive")]
     pub recursive: bool,
-    /// Resume interrupted uploads (a matching saved session is always resumed).
+    /// Continue the upload session an interrupted run left (without -c, start over).
     #[arg(short = 'c', long = "continue")]
     pub resume: bool,
     /// Files transferred at once.
@@ -121,6 +123,7 @@ async fn put_folder(
     let made = drive::mkdir_p(&sess.client, &join(&base, &name)).await?;
     let opts = TreeOptions {
         parallel: args.parallel.max(1),
+        resume: args.resume,
         conflict: plan.conflict,
         progress: plan.meter.tree(),
         ..TreeOptions::default()
@@ -147,6 +150,7 @@ async fn upload_files(
         .map(|local| {
             let opts = UploadOptions {
                 conflict: plan.conflict,
+                resume: args.resume,
                 progress: plan.meter.file(&local.display().to_string()),
                 ..UploadOptions::default()
             };
