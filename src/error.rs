@@ -9,9 +9,9 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// `s` with its control characters written as escapes (`\n`, `\r`, `\t`, `\x1b`), so that a
-/// name a server sent cannot drive a terminal from inside a message. Everything printable,
-/// non-ASCII included, is kept.
+/// `s` with its control characters written as escapes (`\n`, `\r`, `\t`, `\x1b`), and the
+/// bidirectional marks too (`\u{202e}`), so that a name a server sent can neither drive a
+/// terminal nor disguise itself. Everything else printable, non-ASCII included, is kept.
 pub fn escape_controls(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -20,10 +20,16 @@ pub fn escape_controls(s: &str) -> String {
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
             c if c.is_control() => out.push_str(&format!("\\x{:02x}", u32::from(c))),
+            c if is_bidi_control(c) => out.push_str(&format!("\\u{{{:04x}}}", u32::from(c))),
             c => out.push(c),
         }
     }
     out
+}
+
+/// The invisible marks that reorder text on screen (`U+202E` shows `exe.txt` as `txt.exe`).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// The result type of every fallible library call.

@@ -19,15 +19,17 @@ pub enum Format {
     Json,
 }
 
-/// Escapes control characters in a remote name so that it cannot drive the terminal
-/// (`\n` as `\n`, ESC as `\x1b`, ...). Printable characters, including non-ASCII, are kept;
+/// Escapes control characters and bidirectional marks in a remote name so that it can neither
+/// drive the terminal nor disguise itself (`\n` as `\n`, ESC as `\x1b`, U+202E as `\u{202e}`).
+/// Other printable characters, including non-ASCII, are kept;
 /// backslashes are doubled when there is anything to escape, so the escaped form stays
 /// unambiguous.
 pub fn escape(name: &str) -> String {
-    if name.chars().any(char::is_control) {
-        crate::error::escape_controls(&name.replace('\\', "\\\\"))
+    let escaped = crate::error::escape_controls(name);
+    if escaped == name {
+        escaped
     } else {
-        name.to_owned()
+        crate::error::escape_controls(&name.replace('\\', "\\\\"))
     }
 }
 
@@ -230,9 +232,11 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn escapes_control_characters_only() {
+    fn escapes_control_and_bidi_characters_only() {
         assert_eq!(escape("a b é"), "a b é");
         assert_eq!(escape("x\x1b[31my\n"), "x\\x1b[31my\\n");
+        assert_eq!(escape("a\u{202e}txt.exe"), "a\\u{202e}txt.exe");
+        assert_eq!(escape("a\\b\u{202e}"), "a\\\\b\\u{202e}");
     }
 
     #[test]

@@ -79,12 +79,7 @@ fn hostile_legal_names_round_trip_put_ls_get() {
         );
         env.demo()
             .current_dir(env.path().join("one"))
-            .args([
-                "get",
-                "--",
-                &format!("/corpus/{n}"),
-                n,
-            ])
+            .args(["get", "--", &format!("/corpus/{n}"), n])
             .assert()
             .success();
         assert_eq!(
