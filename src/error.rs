@@ -28,7 +28,7 @@ pub fn escape_controls(s: &str) -> String {
 }
 
 /// The invisible marks that reorder text on screen (`U+202E` shows `exe.txt` as `txt.exe`).
-fn is_bidi_control(c: char) -> bool {
+pub(crate) fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 

@@ -20,7 +20,8 @@ use serde_json::{Map, Value, json};
 /// One way of lying; several can be active at once.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Hostile {
-    /// Item names carry terminal escapes and control characters (ESC, OSC, CR, BEL, BS, NUL).
+    /// Item names carry terminal escapes, control characters and a bidirectional mark (ESC,
+    /// OSC, CR, BEL, BS, NUL, U+202E).
     EscapeNames,
     /// Item names `..`, `.`, `../escaped-NAME` and the empty name.
     DotdotNames,
@@ -222,7 +223,9 @@ fn hostile_name(m: Hostile, name: &str, k: u64) -> Option<String> {
         choices[i].clone()
     };
     match m {
-        Hostile::EscapeNames => Some(format!("\x1b[2J\x1b]0;owned\x07{name}\r\x08\x07\0\x1b[0m")),
+        Hostile::EscapeNames => Some(format!(
+            "\x1b[2J\x1b]0;owned\x07{name}\r\x08\x07\0\u{202e}\x1b[0m"
+        )),
         Hostile::DotdotNames => Some(pick([
             "..".into(),
             ".".into(),

@@ -178,10 +178,10 @@ fn settings(cli: &Cli) -> Settings {
 
 fn report_fatal(e: &CommandError, settings: Settings) {
     if settings.format == Format::Json {
-        eprintln!(
+        eprint!(
             "{}",
-            serde_json::json!({"error": e.message, "code": e.code, "hint": e.hint,
-                "detail": e.detail})
+            output::json_line(&serde_json::json!({"error": e.message, "code": e.code,
+                "hint": e.hint, "detail": e.detail}))
         );
         return;
     }

@@ -193,9 +193,20 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
     format!("{t}\n")
 }
 
-/// One JSON line.
+/// One JSON line. Control characters are escaped by JSON itself; bidirectional marks, which
+/// JSON may carry raw, are written as `\uXXXX` too, so the line cannot disguise a name on a
+/// terminal (they can only occur inside strings, so the value is the same).
 pub fn json_line(value: &Value) -> String {
-    format!("{value}\n")
+    let mut line = String::new();
+    for c in value.to_string().chars() {
+        if crate::error::is_bidi_control(c) {
+            line.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            line.push(c);
+        }
+    }
+    line.push('\n');
+    line
 }
 
 /// A key/value table for one object (`info`, `quota`, `user` on a terminal).
@@ -247,6 +258,10 @@ mod tests {
         assert!(!text.contains('\x1b'), "{text}");
         assert!(text.contains("evil\\x1b[31mred\\n: evil\\x1b[31mred\\n"));
         assert!(!json_line(&v).contains('\x1b'));
+        let mark = serde_json::json!({"name": "a\u{202e}b"});
+        assert_eq!(json_line(&mark), "{\"name\":\"a\\u202eb\"}\n");
+        let back: Value = serde_json::from_str(&json_line(&mark)).unwrap();
+        assert_eq!(back, mark);
     }
 
     #[test]

@@ -139,10 +139,10 @@ impl Runner {
     fn report(&self, sess: &Session, line: usize, e: &CommandError) {
         if sess.settings.format == super::output::Format::Json {
             let source = (self.policy != Policy::Interactive).then_some(&self.source);
-            eprintln!(
+            eprint!(
                 "{}",
-                serde_json::json!({"source": source, "line": line, "error": e.message,
-                    "code": e.code, "hint": e.hint, "detail": e.detail})
+                super::output::json_line(&serde_json::json!({"source": source, "line": line,
+                    "error": e.message, "code": e.code, "hint": e.hint, "detail": e.detail}))
             );
         } else if self.policy == Policy::Interactive {
             eprintln!("error: {e}");

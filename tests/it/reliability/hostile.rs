@@ -101,9 +101,10 @@ impl Site {
             assert_eq!(r.code, *code, "{args:?}: {r:#?}");
             let all = format!("{}{}", r.out, r.err);
             assert!(all.contains(says), "{args:?} should say {says:?}: {r:#?}");
-            let raw = all
-                .chars()
-                .find(|c| c.is_control() && !matches!(c, '\n' | '\t'));
+            let raw = all.chars().find(|c| {
+                (c.is_control() && !matches!(c, '\n' | '\t'))
+                    || ('\u{202a}'..='\u{202e}').contains(c)
+            });
             assert_eq!(
                 raw, None,
                 "{args:?} printed a raw control character: {r:#?}"
@@ -174,7 +175,7 @@ fn escape_names_are_escaped_on_output_and_refused_as_local_names() {
         (
             &["ls", "-l", "/Pics"],
             0,
-            r"image2.jpg\r\x08\x07\x00\x1b[0m",
+            r"image2.jpg\r\x08\x07\x00\u{202e}\x1b[0m",
         ),
         (
             &["--json", "ls", "/"],
