@@ -82,11 +82,11 @@ pub async fn device_login_with(
         .form(&[("client_id", client_id(cfg)?), ("scope", SCOPES)])
         .send()
         .await
-        .map_err(crate::graph::client::network_error)?;
+        .map_err(crate::graph::answer::network_error)?;
     if !resp.status().is_success() {
-        return Err(crate::graph::client::error_from_response(resp).await);
+        return Err(crate::graph::answer::error_from_response(resp).await);
     }
-    let code: DeviceCode = crate::graph::client::decode_json(resp, "device code").await?;
+    let code: DeviceCode = crate::graph::answer::decode_json(resp, "device code").await?;
     on_prompt(&code);
     let deadline = Instant::now() + polling.second * u32::try_from(code.expires_in).unwrap_or(900);
     let mut interval = polling.second * u32::try_from(code.interval).unwrap_or(5);

@@ -119,12 +119,12 @@ pub(crate) async fn token_request(
         .form(&fields)
         .send()
         .await
-        .map_err(crate::graph::client::network_error)?;
+        .map_err(crate::graph::answer::network_error)?;
     let status = resp.status();
     let body = resp
         .bytes()
         .await
-        .map_err(crate::graph::client::network_error)?;
+        .map_err(crate::graph::answer::network_error)?;
     if status.is_success() {
         let t = serde_json::from_slice(&body).map_err(|e| Error::decode("token answer", e))?;
         return Ok(TokenAnswer::Tokens(t));

@@ -1,4 +1,5 @@
-//! The HTTP layer: one reqwest client, bearer tokens, error decoding and retries.
+//! The HTTP layer: one reqwest client, bearer tokens and retries (answers are read in
+//! [`super::answer`]).
 //!
 //! Every Graph call goes through [`GraphClient::send`], which adds the token (only ever to the
 //! Graph base URL, never to pre-authenticated download/upload/monitor URLs), retries transient
@@ -19,8 +20,10 @@ use futures_util::future::BoxFuture;
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use serde::de::DeserializeOwned;
 
-use crate::error::{Error, ErrorKind, Result};
-use crate::graph::model::ErrorBody;
+use crate::error::{Error, Result};
+use crate::graph::answer::{
+    decode_bytes, decode_json, error_from_response, network_error, read_body, request_label,
+};
 
 /// Supplies access tokens; implemented by the sign-in layer (and by a fixed token for tests).
 pub trait TokenSource: Send + Sync {
@@ -312,113 +315,6 @@ fn jitter(max: Duration) -> Duration {
     }
     let frac = f64::from(u32::from_le_bytes(buf)) / f64::from(u32::MAX);
     max.mul_f64(frac)
-}
-
-/// Turns a transport error into an [`Error`] naming only the host (URLs may carry secrets).
-pub fn network_error(e: reqwest::Error) -> Error {
-    let host = e
-        .url()
-        .map(|u| {
-            format!(
-                "{}:{}",
-                u.host_str().unwrap_or("?"),
-                u.port_or_known_default().unwrap_or(0)
-            )
-        })
-        .unwrap_or_else(|| "server".to_owned());
-    ErrorKind::Http {
-        host,
-        source: e.without_url(),
-    }
-    .into()
-}
-
-/// `GET /v1.0/me/drive/root/children`: a request as error messages name it, without host
-/// or query (queries may carry skip tokens or signatures).
-pub fn request_label(method: &Method, url: &str) -> String {
-    let path = reqwest::Url::parse(url).map_or_else(
-        |_| url.split(['?', '#']).next().unwrap_or("").to_owned(),
-        |u| u.path().to_owned(),
-    );
-    format!("{method} {path}")
-}
-
-/// Reads a whole answer; a body cut off before its end is a (transient) network error that
-/// names the request.
-async fn read_body(resp: Response, label: &str) -> Result<bytes::Bytes> {
-    let host = resp
-        .url()
-        .host_str()
-        .map(|h| format!("{h}:{}", resp.url().port_or_known_default().unwrap_or(0)))
-        .unwrap_or_else(|| "server".to_owned());
-    resp.bytes().await.map_err(|e| {
-        ErrorKind::Http {
-            host: format!("{host} (the answer to {label} was cut off)"),
-            source: e.without_url(),
-        }
-        .into()
-    })
-}
-
-/// Decodes a JSON answer, naming the request (`label`) when it is not the expected JSON.
-fn decode_bytes<T: DeserializeOwned>(bytes: &[u8], label: &str) -> Result<T> {
-    serde_json::from_slice(bytes).map_err(|e| {
-        let what = if bytes.first().is_some_and(|b| *b != b'{' && *b != b'[') {
-            "the answer is not JSON"
-        } else if e.is_eof() {
-            "the JSON answer ends early"
-        } else {
-            "the JSON answer has the wrong shape"
-        };
-        Error::decode(label.to_owned(), format!("{what}: {e}"))
-    })
-}
-
-/// Decodes a JSON success answer; `context` names the request in errors.
-pub async fn decode_json<T: DeserializeOwned>(resp: Response, context: &str) -> Result<T> {
-    let bytes = read_body(resp, context).await?;
-    decode_bytes(&bytes, context)
-}
-
-/// Builds an [`Error`] from an error answer: status, most specific code, `Retry-After`.
-pub async fn error_from_response(resp: Response) -> Error {
-    let status = resp.status().as_u16();
-    let retry_after = resp
-        .headers()
-        .get(reqwest::header::RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map(Duration::from_secs);
-    let request_id = resp
-        .headers()
-        .get("request-id")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let body = resp.bytes().await.unwrap_or_default();
-    let (code, message, rid) = match serde_json::from_slice::<ErrorBody>(&body) {
-        Ok(b) => (
-            b.error.most_specific_code().to_owned(),
-            b.error.message.clone(),
-            b.error.request_id().map(str::to_owned),
-        ),
-        Err(_) => (
-            format!("http{status}"),
-            StatusCode::from_u16(status)
-                .ok()
-                .and_then(|s| s.canonical_reason())
-                .unwrap_or("error")
-                .to_owned(),
-            None,
-        ),
-    };
-    ErrorKind::Graph {
-        status,
-        code,
-        message,
-        request_id: request_id.or(rid),
-        retry_after,
-    }
-    .into()
 }
 
 #[cfg(test)]

@@ -12,7 +12,8 @@ use serde::de::DeserializeOwned;
 use serde_json::json;
 
 use crate::error::{Error, Result};
-use crate::graph::client::{GraphClient, decode_json};
+use crate::graph::answer::decode_json;
+use crate::graph::client::GraphClient;
 use crate::graph::locator::{ItemRef, encode_segment};
 use crate::graph::model::{AsyncJobStatus, Drive, DriveItem, Page, Permission, User};
 use crate::graph::names::{check_name, check_path};

@@ -4,6 +4,7 @@
 //! per Graph call, no policy) -> [`transfer`] (streamed, resumable content transfers) -> the
 //! convenience layer in [`crate::drive`].
 
+pub mod answer;
 pub mod client;
 pub mod endpoints;
 pub mod locator;
