@@ -48,8 +48,9 @@ impl EmuProcess {
             .strip_prefix("listening on ")
             .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
             .to_owned();
-        // The config is written right after the first line; wait for it briefly.
-        for _ in 0..200 {
+        // The config is written right after the first line; wait for it (a loaded machine
+        // may take a while).
+        for _ in 0..1000 {
             if config.exists() {
                 break;
             }
@@ -63,9 +64,51 @@ impl EmuProcess {
     }
 }
 
+impl EmuProcess {
+    /// Stops it with SIGTERM, which saves a `--data` drive, and waits for it.
+    pub fn stop(&mut self) {
+        signal(self.child.id(), "TERM");
+        let _ = self.child.wait();
+    }
+}
+
 impl Drop for EmuProcess {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Sends `SIG{name}` to `pid` (there is no libc crate; `kill` is in every image).
+pub fn signal(pid: u32, name: &str) {
+    let ok = Command::new("kill")
+        .arg(format!("-{name}"))
+        .arg(pid.to_string())
+        .status()
+        .expect("kill runs")
+        .success();
+    assert!(ok, "kill -{name} {pid}");
+}
+
+/// The requests an emulator's `--request-log FILE` holds so far, one JSON object each
+/// (`method`, `path`, `status`, `authorization`, `range`, `listener`).
+pub fn logged_requests(log: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(log)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect()
+}
+
+/// `len` bytes of deterministic, non-repeating-looking test content.
+pub fn pattern(len: usize, seed: u32) -> Vec<u8> {
+    let mut x = seed.wrapping_mul(2_654_435_761).wrapping_add(1);
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            (x >> 24) as u8
+        })
+        .collect()
 }

@@ -81,15 +81,4 @@ pub async fn empty_env() -> Env {
     env_with(Seed::Empty, Faults::default()).await
 }
 
-/// Deterministic, non-repeating-looking test content.
-pub fn pattern(len: usize, seed: u32) -> Vec<u8> {
-    let mut x = seed.wrapping_mul(2_654_435_761).wrapping_add(1);
-    (0..len)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 17;
-            x ^= x << 5;
-            (x >> 24) as u8
-        })
-        .collect()
-}
+pub use crate::common::pattern;

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use skydrive::emulator::{Emulator, EmulatorOptions, Faults, Hostile};
 
-use crate::common::{EmuProcess, cli};
+use crate::common::{EmuProcess, cli, logged_requests};
 
 /// One command: its arguments, the exit code it must end with, a text its output must hold.
 type Case = (&'static [&'static str], i32, &'static str);
@@ -153,13 +153,9 @@ fn files_below(dir: &Path) -> Vec<PathBuf> {
 /// How many requests of the request log match `method` and contain `path_part`, and how
 /// many of those carried a Range.
 fn logged(site: &Site, method: &str, path_part: &str) -> (usize, usize) {
-    let text = std::fs::read_to_string(site.log()).unwrap_or_default();
-    let hits: Vec<serde_json::Value> = text
-        .lines()
-        .filter_map(|l| serde_json::from_str(l).ok())
-        .filter(|v: &serde_json::Value| {
-            v["method"] == method && v["path"].as_str().unwrap_or("").contains(path_part)
-        })
+    let hits: Vec<serde_json::Value> = logged_requests(&site.log())
+        .into_iter()
+        .filter(|v| v["method"] == method && v["path"].as_str().unwrap_or("").contains(path_part))
         .collect();
     let ranged = hits.iter().filter(|v| v["range"].is_string()).count();
     (hits.len(), ranged)

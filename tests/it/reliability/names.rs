@@ -6,7 +6,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::common::{EmuProcess, cli};
+use crate::common::{EmuProcess, cli, logged_requests};
 use crate::shell::Env;
 
 /// Hostile but legal names: spaces, a leading dash, URL syntax (`# % + & '`, and `%41`, which
@@ -171,9 +171,7 @@ fn illegal() -> Vec<(String, bool)> {
 }
 
 fn request_count(log: &Path) -> usize {
-    fs::read_to_string(log)
-        .map(|t| t.lines().count())
-        .unwrap_or(0)
+    logged_requests(log).len()
 }
 
 #[test]

@@ -12,7 +12,7 @@ use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-use crate::common::{EmuProcess, cli};
+use crate::common::{EmuProcess, cli, logged_requests};
 
 /// A hermetic user: HOME, SKYDRIVE_HOME and a working folder, all under one temp dir, and the
 /// emulator's config in a folder of its own (with the lock file beside it).
@@ -85,11 +85,7 @@ impl World {
     }
 
     fn requests(&self) -> Vec<serde_json::Value> {
-        fs::read_to_string(&self.log)
-            .unwrap_or_default()
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect()
+        logged_requests(&self.log)
     }
 }
 
