@@ -28,15 +28,7 @@ async fn content_redirects_to_the_second_listener_which_refuses_tokens() {
         body.text().await.unwrap(),
         "Welcome to the skydrive-cli demo drive.\n"
     );
-    let (st, e) = super::decode(
-        api.http
-            .get(&loc)
-            .bearer_auth(&api.token)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (st, e) = api.get(&loc).await;
     assert_eq!((st, code(&e)), (401, "unauthenticated"));
     let (st, _) = super::decode(api.http.get(format!("{loc}x")).send().await.unwrap()).await;
     assert_eq!(st, 401, "a tampered tempauth is refused");
@@ -201,15 +193,7 @@ async fn upload_session_follows_the_rules() {
     )
     .await;
     assert!(url.starts_with(api.emu.content_origin()));
-    let (st, e) = super::decode(
-        api.http
-            .get(&url)
-            .bearer_auth(&api.token)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (st, e) = api.get(&url).await;
     assert_eq!((st, code(&e)), (401, "unauthenticated"));
     let (st, _) = fragment(&api, &url, &data[..1000], 0, total).await;
     assert_eq!(st, 400, "non-final fragments are multiples of 320 KiB");
