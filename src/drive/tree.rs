@@ -10,10 +10,12 @@ use std::sync::Arc;
 
 use futures_util::stream::{self, StreamExt};
 
-use super::walk::{WalkEntry, walk};
+use super::walk::{WalkEntry, join_rel, walk};
 use crate::error::{Error, ErrorKind, Result};
 use crate::graph::endpoints::Conflict;
-use crate::graph::transfer::{Cancel, DEFAULT_FRAGMENT, DownloadOptions, Progress, UploadOptions};
+use crate::graph::transfer::{
+    Cancel, DEFAULT_FRAGMENT, DownloadOptions, Progress, UploadOptions, partial_file_names,
+};
 use crate::graph::{GraphClient, ItemRef, names};
 
 /// Per-file progress of a tree transfer: `(relative path, bytes done, file size)`.
@@ -137,21 +139,33 @@ pub async fn get_tree(
 
 /// The entries whose whole path is made of safe local names; each unsafe name is recorded
 /// as a failure (once: what lies below it is dropped with it). A second item with the same
-/// path is refused too: OneDrive never holds two, and both would write one local file.
+/// path is refused too (OneDrive never holds two, and both would write one local file), and
+/// so is an item named like the partial file of a sibling download (`.X.part` beside `X`).
 fn usable_locally(entries: Vec<WalkEntry>, report: &mut TreeReport) -> Vec<WalkEntry> {
+    let partials: HashSet<String> = entries
+        .iter()
+        .filter(|e| e.item.is_file() && !e.under_unsafe)
+        .flat_map(|e| {
+            let (dir, name) = split_rel(&e.path);
+            partial_file_names(name).map(|p| join_rel(dir, &p))
+        })
+        .collect();
     let mut usable = Vec::with_capacity(entries.len());
     let mut seen = HashSet::new();
     for e in entries.into_iter().filter(|e| !e.under_unsafe) {
         let checked = e.item.local_name().and_then(|name| {
-            if seen.insert(e.path.clone()) {
-                Ok(())
+            let clash = if !seen.insert(e.path.clone()) {
+                "another item in this folder has the same name"
+            } else if partials.contains(&e.path) {
+                "its name is that of the partial file of a sibling's download"
             } else {
-                Err(ErrorKind::UnsafeName {
-                    name: name.to_owned(),
-                    reason: "another item in this folder has the same name".into(),
-                }
-                .into())
+                return Ok(());
+            };
+            Err(ErrorKind::UnsafeName {
+                name: name.to_owned(),
+                reason: clash.into(),
             }
+            .into())
         });
         match checked {
             Ok(()) => usable.push(e),
@@ -279,11 +293,7 @@ fn list_local(root: &Path, base: &str) -> Result<LocalTree> {
             if is_state_file(&name) {
                 continue;
             }
-            let child = if rel.is_empty() {
-                name.clone()
-            } else {
-                format!("{rel}/{name}")
-            };
+            let child = join_rel(&rel, &name);
             let ty = entry.file_type().map_err(|e| Error::io(entry.path(), e))?;
             if !(ty.is_dir() || ty.is_file()) {
                 continue;
@@ -334,6 +344,7 @@ mod tests {
             depth: path.matches('/').count() + 1,
             item: DriveItem {
                 name: name.into(),
+                file: Some(crate::graph::model::FileFacet::default()),
                 ..DriveItem::default()
             },
             under_unsafe,
@@ -341,7 +352,7 @@ mod tests {
     }
 
     #[test]
-    fn unsafe_and_repeated_names_are_refused_once_each() {
+    fn unsafe_repeated_and_partial_file_names_are_refused_once_each() {
         let mut report = TreeReport::default();
         let kept = usable_locally(
             vec![
@@ -350,13 +361,17 @@ mod tests {
                 entry("..", "..", false),
                 entry("../x", "x", true),
                 entry("b", "b", false),
+                entry("d/.b.part", ".b.part", false),
+                entry("d/b", "b", false),
+                entry(".a.txt.part.json", ".a.txt.part.json", false),
+                entry(".c.part", ".c.part", false),
             ],
             &mut report,
         );
         let kept: Vec<_> = kept.iter().map(|e| e.path.as_str()).collect();
-        assert_eq!(kept, ["a.txt", "b"]);
+        assert_eq!(kept, ["a.txt", "b", "d/b", ".c.part"]);
         let failed: Vec<_> = report.failed.iter().map(|(p, _)| p.as_str()).collect();
-        assert_eq!(failed, ["a.txt", ".."]);
+        assert_eq!(failed, ["a.txt", "..", "d/.b.part", ".a.txt.part.json"]);
         assert!(report.failed.iter().all(|(_, e)| e.is_conflict()));
     }
 }

@@ -119,7 +119,7 @@ fn record(
     let deeper = max_depth.is_none_or(|m| depth + 1 < m);
     let mut folders = Vec::new();
     for item in children {
-        let path = join(prefix, &item.name);
+        let path = join_rel(prefix, &item.name);
         if item.is_folder() && deeper {
             let tainted = under_unsafe || item.local_name().is_err();
             folders.push((item.id.clone(), path.clone(), depth + 1, tainted));
@@ -134,7 +134,8 @@ fn record(
     folders
 }
 
-fn join(prefix: &str, name: &str) -> String {
+/// `prefix/name`, or `name` at the top (`prefix` empty): walk paths are relative.
+pub(crate) fn join_rel(prefix: &str, name: &str) -> String {
     if prefix.is_empty() {
         name.to_owned()
     } else {

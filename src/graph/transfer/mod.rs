@@ -82,6 +82,17 @@ impl Cancel {
     }
 }
 
+/// The names of the hidden files a download of `file_name` keeps beside it until it is
+/// complete (`.NAME.part`, `.NAME.part.json`), so that callers placing many files can keep
+/// other items from landing on them.
+pub fn partial_file_names(file_name: &str) -> [String; 2] {
+    [".part", ".part.json"].map(|suffix| {
+        state::hidden_sibling(std::path::Path::new(""), file_name, suffix)
+            .to_string_lossy()
+            .into_owned()
+    })
+}
+
 fn report(progress: &Option<Progress>, done: u64, total: u64) {
     if let Some(p) = progress {
         p(done, total);

@@ -423,3 +423,25 @@ fn ids_and_paths_as_object_arguments() {
         .assert()
         .stdout("/Pics\n");
 }
+
+#[test]
+fn get_r_never_lets_an_item_land_on_a_siblings_partial_file() {
+    let env = Env::new();
+    env.run("cp Documents/README.txt Documents/.README.txt.part");
+    let out = env
+        .demo()
+        .args(["-c", "get -r Documents out"])
+        .assert()
+        .code(6);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.contains(".README.txt.part"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(env.path().join("out/README.txt")).unwrap(),
+        "Welcome to the skydrive-cli demo drive.\n"
+    );
+    let names: Vec<_> = std::fs::read_dir(env.path().join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["README.txt"]);
+}
