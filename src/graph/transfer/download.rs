@@ -11,11 +11,14 @@
 //! real end (416) or bytes that contradict the announced size or hash end the download with
 //! an integrity error and discard the `.part`, which no resume could complete.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use reqwest::StatusCode;
-use tokio::io::{AsyncSeekExt, AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncWrite, AsyncWriteExt};
 
+use super::partial::{
+    DiscardPartial, check_local_dir, local_write_error, open_part, resume_offset,
+};
 use super::state::{self, DownloadState};
 use super::{Cancel, Progress, report};
 use crate::error::{Error, ErrorKind, Result};
@@ -300,115 +303,6 @@ async fn copy_body<W: AsyncWrite + Unpin>(
         sink.hasher.update(&chunk);
         sink.offset += chunk.len() as u64;
         report(&opts.progress, sink.offset, size.max(sink.offset));
-    }
-}
-
-/// Removes a download's `.part` and state files when dropped while armed.
-struct DiscardPartial {
-    files: [PathBuf; 2],
-    armed: bool,
-}
-
-impl Drop for DiscardPartial {
-    fn drop(&mut self) {
-        if self.armed {
-            for f in &self.files {
-                let _ = std::fs::remove_file(f);
-            }
-        }
-    }
-}
-
-/// The destination folder must exist and be a folder; checked before any request, so that
-/// the error names the folder rather than a temporary file in it.
-async fn check_local_dir(dir: &Path) -> Result<()> {
-    match tokio::fs::metadata(dir).await {
-        Ok(m) if m.is_dir() => Ok(()),
-        Ok(_) => Err(Error::io(
-            dir,
-            std::io::Error::new(std::io::ErrorKind::NotADirectory, "not a folder"),
-        )),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            Err(ErrorKind::NotFound(dir.display().to_string()).into())
-        }
-        Err(e) => Err(Error::io(dir, e)),
-    }
-}
-
-/// A failed local write, said plainly when a full disk or the file size limit is the cause.
-fn local_write_error(e: std::io::Error) -> std::io::Error {
-    use std::io::ErrorKind as K;
-    match e.kind() {
-        K::FileTooLarge | K::StorageFull | K::QuotaExceeded => std::io::Error::new(
-            e.kind(),
-            format!("local disk full or file size limit (ulimit -f) reached: {e}"),
-        ),
-        _ => e,
-    }
-}
-
-/// Opens `.NAME.part`, cut to `offset` bytes and positioned there.
-async fn open_part(part: &Path, offset: u64) -> Result<tokio::fs::File> {
-    let mut file = tokio::fs::OpenOptions::new()
-        .create(true)
-        .write(true)
-        .truncate(false)
-        .open(part)
-        .await
-        .map_err(|e| Error::io(part, e))?;
-    file.set_len(offset).await.map_err(|e| Error::io(part, e))?;
-    file.seek(std::io::SeekFrom::Start(offset))
-        .await
-        .map_err(|e| Error::io(part, e))?;
-    Ok(file)
-}
-
-/// Where to start: the length of a matching `.part` (hashing what it holds), else 0.
-async fn resume_offset(
-    resume: bool,
-    part: &Path,
-    state_path: &Path,
-    want: &DownloadState,
-    hasher: &mut QuickXorHash,
-) -> Result<u64> {
-    if !resume || state::load::<DownloadState>(state_path).await.as_ref() != Some(want) {
-        return Ok(0);
-    }
-    let Ok(meta) = tokio::fs::metadata(part).await else {
-        return Ok(0);
-    };
-    if meta.len() > want.size {
-        return Ok(0);
-    }
-    hash_file(part, 0, meta.len(), hasher).await?;
-    Ok(meta.len())
-}
-
-/// Feeds `len` bytes of `path` from `start` to `hasher`, in bounded chunks.
-pub(crate) async fn hash_file(
-    path: &Path,
-    start: u64,
-    len: u64,
-    hasher: &mut QuickXorHash,
-) -> Result<()> {
-    use tokio::io::AsyncReadExt;
-    let mut file = tokio::fs::File::open(path)
-        .await
-        .map_err(|e| Error::io(path, e))?;
-    file.seek(std::io::SeekFrom::Start(start))
-        .await
-        .map_err(|e| Error::io(path, e))?;
-    let mut reader = tokio::io::BufReader::with_capacity(1 << 20, file.take(len));
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        let n = reader
-            .read(&mut buf)
-            .await
-            .map_err(|e| Error::io(path, e))?;
-        if n == 0 {
-            return Ok(());
-        }
-        hasher.update(&buf[..n]);
     }
 }
 

@@ -7,6 +7,7 @@
 //! name. Pre-authenticated URLs (download, upload session) never receive the token.
 
 mod download;
+mod partial;
 mod session;
 mod state;
 mod upload;

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use bytes::Bytes;
 use reqwest::StatusCode;
 
-use super::download::hash_file;
+use super::partial::hash_file;
 use super::state::{self, UploadState};
 use super::upload::{FRAGMENT_UNIT, Source, UploadOptions, read_range};
 use super::{Cancel, report};
