@@ -269,6 +269,12 @@ fn locate_syntax_error(text: &str) -> Option<(usize, LexError)> {
         }
         pending.push_str(line);
         pending.push('\n');
+        if pending.len() > 4096 {
+            // A quote left open early: re-parsing the growing command line by line would be
+            // quadratic, and the rest of the text is one command from `start` anyway.
+            let rest: Vec<&str> = text.lines().skip(start - 1).collect();
+            return parse(&rest.join("\n"), start).err().map(|e| (start, e));
+        }
         match parse(&pending, start) {
             Err(LexError::Incomplete(_)) => continue,
             Err(e) => return Some((start, e)),
