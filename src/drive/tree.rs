@@ -124,9 +124,9 @@ pub async fn get_tree(
                 discard_partial: opts.discard_partial,
             };
             let dest = local.join(&e.path);
-            let r = client
-                .download_to_file(&ItemRef::Id(e.item.id.clone()), &dest, &dl)
-                .await;
+            // The walk's metadata is recent: no item request per file (a file changed since
+            // then fails verification and is reported).
+            let r = client.download_item_to_file(e.item, &dest, &dl).await;
             (e.path, r.map(|i| i.size.unwrap_or(0)))
         })
         .buffer_unordered(opts.parallel.max(1));

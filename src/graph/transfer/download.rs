@@ -71,18 +71,39 @@ impl GraphClient {
         dest: &Path,
         opts: &DownloadOptions,
     ) -> Result<DriveItem> {
+        check_local_dir(local_dir(dest)).await?;
+        let meta = self.item(item).await?;
+        self.download_known(meta, dest, opts).await
+    }
+
+    /// [`GraphClient::download_to_file`] for an item whose metadata the caller already holds
+    /// (from a listing or a tree walk): one request fewer per file. The bytes are checked
+    /// against that metadata's size and hash, so a file changed since it was listed fails
+    /// verification instead of mixing versions.
+    pub async fn download_item_to_file(
+        &self,
+        meta: DriveItem,
+        dest: &Path,
+        opts: &DownloadOptions,
+    ) -> Result<DriveItem> {
+        check_local_dir(local_dir(dest)).await?;
+        self.download_known(meta, dest, opts).await
+    }
+
+    /// Both of the above, once the metadata is known and the local folder checked.
+    async fn download_known(
+        &self,
+        meta: DriveItem,
+        dest: &Path,
+        opts: &DownloadOptions,
+    ) -> Result<DriveItem> {
         let name = dest
             .file_name()
             .and_then(|n| n.to_str())
             .ok_or_else(|| Error::io(dest, std::io::ErrorKind::InvalidInput.into()))?;
-        let dir = dest
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        check_local_dir(dir).await?;
+        let dir = local_dir(dest);
         let part = state::hidden_sibling(dir, name, ".part");
         let state_path = state::hidden_sibling(dir, name, ".part.json");
-        let meta = self.item(item).await?;
         let want = DownloadState {
             id: meta.id.clone(),
             tag: meta.c_tag.clone().or_else(|| meta.e_tag.clone()),
@@ -224,6 +245,13 @@ impl GraphClient {
         }
         Ok(())
     }
+}
+
+/// The folder `dest` goes into (`.` for a bare file name).
+fn local_dir(dest: &Path) -> &Path {
+    dest.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
 }
 
 /// A 416 to `Range: bytes={from}-`: the content ends before the size the server announced,

@@ -113,11 +113,22 @@ async fn recursive_get_and_put_in_parallel_are_byte_exact() {
         parallel: 3,
         ..TreeOptions::default()
     };
+    env.emu.clear_request_log();
     let got = drive::get_tree(&env.client, &ItemRef::path("Tree"), &local, &opts)
         .await
         .unwrap();
     assert_eq!(got.files, files.len());
     assert!(got.failed.is_empty());
+    // Per file: the /content redirect and the download; the walk's metadata is reused.
+    let graph = env.log(Listener::Graph);
+    let contents = graph.iter().filter(|r| r.ends_with("/content")).count();
+    assert_eq!(contents, files.len(), "{graph:#?}");
+    assert_eq!(env.log(Listener::Content).len(), files.len());
+    let item_gets = graph.iter().filter(|r| {
+        let path = r.split('?').next().unwrap_or(r);
+        path.contains("/items/") && !path.ends_with("/content") && !path.contains("/delta")
+    });
+    assert_eq!(item_gets.count(), 0, "{graph:#?}");
     assert!(local.join("Empty").is_dir());
     assert_local_tree(&local, &files);
 
