@@ -32,6 +32,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
@@ -184,6 +185,13 @@ impl Emulator {
         ] {
             let (tx, rx) = oneshot::channel::<()>();
             shutdown.push(tx);
+            // Small answers must not wait for a delayed ACK (Nagle): the real service's
+            // latency is the one the `latency` fault emulates, not 40 ms stalls of loopback.
+            let listener = listener.tap_io(|tcp| {
+                if let Err(e) = tcp.set_nodelay(true) {
+                    eprintln!("skydrive-emu: TCP_NODELAY: {e}");
+                }
+            });
             tokio::spawn(async move {
                 let serve = axum::serve(listener, app).with_graceful_shutdown(async {
                     let _ = rx.await;
