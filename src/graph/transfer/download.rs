@@ -138,8 +138,7 @@ impl GraphClient {
         if offset == 0 {
             state::save(state_path, &want).await?;
         }
-        // Large writes: one blocking-pool hand-off per MiB instead of one per network chunk.
-        let mut file = tokio::io::BufWriter::with_capacity(1 << 20, open_part(part, offset).await?);
+        let mut file = open_part(part, offset).await?;
         let mut sink = Sink {
             out: &mut file,
             name: part,
@@ -149,8 +148,8 @@ impl GraphClient {
         let id = ItemRef::Id(meta.id.clone());
         let streamed = self.stream_content(&id, want.size, &mut sink, opts).await;
         let (total, hasher) = (sink.offset, sink.hasher);
-        // Flush even on failure: the buffer and tokio's background write may still hold bytes,
-        // and a resume trusts the `.part` length.
+        // Flush even on failure: tokio writes in the background, and a resume trusts the
+        // `.part` length.
         let flushed = file
             .flush()
             .await
