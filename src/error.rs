@@ -27,6 +27,11 @@ pub fn escape_controls(s: &str) -> String {
     out
 }
 
+/// True for the characters [`escape_controls`] rewrites.
+pub(crate) fn needs_escape(c: char) -> bool {
+    c.is_control() || is_bidi_control(c)
+}
+
 /// The invisible marks that reorder text on screen (`U+202E` shows `exe.txt` as `txt.exe`).
 pub(crate) fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')

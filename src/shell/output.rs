@@ -25,11 +25,10 @@ pub enum Format {
 /// backslashes are doubled when there is anything to escape, so the escaped form stays
 /// unambiguous.
 pub fn escape(name: &str) -> String {
-    let escaped = crate::error::escape_controls(name);
-    if escaped == name {
-        escaped
-    } else {
+    if name.chars().any(crate::error::needs_escape) {
         crate::error::escape_controls(&name.replace('\\', "\\\\"))
+    } else {
+        name.to_owned()
     }
 }
 
