@@ -123,6 +123,7 @@ pub fn main(cli: Cli) -> u8 {
             return exit::FAILED;
         }
     };
+    rt.block_on(survive_file_size_limit());
     let settings = settings(&cli);
     // `_demo` keeps the demo emulator serving for as long as the shell runs.
     let (_demo, mut sess) = match rt.block_on(connect(&cli, settings)) {
@@ -136,6 +137,21 @@ pub fn main(cli: Cli) -> u8 {
         Some(code) => code,
         // The prompt runs outside the runtime so that the completer may block_on fetches.
         None => repl::run(&rt, &mut sess, if cli.demo { "demo" } else { "onedrive" }),
+    }
+}
+
+/// Writing past the file size limit (`ulimit -f`) raises SIGXFSZ, whose default action kills
+/// the process before it can say why or remove its partial file. Installing a handler (tokio's,
+/// the only signal API among our dependencies) replaces that action for the whole process, so
+/// the write fails with EFBIG instead and `get` reports it. Its wake-ups are never read.
+async fn survive_file_size_limit() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        /// SIGXFSZ on Linux and the BSDs (macOS included).
+        const SIGXFSZ: i32 = 25;
+        // If this fails the default action stays: the process dies, as any other program would.
+        let _ = signal(SignalKind::from_raw(SIGXFSZ));
     }
 }
 
