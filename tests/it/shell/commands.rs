@@ -326,9 +326,9 @@ fn transfers_round_trip_recursively_and_in_parallel() {
     env.demo().args(["-c", "rm up"]).assert().code(1);
 }
 
-#[test]
-fn sign_in_with_a_device_code_then_refresh() {
-    let env = Env::new();
+/// A standalone emulator whose config has no `auth:` section (the client id and endpoints
+/// only), as before the first sign-in.
+fn signed_out_emulator(env: &Env) -> Emu {
     let emu = Emu::start(env.path(), &[]);
     let cfg = std::fs::read_to_string(&emu.config).unwrap();
     let bare: String = cfg
@@ -337,6 +337,13 @@ fn sign_in_with_a_device_code_then_refresh() {
         .map(|l| format!("{l}\n"))
         .collect();
     std::fs::write(&emu.config, bare).unwrap();
+    emu
+}
+
+#[test]
+fn sign_in_with_a_device_code_then_refresh() {
+    let env = Env::new();
+    let emu = signed_out_emulator(&env);
     let with_cfg = || {
         let mut c = env.cmd();
         c.env("SKYDRIVE_CONFIG", &emu.config);
@@ -359,14 +366,7 @@ fn sign_in_with_a_device_code_then_refresh() {
 #[test]
 fn sign_in_the_seed_way_across_two_runs() {
     let env = Env::new();
-    let emu = Emu::start(env.path(), &[]);
-    let cfg = std::fs::read_to_string(&emu.config).unwrap();
-    let bare: String = cfg
-        .lines()
-        .take_while(|l| !l.starts_with("auth:"))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    std::fs::write(&emu.config, bare).unwrap();
+    let emu = signed_out_emulator(&env);
     let with_cfg = || {
         let mut c = env.cmd();
         c.env("SKYDRIVE_CONFIG", &emu.config);
