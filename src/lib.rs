@@ -58,6 +58,6 @@ pub use config::Config;
 pub use error::{Error, ErrorKind, Result};
 pub use graph::transfer::{Cancel, DownloadOptions, Progress, UploadOptions};
 pub use graph::{
-    Conflict, Drive, DriveItem, GraphClient, ItemRef, LinkOptions, ListOptions, Permission, Quota,
-    RetryPolicy, StaticToken, TokenSource, User,
+    Conflict, Drive, DriveItem, GraphClient, ItemKind, ItemRef, LinkOptions, ListOptions,
+    Permission, Quota, RetryPolicy, StaticToken, TokenSource, User,
 };

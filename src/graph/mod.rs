@@ -16,4 +16,4 @@ pub mod transfer;
 pub use client::{GraphClient, RetryPolicy, StaticToken, TokenSource};
 pub use endpoints::{Conflict, Delta, LinkOptions, ListOptions};
 pub use locator::ItemRef;
-pub use model::{Drive, DriveItem, Page, Permission, Quota, User};
+pub use model::{Drive, DriveItem, ItemKind, Page, Permission, Quota, RemoteTarget, User};

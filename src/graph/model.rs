@@ -7,8 +7,10 @@
 use serde::{Deserialize, Serialize};
 
 mod item;
+mod kind;
 
 pub use item::{DriveItem, FileFacet, FileSystemInfo, FolderFacet, Hashes, ItemReference};
+pub use kind::{ItemKind, RemoteTarget};
 
 /// A drive (`/me/drive`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

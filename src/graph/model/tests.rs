@@ -44,3 +44,70 @@ fn drive_item_ignores_unknown_fields_and_reads_download_url() {
     assert_eq!(item.quick_xor_hash(), Some("x"));
     assert_eq!(item.download_url.as_deref(), Some("http://127.0.0.1/d"));
 }
+
+fn item(json: &str) -> DriveItem {
+    serde_json::from_str(json).unwrap()
+}
+
+#[test]
+fn kinds_from_service_shaped_answers() {
+    let shortcut = item(
+        r#"{"id":"A!9","name":"Shared Folder","size":0,
+            "remoteItem":{"id":"B!5","size":1234,"folder":{"childCount":2},
+                          "parentReference":{"driveId":"b0000000000000b2","driveType":"personal"}}}"#,
+    );
+    assert_eq!(shortcut.kind(), ItemKind::Folder);
+    assert!(shortcut.kind().is_folder() && !shortcut.kind().is_downloadable());
+    let target = shortcut.remote().unwrap();
+    assert_eq!(
+        (target.drive_id.as_str(), target.id.as_str()),
+        ("b0000000000000b2", "B!5")
+    );
+    assert_eq!(shortcut.shown_size(), 1234);
+
+    let remote_file = item(
+        r#"{"id":"A!8","name":"f.txt","remoteItem":{"id":"B!6","file":{},
+            "parentReference":{"driveId":"b2"}}}"#,
+    );
+    assert_eq!(remote_file.kind(), ItemKind::File);
+    assert!(remote_file.remote().is_some());
+
+    let notebook =
+        item(r#"{"id":"A!7","name":"Notebook","size":9999,"package":{"type":"oneNote"}}"#);
+    assert_eq!(notebook.kind(), ItemKind::Notebook);
+    assert!(notebook.kind().is_package() && !notebook.kind().is_folder());
+    assert_eq!(notebook.shown_size(), 0);
+    assert_eq!(notebook.kind().label(), "notebook");
+
+    let flagged = item(
+        r#"{"id":"A!6","name":"x.exe","size":5,"file":{},"malware":{"description":"Trojan"}}"#,
+    );
+    assert_eq!(flagged.kind(), ItemKind::Flagged);
+    assert!(
+        flagged
+            .kind()
+            .why_not_downloadable()
+            .unwrap()
+            .contains("malware")
+    );
+
+    let other = item(r#"{"id":"A!5","name":"p","package":{"type":"something"}}"#);
+    assert_eq!(other.kind(), ItemKind::Package("something".into()));
+    assert_eq!(
+        item(r#"{"id":"A!4","deleted":{}}"#).kind(),
+        ItemKind::Deleted
+    );
+    assert_eq!(
+        item(r#"{"id":"A!3","root":{},"folder":{}}"#).kind(),
+        ItemKind::Folder
+    );
+    assert_eq!(
+        item(r#"{"id":"A!2","name":"a","file":{}}"#).kind(),
+        ItemKind::File
+    );
+    assert!(
+        item(r#"{"id":"A!2","name":"a","file":{}}"#)
+            .remote()
+            .is_none()
+    );
+}
