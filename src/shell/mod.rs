@@ -5,19 +5,26 @@
 //! `block_on`. In script modes the first failing command stops the run (fail-fast) with its
 //! exit code and a `SOURCE:LINE: message` on stderr; `-cmd`, `||` and `--keep-going` opt out.
 
-pub mod cache;
-pub mod commands;
-pub mod completion;
-pub mod connect;
-pub mod error;
-pub mod glob;
-pub mod items;
-pub mod lexer;
-pub mod output;
-pub mod progress;
+mod cache;
+mod commands;
+mod completion;
+mod connect;
+mod error;
+mod glob;
+mod items;
+mod lexer;
+mod output;
+mod progress;
 mod repl;
-pub mod script;
-pub mod session;
+mod script;
+mod session;
+
+/// What `bench/micro.rs` measures (Tab completion in a cached folder); not part of the API.
+#[doc(hidden)]
+pub mod bench {
+    pub use super::cache::DirCache;
+    pub use super::completion::ShellHelper;
+}
 
 use clap::{CommandFactory, FromArgMatches, Parser};
 use std::io::IsTerminal;
@@ -40,47 +47,47 @@ use session::{Addressing, Session, Settings};
                   Exit codes: 0 ok, 1 failed, 2 usage, 3 not found, 4 auth, 5 transient, \
                   6 partial, 7 conflict, 130 interrupted."
 )]
-pub struct Cli {
+struct Cli {
     /// Config file (default: $SKYDRIVE_CONFIG, else ~/.lcrc).
     #[arg(long, value_name = "PATH")]
-    pub config: Option<PathBuf>,
+    config: Option<PathBuf>,
     /// Run these commands, then exit (fail-fast).
     #[arg(short = 'c', value_name = "CMDS", conflicts_with_all = ["file", "exec"])]
-    pub commands: Option<String>,
+    commands: Option<String>,
     /// Run the commands in FILE, then exit (fail-fast).
     #[arg(short = 'f', value_name = "FILE", conflicts_with = "exec")]
-    pub file: Option<PathBuf>,
+    file: Option<PathBuf>,
     /// Run these commands, then stay interactive.
     #[arg(short = 'e', value_name = "CMDS")]
-    pub exec: Option<String>,
+    exec: Option<String>,
     /// Use an embedded demo drive (a Graph emulator on loopback); no account needed.
     #[arg(long)]
-    pub demo: bool,
+    demo: bool,
     /// Read every object argument as a path.
     #[arg(short = 'p', long = "path", conflicts_with = "id")]
-    pub path: bool,
+    path: bool,
     /// Read every object argument as an item id.
     #[arg(short = 'i', long = "id")]
-    pub id: bool,
+    id: bool,
     /// Print listings as JSON lines (errors as JSON on stderr).
     #[arg(long)]
-    pub json: bool,
+    json: bool,
     /// Print errors only: no notes, no progress.
     #[arg(short = 'q', long)]
-    pub quiet: bool,
+    quiet: bool,
     /// Print request details with errors.
     #[arg(short = 'v', long = "debug", visible_alias = "verbose")]
-    pub verbose: bool,
+    verbose: bool,
     /// In scripts, go on after a failure (exit with the first failure's code).
     #[arg(long)]
-    pub keep_going: bool,
+    keep_going: bool,
     /// A seed-style command to run, e.g. `skydrive-cli ls Pics`.
     #[arg(
         trailing_var_arg = true,
         allow_hyphen_values = true,
         value_name = "COMMAND"
     )]
-    pub argv: Vec<String>,
+    argv: Vec<String>,
 }
 
 /// The command tree for shell completion scripts (`completions/`): the global options plus
@@ -106,7 +113,7 @@ pub fn completion_command() -> clap::Command {
 }
 
 /// Parses the process arguments (exits on `-h`, `-V` and usage errors, with code 2).
-pub fn parse_args() -> Cli {
+fn parse_args() -> Cli {
     let matches = Cli::command().get_matches();
     match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
@@ -114,8 +121,10 @@ pub fn parse_args() -> Cli {
     }
 }
 
-/// Runs the shell and returns the process exit status.
-pub fn main(cli: Cli) -> u8 {
+/// Runs `skydrive-cli` with the process's arguments and returns its exit status (exits at
+/// once, with code 2, on `-h`, `-V` and usage errors of the global options).
+pub fn main() -> u8 {
+    let cli = parse_args();
     let rt = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {

@@ -52,11 +52,6 @@ impl Chain {
     pub fn len(&self) -> usize {
         1 + self.rest.len()
     }
-
-    /// A chain always holds at least one command.
-    pub fn is_empty(&self) -> bool {
-        false
-    }
 }
 
 /// Lexes and parses `input`; line numbers start at `first_line`.
