@@ -81,9 +81,11 @@ impl ShellHelper {
         };
         let cmd_start = tokens
             .iter()
-            .rposition(|(t, _)| matches!(t, Token::Sep | Token::And | Token::Or | Token::Local(_)))
+            .rposition(|(t, _)| {
+                matches!(t, Token::Sep | Token::And | Token::Or | Token::Local { .. })
+            })
             .map_or(0, |i| i + 1);
-        if matches!(tokens.last(), Some((Token::Local(_), _))) {
+        if matches!(tokens.last(), Some((Token::Local { .. }, _))) {
             return (pos, Vec::new());
         }
         let words: Vec<_> = tokens[cmd_start..]

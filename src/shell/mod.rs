@@ -11,6 +11,8 @@ mod completion;
 mod connect;
 mod error;
 mod glob;
+mod hint;
+mod histfile;
 mod items;
 mod lexer;
 mod output;
@@ -133,6 +135,7 @@ pub fn main() -> u8 {
         }
     };
     rt.block_on(survive_file_size_limit());
+    hint::set_options(cli.config.as_deref(), cli.demo);
     let settings = settings(&cli);
     // `_demo` keeps the demo emulator serving for as long as the shell runs.
     let (_demo, mut sess) = match rt.block_on(connect(&cli, settings)) {
@@ -224,34 +227,20 @@ async fn run_mode(cli: &Cli, sess: &mut Session) -> Option<u8> {
         Policy::FailFast
     };
     if let Some(cmds) = &cli.commands {
-        let mut runner = Runner::new(policy, "-c");
-        return Some(match script::run_text(sess, &mut runner, cmds).await {
-            Some(code) => code,
-            None => runner.finish(sess),
-        });
+        return Some(run_script(sess, policy, "-c", cmds).await);
     }
     if let Some(file) = &cli.file {
-        let text = match std::fs::read_to_string(file) {
-            Ok(t) => t,
-            Err(e) => {
-                eprintln!("skydrive-cli: {}: {e}", file.display());
-                return Some(exit::NOT_FOUND);
-            }
-        };
-        let mut runner = Runner::new(policy, &file.display().to_string());
-        return Some(match script::run_text(sess, &mut runner, &text).await {
-            Some(code) => code,
-            None => runner.finish(sess),
+        let source = file.display().to_string();
+        return Some(match read_script(&source, std::fs::read(file)) {
+            Ok(text) => run_script(sess, policy, &source, &text).await,
+            Err(e) => fail(&e, sess.settings),
         });
     }
     if !cli.argv.is_empty() {
         let argv = mark_globs(sess, cli.argv.clone());
         return Some(match script::run_args(sess, argv).await {
             Ok(()) => sess.exit_requested.unwrap_or(exit::OK),
-            Err(e) => {
-                report_fatal(&e, sess.settings);
-                e.code
-            }
+            Err(e) => fail(&e, sess.settings),
         });
     }
     if let Some(cmds) = &cli.exec {
@@ -265,13 +254,45 @@ async fn run_mode(cli: &Cli, sess: &mut Session) -> Option<u8> {
     if std::io::stdin().is_terminal() {
         return None;
     }
-    let mut runner = Runner::new(policy, "stdin");
-    Some(
-        match script::run_reader(sess, &mut runner, std::io::stdin().lock()).await {
-            Some(code) => code,
-            None => runner.finish(sess),
-        },
-    )
+    // A script on standard input is read to its end first, like `-f`, so that it is checked
+    // whole before anything runs.
+    let mut bytes = Vec::new();
+    let read = std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes);
+    Some(match read_script("stdin", read.map(|_| bytes)) {
+        Ok(text) => run_script(sess, policy, "stdin", &text).await,
+        Err(e) => fail(&e, sess.settings),
+    })
+}
+
+/// Runs a whole script under `policy`; returns the exit status.
+async fn run_script(sess: &mut Session, policy: Policy, source: &str, text: &str) -> u8 {
+    let mut runner = Runner::new(policy, source);
+    match script::run_text(sess, &mut runner, text).await {
+        Some(code) => code,
+        None => runner.finish(sess),
+    }
+}
+
+/// A script's text, or why it cannot be read: a missing file is exit 3, text that is not
+/// UTF-8 exit 2, any other failure exit 1.
+fn read_script(source: &str, read: std::io::Result<Vec<u8>>) -> Result<String, CommandError> {
+    match read {
+        Ok(bytes) => script::script_text(source, bytes),
+        Err(e) => {
+            let code = if e.kind() == std::io::ErrorKind::NotFound {
+                exit::NOT_FOUND
+            } else {
+                exit::FAILED
+            };
+            Err(CommandError::new(code, format!("{source}: {e}")))
+        }
+    }
+}
+
+/// Reports a failure that ends the run; returns its code.
+fn fail(e: &CommandError, settings: Settings) -> u8 {
+    report_fatal(e, settings);
+    e.code
 }
 
 /// Seed-style argv words arrive split by the user's shell; words with glob characters are
