@@ -29,15 +29,13 @@ pub fn run(args: Args) -> CmdResult {
                 text.push_str(&format!("  {name:<16} {about}\n"));
             }
             text.push_str("  !CMD             Run CMD (the rest of the line) in the local shell\n");
-            output::out(&text);
-            Ok(())
+            output::out(&text)
         }
         Some(name) => {
             let sub = root
                 .find_subcommand_mut(&name)
                 .ok_or_else(|| CommandError::usage(format!("help: no such command: {name}")))?;
-            output::out(&format!("{}\n", sub.render_help()));
-            Ok(())
+            output::out(&format!("{}\n", sub.render_help()))
         }
     }
 }
