@@ -5,10 +5,13 @@
 mod commands;
 mod completions;
 mod exit_codes;
+mod hints;
+mod local_state;
 mod modes;
 mod output;
 mod pty;
 mod seed_readme;
+mod terminal;
 
 use std::path::Path;
 
