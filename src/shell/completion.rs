@@ -1,8 +1,8 @@
-//! Tab completion (shell-ux.md §6.3): command names, options, then remote or local paths chosen
-//! by command and argument position. The line is read with the executing lexer, and names are
-//! inserted with its escaping, so a completed name always runs as the name. Remote names come
-//! from the listing cache; a folder not cached is fetched within a short budget so that a slow
-//! server never holds the prompt for long.
+//! Tab completion (README, "Completion"): command names, options, then remote or local paths
+//! chosen by command and argument position. The line is read with the executing lexer, and
+//! names are inserted with its escaping, so a completed name always runs as the name. Remote
+//! names come from the listing cache; a folder not cached is fetched within a short budget so
+//! that a slow server never holds the prompt for long.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

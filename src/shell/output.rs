@@ -110,8 +110,8 @@ pub fn term_width(stream: Stream) -> Option<u16> {
     size.map(|(w, _)| w.0).filter(|w| *w > 0)
 }
 
-/// Renders a value as the seed's YAML-like text (seed-features.md §2.3): keys sorted, scalars
-/// after `key: `, nested values indented by two, list items after `- `.
+/// Renders a value as the seed's YAML-like text (python-skydrive's own printer): keys sorted,
+/// scalars after `key: `, nested values indented by two, list items after `- `.
 pub fn seed_yaml(value: &Value) -> String {
     let mut s = String::new();
     write_seed(&mut s, value, 0);
