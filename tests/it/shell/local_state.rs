@@ -108,18 +108,8 @@ fn prompt_session(
     config: Option<&std::path::Path>,
     lines: &[&str],
 ) -> (String, String) {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("skydrive-cli"));
-    cmd.env_clear()
-        .env("HOME", env.path())
-        .env("SKYDRIVE_HOME", home)
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("TERM", "xterm")
-        .env("COLUMNS", "100")
-        .current_dir(env.path());
-    match config {
-        Some(c) => cmd.env("SKYDRIVE_CONFIG", c),
-        None => cmd.arg("--demo"),
-    };
+    let mut cmd = env.pty_command(config, Some("100"));
+    cmd.env("SKYDRIVE_HOME", home);
     let mut p = spawn_command(cmd, Some(15_000)).unwrap();
     let start = p.exp_string("> ").unwrap();
     for l in lines {

@@ -7,7 +7,6 @@
 
 use std::io::Write;
 use std::path::Path;
-use std::process::Command;
 
 use rexpect::session::{PtySession, spawn_command};
 
@@ -17,21 +16,7 @@ use crate::common::pattern;
 /// `skydrive-cli ARGS` in a pseudo-terminal (`--demo` unless `config` is given), with
 /// `$COLUMNS` set when `columns` is (else the terminal reports 0 columns).
 fn terminal(env: &Env, config: Option<&Path>, columns: Option<&str>, args: &[&str]) -> PtySession {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("skydrive-cli"));
-    cmd.env_clear()
-        .env("HOME", env.path())
-        .env("SKYDRIVE_HOME", env.path().join("data"))
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("TERM", "xterm")
-        .env("NO_COLOR", "1")
-        .current_dir(env.path());
-    if let Some(c) = columns {
-        cmd.env("COLUMNS", c);
-    }
-    match config {
-        Some(c) => cmd.env("SKYDRIVE_CONFIG", c),
-        None => cmd.arg("--demo"),
-    };
+    let mut cmd = env.pty_command(config, columns);
     cmd.args(args);
     spawn_command(cmd, Some(20_000)).unwrap()
 }
