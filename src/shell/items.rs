@@ -56,12 +56,11 @@ pub fn name_order(format: Format, a: &str, b: &str) -> Ordering {
     if format != Format::Table {
         return a.cmp(b);
     }
-    let lower = |s: &str| {
-        s.chars()
-            .flat_map(char::to_lowercase)
-            .collect::<Vec<char>>()
-    };
-    lower(a).cmp(&lower(b)).then_with(|| a.cmp(b))
+    let (x, y) = (
+        a.chars().flat_map(char::to_lowercase),
+        b.chars().flat_map(char::to_lowercase),
+    );
+    x.cmp(y).then_with(|| a.cmp(b))
 }
 
 /// The order of two `/`-separated paths, segment by segment in [`name_order`]; a folder comes

@@ -45,7 +45,7 @@ use session::{Addressing, Session, Settings};
     name = "skydrive-cli",
     version,
     about = "An interactive shell and scripting tool for OneDrive",
-    after_help = "Run `skydrive-cli help` for the commands, `skydrive-cli CMD -h` for one command.\n\
+    after_help = "Run `skydrive-cli help` for the commands, `skydrive-cli help CMD` for one command.\n\
                   Exit codes: 0 ok, 1 failed, 2 usage, 3 not found, 4 auth, 5 transient, \
                   6 partial, 7 conflict, 130 interrupted."
 )]

@@ -1,4 +1,5 @@
-//! `help [CMD]`: the command list, or one command's help (the same text as `CMD -h`).
+//! `help [CMD]`: the command list, or one command's help (the same text as `CMD -h`, or
+//! `CMD --help` for `ls` and `du`, whose `-h` means human sizes).
 
 use clap::CommandFactory;
 
@@ -18,7 +19,7 @@ pub fn run(args: Args) -> CmdResult {
     let mut root = CommandLine::command();
     match args.command {
         None => {
-            let mut text = String::from("Commands (`help CMD` or `CMD -h` for details):\n");
+            let mut text = String::from("Commands (`help CMD` for details):\n");
             for sub in root.get_subcommands() {
                 let about = sub.get_about().map(|a| a.to_string()).unwrap_or_default();
                 let aliases: Vec<&str> = sub.get_visible_aliases().collect();

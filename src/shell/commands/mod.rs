@@ -210,14 +210,14 @@ pub fn parse(mut args: Vec<String>) -> Result<Parsed, CommandError> {
 }
 
 /// True when `name` is a command or an alias of one.
-pub fn is_command(name: &str) -> bool {
+fn is_command(name: &str) -> bool {
     <CommandLine as clap::CommandFactory>::command()
         .find_subcommand(name)
         .is_some()
 }
 
 /// `NAME: unknown command`, with the nearest commands when there are any.
-pub fn unknown_command(name: &str) -> CommandError {
+fn unknown_command(name: &str) -> CommandError {
     let near = hint::similar_commands(name);
     let help = hint::command("help");
     let hint = match near.as_slice() {
