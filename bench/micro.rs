@@ -8,8 +8,7 @@ use std::time::{Duration, Instant};
 
 use skydrive::graph::model::{DriveItem, FileFacet};
 use skydrive::graph::quickxor::QuickXorHash;
-use skydrive::shell::cache::DirCache;
-use skydrive::shell::completion::ShellHelper;
+use skydrive::shell::bench::{DirCache, ShellHelper};
 use skydrive::{GraphClient, StaticToken};
 
 fn main() {

@@ -31,6 +31,9 @@ _skydrive__cli() {
             skydrive__cli,cd)
                 cmd="skydrive__cli__subcmd__cd"
                 ;;
+            skydrive__cli,clear)
+                cmd="skydrive__cli__subcmd__clear"
+                ;;
             skydrive__cli,comment_add)
                 cmd="skydrive__cli__subcmd__comment_add"
                 ;;
@@ -137,7 +140,7 @@ _skydrive__cli() {
 
     case "${cmd}" in
         skydrive__cli)
-            opts="-c -f -e -p -i -q -v -h -V --config --demo --path --id --json --quiet --verbose --debug --keep-going --help --version cd pwd ls tree find du cat get put mkdir rm mv cp link info_set search info stat auth auth_refresh quota df user whoami recent shared drives lcd lpwd lls history cache comments comment_add comment_delete help exit quit"
+            opts="-c -f -e -p -i -q -v -h -V --config --demo --path --id --json --quiet --verbose --debug --keep-going --help --version cd pwd ls tree find du cat get put mkdir rm mv cp link info_set search info stat auth auth_refresh quota df user whoami recent shared drives lcd lpwd lls history clear cache comments comment_add comment_delete help exit quit"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -209,7 +212,7 @@ _skydrive__cli() {
             return 0
             ;;
         skydrive__subcmd__cli__subcmd__cat)
-            opts="-h --help"
+            opts="-f -h --force --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -223,6 +226,20 @@ _skydrive__cli() {
             return 0
             ;;
         skydrive__subcmd__cli__subcmd__cd)
+            opts="-h --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        skydrive__subcmd__cli__subcmd__clear)
             opts="-h --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

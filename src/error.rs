@@ -121,6 +121,17 @@ pub enum ErrorKind {
     /// A remote item was not found while resolving a path locally (without a Graph answer).
     #[error("{0}: no such file or folder")]
     NotFound(String),
+    /// The library refused the operation itself, before sending any request: a folder to
+    /// remove without recursion, a file where a folder must go, the drive's root.
+    #[error("{name}: {reason}")]
+    Refused {
+        /// The item, as the caller named it.
+        name: String,
+        /// Why, and the fix when there is one (`it is a folder (use -r)`).
+        reason: String,
+        /// True when the refusal is a conflict with what exists (an exit-7 kind of failure).
+        conflict: bool,
+    },
     /// Downloaded or uploaded bytes did not match the size or hash the server reported.
     #[error("integrity check failed for {name}: {detail}")]
     Integrity {
@@ -190,7 +201,9 @@ impl Error {
     pub fn is_conflict(&self) -> bool {
         matches!(
             &*self.0,
-            ErrorKind::InvalidName { .. } | ErrorKind::UnsafeName { .. }
+            ErrorKind::InvalidName { .. }
+                | ErrorKind::UnsafeName { .. }
+                | ErrorKind::Refused { conflict: true, .. }
         ) || matches!(self.status(), Some(409 | 412 | 507))
     }
 
@@ -207,6 +220,17 @@ impl Error {
             message: message.into(),
             request_id: None,
             retry_after: None,
+        }
+        .into()
+    }
+
+    /// Builds a refusal of the library's own (no request was sent); `conflict` when what
+    /// exists is in the way.
+    pub fn refused(name: impl Into<String>, reason: impl Into<String>, conflict: bool) -> Self {
+        ErrorKind::Refused {
+            name: name.into(),
+            reason: reason.into(),
+            conflict,
         }
         .into()
     }

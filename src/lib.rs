@@ -53,6 +53,11 @@ pub mod error;
 pub mod graph;
 pub mod shell;
 
+/// The README's Rust example, compiled by `cargo test` so that it cannot fall behind the API.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeExamples;
+
 pub use auth::{ConfigTokens, client_from_config};
 pub use config::Config;
 pub use error::{Error, ErrorKind, Result};

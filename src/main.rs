@@ -5,6 +5,5 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = skydrive::shell::parse_args();
-    ExitCode::from(skydrive::shell::main(cli))
+    ExitCode::from(skydrive::shell::main())
 }

@@ -35,11 +35,7 @@ pub async fn mkdir_p(client: &GraphClient, path: &str) -> Result<DriveItem> {
             Err(e) => return Err(e),
         };
         if !item.is_folder() {
-            return Err(Error::graph(
-                409,
-                "nameAlreadyExists",
-                format!("{name} exists and is not a folder"),
-            ));
+            return Err(Error::refused(name, "exists and is not a folder", true));
         }
         parent = ItemRef::Id(item.id.clone());
     }

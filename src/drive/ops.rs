@@ -15,7 +15,7 @@ pub struct Destination {
 }
 
 /// Resolves a destination path: an existing folder (keep the name), or a new name inside an
-/// existing folder. An existing file is a conflict (`nameAlreadyExists`). A last segment that
+/// existing folder. An existing file is a conflict (refused: it exists). A last segment that
 /// OneDrive would refuse as a name is refused before any request.
 pub async fn destination(client: &GraphClient, dest: &str) -> Result<Destination> {
     check_destination(dest)?;
@@ -24,11 +24,7 @@ pub async fn destination(client: &GraphClient, dest: &str) -> Result<Destination
             parent: folder,
             name: None,
         }),
-        Ok(_) => Err(Error::graph(
-            409,
-            "nameAlreadyExists",
-            format!("{dest} already exists"),
-        )),
+        Ok(_) => Err(Error::refused(dest, "already exists", true)),
         Err(e) if e.is_not_found() => {
             let trimmed = dest.trim_end_matches('/');
             let (parent, name) = trimmed.rsplit_once('/').unwrap_or(("", trimmed));
@@ -75,17 +71,13 @@ pub async fn cp(client: &GraphClient, src: &ItemRef, dest: &str) -> Result<Drive
 pub async fn rm(client: &GraphClient, item: &ItemRef, recursive: bool) -> Result<()> {
     let found = client.item(item).await?;
     if found.root.is_some() {
-        return Err(Error::graph(
-            403,
-            "accessDenied",
-            "the root cannot be removed",
-        ));
+        return Err(Error::refused("/", "the root cannot be removed", false));
     }
     if found.is_folder() && !recursive {
-        return Err(Error::graph(
-            400,
-            "isAFolder",
-            format!("{} is a folder (use -r)", found.name),
+        return Err(Error::refused(
+            found.name,
+            "is a folder (use -r to remove it with its contents)",
+            false,
         ));
     }
     client.delete(&ItemRef::Id(found.id)).await

@@ -1,4 +1,5 @@
-//! The listing cache behind Tab completion, `cd` checks and glob expansion (shell-ux.md §6.4).
+//! The listing cache behind Tab completion, `cd` checks and glob expansion (README,
+//! "Completion").
 //!
 //! Listings are keyed by folder id and kept with a lower-cased, sorted index of their names, so
 //! a case-insensitive prefix lookup is a binary search (well under a millisecond for 10,000

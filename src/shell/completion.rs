@@ -1,8 +1,8 @@
-//! Tab completion (shell-ux.md §6.3): command names, options, then remote or local paths chosen
-//! by command and argument position. The line is read with the executing lexer, and names are
-//! inserted with its escaping, so a completed name always runs as the name. Remote names come
-//! from the listing cache; a folder not cached is fetched within a short budget so that a slow
-//! server never holds the prompt for long.
+//! Tab completion (README, "Completion"): command names, options, then remote or local paths
+//! chosen by command and argument position. The line is read with the executing lexer, and
+//! names are inserted with its escaping, so a completed name always runs as the name. Remote
+//! names come from the listing cache; a folder not cached is fetched within a short budget so
+//! that a slow server never holds the prompt for long.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -81,9 +81,11 @@ impl ShellHelper {
         };
         let cmd_start = tokens
             .iter()
-            .rposition(|(t, _)| matches!(t, Token::Sep | Token::And | Token::Or | Token::Local(_)))
+            .rposition(|(t, _)| {
+                matches!(t, Token::Sep | Token::And | Token::Or | Token::Local { .. })
+            })
             .map_or(0, |i| i + 1);
-        if matches!(tokens.last(), Some((Token::Local(_), _))) {
+        if matches!(tokens.last(), Some((Token::Local { .. }, _))) {
             return (pos, Vec::new());
         }
         let words: Vec<_> = tokens[cmd_start..]

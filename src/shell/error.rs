@@ -1,10 +1,10 @@
-//! Command failures and the exit codes of design.md §4.
+//! Command failures and their exit codes (README, "Scripting and exit codes").
 
 use std::fmt;
 
 use crate::error::escape_controls;
 
-/// Exit codes (design.md §4).
+/// Exit codes (README, "Scripting and exit codes").
 pub mod exit {
     /// Success.
     pub const OK: u8 = 0;
@@ -116,8 +116,11 @@ impl From<crate::Error> for CommandError {
                 "HTTP {status}, code {code}, request-id {rid}{wait}"
             ));
         }
-        if code == exit::AUTH {
-            err.with_hint("run `skydrive-cli auth` to sign in, or try `skydrive-cli --demo`")
+        if matches!(e.kind(), crate::ErrorKind::Config { .. }) {
+            // The message names the setting to change; signing in again would fail the same way.
+            err
+        } else if code == exit::AUTH {
+            err.with_hint(sign_in_hint())
         } else if matches!(e.kind(), crate::ErrorKind::InvalidName { .. }) {
             err.with_hint("choose a name OneDrive accepts; nothing was sent")
         } else if matches!(e.kind(), crate::ErrorKind::UnsafeName { .. }) {
@@ -128,6 +131,19 @@ impl From<crate::Error> for CommandError {
         } else {
             err
         }
+    }
+}
+
+/// How to sign in from where the user is (with a way to look around without an account when
+/// they are not at the prompt).
+fn sign_in_hint() -> String {
+    if super::hint::is_prompt() {
+        format!("run {} to sign in", super::hint::command("auth"))
+    } else {
+        format!(
+            "run {} to sign in, or try `skydrive-cli --demo` without an account",
+            super::hint::command("auth")
+        )
     }
 }
 

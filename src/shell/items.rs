@@ -1,9 +1,19 @@
 //! Drive items as the shell shows them: one stable JSON shape for `--json` (field names are an
-//! interface for scripts), the seed's type names for `tree`, and the item's absolute path.
+//! interface for scripts), the seed's type names for `tree`, the item's absolute path, and the
+//! one order of names in every listing.
+//!
+//! Order ([`name_order`]): on a terminal, names ignoring case (`it's/` before `Pics/`), as
+//! GNU `ls` sorts in a UTF-8 locale and lftp's `cls -I` (names equal but for case in code point
+//! order). For programs (the seed's text when piped, `--json`) by code point (`Pics` before
+//! `it's`), as the seed sorted and `LC_ALL=C ls` does: stable whatever the locale, and the
+//! seed's scripts and README session see the order they always saw.
+
+use std::cmp::Ordering;
 
 use serde_json::{Value, json};
 
 use crate::graph::DriveItem;
+use crate::shell::error::CmdResult;
 use crate::shell::output::{self, Format};
 
 /// `folder` or `file`.
@@ -38,6 +48,39 @@ pub fn seed_type(item: &DriveItem) -> &'static str {
         "audio"
     } else {
         "file"
+    }
+}
+
+/// The order of two names in a listing printed in `format` (see the module docs).
+pub fn name_order(format: Format, a: &str, b: &str) -> Ordering {
+    if format != Format::Table {
+        return a.cmp(b);
+    }
+    let (x, y) = (
+        a.chars().flat_map(char::to_lowercase),
+        b.chars().flat_map(char::to_lowercase),
+    );
+    x.cmp(y).then_with(|| a.cmp(b))
+}
+
+/// The order of two `/`-separated paths, segment by segment in [`name_order`]; a folder comes
+/// before what it holds with `parents_first` (as `find` walks), after it otherwise (as `du`
+/// sums).
+pub fn path_order(format: Format, a: &str, b: &str, parents_first: bool) -> Ordering {
+    let mut left = a.split('/').filter(|s| !s.is_empty());
+    let mut right = b.split('/').filter(|s| !s.is_empty());
+    loop {
+        match (left.next(), right.next()) {
+            (Some(x), Some(y)) => match name_order(format, x, y) {
+                Ordering::Equal => continue,
+                other => return other,
+            },
+            (None, None) => return Ordering::Equal,
+            (None, Some(_)) if parents_first => return Ordering::Less,
+            (Some(_), None) if parents_first => return Ordering::Greater,
+            (None, Some(_)) => return Ordering::Greater,
+            (Some(_), None) => return Ordering::Less,
+        }
     }
 }
 
@@ -79,7 +122,7 @@ pub fn row(item: &DriveItem, path: &str) -> Value {
 
 /// Prints items found by a query (`recent`, `shared`, `search`, `find`): names when piped, a
 /// table on a terminal, rows with `--json`.
-pub fn print_found(format: Format, list: &[(DriveItem, String)]) {
+pub fn print_found(format: Format, list: &[(DriveItem, String)]) -> CmdResult {
     let text = match format {
         Format::Json => list
             .iter()
@@ -96,7 +139,7 @@ pub fn print_found(format: Format, list: &[(DriveItem, String)]) {
                     vec![
                         p.clone(),
                         kind(i).to_owned(),
-                        output::human_size(size(i)),
+                        output::size_text(format, false, size(i)),
                         modified(i).unwrap_or("").to_owned(),
                     ]
                 })
@@ -104,7 +147,7 @@ pub fn print_found(format: Format, list: &[(DriveItem, String)]) {
             output::table(&["Path", "Type", "Size", "Modified"], &rows)
         }
     };
-    output::out(&text);
+    output::out(&text)
 }
 
 /// Pairs items with their paths (from the parent reference, else the bare name).
@@ -134,5 +177,20 @@ mod tests {
         };
         assert_eq!(path_of(&it).as_deref(), Some("/Pics/a.JPG"));
         assert_eq!(seed_type(&it), "photo");
+    }
+
+    #[test]
+    fn names_sort_ignoring_case_and_paths_by_segment() {
+        let t = Format::Table;
+        let mut names = vec!["Pics", "it's", "b", "B", "Ä", "a"];
+        names.sort_by(|a, b| name_order(t, a, b));
+        assert_eq!(names, ["a", "B", "b", "it's", "Pics", "Ä"]);
+        names.sort_by(|a, b| name_order(Format::Seed, a, b));
+        assert_eq!(names, ["B", "Pics", "a", "b", "it's", "Ä"]);
+        let mut paths = vec!["/b", "/a/z", "/a", "/A b", "/a/Y"];
+        paths.sort_by(|a, b| path_order(t, a, b, true));
+        assert_eq!(paths, ["/a", "/a/Y", "/a/z", "/A b", "/b"]);
+        paths.sort_by(|a, b| path_order(t, a, b, false));
+        assert_eq!(paths, ["/a/Y", "/a/z", "/a", "/A b", "/b"]);
     }
 }

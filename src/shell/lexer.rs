@@ -37,7 +37,12 @@ pub enum Token {
     /// `||`.
     Or,
     /// `!rest of line`: the text after `!`, for the local shell.
-    Local(String),
+    Local {
+        /// The text after `!`, trimmed.
+        text: String,
+        /// Byte offset of the `!` in the input.
+        start: usize,
+    },
     /// A `-` right before a command's name: ignore that command's failure.
     IgnoreFailure,
 }
@@ -249,7 +254,7 @@ impl Lexer<'_> {
             self.chars.next();
         }
         let text = self.input[start + 1..end].trim().to_owned();
-        self.push(Token::Local(text));
+        self.push(Token::Local { text, start });
     }
 
     /// Reads one word starting at byte `start`; returns it and the quote left open, if any.

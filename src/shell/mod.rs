@@ -5,19 +5,28 @@
 //! `block_on`. In script modes the first failing command stops the run (fail-fast) with its
 //! exit code and a `SOURCE:LINE: message` on stderr; `-cmd`, `||` and `--keep-going` opt out.
 
-pub mod cache;
-pub mod commands;
-pub mod completion;
-pub mod connect;
-pub mod error;
-pub mod glob;
-pub mod items;
-pub mod lexer;
-pub mod output;
-pub mod progress;
+mod cache;
+mod commands;
+mod completion;
+mod connect;
+mod error;
+mod glob;
+mod hint;
+mod histfile;
+mod items;
+mod lexer;
+mod output;
+mod progress;
 mod repl;
-pub mod script;
-pub mod session;
+mod script;
+mod session;
+
+/// What `bench/micro.rs` measures (Tab completion in a cached folder); not part of the API.
+#[doc(hidden)]
+pub mod bench {
+    pub use super::cache::DirCache;
+    pub use super::completion::ShellHelper;
+}
 
 use clap::{CommandFactory, FromArgMatches, Parser};
 use std::io::IsTerminal;
@@ -36,51 +45,51 @@ use session::{Addressing, Session, Settings};
     name = "skydrive-cli",
     version,
     about = "An interactive shell and scripting tool for OneDrive",
-    after_help = "Run `skydrive-cli help` for the commands, `skydrive-cli CMD -h` for one command.\n\
+    after_help = "Run `skydrive-cli help` for the commands, `skydrive-cli help CMD` for one command.\n\
                   Exit codes: 0 ok, 1 failed, 2 usage, 3 not found, 4 auth, 5 transient, \
                   6 partial, 7 conflict, 130 interrupted."
 )]
-pub struct Cli {
+struct Cli {
     /// Config file (default: $SKYDRIVE_CONFIG, else ~/.lcrc).
     #[arg(long, value_name = "PATH")]
-    pub config: Option<PathBuf>,
+    config: Option<PathBuf>,
     /// Run these commands, then exit (fail-fast).
     #[arg(short = 'c', value_name = "CMDS", conflicts_with_all = ["file", "exec"])]
-    pub commands: Option<String>,
+    commands: Option<String>,
     /// Run the commands in FILE, then exit (fail-fast).
     #[arg(short = 'f', value_name = "FILE", conflicts_with = "exec")]
-    pub file: Option<PathBuf>,
+    file: Option<PathBuf>,
     /// Run these commands, then stay interactive.
     #[arg(short = 'e', value_name = "CMDS")]
-    pub exec: Option<String>,
+    exec: Option<String>,
     /// Use an embedded demo drive (a Graph emulator on loopback); no account needed.
     #[arg(long)]
-    pub demo: bool,
+    demo: bool,
     /// Read every object argument as a path.
     #[arg(short = 'p', long = "path", conflicts_with = "id")]
-    pub path: bool,
+    path: bool,
     /// Read every object argument as an item id.
     #[arg(short = 'i', long = "id")]
-    pub id: bool,
+    id: bool,
     /// Print listings as JSON lines (errors as JSON on stderr).
     #[arg(long)]
-    pub json: bool,
+    json: bool,
     /// Print errors only: no notes, no progress.
     #[arg(short = 'q', long)]
-    pub quiet: bool,
+    quiet: bool,
     /// Print request details with errors.
     #[arg(short = 'v', long = "debug", visible_alias = "verbose")]
-    pub verbose: bool,
+    verbose: bool,
     /// In scripts, go on after a failure (exit with the first failure's code).
     #[arg(long)]
-    pub keep_going: bool,
+    keep_going: bool,
     /// A seed-style command to run, e.g. `skydrive-cli ls Pics`.
     #[arg(
         trailing_var_arg = true,
         allow_hyphen_values = true,
         value_name = "COMMAND"
     )]
-    pub argv: Vec<String>,
+    argv: Vec<String>,
 }
 
 /// The command tree for shell completion scripts (`completions/`): the global options plus
@@ -106,7 +115,7 @@ pub fn completion_command() -> clap::Command {
 }
 
 /// Parses the process arguments (exits on `-h`, `-V` and usage errors, with code 2).
-pub fn parse_args() -> Cli {
+fn parse_args() -> Cli {
     let matches = Cli::command().get_matches();
     match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
@@ -114,8 +123,10 @@ pub fn parse_args() -> Cli {
     }
 }
 
-/// Runs the shell and returns the process exit status.
-pub fn main(cli: Cli) -> u8 {
+/// Runs `skydrive-cli` with the process's arguments and returns its exit status (exits at
+/// once, with code 2, on `-h`, `-V` and usage errors of the global options).
+pub fn main() -> u8 {
+    let cli = parse_args();
     let rt = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {
@@ -124,6 +135,7 @@ pub fn main(cli: Cli) -> u8 {
         }
     };
     rt.block_on(survive_file_size_limit());
+    hint::set_options(cli.config.as_deref(), cli.demo);
     let settings = settings(&cli);
     // `_demo` keeps the demo emulator serving for as long as the shell runs.
     let (_demo, mut sess) = match rt.block_on(connect(&cli, settings)) {
@@ -215,34 +227,20 @@ async fn run_mode(cli: &Cli, sess: &mut Session) -> Option<u8> {
         Policy::FailFast
     };
     if let Some(cmds) = &cli.commands {
-        let mut runner = Runner::new(policy, "-c");
-        return Some(match script::run_text(sess, &mut runner, cmds).await {
-            Some(code) => code,
-            None => runner.finish(sess),
-        });
+        return Some(run_script(sess, policy, "-c", cmds).await);
     }
     if let Some(file) = &cli.file {
-        let text = match std::fs::read_to_string(file) {
-            Ok(t) => t,
-            Err(e) => {
-                eprintln!("skydrive-cli: {}: {e}", file.display());
-                return Some(exit::NOT_FOUND);
-            }
-        };
-        let mut runner = Runner::new(policy, &file.display().to_string());
-        return Some(match script::run_text(sess, &mut runner, &text).await {
-            Some(code) => code,
-            None => runner.finish(sess),
+        let source = file.display().to_string();
+        return Some(match read_script(&source, std::fs::read(file)) {
+            Ok(text) => run_script(sess, policy, &source, &text).await,
+            Err(e) => fail(&e, sess.settings),
         });
     }
     if !cli.argv.is_empty() {
         let argv = mark_globs(sess, cli.argv.clone());
         return Some(match script::run_args(sess, argv).await {
             Ok(()) => sess.exit_requested.unwrap_or(exit::OK),
-            Err(e) => {
-                report_fatal(&e, sess.settings);
-                e.code
-            }
+            Err(e) => fail(&e, sess.settings),
         });
     }
     if let Some(cmds) = &cli.exec {
@@ -256,13 +254,45 @@ async fn run_mode(cli: &Cli, sess: &mut Session) -> Option<u8> {
     if std::io::stdin().is_terminal() {
         return None;
     }
-    let mut runner = Runner::new(policy, "stdin");
-    Some(
-        match script::run_reader(sess, &mut runner, std::io::stdin().lock()).await {
-            Some(code) => code,
-            None => runner.finish(sess),
-        },
-    )
+    // A script on standard input is read to its end first, like `-f`, so that it is checked
+    // whole before anything runs.
+    let mut bytes = Vec::new();
+    let read = std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes);
+    Some(match read_script("stdin", read.map(|_| bytes)) {
+        Ok(text) => run_script(sess, policy, "stdin", &text).await,
+        Err(e) => fail(&e, sess.settings),
+    })
+}
+
+/// Runs a whole script under `policy`; returns the exit status.
+async fn run_script(sess: &mut Session, policy: Policy, source: &str, text: &str) -> u8 {
+    let mut runner = Runner::new(policy, source);
+    match script::run_text(sess, &mut runner, text).await {
+        Some(code) => code,
+        None => runner.finish(sess),
+    }
+}
+
+/// A script's text, or why it cannot be read: a missing file is exit 3, text that is not
+/// UTF-8 exit 2, any other failure exit 1.
+fn read_script(source: &str, read: std::io::Result<Vec<u8>>) -> Result<String, CommandError> {
+    match read {
+        Ok(bytes) => script::script_text(source, bytes),
+        Err(e) => {
+            let code = if e.kind() == std::io::ErrorKind::NotFound {
+                exit::NOT_FOUND
+            } else {
+                exit::FAILED
+            };
+            Err(CommandError::new(code, format!("{source}: {e}")))
+        }
+    }
+}
+
+/// Reports a failure that ends the run; returns its code.
+fn fail(e: &CommandError, settings: Settings) -> u8 {
+    report_fatal(e, settings);
+    e.code
 }
 
 /// Seed-style argv words arrive split by the user's shell; words with glob characters are

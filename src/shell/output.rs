@@ -2,11 +2,19 @@
 //! prints them in the session's format: a comfy-table on a terminal, the seed's YAML-like text
 //! when piped (so seed scripts keep parsing it), or JSON lines with `--json`. Remote names are
 //! escaped here, once, so no command can forget it.
+//!
+//! Sizes follow one rule ([`size_text`]): on a terminal they are for people (`1.5K`, `12M`);
+//! piped they are exact bytes unless the command was given `-h`; in JSON they are numbers of
+//! bytes. The seed's `quota` lines (`free: 24.9G`) keep the seed's own form when piped.
 
-use std::io::Write;
+mod stdout;
 
 use comfy_table::{ContentArrangement, Table, presets};
 use serde_json::{Map, Value};
+
+pub use stdout::{BinaryOnTerminal, Stdout, out, written};
+
+use super::error::CmdResult;
 
 /// How results are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,57 +73,45 @@ pub fn human_size(bytes: u64) -> String {
     }
 }
 
-/// Writes `text` to stdout; a closed pipe (`| head`) is not an error worth reporting.
-pub fn out(text: &str) {
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(text.as_bytes());
-    let _ = stdout.flush();
-}
-
-/// Standard output as an `AsyncWrite` for streamed downloads (`cat`, `get X -`). Writes block,
-/// which is fine: one command runs at a time and stdout is its alone.
-#[derive(Debug)]
-pub struct Stdout(std::io::Stdout);
-
-impl Stdout {
-    /// The process's standard output.
-    pub fn new() -> Self {
-        Stdout(std::io::stdout())
+/// A size as the rule of the module docs says: human for `Table` or when `human` (`-h`) was
+/// asked, else exact bytes.
+pub fn size_text(format: Format, human: bool, bytes: u64) -> String {
+    if human || format == Format::Table {
+        human_size(bytes)
+    } else {
+        bytes.to_string()
     }
 }
 
-impl Default for Stdout {
-    fn default() -> Self {
-        Stdout::new()
-    }
+/// Which terminal [`term_width`] measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    /// Standard output (tables).
+    Stdout,
+    /// Standard error (progress bars).
+    Stderr,
 }
 
-impl tokio::io::AsyncWrite for Stdout {
-    fn poll_write(
-        self: std::pin::Pin<&mut Self>,
-        _cx: &mut std::task::Context<'_>,
-        buf: &[u8],
-    ) -> std::task::Poll<std::io::Result<usize>> {
-        std::task::Poll::Ready(self.get_mut().0.write(buf))
+/// The width, in columns, of the terminal behind `stream`: `$COLUMNS` when it is a positive
+/// number, else what the terminal reports; `None` when unknown: not a terminal, or one that
+/// reports 0 columns (a bare pseudo-terminal does), which must never be taken as a width.
+pub fn term_width(stream: Stream) -> Option<u16> {
+    if let Some(w) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<u16>().ok())
+        .filter(|w| *w > 0)
+    {
+        return Some(w);
     }
-
-    fn poll_flush(
-        self: std::pin::Pin<&mut Self>,
-        _cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<std::io::Result<()>> {
-        std::task::Poll::Ready(self.get_mut().0.flush())
-    }
-
-    fn poll_shutdown(
-        self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<std::io::Result<()>> {
-        self.poll_flush(cx)
-    }
+    let size = match stream {
+        Stream::Stdout => terminal_size::terminal_size_of(std::io::stdout()),
+        Stream::Stderr => terminal_size::terminal_size_of(std::io::stderr()),
+    };
+    size.map(|(w, _)| w.0).filter(|w| *w > 0)
 }
 
-/// Renders a value as the seed's YAML-like text (seed-features.md §2.3): keys sorted, scalars
-/// after `key: `, nested values indented by two, list items after `- `.
+/// Renders a value as the seed's YAML-like text (python-skydrive's own printer): keys sorted,
+/// scalars after `key: `, nested values indented by two, list items after `- `.
 pub fn seed_yaml(value: &Value) -> String {
     let mut s = String::new();
     write_seed(&mut s, value, 0);
@@ -181,10 +177,18 @@ fn write_map(s: &mut String, map: &Map<String, Value>, indent: usize) {
 pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
     let mut t = Table::new();
     t.load_style(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
         .set_header(headers.iter().copied());
-    if let Some(w) = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()) {
-        t.set_width(w);
+    // At an unknown width the table takes what its cells need, and the terminal wraps it if
+    // it must: squeezing it into a width of 0 would print one letter per line.
+    match term_width(Stream::Stdout) {
+        Some(w) => {
+            t.set_width(w)
+                .set_content_arrangement(ContentArrangement::Dynamic);
+        }
+        None => {
+            t.force_no_tty()
+                .set_content_arrangement(ContentArrangement::Disabled);
+        }
     }
     for row in rows {
         t.add_row(row.iter().map(|c| escape(c)));
@@ -228,7 +232,7 @@ pub fn kv_table(map: &Map<String, Value>) -> String {
 }
 
 /// Prints one object in `format`: a key/value table, seed text or one JSON line.
-pub fn print_object(format: Format, value: &Value) {
+pub fn print_object(format: Format, value: &Value) -> CmdResult {
     match (format, value) {
         (Format::Json, v) => out(&json_line(v)),
         (Format::Table, Value::Object(m)) => out(&kv_table(m)),

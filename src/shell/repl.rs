@@ -1,8 +1,11 @@
 //! The interactive prompt (rustyline): line editing, persistent history, Tab completion and a
 //! prompt with the drive and cwd. It runs on the main thread outside the runtime, and enters
 //! the runtime once per line, so the completer may block on a short fetch.
+//!
+//! Bad local state never ends the prompt: a line that is not UTF-8 is ignored (status 2) and
+//! the prompt comes back; a history file that cannot be read or written is said once
+//! (histfile.rs). Only a lost terminal (end of input, an I/O error) ends the loop.
 
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use rustyline::config::Config;
@@ -15,6 +18,7 @@ use super::cache;
 use super::completion::ShellHelper;
 use super::connect;
 use super::error::exit;
+use super::histfile::{HistoryFile, MAX_ENTRIES};
 use super::lexer::{LexError, parse};
 use super::output::escape;
 use super::script::{Policy, Runner};
@@ -26,7 +30,7 @@ fn editor(
     cwd: Arc<Mutex<String>>,
 ) -> rustyline::Result<Editor<ShellHelper, FileHistory>> {
     let config = Config::builder()
-        .max_history_size(10_000)?
+        .max_history_size(MAX_ENTRIES)?
         .history_ignore_dups(true)?
         .history_ignore_space(true)
         .completion_type(CompletionType::List)
@@ -43,6 +47,7 @@ fn editor(
 
 /// Runs the prompt until `exit` or end of input; returns the exit status.
 pub fn run(rt: &Runtime, sess: &mut Session, label: &str) -> u8 {
+    super::hint::at_prompt();
     let cwd = Arc::new(Mutex::new(sess.cwd.path.clone()));
     let mut ed = match editor(sess, rt, cwd.clone()) {
         Ok(e) => e,
@@ -51,11 +56,7 @@ pub fn run(rt: &Runtime, sess: &mut Session, label: &str) -> u8 {
             return exit::FAILED;
         }
     };
-    let hist = connect::data_dir().map(|d| d.join("history"));
-    if let Some(p) = &hist {
-        let _ = ed.load_history(p);
-        sess.history = ed.history().iter().cloned().collect();
-    }
+    let mut hist = connect::data_dir().map(|d| load_history(&mut ed, sess, d.join("history")));
     prefetch(rt, sess);
     let mut runner = Runner::new(Policy::Interactive, "");
     let mut pending = String::new();
@@ -86,7 +87,7 @@ pub fn run(rt: &Runtime, sess: &mut Session, label: &str) -> u8 {
                 }
                 let entry = pending.trim_end().to_owned();
                 pending.clear();
-                remember(&mut ed, sess, &hist, entry);
+                remember(&mut ed, sess, hist.as_mut(), entry);
                 if let Some(code) = sess.exit_requested {
                     return code;
                 }
@@ -94,6 +95,11 @@ pub fn run(rt: &Runtime, sess: &mut Session, label: &str) -> u8 {
             Err(ReadlineError::Interrupted) => {
                 pending.clear();
                 sess.last_status = exit::INTERRUPTED;
+            }
+            Err(ReadlineError::Io(e)) if e.kind() == std::io::ErrorKind::InvalidData => {
+                eprintln!("error: the line is not UTF-8 text; ignored");
+                pending.clear();
+                sess.last_status = exit::USAGE;
             }
             Err(ReadlineError::Eof) => return sess.last_status,
             Err(e) => {
@@ -112,24 +118,40 @@ fn prompt(sess: &Session, label: &str) -> String {
     format!("{status}{label}:{}> ", escape(&sess.cwd.path))
 }
 
+/// Loads the history file into the editor and the session, saying once what went wrong.
+fn load_history(
+    ed: &mut Editor<ShellHelper, FileHistory>,
+    sess: &mut Session,
+    path: std::path::PathBuf,
+) -> HistoryFile {
+    let loaded = HistoryFile::open(path);
+    if let Some(problem) = &loaded.problem {
+        eprintln!("note: {problem}");
+    }
+    for entry in &loaded.entries {
+        let _ = ed.add_history_entry(entry.as_str());
+    }
+    sess.history = loaded.entries;
+    loaded.file
+}
+
 /// Adds a line to the history (in memory and appended to the file).
 fn remember(
     ed: &mut Editor<ShellHelper, FileHistory>,
     sess: &mut Session,
-    file: &Option<PathBuf>,
+    file: Option<&mut HistoryFile>,
     entry: String,
 ) {
     if entry.is_empty() || entry.starts_with(' ') {
         return;
     }
     let _ = ed.add_history_entry(entry.as_str());
-    sess.history.push(entry);
-    if let Some(p) = file {
-        if let Some(dir) = p.parent() {
-            let _ = std::fs::create_dir_all(dir);
-        }
-        let _ = ed.append_history(p);
+    if let Some(Err(problem)) = file.map(|f| f.append(&entry)) {
+        eprintln!("note: {problem}");
     }
+    sess.history.push(entry);
+    let keep = sess.history.len().saturating_sub(MAX_ENTRIES);
+    sess.history.drain(..keep);
 }
 
 /// Fetches the cwd listing in the background so that the first Tab is instant.

@@ -1,15 +1,18 @@
 //! The one dispatcher of every mode: runs parsed chains, applies `&&`/`||`/`-cmd`, decides
 //! fail-fast or keep-going, prints `SOURCE:LINE: cmd: message` and cancels a command on Ctrl-C.
 //!
-//! Fail-fast is the default for scripts, stdin and `-c` (shell-ux.md §6.2): after a failed
-//! `cd`, the next `rm *` must not run in the wrong folder. With `--keep-going` the run goes on
-//! and exits with the *first* failure's code.
+//! Fail-fast is the default for scripts, stdin and `-c`: after a failed `cd`, the next `rm *`
+//! must not run in the wrong folder. With `--keep-going` the run goes on and exits with the
+//! *first* failure's code.
+//!
+//! Every script (`-c`, `-f`, standard input) is read whole and checked before its first
+//! command runs: a syntax error, an unknown command or a bad option anywhere stops it with
+//! exit 2 before anything is sent (`mkdir Pre; lss` creates nothing), and so does a line typed
+//! at the prompt. With `--keep-going` such a command fails in its turn, like any other. A
+//! message names the command exactly: `SOURCE:LINE:` for the first command of a line, and
+//! `SOURCE:LINE:COLUMN:` for one that follows another on its line (`-c:1:5: cd: ...`).
 
-use std::io::BufRead;
-
-use clap::{CommandFactory, Parser};
-
-use super::commands::{CommandLine, dispatch};
+use super::commands::{self, Parsed, dispatch};
 use super::error::{CmdResult, CommandError, exit};
 use super::lexer::{Chain, Cond, LexError, Script, Step, StepAction, Word, parse};
 use super::session::Session;
@@ -23,6 +26,33 @@ pub enum Policy {
     KeepGoing,
     /// Report and go on; the prompt shows the status (interactive).
     Interactive,
+}
+
+/// Where in its source a command is, for messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct At {
+    line: usize,
+    col: Option<usize>,
+    /// The line holds an earlier command too: text messages must give the column.
+    shares_line: bool,
+}
+
+impl At {
+    fn of(step: &Step) -> Self {
+        At {
+            line: step.line,
+            col: Some(step.col),
+            shares_line: step.shares_line,
+        }
+    }
+
+    fn line(line: usize) -> Self {
+        At {
+            line,
+            col: None,
+            shares_line: false,
+        }
+    }
 }
 
 /// Progress of a run over several chunks of input.
@@ -47,8 +77,14 @@ impl Runner {
         }
     }
 
-    /// Runs a parsed script; `Some(code)` when the run must stop (failure or `exit`).
+    /// Checks, then runs a parsed script; `Some(code)` when the run must stop (failure, a
+    /// command that cannot run, or `exit`).
     pub async fn run(&mut self, sess: &mut Session, script: &Script) -> Option<u8> {
+        if self.policy != Policy::KeepGoing
+            && let Some(code) = self.check(sess, script)
+        {
+            return Some(code);
+        }
         for (i, chain) in script.chains.iter().enumerate() {
             let status = self.chain(sess, chain).await;
             if let Some(code) = sess.exit_requested {
@@ -62,12 +98,40 @@ impl Runner {
             if self.policy == Policy::FailFast {
                 let rest: usize = script.chains[i + 1..].iter().map(Chain::len).sum();
                 if rest > 0 {
-                    sess.note(&format!("stopped: {rest} commands not run"));
+                    sess.note(&stopped(rest));
                 }
                 return Some(status);
             }
         }
         None
+    }
+
+    /// Reads every command of `script` as clap would, without running any; reports each one
+    /// that cannot run and returns exit 2 if there is one.
+    fn check(&mut self, sess: &mut Session, script: &Script) -> Option<u8> {
+        let steps = script
+            .chains
+            .iter()
+            .flat_map(|c| std::iter::once(&c.first).chain(c.rest.iter().map(|(_, s)| s)));
+        let mut bad = 0;
+        let mut total = 0;
+        for step in steps {
+            total += 1;
+            if let StepAction::Run(words) = &step.action
+                && let Err(e) = commands::parse(args_of(words))
+            {
+                self.report(sess, At::of(step), &e);
+                bad += 1;
+            }
+        }
+        if bad == 0 {
+            return None;
+        }
+        sess.note(&stopped(total));
+        sess.last_status = exit::USAGE;
+        self.failed += bad;
+        self.first_failure.get_or_insert(exit::USAGE);
+        Some(exit::USAGE)
     }
 
     /// The final status once the input is exhausted.
@@ -89,7 +153,7 @@ impl Runner {
         };
         self.report(
             sess,
-            line,
+            At::line(line),
             &CommandError::usage(format!("syntax error: {e}")).with_hint(hint),
         );
         sess.last_status = exit::USAGE;
@@ -124,7 +188,7 @@ impl Runner {
         let status = match result {
             Ok(()) => exit::OK,
             Err(e) => {
-                self.report(sess, step.line, &e);
+                self.report(sess, At::of(step), &e);
                 e.code
             }
         };
@@ -136,16 +200,24 @@ impl Runner {
         }
     }
 
-    fn report(&self, sess: &Session, line: usize, e: &CommandError) {
+    fn report(&self, sess: &Session, at: At, e: &CommandError) {
+        let At {
+            line,
+            col,
+            shares_line,
+        } = at;
         if sess.settings.format == super::output::Format::Json {
             let source = (self.policy != Policy::Interactive).then_some(&self.source);
             eprint!(
                 "{}",
                 super::output::json_line(&serde_json::json!({"source": source, "line": line,
-                    "error": e.message, "code": e.code, "hint": e.hint, "detail": e.detail}))
+                    "column": col, "error": e.message, "code": e.code, "hint": e.hint,
+                    "detail": e.detail}))
             );
         } else if self.policy == Policy::Interactive {
             eprintln!("error: {e}");
+        } else if let (Some(col), true) = (col, shares_line) {
+            eprintln!("{}:{line}:{col}: {e}", self.source);
         } else {
             eprintln!("{}:{line}: {e}", self.source);
         }
@@ -155,42 +227,33 @@ impl Runner {
     }
 }
 
+/// `stopped: N commands not run`.
+fn stopped(n: usize) -> String {
+    let s = if n == 1 { "" } else { "s" };
+    format!("stopped: {n} command{s} not run")
+}
+
 /// Runs one command given as lexed words (globs registered for the command's expansion),
 /// cancelling it on Ctrl-C.
 pub async fn run_words(sess: &mut Session, words: &[Word]) -> CmdResult {
     sess.globs = words.iter().filter_map(|w| w.glob.clone()).collect();
-    let args: Vec<String> = words
+    run_args(sess, args_of(words)).await
+}
+
+/// The arguments clap sees for lexed words: glob patterns as patterns, the rest as values.
+fn args_of(words: &[Word]) -> Vec<String> {
+    words
         .iter()
         .map(|w| w.glob.clone().unwrap_or_else(|| w.value.clone()))
-        .collect();
-    run_args(sess, args).await
+        .collect()
 }
 
 /// Parses `args` (command name first) with clap and runs the command; Ctrl-C cancels it.
-pub async fn run_args(sess: &mut Session, mut args: Vec<String>) -> CmdResult {
+pub async fn run_args(sess: &mut Session, args: Vec<String>) -> CmdResult {
     let name = args.first().cloned().unwrap_or_default();
-    if name == "find" {
-        super::commands::find::normalize(&mut args);
-    }
-    let cmd = match CommandLine::try_parse_from(&args) {
-        Ok(cl) => cl.command,
-        Err(e) => {
-            use clap::error::ErrorKind;
-            return match e.kind() {
-                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-                    super::output::out(&e.render().to_string());
-                    Ok(())
-                }
-                ErrorKind::InvalidSubcommand | ErrorKind::UnknownArgument
-                    if CommandLine::command().find_subcommand(&name).is_none() =>
-                {
-                    Err(CommandError::usage("unknown command")
-                        .with_hint("`help` lists the commands")
-                        .in_command(&name))
-                }
-                _ => Err(clap_usage_error(&name, &e.render().to_string())),
-            };
-        }
+    let cmd = match commands::parse(args)? {
+        Parsed::Run(cmd) => cmd,
+        Parsed::Help(text) => return super::output::out(&text),
     };
     // Biased: a command that handles Ctrl-C itself (`get` cleaning up) sees it first.
     let result = tokio::select! {
@@ -199,29 +262,6 @@ pub async fn run_args(sess: &mut Session, mut args: Vec<String>) -> CmdResult {
         _ = tokio::signal::ctrl_c() => Err(CommandError::new(exit::INTERRUPTED, "interrupted")),
     };
     result.map_err(|e| e.in_command(&name))
-}
-
-/// A clap error as one line (a list of missing arguments joined onto it), with the command's
-/// usage line as the hint.
-fn clap_usage_error(name: &str, text: &str) -> CommandError {
-    let mut lines = text.lines();
-    let first = lines.next().unwrap_or("bad usage");
-    let mut message = first.strip_prefix("error: ").unwrap_or(first).to_owned();
-    if message.ends_with(':') {
-        let listed: Vec<&str> = lines
-            .clone()
-            .take_while(|l| l.starts_with("  "))
-            .map(str::trim)
-            .collect();
-        message = format!("{message} {}", listed.join(" "));
-    }
-    let usage = text
-        .lines()
-        .find_map(|l| l.strip_prefix("Usage: "))
-        .map_or_else(|| name.to_owned(), str::to_owned);
-    CommandError::usage(message)
-        .with_hint(format!("usage: {usage} (see `{name} -h`)"))
-        .in_command(name)
 }
 
 /// `!cmd`: runs a line with the local shell (`$SHELL`, else `sh`).
@@ -245,8 +285,9 @@ fn run_local(cmd: &str) -> CmdResult {
     }
 }
 
-/// Runs all of `text` (`-c` or `-f`): lexed as a whole first, so a syntax error anywhere stops
-/// the run before any command is sent.
+/// Runs all of a script's `text` (`-c`, `-f`, standard input): lexed and checked as a whole
+/// first, so a syntax error, an unknown command or a bad option anywhere stops the run before
+/// any command is sent.
 pub async fn run_text(sess: &mut Session, runner: &mut Runner, text: &str) -> Option<u8> {
     match parse(text, 1) {
         Ok(script) => runner.run(sess, &script).await,
@@ -258,8 +299,7 @@ pub async fn run_text(sess: &mut Session, runner: &mut Runner, text: &str) -> Op
 }
 
 /// The first syntax error of `text` and the line of the command it is in (where an
-/// unterminated quote opened), found the way [`run_reader`] reads: line by line, a command
-/// left open joined with the next line.
+/// unterminated quote opened): line by line, a command left open joined with the next line.
 fn locate_syntax_error(text: &str) -> Option<(usize, LexError)> {
     let mut pending = String::new();
     let mut start = 1;
@@ -284,48 +324,13 @@ fn locate_syntax_error(text: &str) -> Option<(usize, LexError)> {
     parse(&pending, start).err().map(|e| (start, e))
 }
 
-/// Runs a script read line by line (standard input); a line whose quote, `\` or `&&` is left
-/// open is joined with the next one.
-pub async fn run_reader(
-    sess: &mut Session,
-    runner: &mut Runner,
-    input: impl BufRead,
-) -> Option<u8> {
-    let mut pending = String::new();
-    let mut start = 1;
-    for (i, line) in input.lines().enumerate() {
-        let line = match line {
-            Ok(l) => l,
-            Err(e) => {
-                eprintln!("skydrive-cli: reading the script: {e}");
-                return Some(exit::FAILED);
-            }
-        };
-        if pending.is_empty() {
-            start = i + 1;
-        }
-        pending.push_str(&line);
-        pending.push('\n');
-        match parse(&pending, start) {
-            Err(LexError::Incomplete(_)) => continue,
-            Err(e) => {
-                let code = runner.syntax_error(sess, start, &e);
-                if runner.policy != Policy::KeepGoing {
-                    return Some(code);
-                }
-            }
-            Ok(script) => {
-                if let Some(code) = runner.run(sess, &script).await {
-                    return Some(code);
-                }
-            }
-        }
-        pending.clear();
-    }
-    if !pending.is_empty()
-        && let Err(e) = parse(&pending, start)
-    {
-        return Some(runner.syntax_error(sess, start, &e));
-    }
-    None
+/// A script's text from `bytes` read from `source`: not UTF-8 is a usage error (exit 2) naming
+/// the line of the first bad byte.
+pub fn script_text(source: &str, bytes: Vec<u8>) -> Result<String, CommandError> {
+    String::from_utf8(bytes).map_err(|e| {
+        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = 1 + good.iter().filter(|&&b| b == b'\n').count();
+        CommandError::usage(format!("{source}:{line}: the script is not UTF-8 text"))
+            .with_hint("save it as UTF-8")
+    })
 }

@@ -1,6 +1,7 @@
 //! The one integration-test binary: every test talks real HTTP on loopback to the emulator.
 
 mod common;
+mod docs;
 mod emulator;
 mod library;
 mod reliability;

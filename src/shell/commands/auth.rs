@@ -10,6 +10,7 @@ use crate::auth::{self, PendingLogin};
 use crate::config::Config;
 use crate::shell::connect;
 use crate::shell::error::{CmdResult, CommandError, exit};
+use crate::shell::hint;
 use crate::shell::session::Session;
 
 /// Sign in (browser URL pasted back, or a device code) and save the tokens.
@@ -37,8 +38,11 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
         auth::device_login(&mut cfg, |dc| eprintln!("{}", dc.message)).await?;
     } else if let Some(url) = &args.url {
         let pending = PendingLogin::take(&path)?.ok_or_else(|| {
-            CommandError::new(exit::AUTH, "no sign-in is pending")
-                .with_hint("run `auth` first, open the URL it prints, then `auth URL`")
+            CommandError::new(exit::AUTH, "no sign-in is pending").with_hint(format!(
+                "run {} first, open the URL it prints, then {}",
+                hint::command("auth"),
+                hint::command("auth URL")
+            ))
         })?;
         auth::finish_code_login(&mut cfg, pending, url).await?;
     } else if !paste_login(sess, &mut cfg).await? {
@@ -59,7 +63,10 @@ async fn paste_login(sess: &Session, cfg: &mut Config) -> Result<bool, CommandEr
         "Visit this URL, sign in and allow access, then give the address of the page you land on:\n\n  {url}\n"
     );
     if !sess.settings.interactive {
-        eprintln!("then run: skydrive-cli auth 'URL-AFTER-LAST-REDIRECT'");
+        eprintln!(
+            "then run: {}",
+            hint::command("auth 'URL-AFTER-LAST-REDIRECT'")
+        );
         return Ok(false);
     }
     eprint!("URL after last redirect: ");

@@ -1,6 +1,7 @@
 //! `auth_refresh`: force a token refresh now (normally automatic). Silent, as in the seed.
 
 use crate::shell::error::{CmdResult, CommandError, exit};
+use crate::shell::hint;
 use crate::shell::session::Session;
 
 /// Refresh the access token now.
@@ -14,7 +15,8 @@ pub async fn run(sess: &mut Session, _args: Args) -> CmdResult {
             Some(p) => format!("{}: no refresh token (nothing to refresh)", p.display()),
             None => "not signed in from a config file (nothing to refresh)".to_owned(),
         };
-        CommandError::new(exit::AUTH, message).with_hint("run `auth` first")
+        CommandError::new(exit::AUTH, message)
+            .with_hint(format!("run {} first", hint::command("auth")))
     })?;
     tokens.force_refresh().await?;
     Ok(())

@@ -31,7 +31,7 @@ pub fn run(sess: &mut Session, args: Args) -> CmdResult {
             let s = sess.cache().stat();
             let v =
                 json!({"folders": s.folders, "items": s.items, "hits": s.hits, "misses": s.misses});
-            output::print_object(sess.settings.format, &v);
+            output::print_object(sess.settings.format, &v)?;
         }
     }
     Ok(())

@@ -31,6 +31,5 @@ pub async fn run(sess: &mut Session, _args: Args) -> CmdResult {
             output::table(&["Name", "Type", "Id"], &cells)
         }
     };
-    output::out(&text);
-    Ok(())
+    output::out(&text)
 }

@@ -1,5 +1,5 @@
 //! `find [PATH] [-name GLOB] [-type f|d] [-size [+-]N[KMG]] [-maxdepth N]`: walk a folder and
-//! print the matching paths. The find(1)-style single-dash options are accepted as written.
+//! print the matching paths, each folder before what it holds and sisters in `ls`'s order. The find(1)-style single-dash options are accepted as written.
 
 use crate::drive;
 use crate::shell::error::{CmdResult, CommandError, about};
@@ -64,7 +64,7 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
         .await
         .map_err(about(&t.label()))?;
     let base = t.path.clone().unwrap_or_default();
-    let found: Vec<_> = entries
+    let mut found: Vec<_> = entries
         .into_iter()
         .filter(|e| {
             let name_ok = args
@@ -84,6 +84,6 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
             (e.item, p)
         })
         .collect();
-    items::print_found(sess.settings.format, &found);
-    Ok(())
+    found.sort_by(|(_, a), (_, b)| items::path_order(sess.settings.format, a, b, true));
+    items::print_found(sess.settings.format, &found)
 }

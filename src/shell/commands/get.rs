@@ -42,7 +42,7 @@ pub async fn run(sess: &mut Session, mut args: Args) -> CmdResult {
     let to_stdout = local.as_deref() == Some("-")
         || (local.is_none() && sess.settings.argv_mode && !std::io::stdout().is_terminal());
     if to_stdout {
-        return super::cat::write_all(sess, &targets).await;
+        return super::cat::write_all(sess, &targets, false).await;
     }
     fetch_all(sess, &args, &targets, local.as_deref()).await
 }
@@ -112,9 +112,7 @@ async fn fetch_all(
         }
     }
     download_files(sess, args, plain, &meter, many, &mut t).await;
-    if t.files > 1 || (t.tally.failed() > 0 && t.files > 0) {
-        meter.summary("got", t.files, t.bytes);
-    }
+    meter.summary("got", t.files, t.bytes, t.tally.failed() > 0);
     t.tally.finish()
 }
 

@@ -1,4 +1,5 @@
-//! `help [CMD]`: the command list, or one command's help (the same text as `CMD -h`).
+//! `help [CMD]`: the command list, or one command's help (the same text as `CMD -h`, or
+//! `CMD --help` for `ls` and `du`, whose `-h` means human sizes).
 
 use clap::CommandFactory;
 
@@ -18,7 +19,7 @@ pub fn run(args: Args) -> CmdResult {
     let mut root = CommandLine::command();
     match args.command {
         None => {
-            let mut text = String::from("Commands (`help CMD` or `CMD -h` for details):\n");
+            let mut text = String::from("Commands (`help CMD` for details):\n");
             for sub in root.get_subcommands() {
                 let about = sub.get_about().map(|a| a.to_string()).unwrap_or_default();
                 let aliases: Vec<&str> = sub.get_visible_aliases().collect();
@@ -29,15 +30,13 @@ pub fn run(args: Args) -> CmdResult {
                 text.push_str(&format!("  {name:<16} {about}\n"));
             }
             text.push_str("  !CMD             Run CMD (the rest of the line) in the local shell\n");
-            output::out(&text);
-            Ok(())
+            output::out(&text)
         }
         Some(name) => {
             let sub = root
                 .find_subcommand_mut(&name)
                 .ok_or_else(|| CommandError::usage(format!("help: no such command: {name}")))?;
-            output::out(&format!("{}\n", sub.render_help()));
-            Ok(())
+            output::out(&format!("{}\n", sub.render_help()))
         }
     }
 }

@@ -23,6 +23,5 @@ pub fn run(sess: &Session, args: Args) -> CmdResult {
         .skip(skip)
         .map(|(i, l)| format!("{:>5}  {}\n", i + 1, output::escape(l)))
         .collect();
-    output::out(&text);
-    Ok(())
+    output::out(&text)
 }

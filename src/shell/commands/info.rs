@@ -1,7 +1,8 @@
-//! `info [PATH]` (alias `stat`): an item's full metadata, as the seed printed it.
+//! `info [PATH]` (alias `stat`): an item's full metadata, as the seed printed it (the size in
+//! bytes; human on a terminal, as every size there).
 
 use crate::shell::error::{CmdResult, CommandError, about, exit};
-use crate::shell::output;
+use crate::shell::output::{self, Format};
 use crate::shell::session::Session;
 
 /// Show an item's metadata (the current folder by default).
@@ -21,8 +22,13 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
         // A pre-authenticated URL is as good as a token: never print it.
         if let Some(map) = value.as_object_mut() {
             map.remove("@microsoft.graph.downloadUrl");
+            if sess.settings.format == Format::Table
+                && let Some(size) = item.size
+            {
+                map.insert("size".into(), output::human_size(size).into());
+            }
         }
-        output::print_object(sess.settings.format, &value);
+        output::print_object(sess.settings.format, &value)?;
     }
     Ok(())
 }

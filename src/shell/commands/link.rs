@@ -1,11 +1,12 @@
 //! `link [-t TYPE] [--scope S] [--expire T] PATH`: create (or get back) a sharing link. Prints
-//! the seed's `link: URL`, or `embed_html: <iframe …>` for `-t embed`.
+//! the seed's `link: URL`, or `embed_html: <iframe …>` for `-t embed`, on one line wherever
+//! it goes, so that it can be copied.
 
 use serde_json::json;
 
 use crate::graph::endpoints::LinkOptions;
 use crate::shell::error::{CmdResult, CommandError, about, exit};
-use crate::shell::output;
+use crate::shell::output::{self, Format};
 use crate::shell::session::Session;
 
 /// Create a sharing link to an item.
@@ -51,6 +52,11 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
         ("embed", Some(html)) => json!({"embed_html": html}),
         _ => json!({"link": link.web_url}),
     };
-    output::print_object(sess.settings.format, &value);
-    Ok(())
+    // A link is there to be copied: never in a table that would wrap it at the terminal's
+    // width, but on one line as the seed printed it (`link: URL`), on a terminal too.
+    let format = match sess.settings.format {
+        Format::Json => Format::Json,
+        _ => Format::Seed,
+    };
+    output::print_object(format, &value)
 }

@@ -1,9 +1,11 @@
-//! `lls [-l] [PATH]`: list a local folder, sorted by name (folders marked with `/`).
+//! `lls [-l] [PATH]`: list a local folder, in `ls`'s order (folders marked with `/`; sizes
+//! human on a terminal, exact bytes when piped).
 
 use std::path::PathBuf;
 
 use crate::shell::error::{CmdResult, CommandError, exit};
-use crate::shell::output;
+use crate::shell::items;
+use crate::shell::output::{self, Format};
 
 /// List a local folder (the local cwd by default).
 #[derive(Debug, clap::Args)]
@@ -16,7 +18,7 @@ pub struct Args {
 }
 
 /// Runs `lls`.
-pub fn run(args: Args) -> CmdResult {
+pub fn run(format: Format, args: Args) -> CmdResult {
     let dir = args.path.unwrap_or_else(|| PathBuf::from("."));
     let entries = std::fs::read_dir(&dir).map_err(|e| {
         let code = if e.kind() == std::io::ErrorKind::NotFound {
@@ -37,18 +39,18 @@ pub fn run(args: Args) -> CmdResult {
             )
         })
         .collect();
-    rows.sort();
+    rows.sort_by(|a, b| items::name_order(format, &a.0, &b.0));
     let text: String = rows
         .iter()
         .map(|(name, dir, size)| {
             let slash = if *dir { "/" } else { "" };
             if args.long {
+                let size = output::size_text(format, false, *size);
                 format!("{size:>12}  {}{slash}\n", output::escape(name))
             } else {
                 format!("{}{slash}\n", output::escape(name))
             }
         })
         .collect();
-    output::out(&text);
-    Ok(())
+    output::out(&text)
 }

@@ -11,6 +11,5 @@ pub struct Args {}
 pub fn run(_args: Args) -> CmdResult {
     let dir = std::env::current_dir()
         .map_err(|e| CommandError::new(exit::FAILED, format!("lpwd: {e}")))?;
-    output::out(&format!("{}\n", dir.display()));
-    Ok(())
+    output::out(&format!("{}\n", dir.display()))
 }

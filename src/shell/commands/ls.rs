@@ -1,6 +1,8 @@
 //! `ls [-l] [-h] [-a] [-t|-S] [-r] [-1] [PATH...]`: list folders (or show files). `ls` always
 //! asks the server and refreshes the listing cache, so what it shows is never stale.
-//! `-h` means human sizes here (as in coreutils); help is `--help`.
+//! `-h` means human sizes here (as in coreutils); help is `--help`. Names sort as
+//! items::name_order says (ignoring case on a terminal); sizes follow output::size_text's rule
+//! (human on a terminal).
 
 use clap::ArgAction;
 
@@ -8,17 +10,17 @@ use crate::graph::DriveItem;
 use crate::shell::cache;
 use crate::shell::error::CmdResult;
 use crate::shell::items;
-use crate::shell::output::{self, Format, human_size};
+use crate::shell::output::{self, Format};
 use crate::shell::session::{Session, join};
 
 /// List a folder's contents (the current folder by default).
 #[derive(Debug, clap::Args)]
 #[command(disable_help_flag = true)]
 pub struct Args {
-    /// Long listing: size, modification time, type.
+    /// Long listing: type, size and modification time.
     #[arg(short = 'l')]
     pub long: bool,
-    /// Human-readable sizes (1.5K, 12M).
+    /// Human-readable sizes (1.5K, 12M) when piped too (they are on a terminal).
     #[arg(short = 'h')]
     pub human: bool,
     /// Show names starting with `.` too.
@@ -76,18 +78,18 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
             None => kids.into_iter().map(|k| (k, dir.clone())).collect(),
         };
         list.retain(|(i, _)| args.all || !i.name.starts_with('.'));
-        sort(&mut list, &args);
+        sort(sess.settings.format, &mut list, &args);
         if many && sess.settings.format != Format::Json && is_folder {
             let sep = if n > 0 { "\n" } else { "" };
-            output::out(&format!("{sep}{}:\n", output::escape(&dir)));
+            output::out(&format!("{sep}{}:\n", output::escape(&dir)))?;
         }
-        print(sess, &args, &list);
+        print(sess, &args, &list)?;
     }
     Ok(())
 }
 
-fn sort(list: &mut [(DriveItem, String)], args: &Args) {
-    list.sort_by(|(a, _), (b, _)| a.name.cmp(&b.name));
+fn sort(format: Format, list: &mut [(DriveItem, String)], args: &Args) {
+    list.sort_by(|(a, _), (b, _)| items::name_order(format, &a.name, &b.name));
     if args.by_time {
         list.sort_by(|(a, _), (b, _)| items::modified(b).cmp(&items::modified(a)));
     } else if args.by_size {
@@ -98,14 +100,8 @@ fn sort(list: &mut [(DriveItem, String)], args: &Args) {
     }
 }
 
-fn print(sess: &Session, args: &Args, list: &[(DriveItem, String)]) {
-    let size = |i: &DriveItem| {
-        if args.human {
-            human_size(items::size(i))
-        } else {
-            items::size(i).to_string()
-        }
-    };
+fn print(sess: &Session, args: &Args, list: &[(DriveItem, String)]) -> CmdResult {
+    let size = |i: &DriveItem| output::size_text(sess.settings.format, args.human, items::size(i));
     let text = match sess.settings.format {
         Format::Json => list
             .iter()
@@ -116,7 +112,7 @@ fn print(sess: &Session, args: &Args, list: &[(DriveItem, String)]) {
                 .iter()
                 .map(|(i, _)| {
                     serde_json::json!({"name": i.name, "size": size(i),
-                        "modified": items::modified(i), "type": items::kind(i)})
+                        "modified": items::modified(i), "type": i.kind().label()})
                 })
                 .collect();
             output::seed_yaml(&serde_json::Value::Array(rows))
@@ -135,10 +131,10 @@ fn print(sess: &Session, args: &Args, list: &[(DriveItem, String)]) {
                         i.name.clone()
                     };
                     let when = items::modified(i).unwrap_or("").to_owned();
-                    vec![name, size(i), when]
+                    vec![name, i.kind().label().to_owned(), size(i), when]
                 })
                 .collect();
-            output::table(&["Name", "Size", "Modified"], &rows)
+            output::table(&["Name", "Type", "Size", "Modified"], &rows)
         }
         Format::Table => list
             .iter()
@@ -148,5 +144,5 @@ fn print(sess: &Session, args: &Args, list: &[(DriveItem, String)]) {
             })
             .collect(),
     };
-    output::out(&text);
+    output::out(&text)
 }

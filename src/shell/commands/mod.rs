@@ -7,6 +7,7 @@ pub mod auth_refresh;
 pub mod cache_cmd;
 pub mod cat;
 pub mod cd;
+pub mod clear;
 pub mod comments;
 pub mod cp;
 pub mod drives;
@@ -37,7 +38,8 @@ pub mod user;
 
 use clap::{Parser, Subcommand};
 
-use super::error::CmdResult;
+use super::error::{CmdResult, CommandError};
+use super::hint;
 use super::session::Session;
 
 /// A parsed command line.
@@ -113,6 +115,8 @@ pub enum Command {
     Lls(lls::Args),
     /// Show the command history.
     History(history::Args),
+    /// Clear the terminal screen.
+    Clear(clear::Args),
     /// Show or clear the listing cache.
     Cache(cache_cmd::Args),
     /// Not available on Microsoft Graph (a SkyDrive feature).
@@ -159,8 +163,9 @@ pub async fn dispatch(sess: &mut Session, cmd: Command) -> CmdResult {
         Command::Drives(a) => drives::run(sess, a).await,
         Command::Lcd(a) => lcd::run(sess, a),
         Command::Lpwd(a) => lpwd::run(a),
-        Command::Lls(a) => lls::run(a),
+        Command::Lls(a) => lls::run(sess.settings.format, a),
         Command::History(a) => history::run(sess, a),
+        Command::Clear(a) => clear::run(a),
         Command::Cache(a) => cache_cmd::run(sess, a),
         Command::Comments(a) => comments::run("comments", a),
         Command::CommentAdd(a) => comments::run("comment_add", a),
@@ -168,4 +173,88 @@ pub async fn dispatch(sess: &mut Session, cmd: Command) -> CmdResult {
         Command::Help(a) => help::run(a),
         Command::Exit(a) => exit_cmd::run(sess, a),
     }
+}
+
+/// A command line read by clap: a command to run, or the help text it asked for (`-h`).
+#[derive(Debug)]
+pub enum Parsed {
+    /// Run this.
+    Run(Command),
+    /// Print this help text.
+    Help(String),
+}
+
+/// Reads `args` (command name first) as a command line, without running anything: scripts
+/// check every line this way before the first one runs. Errors are usage errors (exit 2)
+/// naming the command, with "did you mean" for a mistyped name and the command's usage line
+/// and help flag for bad options.
+pub fn parse(mut args: Vec<String>) -> Result<Parsed, CommandError> {
+    let name = args.first().cloned().unwrap_or_default();
+    if name == "find" {
+        find::normalize(&mut args);
+    }
+    let e = match CommandLine::try_parse_from(&args) {
+        Ok(cl) => return Ok(Parsed::Run(cl.command)),
+        Err(e) => e,
+    };
+    use clap::error::ErrorKind;
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            Ok(Parsed::Help(e.render().to_string()))
+        }
+        ErrorKind::InvalidSubcommand | ErrorKind::UnknownArgument if !is_command(&name) => {
+            Err(unknown_command(&name))
+        }
+        _ => Err(usage_error(&name, &e.render().to_string())),
+    }
+}
+
+/// True when `name` is a command or an alias of one.
+fn is_command(name: &str) -> bool {
+    <CommandLine as clap::CommandFactory>::command()
+        .find_subcommand(name)
+        .is_some()
+}
+
+/// `NAME: unknown command`, with the nearest commands when there are any.
+fn unknown_command(name: &str) -> CommandError {
+    let near = hint::similar_commands(name);
+    let help = hint::command("help");
+    let hint = match near.as_slice() {
+        [] => format!("{help} lists the commands"),
+        [one] => format!("did you mean `{one}`? ({help} lists the commands)"),
+        many => {
+            let quoted: Vec<String> = many.iter().map(|n| format!("`{n}`")).collect();
+            format!(
+                "did you mean {}? ({help} lists the commands)",
+                quoted.join(" or ")
+            )
+        }
+    };
+    CommandError::usage("unknown command")
+        .with_hint(hint)
+        .in_command(name)
+}
+
+/// A clap error as one line (a list of missing arguments joined onto it), with the command's
+/// usage line and how to see its help as the hint.
+fn usage_error(name: &str, text: &str) -> CommandError {
+    let mut lines = text.lines();
+    let first = lines.next().unwrap_or("bad usage");
+    let mut message = first.strip_prefix("error: ").unwrap_or(first).to_owned();
+    if message.ends_with(':') {
+        let listed: Vec<&str> = lines
+            .clone()
+            .take_while(|l| l.starts_with("  "))
+            .map(str::trim)
+            .collect();
+        message = format!("{message} {}", listed.join(" "));
+    }
+    let usage = text
+        .lines()
+        .find_map(|l| l.strip_prefix("Usage: "))
+        .map_or_else(|| name.to_owned(), str::to_owned);
+    CommandError::usage(message)
+        .with_hint(format!("usage: {usage} (see {})", hint::help_of(name)))
+        .in_command(name)
 }

@@ -16,6 +16,7 @@ use crate::graph::transfer::UploadOptions;
 use crate::graph::{DriveItem, ItemRef, names};
 use crate::shell::error::{CmdResult, CommandError, Tally, about, exit};
 use crate::shell::glob;
+use crate::shell::output;
 use crate::shell::progress::Meter;
 use crate::shell::session::{Session, join};
 
@@ -105,9 +106,8 @@ pub async fn run(sess: &mut Session, mut args: Args) -> CmdResult {
         }
     }
     upload_files(sess, &args, &plan, plain, many, &mut t).await;
-    if t.files > 1 {
-        plan.meter.summary("put", t.files, t.bytes);
-    }
+    plan.meter
+        .summary("put", t.files, t.bytes, t.tally.failed() > 0);
     t.tally.finish()
 }
 
@@ -171,6 +171,14 @@ async fn upload_files(
         if let Ok(item) = &r {
             t.files += 1;
             t.bytes += item.size.unwrap_or(0);
+            if file_name(&local).is_ok_and(|n| n != item.name) {
+                // `--rename` (or the server) chose another name: say which.
+                sess.note(&format!(
+                    "put: {} stored as {}",
+                    escape_controls(&local.display().to_string()),
+                    output::escape(&item.name)
+                ));
+            }
             remember(
                 sess,
                 &plan.folder,

@@ -19,6 +19,5 @@ pub fn run(sess: &Session, _args: Args) -> CmdResult {
         }
         _ => format!("{}\n", output::escape(&sess.cwd.path)),
     };
-    output::out(&text);
-    Ok(())
+    output::out(&text)
 }

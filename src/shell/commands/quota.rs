@@ -24,6 +24,5 @@ pub async fn run(sess: &mut Session, _args: Args) -> CmdResult {
         Format::Table => json!({"free": human_size(q.remaining), "quota": human_size(q.total),
             "used": human_size(q.used), "deleted": human_size(q.deleted), "state": q.state}),
     };
-    output::print_object(sess.settings.format, &value);
-    Ok(())
+    output::print_object(sess.settings.format, &value)
 }

@@ -60,7 +60,13 @@ fn confirm(sess: &Session, targets: &[Target]) -> CmdResult {
 }
 
 async fn remove(sess: &Session, t: &Target, recursive: bool) -> CmdResult {
-    drive::rm(&sess.client, &t.item, recursive).await?;
+    drive::rm(&sess.client, &t.item, recursive)
+        .await
+        .map_err(|e| match e.kind() {
+            // The tally names the item by its path: the reason is enough.
+            crate::ErrorKind::Refused { reason, .. } => CommandError::new(exit::FAILED, reason),
+            _ => e.into(),
+        })?;
     if let Some(path) = &t.path {
         let mut cache = sess.cache();
         let parent = cache

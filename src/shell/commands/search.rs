@@ -17,6 +17,5 @@ pub struct Args {
 pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
     let q = args.query.join(" ");
     let found = sess.client.search(&q, &ListOptions::default()).await?;
-    items::print_found(sess.settings.format, &items::with_paths(found));
-    Ok(())
+    items::print_found(sess.settings.format, &items::with_paths(found))
 }

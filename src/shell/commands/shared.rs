@@ -11,6 +11,5 @@ pub struct Args {}
 /// Runs `shared`.
 pub async fn run(sess: &mut Session, _args: Args) -> CmdResult {
     let found = sess.client.shared_with_me().await?;
-    items::print_found(sess.settings.format, &items::with_paths(found));
-    Ok(())
+    items::print_found(sess.settings.format, &items::with_paths(found))
 }

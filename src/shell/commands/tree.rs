@@ -1,7 +1,8 @@
 //! `tree [-L N] [-d] [PATH]`: the folder tree. Piped, it prints the seed's nested form
 //! (`OneDrive:` / `  Documents:` / `    README.txt: file`; the seed printed `SkyDrive:` for
-//! the root, we print `OneDrive:`, or the folder's own name); on a terminal a drawn tree;
-//! with `--json` one line per item with its depth.
+//! the root, we print `OneDrive:`, or the folder's own name); on a terminal a drawn tree under
+//! a root line `OneDrive` (or the folder's name); with `--json` one line per item with its
+//! depth. Sisters come in `ls`'s order (items::name_order).
 
 use std::collections::HashMap;
 
@@ -43,6 +44,8 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
         .collect();
     let base = t.path.clone().unwrap_or_default();
     if sess.settings.format == Format::Json {
+        let mut entries: Vec<_> = entries.iter().collect();
+        entries.sort_by(|a, b| items::path_order(Format::Json, &a.path, &b.path, true));
         let text: String = entries
             .iter()
             .map(|e| {
@@ -51,7 +54,7 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
                 output::json_line(&row)
             })
             .collect();
-        output::out(&text);
+        output::out(&text)?;
         return Ok(());
     }
     let mut top = Map::new();
@@ -63,16 +66,14 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
     } else {
         root.name
     };
-    let text = match sess.settings.format {
-        Format::Table => {
-            let mut s = format!("{}\n", output::escape(&name));
-            draw(&mut s, &top, "");
-            s
-        }
-        _ => output::seed_yaml(&Value::Object(Map::from_iter([(name, Value::Object(top))]))),
-    };
-    output::out(&text);
-    Ok(())
+    let mut text = String::new();
+    if sess.settings.format == Format::Table {
+        text = format!("{}\n", output::escape(&name));
+        draw(&mut text, &top, "");
+    } else {
+        seed(&mut text, &Map::from_iter([(name, Value::Object(top))]), 0);
+    }
+    output::out(&text)
 }
 
 /// Each entry with the names from the walk's root down to it, rebuilt from parent ids rather
@@ -121,10 +122,35 @@ fn insert(top: &mut Map<String, Value>, names: &[&str], item: &crate::graph::Dri
     }
 }
 
+/// The entries of one level of the nested map, in `ls`'s order for `format`.
+fn sorted(format: Format, map: &Map<String, Value>) -> Vec<(&String, &Value)> {
+    let mut entries: Vec<_> = map.iter().collect();
+    entries.sort_by(|(a, _), (b, _)| items::name_order(format, a, b));
+    entries
+}
+
+/// Writes the nested map the seed's way: `name:` for a folder, `name: type` for a file.
+fn seed(s: &mut String, map: &Map<String, Value>, indent: usize) {
+    for (name, v) in sorted(Format::Seed, map) {
+        let pad = " ".repeat(indent);
+        match v {
+            Value::Object(m) => {
+                s.push_str(&format!("{pad}{}:\n", output::escape(name)));
+                seed(s, m, indent + 2);
+            }
+            leaf => {
+                let kind = leaf.as_str().unwrap_or("file");
+                s.push_str(&format!("{pad}{}: {kind}\n", output::escape(name)));
+            }
+        }
+    }
+}
+
 /// Draws the nested map with box-drawing lines.
 fn draw(s: &mut String, map: &Map<String, Value>, prefix: &str) {
-    let n = map.len();
-    for (i, (name, v)) in map.iter().enumerate() {
+    let entries = sorted(Format::Table, map);
+    let n = entries.len();
+    for (i, (name, v)) in entries.into_iter().enumerate() {
         let last = i + 1 == n;
         let (branch, more) = if last {
             ("└── ", "    ")

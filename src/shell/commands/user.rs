@@ -13,6 +13,5 @@ pub async fn run(sess: &mut Session, _args: Args) -> CmdResult {
     let me = sess.client.me().await?;
     let me =
         serde_json::to_value(&me).map_err(|e| CommandError::new(exit::FAILED, e.to_string()))?;
-    output::print_object(sess.settings.format, &me);
-    Ok(())
+    output::print_object(sess.settings.format, &me)
 }

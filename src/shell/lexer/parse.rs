@@ -32,6 +32,11 @@ pub enum Cond {
 pub struct Step {
     /// The line it starts on.
     pub line: usize,
+    /// The column (in characters, from 1) of its command name (or `!`) on that line.
+    pub col: usize,
+    /// True when another command comes before it on the same line, so that a message must
+    /// give the column to say which command it is about.
+    pub shares_line: bool,
     /// A leading `-`: its failure is ignored.
     pub ignore_failure: bool,
     /// What to run.
@@ -52,10 +57,23 @@ impl Chain {
     pub fn len(&self) -> usize {
         1 + self.rest.len()
     }
+}
 
-    /// A chain always holds at least one command.
-    pub fn is_empty(&self) -> bool {
-        false
+/// Character columns of byte offsets met in increasing order, found in one pass over the
+/// input however many commands a line holds.
+struct Columns<'a> {
+    input: &'a str,
+    offset: usize,
+    col: usize,
+}
+
+impl Columns<'_> {
+    fn at(&mut self, offset: usize) -> usize {
+        for c in self.input[self.offset..offset].chars() {
+            self.col = if c == '\n' { 1 } else { self.col + 1 };
+        }
+        self.offset = offset;
+        self.col
     }
 }
 
@@ -66,22 +84,36 @@ pub fn parse(input: &str, first_line: usize) -> Result<Script, LexError> {
     let mut chain: Option<Chain> = None;
     let mut pending: Option<Cond> = None;
     let mut step: Option<Step> = None;
+    let mut cols = Columns {
+        input,
+        offset: 0,
+        col: 1,
+    };
+    let mut last_line = None;
     for (tok, line) in tokens {
         match tok {
             Token::Word(w) => {
                 let s = step.get_or_insert_with(|| new_step(line, false));
                 match &mut s.action {
-                    StepAction::Run(words) => words.push(w),
+                    StepAction::Run(words) => {
+                        if words.is_empty() {
+                            s.col = cols.at(w.start);
+                            s.shares_line = last_line.replace(line) == Some(line);
+                        }
+                        words.push(w);
+                    }
                     StepAction::Local(_) => {
                         return Err(LexError::Invalid("unexpected word after `!`".into()));
                     }
                 }
             }
             Token::IgnoreFailure => step = Some(new_step(line, true)),
-            Token::Local(text) => {
+            Token::Local { text, start } => {
                 let ignore = step.as_ref().is_some_and(|s| s.ignore_failure);
                 step = Some(Step {
                     line,
+                    col: cols.at(start),
+                    shares_line: last_line.replace(line) == Some(line),
                     ignore_failure: ignore,
                     action: StepAction::Local(text),
                 });
@@ -124,6 +156,8 @@ pub fn parse(input: &str, first_line: usize) -> Result<Script, LexError> {
 fn new_step(line: usize, ignore_failure: bool) -> Step {
     Step {
         line,
+        col: 1,
+        shares_line: false,
         ignore_failure,
         action: StepAction::Run(Vec::new()),
     }

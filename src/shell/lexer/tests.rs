@@ -54,6 +54,30 @@ fn sequences_and_chains() {
 }
 
 #[test]
+fn commands_know_their_column_and_whether_they_share_a_line() {
+    let s = parse("ls; cd nope\n  é && -pwd; !echo x", 1).unwrap();
+    let steps: Vec<&Step> = s
+        .chains
+        .iter()
+        .flat_map(|c| std::iter::once(&c.first).chain(c.rest.iter().map(|(_, st)| st)))
+        .collect();
+    let at: Vec<(usize, usize, bool)> = steps
+        .iter()
+        .map(|st| (st.line, st.col, st.shares_line))
+        .collect();
+    assert_eq!(
+        at,
+        [
+            (1, 1, false),
+            (1, 5, true),
+            (2, 3, false),
+            (2, 9, true),
+            (2, 14, true)
+        ]
+    );
+}
+
+#[test]
 fn ignored_local_command() {
     let s = parse("-!false", 1).unwrap();
     assert!(s.chains[0].first.ignore_failure);

@@ -5,10 +5,13 @@
 mod commands;
 mod completions;
 mod exit_codes;
+mod hints;
+mod local_state;
 mod modes;
 mod output;
 mod pty;
 mod seed_readme;
+mod terminal;
 
 use std::path::Path;
 
@@ -46,6 +49,33 @@ impl Env {
         let mut c = self.cmd();
         c.arg("--demo");
         c
+    }
+
+    /// `skydrive-cli` for a pseudo-terminal (`rexpect::session::spawn_command`) in this
+    /// environment, `TERM=xterm`: on the demo drive, or on the drive of `config`; with
+    /// `$COLUMNS` set when `columns` is (a bare pseudo-terminal reports 0 columns).
+    #[cfg(unix)]
+    pub fn pty_command(
+        &self,
+        config: Option<&Path>,
+        columns: Option<&str>,
+    ) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("skydrive-cli"));
+        cmd.env_clear()
+            .env("HOME", self.path())
+            .env("SKYDRIVE_HOME", self.path().join("data"))
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("TERM", "xterm")
+            .env("NO_COLOR", "1")
+            .current_dir(self.path());
+        if let Some(c) = columns {
+            cmd.env("COLUMNS", c);
+        }
+        match config {
+            Some(c) => cmd.env("SKYDRIVE_CONFIG", c),
+            None => cmd.arg("--demo"),
+        };
+        cmd
     }
 
     /// Runs `--demo -c CMDS` and returns stdout (asserting success).

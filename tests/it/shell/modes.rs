@@ -133,9 +133,10 @@ fn e_runs_then_reads_the_rest() {
 fn nothing_is_read_from_the_script_stream() {
     let env = Env::new();
     env.demo()
-        .write_stdin("rm -r Documents\ny\n")
+        .write_stdin("rm -r Documents\npwd\n")
         .assert()
         .code(2)
+        .stdout("")
         .stderr(predicate::str::contains("needs -f"));
     env.demo()
         .arg("ls")
@@ -180,4 +181,103 @@ fn version_and_help() {
     let b = env.run("rm -h");
     assert_eq!(a.trim_end(), b.trim_end());
     assert!(env.run("ls --help").contains("-h"));
+}
+
+/// Unknown commands and bad options anywhere in a script are found before its first command
+/// runs, in every script mode, like syntax errors; the hint offers the nearest command.
+#[test]
+fn scripts_are_checked_whole_before_anything_runs() {
+    let env = Env::new();
+    env.demo()
+        .args(["-c", "mkdir Pre; lss"])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::starts_with("-c:1:12: lss: unknown command")
+                .and(predicate::str::contains("did you mean"))
+                .and(predicate::str::contains("`ls`"))
+                .and(predicate::str::contains("stopped: 2 commands not run")),
+        );
+    env.demo()
+        .args(["-c", "mkdir Pre\nls -Z"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with("-c:2: ls: "));
+    std::fs::write(env.path().join("s.sky"), "mkdir Pre\nmkdri Two\n").unwrap();
+    env.demo()
+        .args(["-f", "s.sky"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean `mkdir`?"));
+    env.demo()
+        .write_stdin("mkdir Pre\nget -P many x\n")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with("stdin:2: get: "));
+    // Every bad command is named, not just the first.
+    env.demo()
+        .args(["-c", "frob; mkdir Pre; ls --nope"])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("-c:1: frob:").and(predicate::str::contains("-c:1:18: ls:")),
+        );
+    env.demo()
+        .arg("ls")
+        .assert()
+        .stdout("- Documents\n- Pics\n");
+}
+
+/// A failure names its command exactly: the column when other commands share its line; a
+/// piped script says how many commands did not run, like `-c` and `-f`.
+#[test]
+fn failures_name_their_command_and_what_did_not_run() {
+    let env = Env::new();
+    env.demo()
+        .args(["-c", "ls; cd nope"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::starts_with("-c:1:5: cd: "));
+    env.demo()
+        .args(["-c", "cd Pics && cd nope || cd alsonope; pwd"])
+        .assert()
+        .code(3)
+        .stderr(
+            predicate::str::contains("-c:1:12: cd: ")
+                .and(predicate::str::contains("-c:1:23: cd: "))
+                .and(predicate::str::contains("stopped: 1 command not run")),
+        );
+    env.demo()
+        .write_stdin("pwd\ncd Nope\nls\n\nls Pics; pwd\n")
+        .assert()
+        .code(3)
+        .stdout("/\n")
+        .stderr(
+            predicate::str::starts_with("stdin:2: cd: ")
+                .and(predicate::str::contains("stopped: 3 commands not run")),
+        );
+}
+
+/// A script that is not UTF-8 is refused before anything runs, naming the line.
+#[test]
+fn scripts_that_are_not_utf8_are_refused_naming_the_line() {
+    let env = Env::new();
+    std::fs::write(env.path().join("bad.sky"), b"mkdir Pre\nls caf\xe9\n").unwrap();
+    env.demo()
+        .args(["-f", "bad.sky"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "bad.sky:2: the script is not UTF-8",
+        ));
+    env.demo()
+        .write_stdin(&b"mkdir Pre\n\xff\n"[..])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("stdin:2: the script is not UTF-8"));
+    env.demo().args(["-f", "missing.sky"]).assert().code(3);
+    env.demo()
+        .arg("ls")
+        .assert()
+        .stdout("- Documents\n- Pics\n");
 }

@@ -68,13 +68,8 @@ fn json_lines_and_json_errors() {
 #[test]
 fn tables_on_a_terminal() {
     let env = Env::new();
-    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("skydrive-cli"));
-    cmd.env_clear()
-        .env("HOME", env.path())
-        .env("SKYDRIVE_HOME", env.path().join("data"))
-        .env("COLUMNS", "80")
-        .env("NO_COLOR", "1")
-        .args(["--demo", "-c", "ls -l -h /; quota; ls Pics; tree"]);
+    let mut cmd = env.pty_command(None, Some("80"));
+    cmd.args(["-c", "ls -l -h /; quota; ls Pics; tree"]);
     let mut p = rexpect::session::spawn_command(cmd, Some(10_000)).unwrap();
     // rexpect hands back one char per byte; reassemble the UTF-8.
     let raw: Vec<u8> = p.exp_eof().unwrap().chars().map(|c| c as u8).collect();

@@ -3,26 +3,12 @@
 
 #![cfg(unix)]
 
-use std::process::Command;
-
 use rexpect::session::{PtySession, spawn_command};
 
 use super::{Emu, Env};
 
 fn prompt(env: &Env, config: Option<&std::path::Path>) -> PtySession {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("skydrive-cli"));
-    cmd.env_clear()
-        .env("HOME", env.path())
-        .env("SKYDRIVE_HOME", env.path().join("data"))
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("TERM", "xterm")
-        .env("COLUMNS", "100")
-        .current_dir(env.path());
-    match config {
-        Some(c) => cmd.env("SKYDRIVE_CONFIG", c),
-        None => cmd.arg("--demo"),
-    };
-    spawn_command(cmd, Some(15_000)).unwrap()
+    spawn_command(env.pty_command(config, Some("100")), Some(15_000)).unwrap()
 }
 
 #[test]
