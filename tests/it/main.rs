@@ -3,6 +3,7 @@
 mod common;
 mod emulator;
 mod library;
+mod mirror;
 mod reliability;
 mod shell;
 mod skeleton;

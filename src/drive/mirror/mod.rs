@@ -236,8 +236,14 @@ pub async fn mirror(
     if let Some(file) = state_file
         && (fresh.changed || synced != base)
     {
+        // Kept relative to the Graph base when it lies below it, so that the link survives a
+        // change of the base's origin (the demo drive's emulator gets a new port each run).
+        let link = match fresh.delta_link.strip_prefix(client.base_url()) {
+            Some(rest) if rest.starts_with('/') => rest.to_owned(),
+            _ => fresh.delta_link,
+        };
         let state = State {
-            delta_link: Some(fresh.delta_link),
+            delta_link: Some(link),
             items: fresh.snapshot,
             synced,
             ..State::default()
