@@ -26,6 +26,7 @@ mod check;
 mod local;
 mod plan;
 mod remote;
+mod report;
 mod side;
 mod state;
 
@@ -34,14 +35,15 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use check::{CheckOptions, CheckReport, Mismatch, check};
+pub use report::{MirrorReport, Step};
 
-use self::apply::{Sides, hold};
-use self::side::{Kind, Tree, is_below};
-use self::state::{Print, State, StateFile, Synced};
+use self::apply::Sides;
+use self::side::Tree;
+use self::state::{State, StateFile, Synced};
 use super::TreeProgress;
 use crate::error::{Error, Result};
 use crate::graph::transfer::Cancel;
-use crate::graph::{DriveItem, GraphClient, ItemKind, ItemRef, names};
+use crate::graph::{DriveItem, GraphClient, ItemKind, ItemRef};
 
 /// Which way a mirror copies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -102,54 +104,6 @@ impl std::fmt::Debug for MirrorOptions {
     }
 }
 
-/// One step of a mirror's plan (what a dry run prints).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Step {
-    /// Create this target folder (relative path).
-    Mkdir(String),
-    /// Transfer this file (relative path, bytes).
-    Transfer(String, u64),
-    /// Delete this target item (relative path, items that disappear with it).
-    Delete(String, usize),
-}
-
-/// What a mirror did (or, in a dry run, would do). Paths are relative to the mirrored folders.
-#[derive(Debug, Default)]
-pub struct MirrorReport {
-    /// The plan, in order: folders, transfers, deletions.
-    pub steps: Vec<Step>,
-    /// Files transferred.
-    pub copied: usize,
-    /// Bytes transferred.
-    pub bytes: u64,
-    /// Folders created.
-    pub folders: usize,
-    /// Items deleted.
-    pub deleted: usize,
-    /// Files already equal.
-    pub unchanged: usize,
-    /// Target items the source lacks, kept (no `delete`).
-    pub kept: usize,
-    /// Items never mirrored, with why (not failures).
-    pub skipped: Vec<(String, String)>,
-    /// Files changed on both sides (or a file facing a folder), left alone, with why.
-    pub conflicts: Vec<(String, String)>,
-    /// Names refused and transfers or deletions that failed.
-    pub failed: Vec<(String, Error)>,
-    /// Why the planned deletions were not carried out.
-    pub held: Option<String>,
-    /// True when the remote folder was enumerated whole (no usable state from a last run).
-    pub full_scan: bool,
-}
-
-impl MirrorReport {
-    /// True when the target is now a mirror of the source: nothing failed, no conflict, no
-    /// deletion held back.
-    pub fn is_complete(&self) -> bool {
-        self.failed.is_empty() && self.conflicts.is_empty() && self.held.is_none()
-    }
-}
-
 /// Mirrors the remote folder `remote` and the local folder `local` in `opts.direction` (see
 /// the module docs). Returns what was done; per-item problems are in the report, while a
 /// missing source, an unusable target, sign-in and transient failures end the run as errors.
@@ -174,15 +128,61 @@ pub async fn mirror(
     let Some(folder) = folder else {
         // A dry run of an upload to a folder that does not exist yet: everything is new.
         local::refuse_bad_names(&mut local_tree, &remote_path(remote, None));
-        return Ok(dry_report(
-            &local_tree,
-            &Tree::new(),
-            opts,
-            &BTreeMap::new(),
-        ));
+        let none = BTreeMap::new();
+        return Ok(report::dry_run(&local_tree, &Tree::new(), opts, &none));
     };
+    let found = survey(client, remote, local, opts, &folder, local_tree).await?;
+    let (source, target) = match upload {
+        true => (&found.local_tree, &found.remote_tree),
+        false => (&found.remote_tree, &found.local_tree),
+    };
+    if opts.dry_run {
+        let mut report = report::dry_run(source, target, opts, &found.base);
+        report.full_scan = found.fresh.full;
+        return Ok(report);
+    }
+    let plan = plan::plan(source, target, &report::rules(opts, &found.base));
+    let mut report = report::of_plan(&plan);
+    report.full_scan = found.fresh.full;
+    let sides = Sides {
+        client,
+        local,
+        source,
+        target,
+        upload,
+        folder_id: &folder.id,
+    };
+    let failures = report.failed.len() + report.conflicts.len();
+    let done = apply::apply(&sides, &plan, opts, failures).await?;
+    let synced = report::next_base(&found.base, source, target, upload, &plan.same, &done);
+    report.absorb(done);
+    if synced != found.base || found.fresh.changed {
+        save(client, found.state_file, found.fresh, synced).await?;
+    }
+    Ok(report)
+}
+
+/// Both sides of a run as found, and what the last run left.
+struct Found {
+    local_tree: Tree,
+    remote_tree: Tree,
+    fresh: remote::Remote,
+    state_file: Option<StateFile>,
+    base: BTreeMap<String, Synced>,
+}
+
+/// Loads the pair's state, brings the remote side up to date, and readies the local tree for
+/// the comparison (names OneDrive refuses when uploading, hashes for `checksum`).
+async fn survey(
+    client: &GraphClient,
+    remote: &ItemRef,
+    local: &Path,
+    opts: &MirrorOptions,
+    folder: &DriveItem,
+    mut local_tree: Tree,
+) -> Result<Found> {
     let state_file = match &opts.state_dir {
-        Some(dir) => Some(open_state(dir, &folder, local, client)?),
+        Some(dir) => Some(open_state(dir, folder, local, client)?),
         None => None,
     };
     let saved = match &state_file {
@@ -194,121 +194,47 @@ pub async fn mirror(
         None => (BTreeMap::new(), None),
     };
     let parallel = opts.parallel.max(1);
-    let fresh = remote::refresh(client, &folder, resume_from, parallel).await?;
+    let fresh = remote::refresh(client, folder, resume_from, parallel).await?;
     let remote_tree = remote::tree(&fresh.snapshot, &folder.id);
-    if upload {
-        local::refuse_bad_names(&mut local_tree, &remote_path(remote, Some(&folder)));
+    if opts.direction == Direction::Upload {
+        local::refuse_bad_names(&mut local_tree, &remote_path(remote, Some(folder)));
     }
     if opts.checksum {
         let pairs = same_size_files(&local_tree, &remote_tree);
         local::hash_files(&mut local_tree, local, pairs, parallel).await;
     }
-    let (source, target) = match upload {
-        true => (&local_tree, &remote_tree),
-        false => (&remote_tree, &local_tree),
-    };
-    if opts.dry_run {
-        let mut report = dry_report(source, target, opts, &base);
-        report.full_scan = fresh.full;
-        return Ok(report);
-    }
-    let rules = rules(opts, &base);
-    let plan = plan::plan(source, target, &rules);
-    let mut report = report_of(&plan);
-    report.full_scan = fresh.full;
-    let sides = Sides {
-        client,
-        local,
-        source,
-        target,
-        upload,
-        folder_id: &folder.id,
-    };
-    let failures = report.failed.len() + report.conflicts.len();
-    let done = apply::apply(&sides, &plan, opts, failures).await?;
-    let synced = next_base(&base, source, target, upload, &plan.same, &done);
-    report.copied = done.copied;
-    report.bytes = done.bytes;
-    report.folders = done.folders;
-    report.deleted = done.deleted;
-    report.failed.extend(done.failed);
-    report.held = done.held;
-    if let Some(file) = state_file
-        && (fresh.changed || synced != base)
-    {
-        // Kept relative to the Graph base when it lies below it, so that the link survives a
-        // change of the base's origin (the demo drive's emulator gets a new port each run).
-        let link = match fresh.delta_link.strip_prefix(client.base_url()) {
-            Some(rest) if rest.starts_with('/') => rest.to_owned(),
-            _ => fresh.delta_link,
-        };
-        let state = State {
-            delta_link: Some(link),
-            items: fresh.snapshot,
-            synced,
-            ..State::default()
-        };
-        file.save(state).await?;
-    }
-    Ok(report)
-}
-
-/// The comparison rules of `opts` over the records `base`.
-fn rules<'a>(opts: &'a MirrorOptions, base: &'a BTreeMap<String, Synced>) -> plan::Rules<'a> {
-    plan::Rules {
+    Ok(Found {
+        local_tree,
+        remote_tree,
+        fresh,
+        state_file,
         base,
-        source_is_local: opts.direction == Direction::Upload,
-        delete: opts.delete,
-        overwrite: opts.overwrite,
-        checksum: opts.checksum,
-        filter: opts.filter.as_ref(),
-    }
+    })
 }
 
-/// The report of a dry run: the plan, and the deletions it would hold back.
-fn dry_report(
-    source: &Tree,
-    target: &Tree,
-    opts: &MirrorOptions,
-    base: &BTreeMap<String, Synced>,
-) -> MirrorReport {
-    let plan = plan::plan(source, target, &rules(opts, base));
-    let mut report = report_of(&plan);
-    let failures = report.failed.len() + report.conflicts.len();
-    report.held = hold(failures, &plan.deletes, opts.max_delete);
-    report
-}
-
-/// A report holding what the plan says (nothing done yet).
-fn report_of(plan: &plan::Plan) -> MirrorReport {
-    let steps = plan
-        .mkdirs
-        .iter()
-        .map(|p| Step::Mkdir(p.clone()))
-        .chain(
-            plan.transfers
-                .iter()
-                .map(|t| Step::Transfer(t.path.clone(), t.size)),
-        )
-        .chain(
-            plan.deletes
-                .iter()
-                .map(|d| Step::Delete(d.path.clone(), d.items)),
-        )
-        .collect();
-    MirrorReport {
-        steps,
-        unchanged: plan.same.len(),
-        kept: plan.kept,
-        skipped: plan.skipped.clone(),
-        conflicts: plan.conflicts.clone(),
-        failed: plan
-            .refused
-            .iter()
-            .map(|(p, why)| (p.clone(), names::invalid(p, why.clone())))
-            .collect(),
-        ..MirrorReport::default()
-    }
+/// Saves the snapshot, its delta link and the synced records for the next run.
+async fn save(
+    client: &GraphClient,
+    file: Option<StateFile>,
+    fresh: remote::Remote,
+    synced: BTreeMap<String, Synced>,
+) -> Result<()> {
+    let Some(file) = file else {
+        return Ok(());
+    };
+    // Kept relative to the Graph base when it lies below it, so that the link survives a
+    // change of the base's origin (the demo drive's emulator gets a new port each run).
+    let link = match fresh.delta_link.strip_prefix(client.base_url()) {
+        Some(rest) if rest.starts_with('/') => rest.to_owned(),
+        _ => fresh.delta_link,
+    };
+    let state = State {
+        delta_link: Some(link),
+        items: fresh.snapshot,
+        synced,
+        ..State::default()
+    };
+    file.save(state).await
 }
 
 /// The remote folder; `None` only in a dry run of an upload to a path that does not exist
@@ -384,42 +310,4 @@ fn same_size_files(local: &Tree, remote: &Tree) -> Vec<String> {
             (l.size == r.size && r.hash.is_some()).then(|| path.clone())
         })
         .collect()
-}
-
-/// The synced records after a run: the old ones of paths that still exist, refreshed for
-/// files found equal and for files transferred, without what was deleted.
-fn next_base(
-    old: &BTreeMap<String, Synced>,
-    source: &Tree,
-    target: &Tree,
-    upload: bool,
-    same: &[String],
-    done: &apply::Done,
-) -> BTreeMap<String, Synced> {
-    let mut base: BTreeMap<String, Synced> = old
-        .iter()
-        .filter(|(p, _)| source.contains_key(*p) || target.contains_key(*p))
-        .map(|(p, s)| (p.clone(), s.clone()))
-        .collect();
-    for path in same {
-        let (Some(s), Some(t)) = (source.get(path), target.get(path)) else {
-            continue;
-        };
-        let (Kind::File(s), Kind::File(t)) = (&s.kind, &t.kind) else {
-            continue;
-        };
-        let (local, remote) = if upload { (s, t) } else { (t, s) };
-        let record = Synced {
-            local: Print::of(local),
-            remote: Print::of(remote),
-        };
-        base.insert(path.clone(), record);
-    }
-    for (path, record) in &done.synced {
-        base.insert(path.clone(), record.clone());
-    }
-    for gone in &done.removed {
-        base.retain(|p, _| p != gone && !is_below(p, gone));
-    }
-    base
 }

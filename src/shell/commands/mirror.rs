@@ -169,8 +169,9 @@ pub(crate) fn filter(include: &[String], exclude: &[String]) -> Option<Filter> {
                 Some(p) => (p, true),
                 None => (pat.as_str(), false),
             };
+            let anchored = pat.contains('/');
             let pat = pat.trim_start_matches('/');
-            let subject = if pat.contains('/') {
+            let subject = if anchored {
                 path
             } else {
                 path.rsplit('/').next().unwrap_or(path)
@@ -308,4 +309,23 @@ fn incomplete(report: &MirrorReport, failed: usize) -> CommandError {
         exit::PARTIAL,
         format!("not a complete mirror: {}", parts.join(", ")),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::filter;
+
+    #[test]
+    fn globs_match_names_at_any_depth_paths_from_the_top_and_folders_with_a_slash() {
+        let s = |v: &[&str]| v.iter().map(|p| (*p).to_owned()).collect::<Vec<_>>();
+        let keep = filter(&[], &s(&["*.tmp", "/build/", "docs/old*"])).unwrap();
+        assert!(!keep("a/b/x.tmp", false));
+        assert!(!keep("build", true) && keep("build", false) && keep("a/build", true));
+        assert!(!keep("docs/old.txt", false) && keep("a/docs/old.txt", false));
+        assert!(keep("a/b/x.txt", false));
+        let only = filter(&s(&["*.jpg"]), &[]).unwrap();
+        assert!(only("Pics/a.jpg", false) && !only("Pics/a.png", false));
+        assert!(only("Pics", true), "folders are descended");
+        assert!(filter(&[], &[]).is_none());
+    }
 }
