@@ -9,23 +9,13 @@ restarts on the same drive with 20 ms of latency, and each tool runs on the unch
 sync remote:src LOCAL` (size and mtime) and `rclone check remote:src LOCAL` (size and hash).
 Target: at least 20x fewer requests and 10x less time than either rclone command.
 """
-import os
-import subprocess
-import sys
-import time
-
 import scenarios as sc
 
 
 def mirror_unchanged(ctx):
     folders, per = (200, 9) if ctx.quick else (2000, 9)
     src = ctx.path("mirror", "src", "x")[:-2]
-    for d in range(folders):
-        sub = os.path.join(src, "d%02d" % (d % 50), "f%04d" % d)
-        os.makedirs(sub, exist_ok=True)
-        for i in range(per):
-            with open(os.path.join(sub, "i%d.txt" % i), "w") as f:
-                f.write("%d/%d\n" % (d, i))
+    sc.make_tree(src, folders, per, content=True)
     data = ctx.path("mirror", "data", "x")[:-2]
     local = ctx.path("mirror", "local", "x")[:-2]
     seed = sc.Emu(ctx, "mirror-seed", data=data)
@@ -46,7 +36,7 @@ def mirror_unchanged(ctx):
         rows.append(sc.fmt_row("skydrive-cli mirror, 2nd run", ours, None, 1.0, ours_reqs))
         for label, args in (("rclone sync (8 checkers)", ["sync", "remote:src", local]),
                             ("rclone check (8 checkers)", ["check", "remote:src", local])):
-            r = run_rclone(ctx, emu, args)
+            r = sc.run_rclone(ctx, emu, args)
             if r:
                 rows.append(sc.fmt_row(label, r[0], None, sc.stats(r[0])[0] / ours_med, r[1]))
     finally:
@@ -56,23 +46,3 @@ def mirror_unchanged(ctx):
             "requests and 10x less time than `rclone sync` and `rclone check` of the same folder and local copy. "
             "Ratio = this row's median / the mirror's median. The first mirror (no latency, -P 16, not a "
             "target) took %.1f s.\n\n" % (items, first.secs) + "\n".join(rows) + "\n")
-
-
-def run_rclone(ctx, emu, args):
-    """Runs `rclone ARGS` ctx.runs times through the harness; (results, requests per run)."""
-    if not os.path.isdir(sc.SHARED_TOOLS) or subprocess.run(["which", "rclone"], capture_output=True).returncode:
-        return None
-    sys.path.insert(0, sc.SHARED_TOOLS)
-    import harness  # noqa: E402
-    port = int(emu.graph_url.split(":")[2].split("/")[0])
-    with harness.Harness(port, token=emu.token, refresh_token=emu.refresh_token,
-                         token_url=emu.login_url.rstrip("/") + "/common/oauth2/v2.0/token") as h:
-        mark = len(emu.read_log())
-        results = []
-        for _ in range(ctx.runs):
-            t0 = time.perf_counter()
-            r = h.rclone(args)
-            if r.returncode:
-                raise RuntimeError("rclone %s failed: %s" % (args[0], r.stderr[-1000:]))
-            results.append(sc.Result(time.perf_counter() - t0, 0, 0))
-        return results, len(emu.requests_since(mark)) // ctx.runs

@@ -112,7 +112,7 @@ complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand put" -l rename
 complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand put" -s h -l help -d 'Print help'
 complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand mirror" -l max-delete -d 'Delete nothing when more than N items would go' -r
 complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand mirror" -s P -l parallel -d 'Files transferred at once' -r
-complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand mirror" -l exclude -d 'Leave out matching items (repeatable; see below)' -r
+complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand mirror" -l exclude -d 'Leave out matching items (repeatable; see `help mirror`)' -r
 complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand mirror" -l include -d 'Take only matching files (repeatable; folders are always descended)' -r
 complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand mirror" -s R -l reverse -d 'Reverse: upload the local SOURCE into the remote TARGET'
 complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand mirror" -s c -l continue -d 'Continue partial transfers of an interrupted run (and keep them on Ctrl-C)'
@@ -122,8 +122,8 @@ complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand mirror" -l ove
 complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand mirror" -l dry-run -d 'Print what would be done; change nothing'
 complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand mirror" -s h -l help -d 'Print help'
 complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand check" -s P -l parallel -d 'Files hashed at once' -r
-complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand check" -l exclude -d 'Leave out matching items (repeatable; globs as in `mirror`)' -r
-complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand check" -l include -d 'Compare only matching files (repeatable)' -r
+complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand check" -l exclude -d 'Leave out matching items (repeatable; see `help mirror`)' -r
+complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand check" -l include -d 'Take only matching files (repeatable; folders are always descended)' -r
 complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand check" -s h -l help -d 'Print help'
 complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand mkdir" -s p -l parents -d 'Create missing parents; an existing folder is not an error'
 complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand mkdir" -s h -l help -d 'Print help'

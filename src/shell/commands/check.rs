@@ -19,12 +19,9 @@ pub struct Args {
     /// Files hashed at once.
     #[arg(short = 'P', long = "parallel", default_value_t = 4, value_name = "N")]
     pub parallel: usize,
-    /// Leave out matching items (repeatable; globs as in `mirror`).
-    #[arg(long = "exclude", value_name = "GLOB")]
-    pub exclude: Vec<String>,
-    /// Compare only matching files (repeatable).
-    #[arg(long = "include", value_name = "GLOB")]
-    pub include: Vec<String>,
+    /// Which items take part (globs as in `mirror`).
+    #[command(flatten)]
+    pub filters: super::mirror::Filters,
     /// The local folder.
     #[arg(value_name = "LOCAL_DIR")]
     pub local: PathBuf,
@@ -46,7 +43,7 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
     let remote = sess.target(&args.remote);
     let opts = CheckOptions {
         parallel: args.parallel.max(1),
-        filter: super::mirror::filter(&args.include, &args.exclude),
+        filter: args.filters.filter(),
     };
     let report = mirror::check(&sess.client, &args.local, &remote.item, &opts)
         .await

@@ -42,12 +42,9 @@ pub struct Args {
     /// Files transferred at once.
     #[arg(short = 'P', long = "parallel", default_value_t = 4, value_name = "N")]
     pub parallel: usize,
-    /// Leave out matching items (repeatable; see below).
-    #[arg(long = "exclude", value_name = "GLOB")]
-    pub exclude: Vec<String>,
-    /// Take only matching files (repeatable; folders are always descended).
-    #[arg(long = "include", value_name = "GLOB")]
-    pub include: Vec<String>,
+    /// Which items take part.
+    #[command(flatten)]
+    pub filters: Filters,
     /// Compare files of equal size by quickXorHash instead of mtime.
     #[arg(long = "checksum")]
     pub checksum: bool,
@@ -63,6 +60,24 @@ pub struct Args {
     /// The local folder (with -R: the remote folder); default: SOURCE's name here.
     #[arg(value_name = "TARGET")]
     pub target: Option<String>,
+}
+
+/// `--exclude` and `--include`, shared by `mirror` and `check`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Filters {
+    /// Leave out matching items (repeatable; see `help mirror`).
+    #[arg(long = "exclude", value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Take only matching files (repeatable; folders are always descended).
+    #[arg(long = "include", value_name = "GLOB")]
+    pub include: Vec<String>,
+}
+
+impl Filters {
+    /// The library filter of these patterns (see the help text), `None` without patterns.
+    pub fn filter(&self) -> Option<Filter> {
+        filter(&self.include, &self.exclude)
+    }
 }
 
 const HELP: &str = "\
@@ -101,7 +116,7 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
         checksum: args.checksum,
         overwrite: args.overwrite,
         dry_run: args.dry_run,
-        filter: filter(&args.include, &args.exclude),
+        filter: args.filters.filter(),
         state_dir: crate::shell::connect::data_dir().map(|d| d.join("mirror")),
         progress: meter.tree(),
         ..MirrorOptions::default()
@@ -158,7 +173,7 @@ fn endpoints(sess: &Session, args: &Args) -> Result<(String, PathBuf), CommandEr
 }
 
 /// The `--include`/`--exclude` filter (see the help text), `None` without patterns.
-pub(crate) fn filter(include: &[String], exclude: &[String]) -> Option<Filter> {
+fn filter(include: &[String], exclude: &[String]) -> Option<Filter> {
     if include.is_empty() && exclude.is_empty() {
         return None;
     }
