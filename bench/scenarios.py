@@ -231,11 +231,7 @@ def tree_walk(ctx):
     """Scenario 4: tree and find over 20,000 items in 2,000 folders, 20 ms latency, vs rclone."""
     folders, per = (200, 9) if ctx.quick else (2000, 9)
     src = ctx.path("tree", "src", "x")[:-2]
-    for d in range(folders):
-        sub = os.path.join(src, "d%02d" % (d % 50), "f%04d" % d)
-        os.makedirs(sub, exist_ok=True)
-        for i in range(per):
-            open(os.path.join(sub, "i%d.txt" % i), "wb").close()
+    make_tree(src, folders, per)
     data = ctx.path("tree", "data", "x")[:-2]
     seed = Emu(ctx, "tree-seed", data=data)
     try:
@@ -265,7 +261,19 @@ def tree_walk(ctx):
             + "\n".join(rows) + "\n")
 
 
-def run_rclone(ctx, emu):
+def make_tree(src, folders, per, content=False):
+    """`folders` folders of `per` files (empty, or a short line each) under 50 parents in src."""
+    for d in range(folders):
+        sub = os.path.join(src, "d%02d" % (d % 50), "f%04d" % d)
+        os.makedirs(sub, exist_ok=True)
+        for i in range(per):
+            with open(os.path.join(sub, "i%d.txt" % i), "w") as f:
+                f.write("%d/%d\n" % (d, i) if content else "")
+
+
+def run_rclone(ctx, emu, args=("lsf", "-R", "remote:src")):
+    """Runs `rclone ARGS` ctx.runs times through the harness: (results, requests per run), or
+    None without rclone."""
     if not os.path.isdir(SHARED_TOOLS) or subprocess.run(["which", "rclone"], capture_output=True).returncode:
         return None
     sys.path.insert(0, SHARED_TOOLS)
@@ -277,9 +285,9 @@ def run_rclone(ctx, emu):
         results = []
         for _ in range(ctx.runs):
             t0 = time.perf_counter()
-            r = h.rclone(["lsf", "-R", "remote:src"])
+            r = h.rclone(list(args))
             if r.returncode:
-                raise RuntimeError("rclone failed: %s" % r.stderr[-1000:])
+                raise RuntimeError("rclone %s failed: %s" % (args[0], r.stderr[-1000:]))
             results.append(Result(time.perf_counter() - t0, 0, 0))
         return results, len(emu.requests_since(mark)) // ctx.runs
 
@@ -318,6 +326,7 @@ def micro(ctx):
 
 # Imported last: crash.py uses the helpers above.
 from crash import crash_resume  # noqa: E402
+from mirror import mirror_unchanged  # noqa: E402
 
 ALL = [("big", big_transfers), ("small", many_small), ("tree", tree_walk), ("startup", startup), ("micro", micro),
-       ("crash", crash_resume)]
+       ("crash", crash_resume), ("mirror", mirror_unchanged)]

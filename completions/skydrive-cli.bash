@@ -31,6 +31,9 @@ _skydrive__cli() {
             skydrive__cli,cd)
                 cmd="skydrive__cli__subcmd__cd"
                 ;;
+            skydrive__cli,check)
+                cmd="skydrive__cli__subcmd__check"
+                ;;
             skydrive__cli,clear)
                 cmd="skydrive__cli__subcmd__clear"
                 ;;
@@ -91,6 +94,9 @@ _skydrive__cli() {
             skydrive__cli,ls)
                 cmd="skydrive__cli__subcmd__ls"
                 ;;
+            skydrive__cli,mirror)
+                cmd="skydrive__cli__subcmd__mirror"
+                ;;
             skydrive__cli,mkdir)
                 cmd="skydrive__cli__subcmd__mkdir"
                 ;;
@@ -140,7 +146,7 @@ _skydrive__cli() {
 
     case "${cmd}" in
         skydrive__cli)
-            opts="-c -f -e -p -i -q -v -h -V --config --demo --path --id --json --quiet --verbose --debug --keep-going --help --version cd pwd ls tree find du cat get put mkdir rm mv cp link info_set search info stat auth auth_refresh quota df user whoami recent shared drives lcd lpwd lls history clear cache comments comment_add comment_delete help exit quit"
+            opts="-c -f -e -p -i -q -v -h -V --config --demo --path --id --json --quiet --verbose --debug --keep-going --help --version cd pwd ls tree find du cat get put mirror check mkdir rm mv cp link info_set search info stat auth auth_refresh quota df user whoami recent shared drives lcd lpwd lls history clear cache comments comment_add comment_delete help exit quit"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -232,6 +238,36 @@ _skydrive__cli() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        skydrive__subcmd__cli__subcmd__check)
+            opts="-P -h --parallel --exclude --include --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --parallel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -P)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exclude)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --include)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -538,6 +574,40 @@ _skydrive__cli() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        skydrive__subcmd__cli__subcmd__mirror)
+            opts="-R -c -e -P -h --reverse --continue --delete --max-delete --parallel --exclude --include --checksum --overwrite --dry-run --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --max-delete)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --parallel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -P)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exclude)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --include)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -46,6 +46,8 @@ complete -c skydrive-cli -n "__fish_skydrive_cli_needs_command" -f -a "du" -d 'S
 complete -c skydrive-cli -n "__fish_skydrive_cli_needs_command" -f -a "cat" -d 'Write files\' content to standard output'
 complete -c skydrive-cli -n "__fish_skydrive_cli_needs_command" -f -a "get" -d 'Download files (folders with -r)'
 complete -c skydrive-cli -n "__fish_skydrive_cli_needs_command" -f -a "put" -d 'Upload files (folders with -r)'
+complete -c skydrive-cli -n "__fish_skydrive_cli_needs_command" -f -a "mirror" -d 'Make a local folder a copy of a remote one (-R: the reverse)'
+complete -c skydrive-cli -n "__fish_skydrive_cli_needs_command" -f -a "check" -d 'Compare a local folder with a remote one (size and quickXorHash)'
 complete -c skydrive-cli -n "__fish_skydrive_cli_needs_command" -f -a "mkdir" -d 'Create folders'
 complete -c skydrive-cli -n "__fish_skydrive_cli_needs_command" -f -a "rm" -d 'Remove files and folders'
 complete -c skydrive-cli -n "__fish_skydrive_cli_needs_command" -f -a "mv" -d 'Move or rename files and folders'
@@ -110,6 +112,21 @@ complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand put" -s c -l c
 complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand put" -s n -l no-clobber -l no-overwrite -d 'Refuse to replace an existing name (exit 7)'
 complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand put" -l rename -d 'Keep both: the server picks a new name'
 complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand put" -s h -l help -d 'Print help'
+complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand mirror" -l max-delete -d 'Delete nothing when more than N items would go' -r
+complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand mirror" -s P -l parallel -d 'Files transferred at once' -r
+complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand mirror" -l exclude -d 'Leave out matching items (repeatable; see `help mirror`)' -r
+complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand mirror" -l include -d 'Take only matching files (repeatable; folders are always descended)' -r
+complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand mirror" -s R -l reverse -d 'Reverse: upload the local SOURCE into the remote TARGET'
+complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand mirror" -s c -l continue -d 'Continue partial transfers of an interrupted run (and keep them on Ctrl-C)'
+complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand mirror" -s e -l delete -d 'Delete target items the source does not have (remote ones to the recycle bin)'
+complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand mirror" -l checksum -d 'Compare files of equal size by quickXorHash instead of mtime'
+complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand mirror" -l overwrite -d 'Let the source win conflicts (files changed on both sides)'
+complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand mirror" -l dry-run -d 'Print what would be done; change nothing'
+complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand mirror" -s h -l help -d 'Print help'
+complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand check" -s P -l parallel -d 'Files hashed at once' -r
+complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand check" -l exclude -d 'Leave out matching items (repeatable; see `help mirror`)' -r
+complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand check" -l include -d 'Take only matching files (repeatable; folders are always descended)' -r
+complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand check" -s h -l help -d 'Print help'
 complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand mkdir" -s p -l parents -d 'Create missing parents; an existing folder is not an error'
 complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand mkdir" -s h -l help -d 'Print help'
 complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand rm" -s r -l recursive -d 'Remove folders with their contents'

@@ -4,6 +4,7 @@
 //! Everything here is policy the shell would otherwise repeat per command; nothing here talks
 //! HTTP directly.
 
+pub mod mirror;
 mod ops;
 mod tree;
 mod walk;

@@ -245,7 +245,11 @@ fn stop_if_cancelled<T>(r: &Result<T>) -> Result<()> {
     }
 }
 
-async fn ensure_folder(client: &GraphClient, parent_id: &str, name: &str) -> Result<String> {
+pub(super) async fn ensure_folder(
+    client: &GraphClient,
+    parent_id: &str,
+    name: &str,
+) -> Result<String> {
     let parent = ItemRef::Id(parent_id.to_owned());
     match client.create_folder(&parent, name, Conflict::Fail).await {
         Ok(f) => Ok(f.id),
@@ -326,7 +330,7 @@ fn local_name_problem(name: &std::ffi::OsStr, rel: &str, base: &str) -> Option<E
     names::check_path_len(&format!("{base}/{rel}")).err()
 }
 
-fn is_state_file(name: &str) -> bool {
+pub(super) fn is_state_file(name: &str) -> bool {
     name.starts_with('.')
         && (name.ends_with(".part")
             || name.ends_with(".part.json")

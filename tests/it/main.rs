@@ -4,6 +4,7 @@ mod common;
 mod docs;
 mod emulator;
 mod library;
+mod mirror;
 mod reliability;
 mod shell;
 mod skeleton;

@@ -7,6 +7,7 @@ pub mod auth_refresh;
 pub mod cache_cmd;
 pub mod cat;
 pub mod cd;
+pub mod check;
 pub mod clear;
 pub mod comments;
 pub mod cp;
@@ -24,6 +25,7 @@ pub mod link;
 pub mod lls;
 pub mod lpwd;
 pub mod ls;
+pub mod mirror;
 pub mod mkdir;
 pub mod mv;
 pub mod put;
@@ -72,6 +74,10 @@ pub enum Command {
     Get(get::Args),
     /// Upload files (folders with -r).
     Put(put::Args),
+    /// Make a local folder a copy of a remote one (-R: the reverse).
+    Mirror(mirror::Args),
+    /// Compare a local folder with a remote one (size and quickXorHash).
+    Check(check::Args),
     /// Create folders.
     Mkdir(mkdir::Args),
     /// Remove files and folders.
@@ -146,6 +152,8 @@ pub async fn dispatch(sess: &mut Session, cmd: Command) -> CmdResult {
         Command::Cat(a) => cat::run(sess, a).await,
         Command::Get(a) => get::run(sess, a).await,
         Command::Put(a) => put::run(sess, a).await,
+        Command::Mirror(a) => mirror::run(sess, a).await,
+        Command::Check(a) => check::run(sess, a).await,
         Command::Mkdir(a) => mkdir::run(sess, a).await,
         Command::Rm(a) => rm::run(sess, a).await,
         Command::Mv(a) => mv::run(sess, a).await,

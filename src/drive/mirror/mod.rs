@@ -1,0 +1,313 @@
+//! `mirror` (lftp's, made incremental by delta) and `check` (rclone's): keep a local folder and
+//! a remote folder equal, one way, and verify that they are.
+//!
+//! Why it is built this way:
+//! - The expensive side is the remote one: listing 20,000 items folder by folder costs
+//!   thousands of round trips. So the remote side is a snapshot kept in a state file and
+//!   brought up to date with the folder's delta ([`remote`]): a second run of an unchanged
+//!   folder costs two requests (the folder, one delta round). The local side is a scan of
+//!   sizes and mtimes, which costs no reads ([`local`]).
+//! - The comparison ([`plan`]) is pure, so each rule has its own test. Files are equal when
+//!   size and mtime (to the second: OneDrive for Business keeps whole seconds) agree, or with
+//!   `checksum` when their quickXorHashes do.
+//! - Nothing is lost silently: the state file also records what each file looked like on both
+//!   sides when the last run left them equal, so a file changed on both sides since is a
+//!   conflict, reported and left alone unless the caller lets the source win. Deletions come
+//!   last and only when every transfer succeeded and nothing is in conflict, and never more
+//!   than `max_delete` ([`apply`]); remote deletions go to the recycle bin.
+//! - Items that can never be mirrored (OneNote notebooks and other packages, files OneDrive
+//!   flagged as malware, shortcuts to other drives, symbolic links) are reported as skipped and
+//!   are not failures: they would otherwise fail every run and hold every deletion back. The
+//!   item of the same path on the other side is left alone. Names that cannot exist on the
+//!   other side are failures (the user can rename them), reported and skipped.
+
+mod apply;
+mod check;
+mod local;
+mod plan;
+mod remote;
+mod report;
+mod side;
+mod state;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub use check::{CheckOptions, CheckReport, Mismatch, check};
+pub use report::{MirrorReport, Step};
+
+use self::apply::Sides;
+use self::side::Tree;
+use self::state::{State, StateFile, Synced};
+use super::TreeProgress;
+use crate::error::{Error, Result};
+use crate::graph::transfer::Cancel;
+use crate::graph::{DriveItem, GraphClient, ItemKind, ItemRef};
+
+/// Which way a mirror copies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Direction {
+    /// Remote folder to local folder (`mirror REMOTE LOCAL`).
+    #[default]
+    Download,
+    /// Local folder to remote folder (`mirror -R LOCAL REMOTE`).
+    Upload,
+}
+
+/// Decides which items take part: called with the path relative to the mirrored folder
+/// (`a/b.txt`) and whether it is a folder; `false` leaves the item (and all below a folder)
+/// out on both sides: never transferred, never deleted.
+pub type Filter = Arc<dyn Fn(&str, bool) -> bool + Send + Sync>;
+
+/// How to mirror.
+#[derive(Clone, Default)]
+pub struct MirrorOptions {
+    /// Which way.
+    pub direction: Direction,
+    /// Files transferred (and folders listed) at once.
+    pub parallel: usize,
+    /// Continue partial transfers of an earlier run (`.NAME.part` files, saved upload
+    /// sessions) and keep partial downloads when cancelled.
+    pub resume: bool,
+    /// Delete target items the source does not have (after every transfer succeeded).
+    pub delete: bool,
+    /// Never delete more items than this (a folder counts with everything below it): above
+    /// it, nothing is deleted.
+    pub max_delete: Option<usize>,
+    /// Compare files of equal size by quickXorHash instead of mtime (reads every such local
+    /// file).
+    pub checksum: bool,
+    /// The source wins conflicts (files changed on both sides since the last run).
+    pub overwrite: bool,
+    /// Compute and report the plan; change nothing (nor the state file).
+    pub dry_run: bool,
+    /// Which items take part (all when `None`).
+    pub filter: Option<Filter>,
+    /// Where the state files live (the shell: `$SKYDRIVE_HOME/mirror`); `None`: every run is
+    /// a full comparison and conflicts are judged without records.
+    pub state_dir: Option<PathBuf>,
+    /// Per-file progress.
+    pub progress: Option<TreeProgress>,
+    /// Stops the run (partial transfers are kept for `resume`).
+    pub cancel: Cancel,
+}
+
+impl std::fmt::Debug for MirrorOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MirrorOptions")
+            .field("direction", &self.direction)
+            .field("parallel", &self.parallel)
+            .field("delete", &self.delete)
+            .field("dry_run", &self.dry_run)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Mirrors the remote folder `remote` and the local folder `local` in `opts.direction` (see
+/// the module docs). Returns what was done; per-item problems are in the report, while a
+/// missing source, an unusable target, sign-in and transient failures end the run as errors.
+/// An upload creates the remote folder (and its parents) when it is a missing path.
+pub async fn mirror(
+    client: &GraphClient,
+    remote: &ItemRef,
+    local: &Path,
+    opts: &MirrorOptions,
+) -> Result<MirrorReport> {
+    let upload = opts.direction == Direction::Upload;
+    let folder = remote_folder(client, remote, upload, opts.dry_run).await?;
+    if !upload && !opts.dry_run {
+        tokio::fs::create_dir_all(local)
+            .await
+            .map_err(|e| Error::io(local, e))?;
+    }
+    let root = local.to_owned();
+    let mut local_tree = tokio::task::spawn_blocking(move || local::scan(&root, !upload))
+        .await
+        .map_err(|e| Error::io(local, std::io::Error::other(e.to_string())))??;
+    let Some(folder) = folder else {
+        // A dry run of an upload to a folder that does not exist yet: everything is new.
+        local::refuse_bad_names(&mut local_tree, &remote_path(remote, None));
+        let none = BTreeMap::new();
+        return Ok(report::dry_run(&local_tree, &Tree::new(), opts, &none));
+    };
+    let found = survey(client, remote, local, opts, &folder, local_tree).await?;
+    let (source, target) = match upload {
+        true => (&found.local_tree, &found.remote_tree),
+        false => (&found.remote_tree, &found.local_tree),
+    };
+    if opts.dry_run {
+        let mut report = report::dry_run(source, target, opts, &found.base);
+        report.full_scan = found.fresh.full;
+        return Ok(report);
+    }
+    let plan = plan::plan(source, target, &report::rules(opts, &found.base));
+    let mut report = report::of_plan(&plan);
+    report.full_scan = found.fresh.full;
+    let sides = Sides {
+        client,
+        local,
+        source,
+        target,
+        upload,
+        folder_id: &folder.id,
+    };
+    let failures = report.failed.len() + report.conflicts.len();
+    let done = apply::apply(&sides, &plan, opts, failures).await?;
+    let synced = report::next_base(&found.base, source, target, upload, &plan.same, &done);
+    report.absorb(done);
+    if synced != found.base || found.fresh.changed {
+        save(client, found.state_file, found.fresh, synced).await?;
+    }
+    Ok(report)
+}
+
+/// Both sides of a run as found, and what the last run left.
+struct Found {
+    local_tree: Tree,
+    remote_tree: Tree,
+    fresh: remote::Remote,
+    state_file: Option<StateFile>,
+    base: BTreeMap<String, Synced>,
+}
+
+/// Loads the pair's state, brings the remote side up to date, and readies the local tree for
+/// the comparison (names OneDrive refuses when uploading, hashes for `checksum`).
+async fn survey(
+    client: &GraphClient,
+    remote: &ItemRef,
+    local: &Path,
+    opts: &MirrorOptions,
+    folder: &DriveItem,
+    mut local_tree: Tree,
+) -> Result<Found> {
+    let state_file = match &opts.state_dir {
+        Some(dir) => Some(open_state(dir, folder, local, client)?),
+        None => None,
+    };
+    let saved = match &state_file {
+        Some(f) => f.load().await,
+        None => None,
+    };
+    let (base, resume_from) = match saved {
+        Some(s) => (s.synced, s.delta_link.map(|l| (s.items, l))),
+        None => (BTreeMap::new(), None),
+    };
+    let parallel = opts.parallel.max(1);
+    let fresh = remote::refresh(client, folder, resume_from, parallel).await?;
+    let remote_tree = remote::tree(&fresh.snapshot, &folder.id);
+    if opts.direction == Direction::Upload {
+        local::refuse_bad_names(&mut local_tree, &remote_path(remote, Some(folder)));
+    }
+    if opts.checksum {
+        let pairs = same_size_files(&local_tree, &remote_tree);
+        local::hash_files(&mut local_tree, local, pairs, parallel).await;
+    }
+    Ok(Found {
+        local_tree,
+        remote_tree,
+        fresh,
+        state_file,
+        base,
+    })
+}
+
+/// Saves the snapshot, its delta link and the synced records for the next run.
+async fn save(
+    client: &GraphClient,
+    file: Option<StateFile>,
+    fresh: remote::Remote,
+    synced: BTreeMap<String, Synced>,
+) -> Result<()> {
+    let Some(file) = file else {
+        return Ok(());
+    };
+    // Kept relative to the Graph base when it lies below it, so that the link survives a
+    // change of the base's origin (the demo drive's emulator gets a new port each run).
+    let link = match fresh.delta_link.strip_prefix(client.base_url()) {
+        Some(rest) if rest.starts_with('/') => rest.to_owned(),
+        _ => fresh.delta_link,
+    };
+    let state = State {
+        delta_link: Some(link),
+        items: fresh.snapshot,
+        synced,
+        ..State::default()
+    };
+    file.save(state).await
+}
+
+/// The remote folder; `None` only in a dry run of an upload to a path that does not exist
+/// yet (a real upload creates it).
+async fn remote_folder(
+    client: &GraphClient,
+    remote: &ItemRef,
+    upload: bool,
+    dry_run: bool,
+) -> Result<Option<DriveItem>> {
+    let folder = match client.item(remote).await {
+        Ok(item) => item,
+        Err(e) if e.is_not_found() && upload => match remote {
+            ItemRef::Path(_) if dry_run => return Ok(None),
+            ItemRef::Path(p) => super::mkdir_p(client, p).await?,
+            _ => return Err(e),
+        },
+        Err(e) => return Err(e),
+    };
+    if folder.kind() != ItemKind::Folder || folder.remote().is_some() {
+        let what = folder.kind().label();
+        return Err(Error::graph(
+            400,
+            "notAFolder",
+            format!("{} is a {what}, not a folder of this drive", folder.name),
+        ));
+    }
+    Ok(Some(folder))
+}
+
+/// The remote folder's path from the root (`/A/B`, `""` for the root), for the length limit.
+fn remote_path(remote: &ItemRef, folder: Option<&DriveItem>) -> String {
+    if let ItemRef::Path(p) = remote {
+        return p.trim_end_matches('/').to_owned();
+    }
+    let Some(folder) = folder.filter(|f| f.root.is_none()) else {
+        return String::new();
+    };
+    let parent = folder
+        .parent_reference
+        .as_ref()
+        .and_then(|r| r.path.as_deref())
+        .and_then(|p| p.split_once(':'))
+        .map_or("", |(_, rest)| rest);
+    format!("{}/{}", parent.trim_end_matches('/'), folder.name)
+}
+
+/// Opens the state of this pair: keyed by the drive, the folder's id and the local folder's
+/// absolute path.
+fn open_state(
+    dir: &Path,
+    folder: &DriveItem,
+    local: &Path,
+    client: &GraphClient,
+) -> Result<StateFile> {
+    let drive = folder
+        .parent_reference
+        .as_ref()
+        .and_then(|r| r.drive_id.clone())
+        .unwrap_or_else(|| client.drive_prefix().to_owned());
+    let abs = std::fs::canonicalize(local)
+        .or_else(|_| std::path::absolute(local))
+        .map_err(|e| Error::io(local, e))?;
+    StateFile::open(dir, &drive, &folder.id, &abs)
+}
+
+/// Local files with a remote file of the same path and size (whose hashes `checksum` needs).
+fn same_size_files(local: &Tree, remote: &Tree) -> Vec<String> {
+    local
+        .iter()
+        .filter_map(|(path, e)| {
+            let (l, r) = (e.file()?, remote.get(path)?.file()?);
+            (l.size == r.size && r.hash.is_some()).then(|| path.clone())
+        })
+        .collect()
+}

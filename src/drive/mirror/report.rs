@@ -1,0 +1,171 @@
+//! What a mirror did, or in a dry run would do: the report, built from the plan and then from
+//! what [`super::apply`] carried out, and the synced records the next run starts from.
+
+use std::collections::BTreeMap;
+
+use super::apply::{self, hold};
+use super::plan;
+use super::side::{Kind, Tree, is_below};
+use super::state::{Print, Synced};
+use super::{Direction, MirrorOptions};
+use crate::error::Error;
+use crate::graph::names;
+
+/// One step of a mirror's plan (what a dry run prints).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// Create this target folder (relative path).
+    Mkdir(String),
+    /// Transfer this file (relative path, bytes).
+    Transfer(String, u64),
+    /// Delete this target item (relative path, items that disappear with it).
+    Delete(String, usize),
+}
+
+/// What a mirror did (or, in a dry run, would do). Paths are relative to the mirrored folders.
+#[derive(Debug, Default)]
+pub struct MirrorReport {
+    /// The plan, in order: folders, transfers, deletions.
+    pub steps: Vec<Step>,
+    /// Files transferred.
+    pub copied: usize,
+    /// Bytes transferred.
+    pub bytes: u64,
+    /// Folders created.
+    pub folders: usize,
+    /// Items deleted.
+    pub deleted: usize,
+    /// Files already equal.
+    pub unchanged: usize,
+    /// Target items the source lacks, kept (no `delete`).
+    pub kept: usize,
+    /// Items never mirrored, with why (not failures).
+    pub skipped: Vec<(String, String)>,
+    /// Files changed on both sides (or a file facing a folder), left alone, with why.
+    pub conflicts: Vec<(String, String)>,
+    /// Names refused and transfers or deletions that failed.
+    pub failed: Vec<(String, Error)>,
+    /// Why the planned deletions were not carried out.
+    pub held: Option<String>,
+    /// True when the remote folder was enumerated whole (no usable state from a last run).
+    pub full_scan: bool,
+}
+
+impl MirrorReport {
+    /// True when the target is now a mirror of the source: nothing failed, no conflict, no
+    /// deletion held back.
+    pub fn is_complete(&self) -> bool {
+        self.failed.is_empty() && self.conflicts.is_empty() && self.held.is_none()
+    }
+}
+
+impl MirrorReport {
+    /// Adds what was carried out.
+    pub(super) fn absorb(&mut self, done: apply::Done) {
+        self.copied = done.copied;
+        self.bytes = done.bytes;
+        self.folders = done.folders;
+        self.deleted = done.deleted;
+        self.failed.extend(done.failed);
+        self.held = done.held;
+    }
+}
+
+/// The comparison rules of `opts` over the records `base`.
+pub(super) fn rules<'a>(
+    opts: &'a MirrorOptions,
+    base: &'a BTreeMap<String, Synced>,
+) -> plan::Rules<'a> {
+    plan::Rules {
+        base,
+        source_is_local: opts.direction == Direction::Upload,
+        delete: opts.delete,
+        overwrite: opts.overwrite,
+        checksum: opts.checksum,
+        filter: opts.filter.as_ref(),
+    }
+}
+
+/// The report of a dry run: the plan, and the deletions it would hold back.
+pub(super) fn dry_run(
+    source: &Tree,
+    target: &Tree,
+    opts: &MirrorOptions,
+    base: &BTreeMap<String, Synced>,
+) -> MirrorReport {
+    let plan = plan::plan(source, target, &rules(opts, base));
+    let mut report = of_plan(&plan);
+    let failures = report.failed.len() + report.conflicts.len();
+    report.held = hold(failures, &plan.deletes, opts.max_delete);
+    report
+}
+
+/// A report holding what the plan says (nothing done yet).
+pub(super) fn of_plan(plan: &plan::Plan) -> MirrorReport {
+    let steps = plan
+        .mkdirs
+        .iter()
+        .map(|p| Step::Mkdir(p.clone()))
+        .chain(
+            plan.transfers
+                .iter()
+                .map(|t| Step::Transfer(t.path.clone(), t.size)),
+        )
+        .chain(
+            plan.deletes
+                .iter()
+                .map(|d| Step::Delete(d.path.clone(), d.items)),
+        )
+        .collect();
+    MirrorReport {
+        steps,
+        unchanged: plan.same.len(),
+        kept: plan.kept,
+        skipped: plan.skipped.clone(),
+        conflicts: plan.conflicts.clone(),
+        failed: plan
+            .refused
+            .iter()
+            .map(|(p, why)| (p.clone(), names::invalid(p, why.clone())))
+            .collect(),
+        ..MirrorReport::default()
+    }
+}
+
+/// The synced records after a run: the old ones of paths that still exist, refreshed for
+/// files found equal and for files transferred, without what was deleted.
+pub(super) fn next_base(
+    old: &BTreeMap<String, Synced>,
+    source: &Tree,
+    target: &Tree,
+    upload: bool,
+    same: &[String],
+    done: &apply::Done,
+) -> BTreeMap<String, Synced> {
+    let mut base: BTreeMap<String, Synced> = old
+        .iter()
+        .filter(|(p, _)| source.contains_key(*p) || target.contains_key(*p))
+        .map(|(p, s)| (p.clone(), s.clone()))
+        .collect();
+    for path in same {
+        let (Some(s), Some(t)) = (source.get(path), target.get(path)) else {
+            continue;
+        };
+        let (Kind::File(s), Kind::File(t)) = (&s.kind, &t.kind) else {
+            continue;
+        };
+        let (local, remote) = if upload { (s, t) } else { (t, s) };
+        let record = Synced {
+            local: Print::of(local),
+            remote: Print::of(remote),
+        };
+        base.insert(path.clone(), record);
+    }
+    for (path, record) in &done.synced {
+        base.insert(path.clone(), record.clone());
+    }
+    for gone in &done.removed {
+        base.retain(|p, _| p != gone && !is_below(p, gone));
+    }
+    base
+}
