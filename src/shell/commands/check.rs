@@ -68,7 +68,7 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
             text.push_str(&format!("{mark} {}: {}\n", escape(path), escape(detail)));
         }
     }
-    output::out(&text);
+    output::out(&text)?;
     if !sess.settings.quiet && !json {
         let [differ, local, remote, unchecked] = counts;
         eprintln!(

@@ -128,13 +128,13 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
         sess.cache().flush();
     }
     if args.dry_run {
-        print_plan(sess, &report, args.reverse);
+        print_plan(sess, &report, args.reverse)?;
     }
     let complete = report.is_complete();
     let failed = std::mem::take(&mut report.failed);
     let n_failed = failed.len();
     print_problems(sess, &report, failed);
-    print_summary(sess, &report, &args, n_failed);
+    print_summary(sess, &report, &args, n_failed)?;
     if complete {
         Ok(())
     } else {
@@ -198,7 +198,7 @@ fn filter(include: &[String], exclude: &[String]) -> Option<Filter> {
 }
 
 /// The plan of a dry run on stdout: `mkdir D/`, `get F (SIZE)` / `put F (SIZE)`, `rm X`.
-fn print_plan(sess: &Session, report: &MirrorReport, upload: bool) {
+fn print_plan(sess: &Session, report: &MirrorReport, upload: bool) -> CmdResult {
     let json = sess.settings.format == Format::Json;
     let verb = if upload { "put" } else { "get" };
     let mut text = String::new();
@@ -224,7 +224,7 @@ fn print_plan(sess: &Session, report: &MirrorReport, upload: bool) {
             text.push_str(&format!("{action} {}{note}\n", escape(path)));
         }
     }
-    output::out(&text);
+    output::out(&text)
 }
 
 /// Conflicts, failures (each with its message), skipped items (unless `-q`) and held
@@ -248,7 +248,7 @@ fn print_problems(sess: &Session, report: &MirrorReport, failed: Vec<(String, cr
 }
 
 /// One summary line: on stderr, or a JSON line on stdout with `--json`.
-fn print_summary(sess: &Session, report: &MirrorReport, args: &Args, failed: usize) {
+fn print_summary(sess: &Session, report: &MirrorReport, args: &Args, failed: usize) -> CmdResult {
     let planned = |f: fn(&Step) -> bool| report.steps.iter().filter(|s| f(s)).count();
     let (copied, folders, deleted, bytes) = if args.dry_run {
         let bytes = report.steps.iter().map(|s| match s {
@@ -274,11 +274,10 @@ fn print_summary(sess: &Session, report: &MirrorReport, args: &Args, failed: usi
             "kept": report.kept, "skipped": report.skipped.len(),
             "conflicts": report.conflicts.len(), "failed": failed,
             "full_scan": report.full_scan});
-        output::out(&output::json_line(&v));
-        return;
+        return output::out(&output::json_line(&v));
     }
     if sess.settings.quiet {
-        return;
+        return Ok(());
     }
     let (copy, create, delete) = match args.dry_run {
         true => ("would copy", "would create", "would delete"),
@@ -306,6 +305,7 @@ fn print_summary(sess: &Session, report: &MirrorReport, args: &Args, failed: usi
             report.kept
         );
     }
+    Ok(())
 }
 
 /// Exit 6: the target is not (or, in a dry run, would not be) a mirror of the source.
