@@ -138,6 +138,13 @@ impl Blobs {
         let _ = std::fs::remove_file(self.path(key));
     }
 
+    /// Deletes the files of `blobs`.
+    pub(crate) fn remove_all(&self, blobs: impl IntoIterator<Item = Blob>) {
+        for b in blobs {
+            self.remove(&b.key);
+        }
+    }
+
     /// Copies a blob to a new key.
     pub(crate) async fn duplicate(&self, blob: &Blob) -> io::Result<Blob> {
         let key = Self::new_key();

@@ -8,6 +8,7 @@
 //! it, or Ctrl-C / SIGTERM for `skydrive-emu`) saves what is left. A `kill -9` can lose the
 //! changes of the last [`WRITE_BEHIND`], never the file.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -19,8 +20,13 @@ use serde::{Deserialize, Serialize};
 
 use super::Shared;
 use super::auth::Auth;
-use super::store::Store;
+use super::blob::Blobs;
+use super::drives::ME;
+use super::ids::Profile;
+use super::seed;
+use super::store::{DriveMeta, Node, ROOT, Store, Tombstone};
 use crate::error::{Error, Result};
+use crate::graph::model::Permission;
 
 const FILE: &str = "drive.json";
 
@@ -37,6 +43,43 @@ struct SnapshotRef<'a> {
 struct Snapshot {
     store: Store,
     auth: Auth,
+}
+
+/// A data dir written before there were several drives.
+#[derive(Deserialize)]
+struct Legacy {
+    store: LegacyStore,
+    auth: Auth,
+}
+
+#[derive(Deserialize)]
+struct LegacyStore {
+    drive_id: String,
+    nodes: HashMap<u64, Node>,
+    next: u64,
+    seq: u64,
+    tombstones: Vec<Tombstone>,
+    permissions: HashMap<u64, Vec<Permission>>,
+}
+
+impl LegacyStore {
+    fn migrate(self, blobs: &Blobs) -> Result<Store> {
+        let mut s = Store::new(Profile::Personal);
+        s.drives.push(DriveMeta {
+            id: self.drive_id,
+            kind: "personal".into(),
+            name: "OneDrive".into(),
+            owner: ME,
+            root: ROOT,
+            seq: self.seq,
+        });
+        s.nodes = self.nodes;
+        s.next = self.next;
+        s.tombstones = self.tombstones;
+        s.permissions = self.permissions;
+        s.reindex();
+        seed::add_others(s, blobs)
+    }
 }
 
 /// Saves and loads the drive of one data dir.
@@ -77,16 +120,23 @@ impl Persister {
         self.dir.join(FILE)
     }
 
-    /// The saved drive, if any.
-    pub(crate) fn load(&self) -> Result<Option<(Store, Auth)>> {
+    /// The saved world, if any. A drive saved by an older emulator (one drive, numeric ids)
+    /// becomes the signed-in user's personal drive, and the second user's drive is added.
+    pub(crate) fn load(&self, blobs: &Blobs) -> Result<Option<(Store, Auth)>> {
         let path = self.dir.join(FILE);
         let text = match std::fs::read(&path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(Error::io(path, e)),
         };
-        let snap: Snapshot = serde_json::from_slice(&text)
-            .map_err(|e| Error::decode(path.display().to_string(), e))?;
+        let bad = |e: serde_json::Error| Error::decode(path.display().to_string(), e);
+        let v: serde_json::Value = serde_json::from_slice(&text).map_err(bad)?;
+        if v["store"].get("drives").is_none() {
+            let old: Legacy = serde_json::from_value(v).map_err(bad)?;
+            return Ok(Some((old.store.migrate(blobs)?, old.auth)));
+        }
+        let mut snap: Snapshot = serde_json::from_value(v).map_err(bad)?;
+        snap.store.reindex();
         Ok(Some((snap.store, snap.auth)))
     }
 
