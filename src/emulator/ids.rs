@@ -207,10 +207,12 @@ pub(crate) fn same_drive(a: &str, b: &str) -> bool {
         .eq_ignore_ascii_case(b.trim_start_matches('0'))
 }
 
-/// A time as the profile shows it: business drops the fraction of the second.
+/// A stored time (always with milliseconds) as the profile shows it: business drops the
+/// fraction of the second, personal a fraction of `.000`.
 pub(crate) fn show_time(profile: Profile, t: &str) -> String {
     match (profile, t.find('.')) {
         (Profile::Business, Some(dot)) => format!("{}Z", &t[..dot]),
+        (Profile::Personal, Some(dot)) if &t[dot..] == ".000Z" => format!("{}Z", &t[..dot]),
         _ => t.to_owned(),
     }
 }
@@ -253,6 +255,8 @@ mod tests {
         let t = "2026-01-02T03:04:05.678Z";
         assert_eq!(show_time(Profile::Business, t), "2026-01-02T03:04:05Z");
         assert_eq!(show_time(Profile::Personal, t), t);
+        let whole = "2026-01-02T03:04:05.000Z";
+        assert_eq!(show_time(Profile::Personal, whole), "2026-01-02T03:04:05Z");
         assert!(same_drive("05D1B2C3A4F6E7D8", "5d1b2c3a4f6e7d8"));
         assert!(!same_drive("5D1B2C3A4F6E7D80", "5D1B2C3A4F6E7D81"));
     }

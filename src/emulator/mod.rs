@@ -19,6 +19,7 @@ mod blob;
 mod content;
 mod copy;
 mod delta;
+mod drain;
 mod drives;
 mod faults;
 mod fixtures;

@@ -166,10 +166,21 @@ pub(crate) fn new_node(
 
 /// The current time as RFC 3339 UTC with milliseconds.
 pub(crate) fn now_rfc3339() -> String {
-    let now = time::OffsetDateTime::now_utc();
-    let now = now
-        .replace_nanosecond(now.millisecond() as u32 * 1_000_000)
-        .unwrap_or(now);
-    now.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
+    utc_ms(time::OffsetDateTime::now_utc())
+}
+
+/// `t` in UTC as `YYYY-MM-DDThh:mm:ss.mmmZ`: always three digits of milliseconds, so that
+/// times sort as text.
+pub(crate) fn utc_ms(t: time::OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        t.millisecond()
+    )
 }

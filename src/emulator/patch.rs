@@ -13,7 +13,7 @@ use super::path::ItemPath;
 use super::render::item_value;
 use super::resp::{ApiError, ApiResult, ok};
 use super::routes::{Ctx, json_body};
-use super::store::Store;
+use super::store::{Store, utc_ms};
 
 /// What a PATCH asks for.
 struct Patch {
@@ -114,11 +114,6 @@ pub(crate) fn parse_time(v: &Value) -> Result<String, ApiError> {
     };
     let t = v.as_str().ok_or_else(bad)?;
     let t = time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
-        .map_err(|_| bad())?
-        .to_offset(time::UtcOffset::UTC);
-    let t = t
-        .replace_nanosecond(t.millisecond() as u32 * 1_000_000)
-        .unwrap_or(t);
-    t.format(&time::format_description::well_known::Rfc3339)
-        .map_err(|_| bad())
+        .map_err(|_| bad())?;
+    Ok(utc_ms(t))
 }

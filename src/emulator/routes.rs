@@ -15,8 +15,8 @@ use super::log::{Listener, LoggedRequest};
 use super::path::{Action, Route};
 use super::resp::{ApiError, ApiResult, ErrorHeaders};
 use super::{
-    Shared, auth, content, copy, delta, drives, hostile, items, patch, remote, session, sharing,
-    upload, versions,
+    Shared, auth, content, copy, delta, drain, drives, hostile, items, patch, remote, session,
+    sharing, upload, versions,
 };
 
 /// The Graph listener: `/v1.0/...` and the identity authority under `/login/...`.
@@ -66,6 +66,7 @@ pub(crate) fn query_pairs(query: Option<&str>) -> Vec<(String, String)> {
 
 async fn graph_entry(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
+    let (body, rest) = drain::split(body);
     let login = parts.uri.path().starts_with("/login/");
     let listener = if login {
         Listener::Login
@@ -81,6 +82,7 @@ async fn graph_entry(State(shared): State<Arc<Shared>>, req: Request) -> Respons
             .await
             .unwrap_or_else(IntoResponse::into_response)
     };
+    rest.drain().await;
     record(&shared, &parts, listener, &resp);
     match listener {
         Listener::Graph => hostile::graph_answer(&shared.faults.get().hostile, resp).await,
@@ -90,6 +92,7 @@ async fn graph_entry(State(shared): State<Arc<Shared>>, req: Request) -> Respons
 
 async fn content_entry(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
+    let (body, rest) = drain::split(body);
     delay(&shared).await;
     let resp = if parts.headers.contains_key(header::AUTHORIZATION) {
         ApiError::unauthenticated().into_response()
@@ -98,6 +101,7 @@ async fn content_entry(State(shared): State<Arc<Shared>>, req: Request) -> Respo
             .await
             .unwrap_or_else(IntoResponse::into_response)
     };
+    rest.drain().await;
     record(&shared, &parts, Listener::Content, &resp);
     if parts.uri.path().starts_with("/download/") {
         hostile::download_answer(&shared.faults.get().hostile, resp).await

@@ -15,6 +15,7 @@ use super::blob::Blob;
 use super::ids::{self, Profile};
 pub(crate) use super::node::{
     DriveMeta, Grant, Node, Tombstone, Version, name_key, new_node, next_version, now_rfc3339,
+    utc_ms,
 };
 use super::resp::ApiError;
 use crate::graph::model::Permission;

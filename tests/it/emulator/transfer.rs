@@ -155,7 +155,8 @@ pub async fn session(api: &Api, path: &str, item: Value) -> String {
         )
         .await;
     assert_eq!(st, 200, "{s}");
-    assert_eq!(s["nextExpectedRanges"], json!(["0-"]));
+    let first = s["nextExpectedRanges"][0].as_str().unwrap();
+    assert!(first.starts_with("0-"), "{s}");
     assert!(s["expirationDateTime"].is_string());
     s["uploadUrl"].as_str().unwrap().to_owned()
 }
