@@ -26,6 +26,8 @@ mod fixtures;
 mod hostile;
 mod ids;
 mod items;
+mod journal;
+mod legacy;
 mod listing;
 mod log;
 mod names;
@@ -163,25 +165,36 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    /// Runs `f` on the store under its lock as the signed-in user, then marks the drive
-    /// changed (saved soon after when persisting).
+    /// Runs `f` on the store under its lock as the signed-in user; with a data dir, on a copy
+    /// brought up to date first, and journaled after (see `persist`).
     pub(crate) fn mutate<R>(&self, f: impl FnOnce(&mut Store) -> R) -> R {
         self.mutate_as(drives::ME, f)
     }
 
     /// [`Shared::mutate`] on behalf of user `user` (who becomes `lastModifiedBy`).
     pub(crate) fn mutate_as<R>(&self, user: usize, f: impl FnOnce(&mut Store) -> R) -> R {
-        let r = {
-            let mut store = self.lock_store();
+        let mut store = self.lock_store();
+        let run = |store: &mut Store| {
             store.actor = user;
-            let r = f(&mut store);
+            let r = f(store);
             store.actor = drives::ME;
-            // Written as a whole by the persister for now; the change sets must not pile up.
-            store.take_changes();
             r
         };
-        self.mark_changed();
-        r
+        match &self.persist {
+            Some(p) => p.commit(self, &mut store, false, run),
+            None => {
+                let r = run(&mut store);
+                store.take_changes();
+                r
+            }
+        }
+    }
+
+    /// Takes in what other processes sharing the data dir committed (before each request).
+    pub(crate) fn sync(&self) {
+        if let Some(p) = &self.persist {
+            p.sync(self, &mut self.lock_store());
+        }
     }
 
     /// The store, locked (never held across an `.await`).
@@ -194,11 +207,10 @@ impl Shared {
         self.auth.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Notes that the tree or tokens changed; with a data dir they are written soon after
-    /// (see `persist`).
+    /// Notes that the tokens changed; with a data dir they are journaled at once.
     pub(crate) fn mark_changed(&self) {
         if let Some(p) = &self.persist {
-            p.mark_dirty();
+            p.commit(self, &mut self.lock_store(), true, |_| ());
         }
     }
 }
@@ -261,9 +273,6 @@ impl Emulator {
                     eprintln!("skydrive-emu: server error: {e}");
                 }
             });
-        }
-        if shared.persist.is_some() {
-            tokio::spawn(persist::write_behind(Arc::downgrade(&shared)));
         }
         Ok(Emulator { shared, shutdown })
     }
@@ -332,7 +341,6 @@ impl Emulator {
 
 impl Drop for Emulator {
     fn drop(&mut self) {
-        persist::flush_shared(&self.shared);
         for tx in self.shutdown.drain(..) {
             let _ = tx.send(());
         }

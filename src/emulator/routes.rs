@@ -74,6 +74,7 @@ async fn graph_entry(State(shared): State<Arc<Shared>>, req: Request) -> Respons
         Listener::Graph
     };
     delay(&shared).await;
+    shared.sync();
     let resp = if login {
         let query = parts.uri.query().unwrap_or("");
         auth::handle(&shared, parts.method.clone(), parts.uri.path(), query, body).await
@@ -94,6 +95,7 @@ async fn content_entry(State(shared): State<Arc<Shared>>, req: Request) -> Respo
     let (parts, body) = req.into_parts();
     let (body, rest) = drain::split(body);
     delay(&shared).await;
+    shared.sync();
     let resp = if parts.headers.contains_key(header::AUTHORIZATION) {
         ApiError::unauthenticated().into_response()
     } else {

@@ -46,48 +46,38 @@ pub(super) fn other_host_name(addr: SocketAddr) -> String {
     }
 }
 
-/// Loads or seeds the drive and assembles the shared state.
+/// Unreferenced blobs older than this are removed at start (younger ones may belong to an
+/// upload another process sharing the data dir is receiving).
+const STRAY_AGE: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Loads or seeds the world and assembles the shared state.
 pub(super) fn build_shared(opts: &EmulatorOptions, urls: Urls) -> Result<Shared> {
-    let io_err = |p: &Path, e| Error::io(p.to_owned(), e);
     let blob_dir = opts.data_dir.as_ref().map(|d| d.join("blobs"));
-    let blobs = blob::Blobs::open(blob_dir.clone())
-        .map_err(|e| io_err(blob_dir.as_deref().unwrap_or(Path::new("temp dir")), e))?;
-    let persister = opts.data_dir.as_ref().map(|d| persist::Persister::new(d));
-    let loaded = match &persister {
-        Some(p) => p.load(&blobs)?,
-        None => None,
-    };
-    if let (Some((store, _)), Some(dir)) = (&loaded, &opts.data_dir)
-        && store.profile != opts.profile
-    {
-        return Err(Error::config(
-            dir.display().to_string(),
-            format!(
-                "this data dir holds a {} world, not {}: use its profile, or another --data DIR",
-                profile_name(store.profile),
-                profile_name(opts.profile)
-            ),
-        ));
-    }
-    let fresh = loaded.is_none();
-    let (store, auth) = match loaded {
-        Some((store, auth)) => {
-            let live = store
-                .all()
-                .flat_map(|n| n.blob.iter().chain(n.versions.iter().map(|v| &v.blob)))
-                .map(|b| b.key.clone())
-                .collect();
-            if let Err(e) = blobs.retain(&live) {
-                eprintln!("skydrive-emu: cleaning the blob dir: {e}");
+    let blobs = blob::Blobs::open(blob_dir.clone()).map_err(|e| {
+        let dir = blob_dir.as_deref().unwrap_or(Path::new("temp dir"));
+        Error::io(dir.to_owned(), e)
+    })?;
+    let fresh = || seed::seed(opts.seed, opts.profile, &blobs);
+    let (persist, store, auth) = match &opts.data_dir {
+        None => (None, fresh()?, auth::Auth::default()),
+        Some(dir) => {
+            let p = persist::Persister::open(dir)?;
+            let (store, auth, new) = p.load_or_create(&blobs, fresh)?;
+            check_profile(dir, store.profile, opts.profile)?;
+            if !new {
+                let live = store
+                    .all()
+                    .flat_map(|n| n.blob.iter().chain(n.versions.iter().map(|v| &v.blob)))
+                    .map(|b| b.key.clone())
+                    .collect();
+                if let Err(e) = blobs.retain(&live, STRAY_AGE) {
+                    eprintln!("skydrive-emu: cleaning the blob dir: {e}");
+                }
             }
-            (store, auth)
+            (Some(p), store, auth)
         }
-        None => (
-            seed::seed(opts.seed, opts.profile, &blobs)?,
-            auth::Auth::default(),
-        ),
     };
-    let shared = Shared {
+    Ok(Shared {
         store: Mutex::new(store),
         blobs,
         auth: Mutex::new(auth),
@@ -106,13 +96,23 @@ pub(super) fn build_shared(opts: &EmulatorOptions, urls: Urls) -> Result<Shared>
         },
         urls,
         secret: resp::random_hex(16),
-        persist: persister,
-    };
-    if fresh && let Some(p) = &shared.persist {
-        p.mark_dirty();
-        p.flush(&shared).map_err(|e| Error::io(p.path(), e))?;
+        persist,
+    })
+}
+
+/// A data dir keeps the profile it was made with.
+fn check_profile(dir: &Path, have: Profile, want: Profile) -> Result<()> {
+    if have == want {
+        return Ok(());
     }
-    Ok(shared)
+    Err(Error::config(
+        dir.display().to_string(),
+        format!(
+            "this data dir holds a {} world, not {}: use its profile, or another --data DIR",
+            profile_name(have),
+            profile_name(want)
+        ),
+    ))
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! redirect, persistence and streaming of large files.
 
 mod auth;
+mod concurrent;
 mod drive;
 mod faults;
 mod fidelity;
