@@ -118,7 +118,11 @@ pub(crate) fn business_drive_id(label: &str) -> String {
 
 /// A GUID (upper-case, no braces) derived from `parts`.
 pub(crate) fn guid(parts: &[&str]) -> String {
-    let h = hex(&digest(parts)[..16]).to_uppercase();
+    guid_form(&hex(&digest(parts)[..16]).to_uppercase())
+}
+
+/// 32 hex digits in the GUID form `8-4-4-4-12`.
+pub(crate) fn guid_form(h: &str) -> String {
     format!(
         "{}-{}-{}-{}-{}",
         &h[0..8],

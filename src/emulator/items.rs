@@ -108,19 +108,19 @@ fn walk(s: &Store, base: u64, rel: &[String]) -> Result<u64, ApiError> {
 
 /// Resolves an existing item the user may read (`404 itemNotFound`, `403 accessDenied`).
 pub(crate) fn resolve(shared: &Shared, p: &ItemPath) -> Result<u64, ApiError> {
-    let base = base_of(shared, p)?;
-    let s = shared.lock_store();
-    let n = walk(&s, base, &p.rel)?;
-    check(&s, p.user, n, false)?;
-    Ok(n)
+    resolve_for(shared, p, false)
 }
 
 /// Resolves an existing item the user may change.
 pub(crate) fn resolve_write(shared: &Shared, p: &ItemPath) -> Result<u64, ApiError> {
+    resolve_for(shared, p, true)
+}
+
+fn resolve_for(shared: &Shared, p: &ItemPath, write: bool) -> Result<u64, ApiError> {
     let base = base_of(shared, p)?;
     let s = shared.lock_store();
     let n = walk(&s, base, &p.rel)?;
-    check(&s, p.user, n, true)?;
+    check(&s, p.user, n, write)?;
     Ok(n)
 }
 

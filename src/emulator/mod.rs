@@ -10,9 +10,9 @@
 //! across hosts, as a stock SDK scoping its token by host name does.
 //!
 //! Two profiles ([`Profile`]): personal OneDrive (the default) and OneDrive for work or
-//! school, which differ in ids, tags, times, hashes, name rules and delta (see [`ids`]). Each
+//! school, which differ in ids, tags, times, hashes, name rules and delta (see the `ids` module). Each
 //! world holds several drives: the signed-in user's, a second user's who shares folders with
-//! them ([`drives`]), and on business a SharePoint document library.
+//! them (the `drives` module), and on business a SharePoint document library.
 
 mod auth;
 mod blob;

@@ -151,15 +151,7 @@ pub(crate) fn ok(value: &impl Serialize) -> ApiResult {
 
 /// A fresh request id (a random UUID-shaped string).
 pub(crate) fn request_id() -> String {
-    let h = random_hex(16);
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
+    super::ids::guid_form(&random_hex(16))
 }
 
 /// `2 * bytes` random lowercase hex digits.

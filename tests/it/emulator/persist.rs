@@ -97,7 +97,7 @@ fn the_binary_with_data_dir_keeps_uploads_across_restarts() {
             .unwrap();
         assert_eq!(r.status(), 201);
     });
-    // A clean stop (SIGTERM) saves what the write-behind has not written yet.
+    // Every change is journaled before its answer; SIGTERM still stops cleanly.
     let term = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -195,5 +195,63 @@ async fn a_change_is_on_disk_when_its_answer_is_sent() {
         r.status(),
         200,
         "each request sees what the other committed"
+    );
+}
+
+#[tokio::test]
+async fn a_data_dir_of_an_older_emulator_is_migrated() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("blobs")).unwrap();
+    std::fs::write(dir.path().join("blobs").join("k1"), b"old bytes").unwrap();
+    let node = |n: u64, name: &str, parent: Option<u64>, blob: serde_json::Value| {
+        let t = "2020-01-01T00:00:00.000Z";
+        serde_json::json!({"n": n, "name": name, "parent": parent, "blob": blob, "seq": 2,
+            "cseq": 2, "created": t, "modified": t, "fs_created": t, "fs_modified": t,
+            "special": null, "children": {}})
+    };
+    let blob = serde_json::json!({"key": "k1", "size": 9, "quick_xor": "x", "sha256": "y"});
+    let old = serde_json::json!({"store": {"drive_id": "5D1B2C3A4F6E7D80", "next": 104, "seq": 3,
+        "tombstones": [], "permissions": {},
+        "nodes": {"101": node(101, "root", None, serde_json::Value::Null),
+                  "102": node(102, "Old", Some(101), serde_json::Value::Null),
+                  "103": node(103, "a.txt", Some(102), blob)}},
+        "auth": {"access": {}, "refresh": [], "primary_access": null, "primary_refresh": null}});
+    std::fs::write(dir.path().join("drive.json"), old.to_string()).unwrap();
+    let emu = Emulator::start(EmulatorOptions {
+        data_dir: Some(dir.path().to_owned()),
+        ..EmulatorOptions::default()
+    })
+    .await
+    .unwrap();
+    assert_eq!(emu.file_bytes("Old/a.txt").unwrap(), b"old bytes");
+    let r = super::http()
+        .get(format!("{}/me/drive/root:/Old/a.txt", emu.graph_url()))
+        .bearer_auth(emu.access_token())
+        .send()
+        .await
+        .unwrap();
+    let item: serde_json::Value = r.json().await.unwrap();
+    assert!(
+        item["id"]
+            .as_str()
+            .unwrap()
+            .starts_with("5D1B2C3A4F6E7D80!s"),
+        "{item}"
+    );
+    assert!(
+        !emu.other_drive_id().is_empty(),
+        "the second user's drive is added"
+    );
+    drop(emu);
+    let again = Emulator::start(EmulatorOptions {
+        data_dir: Some(dir.path().to_owned()),
+        profile: skydrive::emulator::Profile::Business,
+        ..EmulatorOptions::default()
+    })
+    .await
+    .unwrap_err();
+    assert!(
+        again.to_string().contains("holds a personal world"),
+        "{again}"
     );
 }
