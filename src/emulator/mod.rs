@@ -5,14 +5,14 @@
 //!
 //! Two listeners, as on the real service: the Graph API (plus the identity authority under
 //! `/login`) and a second origin for pre-authenticated content URLs (downloads, upload
-//! sessions, copy monitors), whose URLs name the host differently (`localhost` where the Graph
-//! URL says `127.0.0.1`, and the reverse), so that clients prove they drop `Authorization`
-//! across hosts, as a stock SDK scoping its token by host name does.
+//! sessions, copy monitors), whose URLs name another host than the Graph URL (`localhost`
+//! where it says `127.0.0.1`; `127.0.0.1` where it says `[::1]`), so that clients prove they
+//! drop `Authorization` across hosts, as a stock SDK scoping its token by host name does.
 //!
 //! Two profiles ([`Profile`]): personal OneDrive (the default) and OneDrive for work or
-//! school, which differ in ids, tags, times, hashes, name rules and delta (see the `ids` module). Each
-//! world holds several drives: the signed-in user's, a second user's who shares folders with
-//! them (the `drives` module), and on business a SharePoint document library.
+//! school, which differ in ids, tags, times, hashes, name rules and delta (see the `ids`
+//! module). Each world holds several drives: the signed-in user's, a second user's who shares
+//! folders with them (the `drives` module), and on business a SharePoint document library.
 
 mod auth;
 mod blob;
