@@ -60,13 +60,7 @@ pub(crate) fn delta(
     let folder = resolve(shared, p)?;
     let s = shared.lock_store();
     let drive = s.node(folder)?.drive;
-    if s.profile == Profile::Business && s.node(folder)?.parent.is_some() {
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "notSupported",
-            "view.delta can only be called on the root.",
-        ));
-    }
+    check_scope(&s, folder)?;
     let seq = s.drives[drive].seq;
     let link = |token: String| {
         let mut ser = url::form_urlencoded::Serializer::new(String::new());
@@ -94,18 +88,7 @@ pub(crate) fn delta(
         Some(Token::Latest) => {
             return ok(&json!({"value": [], "@odata.deltaLink": link(format!("aD{seq}"))}));
         }
-        None => {
-            let e = ApiError::new(
-                StatusCode::GONE,
-                "resyncRequired",
-                "The delta token is invalid or expired; resync.",
-            )
-            .inner("resyncChangesApplyDifferences");
-            return Err(e.with_headers(ErrorHeaders {
-                location: Some(link(String::new())),
-                ..ErrorHeaders::default()
-            }));
-        }
+        None => return Err(resync(link(String::new()))),
     };
     let changes = changes(&s, folder, from, snap);
     let top = top(ctx)?;
@@ -123,6 +106,32 @@ pub(crate) fn delta(
         body["@odata.deltaLink"] = json!(link(format!("aD{snap}")));
     }
     ok(&body)
+}
+
+/// Business drives answer delta only on the root (graph-api.md §8).
+fn check_scope(s: &Store, folder: u64) -> Result<(), ApiError> {
+    if s.profile == Profile::Business && s.node(folder)?.parent.is_some() {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "notSupported",
+            "view.delta can only be called on the root.",
+        ));
+    }
+    Ok(())
+}
+
+/// `410 resyncRequired` for a bad token, with a fresh start in `Location`.
+fn resync(fresh: String) -> ApiError {
+    let e = ApiError::new(
+        StatusCode::GONE,
+        "resyncRequired",
+        "The delta token is invalid or expired; resync.",
+    )
+    .inner("resyncChangesApplyDifferences");
+    e.with_headers(ErrorHeaders {
+        location: Some(fresh),
+        ..ErrorHeaders::default()
+    })
 }
 
 /// One entry of a delta answer, rendered only when its page is served.
