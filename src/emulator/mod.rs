@@ -308,6 +308,8 @@ impl Emulator {
             let mut auth = self.shared.lock_auth();
             (auth.primary_refresh(), auth.expires_at(&access))
         };
+        // A refresh token made just now must outlive this process (a `--data` dir).
+        self.shared.mark_changed();
         let mut cfg = Config::new(path);
         cfg.client_id = Some(CLIENT_ID.into());
         cfg.graph_url = self.graph_url().to_owned();

@@ -255,3 +255,29 @@ async fn a_data_dir_of_an_older_emulator_is_migrated() {
         "{again}"
     );
 }
+
+#[tokio::test]
+async fn a_written_configs_refresh_token_survives_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let opts = || EmulatorOptions {
+        seed: Seed::Empty,
+        data_dir: Some(dir.path().join("data")),
+        ..EmulatorOptions::default()
+    };
+    let emu = Emulator::start(opts()).await.unwrap();
+    let cfg = emu.client_config(&dir.path().join("lcrc"));
+    drop(emu);
+    let emu = Emulator::start(opts()).await.unwrap();
+    let form = [
+        ("client_id", "x"),
+        ("grant_type", "refresh_token"),
+        ("refresh_token", cfg.refresh_token.as_deref().unwrap()),
+    ];
+    let r = super::http()
+        .post(format!("{}/common/oauth2/v2.0/token", emu.login_url()))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+}
