@@ -32,7 +32,7 @@
 //!     .into_iter()
 //!     .map(|item| item.name)
 //!     .collect();
-//! assert_eq!(names, ["Documents", "Pics"]);
+//! assert_eq!(names, ["Documents", "Pics", "Shared Folder"]); // a shortcut to a shared folder
 //! # Ok(()) }
 //! ```
 //!

@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::Parser;
-use skydrive::emulator::{Emulator, EmulatorOptions, Faults, Hostile, Seed, parse_duration};
+use skydrive::emulator::{
+    Emulator, EmulatorOptions, Faults, Hostile, Profile, Seed, parse_duration,
+};
 
 /// A OneDrive-compatible Microsoft Graph server on loopback, for tests, demos and benchmarks.
 #[derive(Debug, Parser)]
@@ -25,10 +27,21 @@ struct Args {
     /// Keep the drive in DIR (tree + file contents) so it survives restarts.
     #[arg(long, value_name = "DIR")]
     data: Option<PathBuf>,
-    /// Seed the drive with the demo tree (the default).
+    /// Behave like personal OneDrive or OneDrive for work or school (ids, tags, times,
+    /// hashes, name rules, delta, drives). A data dir keeps the profile it was made with.
+    #[arg(long, value_name = "PROFILE", default_value = "personal",
+          value_parser = ["personal", "business"])]
+    profile: String,
+    /// What a new world holds: demo (the seed README's tree and a shortcut to a shared
+    /// folder), kinds (the demo plus a OneNote notebook, a malware-flagged file and shared
+    /// items), readme (the seed README's tree only) or empty.
+    #[arg(long, value_name = "SEED", value_parser = ["demo", "kinds", "readme", "empty"],
+          conflicts_with_all = ["demo", "empty"])]
+    seed: Option<String>,
+    /// Seed the drive with the demo tree (the default; same as --seed demo).
     #[arg(long, conflicts_with = "empty")]
     demo: bool,
-    /// Start with an empty drive.
+    /// Start with an empty drive (same as --seed empty).
     #[arg(long)]
     empty: bool,
     /// Delay every answer by this long (e.g. 50ms, 1s).
@@ -79,9 +92,18 @@ fn main() -> ExitCode {
 fn run(args: Args) -> anyhow::Result<()> {
     let rt = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     rt.block_on(async {
+        let seed = match (&args.seed, args.empty) {
+            (Some(name), _) => name.parse::<Seed>().map_err(anyhow::Error::msg)?,
+            (None, true) => Seed::Empty,
+            (None, false) => Seed::Demo,
+        };
         let opts = EmulatorOptions {
             addr: args.addr,
-            seed: if args.empty { Seed::Empty } else { Seed::Demo },
+            seed,
+            profile: args
+                .profile
+                .parse::<Profile>()
+                .map_err(anyhow::Error::msg)?,
             data_dir: args.data.clone(),
             faults: Faults {
                 latency: args.latency.unwrap_or_default(),

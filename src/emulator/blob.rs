@@ -97,12 +97,22 @@ impl Blobs {
         }
     }
 
-    /// Deletes blob files no item refers to (left over from interrupted uploads).
-    pub(crate) fn retain(&self, live: &std::collections::HashSet<String>) -> io::Result<()> {
+    /// Deletes blob files no item refers to (left over from interrupted uploads) that were
+    /// last written more than `age` ago.
+    pub(crate) fn retain(
+        &self,
+        live: &std::collections::HashSet<String>,
+        age: std::time::Duration,
+    ) -> io::Result<()> {
+        let now = std::time::SystemTime::now();
         for entry in std::fs::read_dir(&self.dir)? {
             let entry = entry?;
             let name = entry.file_name().to_string_lossy().into_owned();
-            if !live.contains(&name) && entry.file_type()?.is_file() {
+            let meta = entry.metadata()?;
+            let old = meta
+                .modified()
+                .is_ok_and(|m| now.duration_since(m).unwrap_or_default() > age);
+            if !live.contains(&name) && meta.is_file() && old {
                 self.remove(&name);
             }
         }
@@ -136,6 +146,13 @@ impl Blobs {
     /// Deletes a blob; a missing file is fine.
     pub(crate) fn remove(&self, key: &str) {
         let _ = std::fs::remove_file(self.path(key));
+    }
+
+    /// Deletes the files of `blobs`.
+    pub(crate) fn remove_all(&self, blobs: impl IntoIterator<Item = Blob>) {
+        for b in blobs {
+            self.remove(&b.key);
+        }
     }
 
     /// Copies a blob to a new key.

@@ -13,26 +13,50 @@ use bytes::Bytes;
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
 use super::Shared;
+use super::blob::Blob;
 use super::items::resolve;
 use super::path::ItemPath;
 use super::render::{download_url, mime_type, tempauth};
-use super::resp::{ApiError, ApiResult};
+use super::resp::{ApiError, ApiResult, ErrorHeaders};
+use super::store::Store;
 
 /// Read size of streamed downloads.
 const CHUNK: usize = 64 * 1024;
 
-/// `GET .../content`: 302 to the item's download URL.
+/// `GET .../content`: 302 to the item's download URL. Notebooks and folders have no content
+/// (404); flagged files answer 403 `malwareDetected` (graph-api.md §4, §13).
 pub(crate) fn redirect(shared: &Shared, p: &ItemPath) -> ApiResult {
     let n = resolve(shared, p)?;
-    let is_file = shared.lock_store().get(n).is_some_and(|x| !x.is_folder());
-    if !is_file {
-        return Err(ApiError::not_found());
-    }
+    downloadable(&shared.lock_store(), n)?;
     Ok((
         StatusCode::FOUND,
         [(header::LOCATION, download_url(shared, n))],
     )
         .into_response())
+}
+
+/// Whether item `n` can be downloaded, or the error its `/content` answers.
+fn downloadable(s: &Store, n: u64) -> Result<(), ApiError> {
+    let node = s.node(n)?;
+    if let Some(what) = &node.malware {
+        let e = ApiError::new(
+            StatusCode::FORBIDDEN,
+            "malwareDetected",
+            "Malware detected in the file; the download is blocked.",
+        );
+        return Err(e.with_headers(ErrorHeaders {
+            virus: Some(what.clone()),
+            ..ErrorHeaders::default()
+        }));
+    }
+    if !node.is_file() {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "itemNotFound",
+            "The item does not have content.",
+        ));
+    }
+    Ok(())
 }
 
 /// `GET /download/{n}?tempauth=..` on the content listener.
@@ -51,6 +75,17 @@ pub(crate) async fn download(
         ));
     }
     let (blob, name) = signed_blob(shared, n, query)?;
+    serve_blob(shared, method, &blob, &name, headers).await
+}
+
+/// Streams `blob` (named `name`) as a download answer, honouring `Range` and the faults.
+pub(crate) async fn serve_blob(
+    shared: &Arc<Shared>,
+    method: &Method,
+    blob: &Blob,
+    name: &str,
+    headers: &HeaderMap,
+) -> ApiResult {
     let total = blob.size;
     let range = requested_range(headers, total)?;
     let (start, len) = range.unwrap_or((0, total));
@@ -63,7 +98,7 @@ pub(crate) async fn download(
         stream_body(file, len, drop_at, shared.faults.get().download_rate)
     };
     let mut resp = Response::builder()
-        .header(header::CONTENT_TYPE, mime_type(&name))
+        .header(header::CONTENT_TYPE, mime_type(name))
         .header(header::CONTENT_LENGTH, len)
         .header(header::ACCEPT_RANGES, "bytes");
     resp = match range {
@@ -82,19 +117,30 @@ fn signed_blob(
     shared: &Shared,
     n: &str,
     query: &[(String, String)],
-) -> Result<(super::blob::Blob, String), ApiError> {
+) -> Result<(Blob, String), ApiError> {
+    check_signature(shared, n, query)?;
     let n: u64 = n.parse().map_err(|_| ApiError::not_found())?;
+    let s = shared.lock_store();
+    downloadable(&s, n)?;
+    let node = s.node(n)?;
+    let blob = node.blob.clone().ok_or_else(ApiError::not_found)?;
+    Ok((blob, node.name.clone()))
+}
+
+/// Checks the `tempauth` of a content URL for `what` (`401 unauthenticated` otherwise).
+pub(crate) fn check_signature(
+    shared: &Shared,
+    what: &str,
+    query: &[(String, String)],
+) -> Result<(), ApiError> {
     let auth = query
         .iter()
         .find(|(k, _)| k == "tempauth")
         .map(|(_, v)| v.as_str());
-    if auth != Some(tempauth(shared, n).as_str()) {
+    if auth != Some(tempauth(shared, what).as_str()) {
         return Err(ApiError::unauthenticated().inner("expiredToken"));
     }
-    let s = shared.lock_store();
-    let node = s.get(n).ok_or_else(ApiError::not_found)?;
-    let blob = node.blob.clone().ok_or_else(ApiError::not_found)?;
-    Ok((blob, node.name.clone()))
+    Ok(())
 }
 
 /// The `Range` asked for as (start, length), `None` for the whole file.

@@ -13,8 +13,10 @@ use serde_json::Value;
 
 use super::Shared;
 use super::blob::Blob;
+use super::drives::{check, select};
 use super::items::{check_conflict, resolve};
-use super::path::{ItemPath, check_name};
+use super::names::check_name;
+use super::path::{DriveSel, ItemPath};
 use super::resp::{ApiError, ApiResult, json_response, random_hex};
 use super::routes::{Ctx, json_body};
 use super::store::Store;
@@ -27,7 +29,9 @@ pub(crate) struct Job {
     polls: u32,
 }
 
-/// One item of the copied tree: index of its parent entry, name, content.
+/// One item of the copied tree: index of its parent entry, name, content. Only files and
+/// folders are copied: a notebook's sections come along as a folder of files, a shortcut as
+/// an empty folder.
 type Entry = (Option<usize>, String, Option<Blob>);
 
 /// `POST .../copy` (conflictBehavior from the query, default `fail`).
@@ -38,12 +42,16 @@ pub(crate) async fn start(shared: &Arc<Shared>, ctx: &Ctx, p: &ItemPath, body: B
     let (parent, name) = {
         let s = shared.lock_store();
         let node = s.node(src)?;
-        let parent = match body
-            .get("parentReference")
-            .and_then(|r| r.get("id"))
+        let target = body.get("parentReference");
+        let drive = match target
+            .and_then(|r| r.get("driveId"))
             .and_then(Value::as_str)
         {
-            Some(id) => s.parse_id(id).ok_or_else(ApiError::not_found)?,
+            Some(d) => select(&s, &DriveSel::Id(d.to_owned()), p.user)?,
+            None => node.drive,
+        };
+        let parent = match target.and_then(|r| r.get("id")).and_then(Value::as_str) {
+            Some(id) => s.parse_id(drive, id).ok_or_else(ApiError::not_found)?,
             None => node
                 .parent
                 .ok_or_else(|| ApiError::bad_request("The root cannot be copied"))?,
@@ -53,15 +61,16 @@ pub(crate) async fn start(shared: &Arc<Shared>, ctx: &Ctx, p: &ItemPath, body: B
             .and_then(Value::as_str)
             .unwrap_or(&node.name)
             .to_owned();
-        if s.node(parent)?.blob.is_some() || s.is_within(parent, src) {
+        if !s.node(parent)?.is_container() || s.is_within(parent, src) {
             return Err(ApiError::bad_request("The copy target folder is invalid"));
         }
+        check(&s, p.user, parent, true)?;
         if conflict == "fail" && s.child(parent, &name).is_some() {
             return Err(ApiError::name_exists(&name));
         }
+        check_name(s.profile, &name)?;
         (parent, name)
     };
-    check_name(&name)?;
     let job = random_hex(16);
     jobs(shared).insert(
         job.clone(),
@@ -70,9 +79,9 @@ pub(crate) async fn start(shared: &Arc<Shared>, ctx: &Ctx, p: &ItemPath, body: B
             polls: 0,
         },
     );
-    let (shared2, job2) = (shared.clone(), job.clone());
+    let (shared2, job2, user) = (shared.clone(), job.clone(), p.user);
     tokio::spawn(async move {
-        let result = run(&shared2, src, parent, &name, &conflict).await;
+        let result = run(&shared2, src, (parent, user), &name, &conflict).await;
         if let Some(j) = jobs(&shared2).get_mut(&job2) {
             j.result = Some(result);
         }
@@ -89,13 +98,13 @@ fn jobs(shared: &Shared) -> std::sync::MutexGuard<'_, HashMap<String, Job>> {
 async fn run(
     shared: &Shared,
     src: u64,
-    parent: u64,
+    (parent, user): (u64, usize),
     name: &str,
     conflict: &str,
 ) -> Result<String, String> {
     let entries = snapshot(shared, src, name)?;
     let copied = duplicate_all(shared, entries).await?;
-    let res = shared.mutate(|s| place(s, &copied, parent, conflict));
+    let res = shared.mutate_as(user, |s| place(s, &copied, parent, conflict));
     let doomed: Vec<Blob> = match &res {
         Ok((_, old)) => old.clone(),
         Err(_) => copied.into_iter().filter_map(|e| e.2).collect(),

@@ -1,15 +1,20 @@
 //! Change tracking and queries (graph-api.md §8): delta with nextLink/deltaLink and 410 on a
-//! bad token, search, recent and sharedWithMe. Every change bumps the store's sequence; a delta
-//! token is the sequence it was issued at, so a later call returns what changed since.
+//! bad token, search and recent. Every change bumps its drive's sequence; a delta token is
+//! the sequence it was issued at, so a later call returns what changed since. Delta items
+//! carry no `parentReference.path`; a shortcut appears as itself, never with its target's
+//! content (that lives on another drive). Business drives answer delta only on the root
+//! (400 `notSupported` on a folder, as the service historically did).
 
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 use super::Shared;
+use super::drives::{select, shown_id};
+use super::ids::{self, Profile};
 use super::items::resolve;
 use super::listing::{page, top};
-use super::path::ItemPath;
-use super::render::item_value;
+use super::path::{DriveSel, ItemPath};
+use super::render::{Form, apply_select, item, item_value};
 use super::resp::{ApiError, ApiResult, ErrorHeaders, ok};
 use super::routes::Ctx;
 use super::store::{ROOT, Store, Tombstone};
@@ -54,6 +59,9 @@ pub(crate) fn delta(
 ) -> ApiResult {
     let folder = resolve(shared, p)?;
     let s = shared.lock_store();
+    let drive = s.node(folder)?.drive;
+    check_scope(&s, folder)?;
+    let seq = s.drives[drive].seq;
     let link = |token: String| {
         let mut ser = url::form_urlencoded::Serializer::new(String::new());
         if !token.is_empty() {
@@ -69,29 +77,18 @@ pub(crate) fn delta(
         format!(
             "{}/drives/{}/items/{}/delta{sep}{query}",
             shared.urls.graph_base,
-            s.drive_id.to_lowercase(),
+            shown_id(&s, drive),
             s.id_of(folder)
         )
     };
     let token = path_token.or_else(|| ctx.q("token").map(str::to_owned));
-    let (from, snap, offset) = match parse_token(token.as_deref(), s.seq) {
-        Some(Token::Start) => (0, s.seq, 0),
+    let (from, snap, offset) = match parse_token(token.as_deref(), seq) {
+        Some(Token::Start) => (0, seq, 0),
         Some(Token::Page { from, snap, offset }) => (from, snap, offset),
         Some(Token::Latest) => {
-            return ok(&json!({"value": [], "@odata.deltaLink": link(format!("aD{}", s.seq))}));
+            return ok(&json!({"value": [], "@odata.deltaLink": link(format!("aD{seq}"))}));
         }
-        None => {
-            let e = ApiError::new(
-                StatusCode::GONE,
-                "resyncRequired",
-                "The delta token is invalid or expired; resync.",
-            )
-            .inner("resyncChangesApplyDifferences");
-            return Err(e.with_headers(ErrorHeaders {
-                location: Some(link(String::new())),
-                ..ErrorHeaders::default()
-            }));
-        }
+        None => return Err(resync(link(String::new()))),
     };
     let changes = changes(&s, folder, from, snap);
     let top = top(ctx)?;
@@ -111,6 +108,32 @@ pub(crate) fn delta(
     ok(&body)
 }
 
+/// Business drives answer delta only on the root (graph-api.md §8).
+fn check_scope(s: &Store, folder: u64) -> Result<(), ApiError> {
+    if s.profile == Profile::Business && s.node(folder)?.parent.is_some() {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "notSupported",
+            "view.delta can only be called on the root.",
+        ));
+    }
+    Ok(())
+}
+
+/// `410 resyncRequired` for a bad token, with a fresh start in `Location`.
+fn resync(fresh: String) -> ApiError {
+    let e = ApiError::new(
+        StatusCode::GONE,
+        "resyncRequired",
+        "The delta token is invalid or expired; resync.",
+    )
+    .inner("resyncChangesApplyDifferences");
+    e.with_headers(ErrorHeaders {
+        location: Some(fresh),
+        ..ErrorHeaders::default()
+    })
+}
+
 /// One entry of a delta answer, rendered only when its page is served.
 enum Change<'a> {
     /// A live item, by number.
@@ -122,11 +145,24 @@ enum Change<'a> {
 impl Change<'_> {
     fn render(&self, shared: &Shared, s: &Store, select: Option<&str>) -> Value {
         match self {
-            Change::Item(n) => item_value(shared, s, *n, select),
+            Change::Item(n) => apply_select(
+                item(shared, s, *n, Form::Delta).unwrap_or(Value::Null),
+                select,
+            ),
             Change::Deleted(t) => {
                 let facet = if t.folder { "folder" } else { "file" };
-                json!({"id": s.id_of(t.n), "name": t.name, "deleted": {}, facet: {},
-                    "parentReference": {"driveId": s.drive_id.to_lowercase(), "driveType": "personal", "id": s.id_of(t.parent)}})
+                let d = &s.drives[t.drive];
+                let id = ids::item_id(s.profile, &d.id, t.n, false);
+                let parent = match s.get(t.parent) {
+                    Some(_) => s.id_of(t.parent),
+                    None => ids::item_id(s.profile, &d.id, t.parent, false),
+                };
+                let mut v = json!({"id": id, "deleted": {}, facet: {},
+                    "parentReference": {"driveId": d.id, "driveType": d.kind, "id": parent}});
+                if s.profile == Profile::Personal {
+                    v["name"] = json!(t.name);
+                }
+                v
             }
         }
     }
@@ -136,6 +172,8 @@ impl Change<'_> {
 /// numbers are collected here: rendering an item costs far more (folder sizes, paths), so each
 /// page renders just its own slice.
 fn changes(s: &Store, folder: u64, from: u64, snap: u64) -> Vec<Change<'_>> {
+    let drive = s.get(folder).map_or(0, |x| x.drive);
+    let root = s.drives.get(drive).map_or(ROOT, |d| d.root);
     let in_window = |seq: u64| seq > from && seq <= snap;
     let mut nums: Vec<u64> = std::iter::once(folder)
         .chain(s.descendants(folder))
@@ -147,8 +185,8 @@ fn changes(s: &Store, folder: u64, from: u64, snap: u64) -> Vec<Change<'_>> {
         out.extend(
             s.tombstones
                 .iter()
-                .filter(|t| in_window(t.seq))
-                .filter(|t| folder == ROOT || s.is_within(t.parent, folder))
+                .filter(|t| t.drive == drive && in_window(t.seq))
+                .filter(|t| folder == root || s.is_within(t.parent, folder))
                 .map(Change::Deleted),
         );
     }
@@ -173,12 +211,13 @@ pub(crate) fn search(shared: &Shared, ctx: &Ctx, p: &ItemPath, q: &str) -> ApiRe
     })
 }
 
-/// `GET /me/drive/recent`: the most recently modified files.
-pub(crate) fn recent(shared: &Shared, ctx: &Ctx) -> ApiResult {
+/// `GET /me/drive/recent`: the most recently modified files of the drive.
+pub(crate) fn recent(shared: &Shared, ctx: &Ctx, sel: &DriveSel) -> ApiResult {
     let s = shared.lock_store();
+    let drive = select(&s, sel, ctx.user)?;
     let mut files: Vec<(String, u64)> = s
         .all()
-        .filter(|x| !x.is_folder())
+        .filter(|x| x.is_file() && x.drive == drive)
         .map(|x| (x.modified.clone(), x.n))
         .collect();
     files.sort_by(|a, b| b.cmp(a));
@@ -188,9 +227,4 @@ pub(crate) fn recent(shared: &Shared, ctx: &Ctx) -> ApiResult {
         .map(|(_, n)| item_value(shared, &s, *n, ctx.q("$select")))
         .collect();
     ok(&json!({"value": value}))
-}
-
-/// `GET /me/drive/sharedWithMe`: nothing is shared with the emulated user.
-pub(crate) fn shared_with_me() -> ApiResult {
-    ok(&json!({"value": []}))
 }

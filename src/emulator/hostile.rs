@@ -177,10 +177,11 @@ fn rewrite_value(modes: &[Hostile], v: &mut Value) {
     }
 }
 
-/// The number of an item id `{drive}!{n}`; other objects (drives, users) have none.
+/// The number of an item id (any form of `super::ids`, or `{drive}!{n}`); other objects
+/// (drives, users) have none.
 fn id_number(item: &Map<String, Value>) -> Option<u64> {
     let id = item.get("id")?.as_str()?;
-    id.rsplit_once('!')?.1.parse().ok()
+    super::ids::item_number(id).or_else(|| id.rsplit_once('!')?.1.parse().ok())
 }
 
 /// Rewrites one item's name, size and field types.

@@ -1,5 +1,11 @@
-//! Item addressing and the metadata endpoints: `/me`, drives, GET/PATCH/DELETE of items,
+//! Item addressing and the metadata endpoints: `/me`, drives, GET/DELETE of items,
 //! `/children` listing and folder creation (graph-api.md §1, §3, §6).
+//!
+//! Every handler finds its item through [`resolve`] (read) or [`resolve_write`] /
+//! [`write_target`] (write), which also check that the user may do that
+//! ([`super::drives::check`]). A path never passes through a shortcut: `root:/Shortcut/sub:`
+//! answers 404 as on the service; the shortcut's content is addressed on its own drive
+//! (`/drives/{remote drive}/items/{remote id}:/sub:`).
 
 use axum::body::Body;
 use axum::http::{StatusCode, header};
@@ -7,12 +13,14 @@ use axum::response::IntoResponse;
 use serde_json::{Value, json};
 
 use super::Shared;
+use super::drives::{self, check};
 use super::listing::page;
-use super::path::{Base, ItemPath, check_name, check_path_len};
-use super::render::{drive as drive_json, item, item_value};
+use super::names::{check_name, check_path_len, check_root_folder};
+use super::path::{Base, DriveSel, ItemPath};
+use super::render::{ctag, etag, item_value, tag_matches};
 use super::resp::{ApiError, ApiResult, json_response, ok};
 use super::routes::{Ctx, json_body};
-use super::store::{ROOT, Store};
+use super::store::Store;
 
 /// Where a write lands: an existing item, or a new one (with any missing folders above it).
 #[derive(Debug, Clone)]
@@ -28,22 +36,28 @@ pub(crate) enum Target {
 }
 
 /// `GET /me`.
-pub(crate) fn me(shared: &Shared) -> ApiResult {
-    let id = shared.lock_store().drive_id.to_lowercase();
-    ok(
-        &json!({"id": id, "displayName": "Demo User", "userPrincipalName": "demo@example.invalid",
-        "mail": "demo@example.invalid"}),
-    )
+pub(crate) fn me(shared: &Shared, user: usize) -> ApiResult {
+    ok(&drives::me(&shared.lock_store(), user))
 }
 
-/// `GET /me/drive`.
-pub(crate) fn drive(shared: &Shared) -> ApiResult {
-    ok(&drive_json(&shared.lock_store()))
+/// `GET /me/drive`, `/drives/{id}`, `/sites/{id}/drive`.
+pub(crate) fn drive(shared: &Shared, sel: &DriveSel, user: usize) -> ApiResult {
+    let s = shared.lock_store();
+    let d = drives::select(&s, sel, user)?;
+    check(&s, user, s.drives[d].root, false).or_else(|e| {
+        // Someone else's drive: the drive resource is visible when something on it is shared.
+        let shared_here = s
+            .grants
+            .iter()
+            .any(|g| g.user == user && s.get(g.item).is_some_and(|x| x.drive == d));
+        if shared_here { Ok(()) } else { Err(e) }
+    })?;
+    ok(&drives::drive_json(&s, d))
 }
 
 /// `GET /me/drives`.
-pub(crate) fn drives(shared: &Shared) -> ApiResult {
-    ok(&json!({"value": [drive_json(&shared.lock_store())]}))
+pub(crate) fn drive_list(shared: &Shared, user: usize) -> ApiResult {
+    ok(&drives::list(&shared.lock_store(), user))
 }
 
 /// The special folders (graph-api.md §1.3) and where they live.
@@ -59,16 +73,18 @@ fn special_path(name: &str) -> Option<&'static [&'static str]> {
 }
 
 /// The number of the item before the first colon (special folders are created on demand).
-fn base_of(shared: &Shared, base: &Base) -> Result<u64, ApiError> {
-    match base {
+fn base_of(shared: &Shared, p: &ItemPath) -> Result<u64, ApiError> {
+    match &p.base {
         Base::Id(id) => shared
             .lock_store()
-            .parse_id(id)
+            .parse_id(p.drive, id)
             .ok_or_else(ApiError::not_found),
         Base::Special(name) => {
             let path = special_path(name).ok_or_else(ApiError::not_found)?;
-            Ok(shared.mutate(|s| {
-                let n = path.iter().fold(ROOT, |cur, seg| match s.child(cur, seg) {
+            shared.mutate_as(p.user, |s| {
+                let root = s.drives[p.drive].root;
+                check(s, p.user, root, true)?;
+                let n = path.iter().fold(root, |cur, seg| match s.child(cur, seg) {
                     Some(n) => n,
                     None => s.insert(cur, seg, None),
                 });
@@ -77,46 +93,74 @@ fn base_of(shared: &Shared, base: &Base) -> Result<u64, ApiError> {
                 {
                     node.special = Some(name.clone());
                 }
-                n
-            }))
+                Ok(n)
+            })
         }
     }
 }
 
-/// Resolves an existing item (`404 itemNotFound` otherwise).
-pub(crate) fn resolve(shared: &Shared, p: &ItemPath) -> Result<u64, ApiError> {
-    let base = base_of(shared, &p.base)?;
-    let s = shared.lock_store();
-    p.rel
-        .iter()
+/// Walks `rel` down from `base`; 404 when a name is missing (a shortcut has no children).
+fn walk(s: &Store, base: u64, rel: &[String]) -> Result<u64, ApiError> {
+    rel.iter()
         .try_fold(base, |cur, name| s.child(cur, name))
         .ok_or_else(ApiError::not_found)
 }
 
-/// Resolves where a write to `p` lands, checking new names and the path length.
-pub(crate) fn write_target(shared: &Shared, p: &ItemPath) -> Result<Target, ApiError> {
-    let base = base_of(shared, &p.base)?;
-    let s = shared.lock_store();
-    target_in(&s, base, &p.rel)
+/// Resolves an existing item the user may read (`404 itemNotFound`, `403 accessDenied`).
+pub(crate) fn resolve(shared: &Shared, p: &ItemPath) -> Result<u64, ApiError> {
+    resolve_for(shared, p, false)
 }
 
-/// [`write_target`] on a locked store.
+/// Resolves an existing item the user may change.
+pub(crate) fn resolve_write(shared: &Shared, p: &ItemPath) -> Result<u64, ApiError> {
+    resolve_for(shared, p, true)
+}
+
+fn resolve_for(shared: &Shared, p: &ItemPath, write: bool) -> Result<u64, ApiError> {
+    let base = base_of(shared, p)?;
+    let s = shared.lock_store();
+    let n = walk(&s, base, &p.rel)?;
+    check(&s, p.user, n, write)?;
+    Ok(n)
+}
+
+/// Resolves where a write to `p` lands, checking new names, the path length and access.
+pub(crate) fn write_target(shared: &Shared, p: &ItemPath) -> Result<Target, ApiError> {
+    let base = base_of(shared, p)?;
+    let s = shared.lock_store();
+    let t = target_in(&s, base, &p.rel)?;
+    let n = match &t {
+        Target::Existing(n) => *n,
+        Target::New { parent, .. } => *parent,
+    };
+    check(&s, p.user, n, true)?;
+    Ok(t)
+}
+
+/// [`write_target`] on a locked store, without the access check.
 pub(crate) fn target_in(s: &Store, base: u64, rel: &[String]) -> Result<Target, ApiError> {
-    if !rel.is_empty() && s.node(base)?.blob.is_some() {
+    if !rel.is_empty() && s.node(base)?.is_file() {
         return Err(ApiError::bad_request("A path can only follow a folder").inner("invalidPath"));
     }
     let mut cur = base;
     for (i, name) in rel.iter().enumerate() {
         match s.child(cur, name) {
             Some(n) if i + 1 == rel.len() => return Ok(Target::Existing(n)),
-            Some(n) if s.get(n).is_some_and(|x| x.is_folder()) => cur = n,
+            Some(n) if s.get(n).is_some_and(|x| x.is_container()) => cur = n,
+            Some(n) if s.get(n).is_some_and(|x| x.remote.is_some()) => {
+                return Err(ApiError::not_found());
+            }
             Some(_) => return Err(ApiError::name_exists(name)),
+            None if !s.node(cur)?.is_container() => return Err(ApiError::not_found()),
             None => {
                 let (missing, last) = rel[i..].split_at(rel.len() - i - 1);
                 let mut names = s.names_of(cur);
                 for m in rel[i..].iter() {
-                    check_name(m)?;
+                    check_name(s.profile, m)?;
                     names.push(m);
+                }
+                if s.node(cur)?.parent.is_none() {
+                    check_root_folder(s.profile, &rel[i])?;
                 }
                 check_path_len(&names)?;
                 return Ok(Target::New {
@@ -146,9 +190,7 @@ pub(crate) fn check_if_match(shared: &Shared, ctx: &Ctx, n: u64) -> Result<(), A
         return Ok(());
     };
     let s = shared.lock_store();
-    let it = item(shared, &s, n).ok_or_else(ApiError::not_found)?;
-    let want = want.trim().trim_matches('"');
-    if want == "*" || Some(want) == it.e_tag.as_deref() || Some(want) == it.c_tag.as_deref() {
+    if want.trim() == "*" || has_tag(&s, n, want)? {
         return Ok(());
     }
     Err(ApiError::new(
@@ -159,18 +201,22 @@ pub(crate) fn check_if_match(shared: &Shared, ctx: &Ctx, n: u64) -> Result<(), A
     .inner("entityTagDoesNotMatch"))
 }
 
+/// Whether `want` is the eTag or cTag of item `n`.
+fn has_tag(s: &Store, n: u64, want: &str) -> Result<bool, ApiError> {
+    let node = s.node(n)?;
+    Ok(tag_matches(want, &etag(s, node)) || ctag(s, node).is_some_and(|c| tag_matches(want, &c)))
+}
+
 /// `GET` an item, with `$select`, `$expand=children` and `If-None-Match`.
 pub(crate) fn get(shared: &Shared, ctx: &Ctx, p: &ItemPath) -> ApiResult {
     let n = resolve(shared, p)?;
     let s = shared.lock_store();
-    let mut v = item_value(shared, &s, n, ctx.q("$select"));
-    if let Some(tag) = ctx.header(header::IF_NONE_MATCH) {
-        let tag = tag.trim().trim_matches('"');
-        let it = item(shared, &s, n).ok_or_else(ApiError::not_found)?;
-        if Some(tag) == it.e_tag.as_deref() || Some(tag) == it.c_tag.as_deref() {
-            return Ok(StatusCode::NOT_MODIFIED.into_response());
-        }
+    if let Some(tag) = ctx.header(header::IF_NONE_MATCH)
+        && has_tag(&s, n, tag)?
+    {
+        return Ok(StatusCode::NOT_MODIFIED.into_response());
     }
+    let mut v = item_value(shared, &s, n, ctx.q("$select"));
     if let Some(expand) = ctx.q("$expand")
         && expand.starts_with("children")
     {
@@ -219,41 +265,33 @@ pub(crate) fn check_conflict(v: &str) -> Result<String, ApiError> {
 /// `POST .../children`: create a folder (conflictBehavior default `fail`).
 pub(crate) async fn create_folder(shared: &Shared, p: &ItemPath, body: Body) -> ApiResult {
     let body = json_body(body).await?;
-    let parent = resolve(shared, p)?;
+    let parent = resolve_write(shared, p)?;
     let name = body
         .get("name")
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_owned();
-    check_name(&name)?;
     if body.get("folder").is_none() {
         return Err(ApiError::bad_request(
             "Only folders can be created here; upload files with PUT",
         ));
     }
     let conflict = body_conflict(&body, "fail")?;
-    let (n, blobs) = shared.mutate(|s| {
-        if s.get(parent).is_none_or(|x| !x.is_folder()) {
-            return Err(ApiError::not_found());
-        }
-        let mut names = s.names_of(parent);
-        names.push(&name);
-        check_path_len(&names)?;
+    let (n, blobs) = shared.mutate_as(p.user, |s| {
+        let target = target_in(s, parent, std::slice::from_ref(&name))?;
         let mut blobs = Vec::new();
-        let name = match (s.child(parent, &name), conflict.as_str()) {
-            (None, _) => name.clone(),
-            (Some(_), "fail") => return Err(ApiError::name_exists(&name)),
-            (Some(_), "rename") => s.free_name(parent, &name),
-            (Some(old), _) => {
+        let name = match (target, conflict.as_str()) {
+            (Target::New { .. }, _) => name.clone(),
+            (Target::Existing(_), "fail") => return Err(ApiError::name_exists(&name)),
+            (Target::Existing(_), "rename") => s.free_name(parent, &name),
+            (Target::Existing(old), _) => {
                 blobs = s.remove(old);
                 name.clone()
             }
         };
         Ok((s.insert(parent, &name, None), blobs))
     })?;
-    for b in blobs {
-        shared.blobs.remove(&b.key);
-    }
+    shared.blobs.remove_all(blobs);
     let s = shared.lock_store();
     Ok(json_response(
         StatusCode::CREATED,
@@ -261,118 +299,10 @@ pub(crate) async fn create_folder(shared: &Shared, p: &ItemPath, body: Body) -> 
     ))
 }
 
-/// What a PATCH asks for.
-struct Patch {
-    name: Option<String>,
-    parent: Option<u64>,
-    created: Option<String>,
-    modified: Option<String>,
-}
-
-impl Patch {
-    /// Reads and checks a PATCH body.
-    fn parse(shared: &Shared, body: &Value) -> Result<Patch, ApiError> {
-        let fs = body.get("fileSystemInfo");
-        let time = |k: &str| fs.and_then(|f| f.get(k)).map(parse_time).transpose();
-        let parent_id = body
-            .get("parentReference")
-            .and_then(|r| r.get("id"))
-            .and_then(Value::as_str);
-        let parent = match parent_id {
-            Some("root") => {
-                return Err(ApiError::bad_request(
-                    "parentReference.id must be an item id, not the alias 'root'",
-                ));
-            }
-            Some(id) => Some(
-                shared
-                    .lock_store()
-                    .parse_id(id)
-                    .ok_or_else(ApiError::not_found)?,
-            ),
-            None => None,
-        };
-        let name = body.get("name").and_then(Value::as_str).map(str::to_owned);
-        if let Some(name) = &name {
-            check_name(name)?;
-        }
-        Ok(Patch {
-            name,
-            parent,
-            created: time("createdDateTime")?,
-            modified: time("lastModifiedDateTime")?,
-        })
-    }
-
-    /// Applies the patch to item `n`.
-    fn apply(&self, s: &mut Store, n: u64) -> Result<(), ApiError> {
-        if n == ROOT && (self.name.is_some() || self.parent.is_some()) {
-            return Err(ApiError::new(
-                StatusCode::FORBIDDEN,
-                "accessDenied",
-                "The root cannot be moved or renamed.",
-            ));
-        }
-        let node = s.node(n)?;
-        let (cur_parent, cur_name) = (node.parent.unwrap_or(ROOT), node.name.clone());
-        let parent = self.parent.unwrap_or(cur_parent);
-        let name = self.name.clone().unwrap_or_else(|| cur_name.clone());
-        if s.get(parent).is_none_or(|x| !x.is_folder()) || s.is_within(parent, n) {
-            return Err(ApiError::bad_request("The target folder is invalid"));
-        }
-        if (parent, name.as_str()) != (cur_parent, cur_name.as_str()) {
-            if s.child(parent, &name).is_some_and(|c| c != n) {
-                return Err(ApiError::name_exists(&name));
-            }
-            let mut names = s.names_of(parent);
-            names.push(&name);
-            check_path_len(&names)?;
-            s.relocate(n, parent, &name);
-        }
-        if let Some(node) = s.node_mut(n) {
-            if let Some(c) = &self.created {
-                node.fs_created = c.clone();
-            }
-            if let Some(m) = &self.modified {
-                node.fs_modified = m.clone();
-            }
-        }
-        s.touch(n, false);
-        Ok(())
-    }
-}
-
-/// `PATCH` an item: rename, move (`parentReference.id`, a real id), `fileSystemInfo`.
-pub(crate) async fn update(shared: &Shared, ctx: &Ctx, p: &ItemPath, body: Body) -> ApiResult {
-    let body = json_body(body).await?;
-    let n = resolve(shared, p)?;
-    check_if_match(shared, ctx, n)?;
-    let patch = Patch::parse(shared, &body)?;
-    shared.mutate(|s| patch.apply(s, n))?;
-    let s = shared.lock_store();
-    ok(&item_value(shared, &s, n, None))
-}
-
-/// Parses a client-sent time and normalizes it to RFC 3339 UTC with milliseconds.
-pub(crate) fn parse_time(v: &Value) -> Result<String, ApiError> {
-    let bad = || {
-        ApiError::bad_request("Invalid date-time in fileSystemInfo").inner("invalidParameterFormat")
-    };
-    let t = v.as_str().ok_or_else(bad)?;
-    let t = time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
-        .map_err(|_| bad())?
-        .to_offset(time::UtcOffset::UTC);
-    let t = t
-        .replace_nanosecond(t.millisecond() as u32 * 1_000_000)
-        .unwrap_or(t);
-    t.format(&time::format_description::well_known::Rfc3339)
-        .map_err(|_| bad())
-}
-
 /// `DELETE` an item (recursive for folders).
 pub(crate) fn delete(shared: &Shared, ctx: &Ctx, p: &ItemPath) -> ApiResult {
-    let n = resolve(shared, p)?;
-    if n == ROOT {
+    let n = resolve_write(shared, p)?;
+    if shared.lock_store().node(n)?.parent.is_none() {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
             "accessDenied",
@@ -380,9 +310,7 @@ pub(crate) fn delete(shared: &Shared, ctx: &Ctx, p: &ItemPath) -> ApiResult {
         ));
     }
     check_if_match(shared, ctx, n)?;
-    let blobs = shared.mutate(|s| s.remove(n));
-    for b in blobs {
-        shared.blobs.remove(&b.key);
-    }
+    let blobs = shared.mutate_as(p.user, |s| s.remove(n));
+    shared.blobs.remove_all(blobs);
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -1,31 +1,51 @@
 //! A Graph-compatible OneDrive server (design.md §6), used by the tests, `--demo` and the
 //! benchmarks. It runs in-process on loopback ([`Emulator::start`]) or standalone
-//! (`skydrive-emu`). Its specification is `graph-api.md`: when the two disagree, the sheet wins.
+//! (`skydrive-emu`). Its specification is `docs/graph-api.md`: when the two disagree, the
+//! notes win.
 //!
 //! Two listeners, as on the real service: the Graph API (plus the identity authority under
 //! `/login`) and a second origin for pre-authenticated content URLs (downloads, upload
-//! sessions, copy monitors), so that clients prove they drop `Authorization` across origins.
+//! sessions, copy monitors), whose URLs name another host than the Graph URL (`localhost`
+//! where it says `127.0.0.1`; `127.0.0.1` where it says `[::1]`), so that clients prove they
+//! drop `Authorization` across hosts, as a stock SDK scoping its token by host name does.
+//!
+//! Two profiles ([`Profile`]): personal OneDrive (the default) and OneDrive for work or
+//! school, which differ in ids, tags, times, hashes, name rules and delta (see the `ids`
+//! module). Each world holds several drives: the signed-in user's, a second user's who shares
+//! folders with them (the `drives` module), and on business a SharePoint document library.
 
 mod auth;
 mod blob;
 mod content;
 mod copy;
 mod delta;
+mod drain;
+mod drives;
 mod faults;
+mod fixtures;
 mod hostile;
+mod ids;
 mod items;
+mod journal;
+mod legacy;
 mod listing;
 mod log;
+mod names;
+mod node;
+mod patch;
 mod path;
 mod persist;
+mod remote;
 mod render;
 mod resp;
 mod routes;
 mod seed;
 mod session;
+mod setup;
 mod sharing;
 mod store;
 mod upload;
+mod versions;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -40,23 +60,51 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 pub use faults::{DeviceFlow, Faults, parse_duration};
 pub use hostile::Hostile;
+pub use ids::Profile;
 pub use log::{Listener, LoggedRequest};
-use store::{ROOT, Store};
+use store::Store;
 
-/// The drive id of emulated drives.
+/// The signed-in user's drive id on the personal profile.
 pub const DEMO_DRIVE_ID: &str = "5D1B2C3A4F6E7D80";
+
+/// The second user's drive id on the personal profile (its leading zero is dropped in
+/// `remoteItem.parentReference.driveId`, as the service does).
+pub const OTHER_DRIVE_ID: &str = "04A7C1E93B5D2F68";
 
 /// The client id written into generated configs.
 const CLIENT_ID: &str = "00000000-0000-0000-0000-00000000e3e1";
 
-/// What the drive holds at start (ignored when `data_dir` already holds a drive).
+/// What the drives hold at start (ignored when `data_dir` already holds a world).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Seed {
-    /// The seed README's tree: `Documents/README.txt`, `Pics/image1.jpg`, `Pics/image2.jpg`.
+    /// The seed README's tree (`Documents/README.txt`, `Pics/image1.jpg`,
+    /// `Pics/image2.jpg`), and a shortcut `Shared Folder` to a folder the second user shares.
     #[default]
     Demo,
     /// An empty drive.
     Empty,
+    /// The demo plus every kind of item: a OneNote notebook (`Documents/Notebook`), a
+    /// malware-flagged file (`Documents/flagged.exe`), a shortcut, read-write and read-only
+    /// shared folders and a shared file (see the `seed` module).
+    Kinds,
+    /// Only the seed README's tree: nothing shared, no shortcut (the demo as it was before
+    /// the emulator knew other users; tests of commands that do not handle shortcuts yet use
+    /// it).
+    Readme,
+}
+
+impl std::str::FromStr for Seed {
+    type Err = String;
+
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        match s {
+            "demo" => Ok(Seed::Demo),
+            "empty" => Ok(Seed::Empty),
+            "kinds" => Ok(Seed::Kinds),
+            "readme" => Ok(Seed::Readme),
+            _ => Err(format!("unknown seed {s:?} (demo, kinds, readme or empty)")),
+        }
+    }
 }
 
 /// How to start an emulator.
@@ -67,6 +115,8 @@ pub struct EmulatorOptions {
     pub addr: SocketAddr,
     /// The drive to start with.
     pub seed: Seed,
+    /// Personal (the default) or business.
+    pub profile: Profile,
     /// Keep blobs and the tree here so the drive survives restarts; `None`: a temp dir.
     pub data_dir: Option<PathBuf>,
     /// Faults to inject from the start.
@@ -80,6 +130,7 @@ impl Default for EmulatorOptions {
         EmulatorOptions {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             seed: Seed::Demo,
+            profile: Profile::Personal,
             data_dir: None,
             faults: Faults::default(),
             request_log_file: None,
@@ -114,15 +165,36 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    /// Runs `f` on the store under its lock, then marks the drive changed (saved soon after
-    /// when persisting).
+    /// Runs `f` on the store under its lock as the signed-in user; with a data dir, on a copy
+    /// brought up to date first, and journaled after (see `persist`).
     pub(crate) fn mutate<R>(&self, f: impl FnOnce(&mut Store) -> R) -> R {
-        let r = {
-            let mut store = self.lock_store();
-            f(&mut store)
+        self.mutate_as(drives::ME, f)
+    }
+
+    /// [`Shared::mutate`] on behalf of user `user` (who becomes `lastModifiedBy`).
+    pub(crate) fn mutate_as<R>(&self, user: usize, f: impl FnOnce(&mut Store) -> R) -> R {
+        let mut store = self.lock_store();
+        let run = |store: &mut Store| {
+            store.actor = user;
+            let r = f(store);
+            store.actor = drives::ME;
+            r
         };
-        self.mark_changed();
-        r
+        match &self.persist {
+            Some(p) => p.commit(self, &mut store, false, run),
+            None => {
+                let r = run(&mut store);
+                store.take_changes();
+                r
+            }
+        }
+    }
+
+    /// Takes in what other processes sharing the data dir committed (before each request).
+    pub(crate) fn sync(&self) {
+        if let Some(p) = &self.persist {
+            p.sync(self, &mut self.lock_store());
+        }
     }
 
     /// The store, locked (never held across an `.await`).
@@ -135,11 +207,10 @@ impl Shared {
         self.auth.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Notes that the tree or tokens changed; with a data dir they are written soon after
-    /// (see `persist`).
+    /// Notes that the tokens changed; with a data dir they are journaled at once.
     pub(crate) fn mark_changed(&self) {
         if let Some(p) = &self.persist {
-            p.mark_dirty();
+            p.commit(self, &mut self.lock_store(), true, |_| ());
         }
     }
 }
@@ -170,14 +241,16 @@ impl Emulator {
             Ok::<_, Error>((l, local))
         };
         let (graph_l, graph_addr) = bind(opts.addr).await?;
-        let (content_l, content_addr) = bind(SocketAddr::new(opts.addr.ip(), 0)).await?;
-        let (graph_addr, content_addr) = (reachable(graph_addr), reachable(content_addr));
+        let (content_l, content_addr) =
+            bind(SocketAddr::new(setup::content_ip(opts.addr.ip()), 0)).await?;
+        let (graph_addr, content_addr) =
+            (setup::reachable(graph_addr), setup::reachable(content_addr));
         let urls = Urls {
             graph_base: format!("http://{graph_addr}/v1.0"),
             login_url: format!("http://{graph_addr}/login"),
-            content_origin: format!("http://{content_addr}"),
+            content_origin: format!("http://{}", setup::other_host_name(content_addr)),
         };
-        let shared = Arc::new(build_shared(&opts, urls)?);
+        let shared = Arc::new(setup::build_shared(&opts, urls)?);
         let mut shutdown = Vec::new();
         for (listener, app) in [
             (graph_l, routes::graph_router(shared.clone())),
@@ -200,9 +273,6 @@ impl Emulator {
                     eprintln!("skydrive-emu: server error: {e}");
                 }
             });
-        }
-        if shared.persist.is_some() {
-            tokio::spawn(persist::write_behind(Arc::downgrade(&shared)));
         }
         Ok(Emulator { shared, shutdown })
     }
@@ -238,6 +308,8 @@ impl Emulator {
             let mut auth = self.shared.lock_auth();
             (auth.primary_refresh(), auth.expires_at(&access))
         };
+        // A refresh token made just now must outlive this process (a `--data` dir).
+        self.shared.mark_changed();
         let mut cfg = Config::new(path);
         cfg.client_id = Some(CLIENT_ID.into());
         cfg.graph_url = self.graph_url().to_owned();
@@ -267,165 +339,12 @@ impl Emulator {
     pub fn clear_request_log(&self) {
         self.shared.log.clear();
     }
-
-    /// Stores a file at `path` (`/`-separated, from the root), creating folders; returns its id.
-    /// An existing file is replaced.
-    ///
-    /// # Panics
-    ///
-    /// When the blob directory cannot be written (a test setup failure).
-    pub fn put_file(&self, path: &str, bytes: &[u8]) -> String {
-        let (dir, name) = path
-            .trim_matches('/')
-            .rsplit_once('/')
-            .unwrap_or(("", path));
-        let name = name.trim_matches('/');
-        let parent = self.mkdir_n(dir);
-        let blob = match self.shared.blobs.write_bytes(bytes) {
-            Ok(b) => b,
-            Err(e) => panic!("emulator: cannot write a blob: {e}"),
-        };
-        let (id, old) = self.shared.mutate(|s| match s.child(parent, name) {
-            Some(n) if s.get(n).is_some_and(|node| !node.is_folder()) => {
-                (s.id_of(n), s.set_content(n, blob))
-            }
-            _ => {
-                let n = s.insert(parent, name, Some(blob));
-                (s.id_of(n), None)
-            }
-        });
-        if let Some(old) = old {
-            self.shared.blobs.remove(&old.key);
-        }
-        id
-    }
-
-    /// The drive id (uppercase hex; item ids are `{drive id}!{n}`).
-    pub fn drive_id(&self) -> String {
-        self.shared.lock_store().drive_id.clone()
-    }
-
-    /// Creates the folder `path` and any missing parents; returns its id.
-    pub fn mkdir_p(&self, path: &str) -> String {
-        let n = self.mkdir_n(path);
-        self.shared.lock_store().id_of(n)
-    }
-
-    fn mkdir_n(&self, path: &str) -> u64 {
-        self.shared.mutate(|s| {
-            path.split('/')
-                .filter(|p| !p.is_empty())
-                .fold(ROOT, |cur, name| match s.child(cur, name) {
-                    Some(n) => n,
-                    None => s.insert(cur, name, None),
-                })
-        })
-    }
-
-    /// The bytes of the file at `path`, for byte-exact assertions in tests.
-    pub fn file_bytes(&self, path: &str) -> Option<Vec<u8>> {
-        let key = {
-            let s = self.shared.lock_store();
-            let n = path
-                .split('/')
-                .filter(|p| !p.is_empty())
-                .try_fold(ROOT, |cur, name| s.child(cur, name))?;
-            s.get(n)?.blob.as_ref()?.key.clone()
-        };
-        self.shared.blobs.read(&key).ok()
-    }
-
-    /// Makes every open upload session expire now (to test expiry without waiting).
-    pub fn expire_upload_sessions(&self) {
-        session::expire_all(&self.shared);
-    }
 }
 
 impl Drop for Emulator {
     fn drop(&mut self) {
-        persist::flush_shared(&self.shared);
         for tx in self.shutdown.drain(..) {
             let _ = tx.send(());
         }
-    }
-}
-
-/// The address to put in URLs: a wildcard bind (`0.0.0.0`, `::`) is reached on loopback.
-fn reachable(addr: SocketAddr) -> SocketAddr {
-    match addr.ip() {
-        ip if ip.is_unspecified() && ip.is_ipv4() => {
-            SocketAddr::from(([127, 0, 0, 1], addr.port()))
-        }
-        ip if ip.is_unspecified() => SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, addr.port())),
-        _ => addr,
-    }
-}
-
-/// Loads or seeds the drive and assembles the shared state.
-fn build_shared(opts: &EmulatorOptions, urls: Urls) -> Result<Shared> {
-    let io_err = |p: &Path, e| Error::io(p.to_owned(), e);
-    let blob_dir = opts.data_dir.as_ref().map(|d| d.join("blobs"));
-    let blobs = blob::Blobs::open(blob_dir.clone())
-        .map_err(|e| io_err(blob_dir.as_deref().unwrap_or(Path::new("temp dir")), e))?;
-    let persister = opts.data_dir.as_ref().map(|d| persist::Persister::new(d));
-    let loaded = match &persister {
-        Some(p) => p.load()?,
-        None => None,
-    };
-    let fresh = loaded.is_none();
-    let (store, auth) = match loaded {
-        Some((store, auth)) => {
-            let live = store
-                .all()
-                .filter_map(|n| n.blob.as_ref())
-                .map(|b| b.key.clone())
-                .collect();
-            if let Err(e) = blobs.retain(&live) {
-                eprintln!("skydrive-emu: cleaning the blob dir: {e}");
-            }
-            (store, auth)
-        }
-        None => (seed::seed(opts.seed, &blobs)?, auth::Auth::default()),
-    };
-    let shared = Shared {
-        store: Mutex::new(store),
-        blobs,
-        auth: Mutex::new(auth),
-        sessions: Mutex::new(HashMap::new()),
-        jobs: Mutex::new(HashMap::new()),
-        faults: faults::FaultState::new(opts.faults.clone()),
-        log: match &opts.request_log_file {
-            Some(path) => log::RequestLog::with_sink(
-                std::fs::OpenOptions::new()
-                    .create(true)
-                    .append(true)
-                    .open(path)
-                    .map_err(|e| Error::io(path, e))?,
-            ),
-            None => log::RequestLog::default(),
-        },
-        urls,
-        secret: resp::random_hex(16),
-        persist: persister,
-    };
-    if fresh && let Some(p) = &shared.persist {
-        p.mark_dirty();
-        p.flush(&shared).map_err(|e| Error::io(p.path(), e))?;
-    }
-    Ok(shared)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn wildcard_binds_are_advertised_on_loopback() {
-        let any: SocketAddr = "0.0.0.0:8080".parse().unwrap();
-        assert_eq!(reachable(any).to_string(), "127.0.0.1:8080");
-        let any6: SocketAddr = "[::]:9".parse().unwrap();
-        assert_eq!(reachable(any6).to_string(), "[::1]:9");
-        let lo: SocketAddr = "127.0.0.2:1".parse().unwrap();
-        assert_eq!(reachable(lo), lo);
     }
 }

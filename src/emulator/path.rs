@@ -1,12 +1,28 @@
 //! The Graph path parser (axum's router cannot express `root:/a/b.txt:/content`) and the name
-//! rules of graph-api.md §1.2 and §1.4.
+//! encoding rules of graph-api.md §1.2 and §13 (`.` segments, paths inside the item-id segment,
+//! functions with empty parentheses, a trailing `/`).
 //!
-//! A path after `/v1.0` is a drive prefix (`/me/drive`, `/drive`, `/drives/{id}`), an item base
+//! A path after `/v1.0` is a drive prefix (`/me/drive`, `/drive`, `/drives/{id}`,
+//! `/sites/{id}/drive`, `/users/{id}/drive`), an item base
 //! (`/root`, `/items/{id}`, `/special/{name}`), an optional `:/relative/path:` and an action.
 
 use percent_encoding::percent_decode_str;
 
 use super::resp::ApiError;
+
+/// Which drive a path addresses (resolved against the caller by [`super::drives::select`]).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) enum DriveSel {
+    /// `/me/drive`, `/drive`: the caller's own drive.
+    #[default]
+    Me,
+    /// `/drives/{id}`.
+    Id(String),
+    /// `/sites/{id}/drive`.
+    Site(String),
+    /// `/users/{id}/drive`.
+    User(String),
+}
 
 /// What a Graph path addresses.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,10 +31,10 @@ pub(crate) enum Route {
     Me,
     /// `/me/drives`.
     Drives,
-    /// `/me/drive`, `/drive`, `/drives/{id}`.
-    Drive,
+    /// `/me/drive`, `/drive`, `/drives/{id}`, `/sites/{id}/drive`, `/users/{id}/drive`.
+    Drive(DriveSel),
     /// `/me/drive/recent`.
-    Recent,
+    Recent(DriveSel),
     /// `/me/drive/sharedWithMe`.
     SharedWithMe,
     /// An item and what to do with it.
@@ -35,10 +51,27 @@ pub(crate) enum Route {
 /// How an item is addressed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ItemPath {
+    /// The drive as the path names it.
+    pub(crate) sel: DriveSel,
+    /// That drive's index, and the user acting (filled in by the router).
+    pub(crate) drive: usize,
+    /// The user the request acts as.
+    pub(crate) user: usize,
     /// The item before the first colon.
     pub(crate) base: Base,
     /// Decoded names between the colons, if any.
     pub(crate) rel: Vec<String>,
+}
+
+impl ItemPath {
+    /// The same drive and user, another base and path.
+    pub(crate) fn with(&self, base: Base, rel: Vec<String>) -> ItemPath {
+        ItemPath {
+            base,
+            rel,
+            ..self.clone()
+        }
+    }
 }
 
 /// The item before any colon.
@@ -61,7 +94,7 @@ pub(crate) enum Action {
     Content,
     /// `/createUploadSession`.
     CreateUploadSession,
-    /// `/delta` or `/delta(token='..')`.
+    /// `/delta`, `/delta()` or `/delta(token='..')`.
     Delta(Option<String>),
     /// `/copy`.
     Copy,
@@ -71,14 +104,32 @@ pub(crate) enum Action {
     Permissions(Option<String>),
     /// `/search(q='..')`.
     Search(String),
+    /// `/thumbnails[/{set}[/{size}[/content]]]`: the segments after `thumbnails`.
+    Thumbnails(Vec<String>),
+    /// `/versions[/{id}[/content|/restoreVersion]]`.
+    Versions(Option<String>, VersionOp),
 }
 
-/// Parses the raw (still percent-encoded) path after `/v1.0`.
+/// What to do with one version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum VersionOp {
+    /// The version's metadata (or the list, without an id).
+    Get,
+    /// `/content`.
+    Content,
+    /// `/restoreVersion`.
+    Restore,
+}
+
+/// Parses the raw (still percent-encoded) path after `/v1.0`. A trailing `/` is ignored
+/// (`/me/drive/root/`), except in `…:/`, which names an item's own entry.
 pub(crate) fn parse(raw: &str) -> Result<Route, ApiError> {
+    let raw = match raw.strip_suffix('/') {
+        Some(r) if !r.is_empty() && !r.ends_with(':') => r,
+        _ => raw,
+    };
     if count_colons(raw) > 2 {
-        return Err(ApiError::bad_request(
-            "Paths can only contain at most two colons",
-        ));
+        return Err(too_many_colons());
     }
     if let Some(r) = raw.strip_prefix("/shares/") {
         let (id, what) = r.split_at(r.find('/').unwrap_or(r.len()));
@@ -90,64 +141,125 @@ pub(crate) fn parse(raw: &str) -> Result<Route, ApiError> {
         let id = decode(id)?;
         return Ok(Route::Share { id, content });
     }
-    let rest = match raw {
+    let (sel, rest) = match raw {
         "/me" => return Ok(Route::Me),
         "/me/drives" | "/drives" => return Ok(Route::Drives),
-        _ => strip_drive(raw).ok_or_else(ApiError::not_found)?,
+        _ => strip_drive(raw)?.ok_or_else(ApiError::not_found)?,
     };
-    match rest {
-        "" | "/" => return Ok(Route::Drive),
-        "/recent" => return Ok(Route::Recent),
+    match function_name(rest) {
+        "" => return Ok(Route::Drive(sel)),
+        "/recent" => return Ok(Route::Recent(sel)),
         "/sharedWithMe" => return Ok(Route::SharedWithMe),
         _ => {}
     }
+    let item = |base, rel| ItemPath {
+        sel: sel.clone(),
+        drive: 0,
+        user: 0,
+        base,
+        rel,
+    };
     if let Some(q) = rest.strip_prefix("/search(").and_then(func_arg) {
-        let path = ItemPath {
-            base: Base::Id("root".into()),
-            rel: Vec::new(),
-        };
-        return Ok(Route::Item(path, Action::Search(q)));
+        return Ok(Route::Item(
+            item(Base::Id("root".into()), Vec::new()),
+            Action::Search(q),
+        ));
     }
-    let (base, after) = if let Some(r) = rest.strip_prefix("/root") {
-        (Base::Id("root".into()), r)
+    let (base, rel, after) = if let Some(r) = rest.strip_prefix("/root") {
+        let (rel, after) = split_relative(r)?;
+        (Base::Id("root".into()), rel, after)
     } else if let Some(r) = rest.strip_prefix("/items/") {
-        let end = r.find([':', '/']).unwrap_or(r.len());
-        (Base::Id(decode(&r[..end])?), &r[end..])
+        item_segment(r)?
     } else if let Some(r) = rest.strip_prefix("/special/") {
         let end = r.find([':', '/']).unwrap_or(r.len());
-        (Base::Special(decode(&r[..end])?.to_lowercase()), &r[end..])
+        let (rel, after) = split_relative(&r[end..])?;
+        (Base::Special(decode(&r[..end])?.to_lowercase()), rel, after)
     } else {
         return Err(ApiError::not_found());
     };
-    let (rel, action) = split_relative(after)?;
-    Ok(Route::Item(ItemPath { base, rel }, parse_action(action)?))
+    Ok(Route::Item(item(base, rel), parse_action(after)?))
 }
 
-/// The drive id of a `/drives/{id}/...` path.
-pub(crate) fn addressed_drive(raw: &str) -> Option<String> {
-    let r = raw.strip_prefix("/drives/")?;
-    let end = r.find('/').unwrap_or(r.len());
-    decode(&r[..end]).ok()
+/// `/recent()` and `/recent` are one function (Kiota SDKs add the parentheses).
+fn function_name(rest: &str) -> &str {
+    rest.strip_suffix("()").unwrap_or(rest)
 }
 
-/// Whether two drive ids name the same drive: case-insensitive, leading zeros optional
-/// (personal ids come in both forms, graph-api.md §1.1).
-pub(crate) fn same_drive(a: &str, b: &str) -> bool {
-    a.trim_start_matches('0')
-        .eq_ignore_ascii_case(b.trim_start_matches('0'))
+fn too_many_colons() -> ApiError {
+    ApiError::bad_request("Paths can only contain at most two colons")
 }
 
-/// Strips `/me/drive`, `/drive` or `/drives/{id}`; `None` when the path has none of them.
-fn strip_drive(raw: &str) -> Option<&str> {
-    if let Some(r) = raw.strip_prefix("/me/drive") {
-        return (r.is_empty() || r.starts_with('/')).then_some(r);
+/// The item-id segment after `/items/` and what follows it. Kiota SDKs percent-encode a
+/// path into this segment (`root%3A%2FDocuments%3A`): once decoded it is read as
+/// `{id}:/path:`.
+fn item_segment(r: &str) -> Result<(Base, Vec<String>, &str), ApiError> {
+    let end = r.find([':', '/']).unwrap_or(r.len());
+    let id = decode(&r[..end])?;
+    match id.split_once(':') {
+        None => {
+            let (rel, after) = split_relative(&r[end..])?;
+            Ok((Base::Id(id), rel, after))
+        }
+        Some((base, path)) => {
+            if path.matches(':').count() > 1 || r[end..].starts_with(':') {
+                return Err(too_many_colons());
+            }
+            let path = path.strip_suffix(':').unwrap_or(path);
+            if path.is_empty() {
+                return Err(empty_path());
+            }
+            Ok((Base::Id(base.to_owned()), names_of(path), &r[end..]))
+        }
     }
-    if let Some(r) = raw.strip_prefix("/drives/") {
+}
+
+/// The names of a decoded relative path: `.` and empty segments name the folder itself.
+fn names_of(decoded: &str) -> Vec<String> {
+    decoded
+        .split('/')
+        .filter(|s| !s.is_empty() && *s != ".")
+        .map(str::to_owned)
+        .collect()
+}
+
+fn empty_path() -> ApiError {
+    ApiError::bad_request("The path is empty; address the root as /root").inner("invalidPath")
+}
+
+/// Splits off the drive prefix: `/me/drive`, `/drive`, `/drives/{id}`, `/sites/{id}/drive`
+/// or `/users/{id}/drive`; `None` when the path has none of them.
+fn strip_drive(raw: &str) -> Result<Option<(DriveSel, &str)>, ApiError> {
+    let bare = |r: &'static str| {
+        let r2 = raw.strip_prefix(r)?;
+        (r2.is_empty() || r2.starts_with('/')).then_some(r2)
+    };
+    if let Some(r) = bare("/me/drive").or_else(|| bare("/drive")) {
+        return Ok(Some((DriveSel::Me, r)));
+    }
+    for (prefix, tail) in [
+        ("/drives/", ""),
+        ("/sites/", "/drive"),
+        ("/users/", "/drive"),
+    ] {
+        let Some(r) = raw.strip_prefix(prefix) else {
+            continue;
+        };
         let end = r.find('/').unwrap_or(r.len());
-        return Some(&r[end..]);
+        let id = decode(&r[..end])?;
+        let Some(rest) = r[end..].strip_prefix(tail) else {
+            return Ok(None);
+        };
+        if !(rest.is_empty() || rest.starts_with('/')) {
+            return Ok(None);
+        }
+        let sel = match prefix {
+            "/drives/" => DriveSel::Id(id),
+            "/sites/" => DriveSel::Site(id),
+            _ => DriveSel::User(id),
+        };
+        return Ok(Some((sel, rest)));
     }
-    let r = raw.strip_prefix("/drive")?;
-    (r.is_empty() || r.starts_with('/')).then_some(r)
+    Ok(None)
 }
 
 /// Colons outside function arguments (`search(q='a:b')` may hold colons of its own).
@@ -176,20 +288,12 @@ fn split_relative(after: &str) -> Result<(Vec<String>, &str), ApiError> {
     };
     let mut names = Vec::new();
     for seg in path.split('/') {
-        names.extend(
-            decode(seg)?
-                .split('/')
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned),
-        );
+        names.extend(names_of(&decode(seg)?));
     }
     // `items/{id}:/` (rclone sends it for a folder's own entry) is the item itself; only a
     // truly empty path (`root:`, `root::`) is refused.
     if path.is_empty() {
-        return Err(
-            ApiError::bad_request("The path is empty; address the root as /root")
-                .inner("invalidPath"),
-        );
+        return Err(empty_path());
     }
     let action = if action == "/" { "" } else { action };
     Ok((names, action))
@@ -202,7 +306,9 @@ fn parse_action(action: &str) -> Result<Action, ApiError> {
         "/children" => Action::Children,
         "/content" => Action::Content,
         "/createUploadSession" => Action::CreateUploadSession,
-        "/delta" => Action::Delta(None),
+        "/delta" | "/delta()" => Action::Delta(None),
+        "/thumbnails" => Action::Thumbnails(Vec::new()),
+        "/versions" => Action::Versions(None, VersionOp::Get),
         "/copy" => Action::Copy,
         "/createLink" => Action::CreateLink,
         "/permissions" => Action::Permissions(None),
@@ -213,6 +319,17 @@ fn parse_action(action: &str) -> Result<Action, ApiError> {
                 Action::Delta(Some(func_arg(t).ok_or_else(bad_arg)?))
             } else if let Some(q) = action.strip_prefix("/search(") {
                 Action::Search(func_arg(q).ok_or_else(bad_arg)?)
+            } else if let Some(t) = action.strip_prefix("/thumbnails/") {
+                let parts = t.split('/').map(decode).collect::<Result<_, _>>()?;
+                Action::Thumbnails(parts)
+            } else if let Some(v) = action.strip_prefix("/versions/") {
+                let (id, op) = match v.split_once('/') {
+                    None => (v, VersionOp::Get),
+                    Some((id, "content")) => (id, VersionOp::Content),
+                    Some((id, "restoreVersion")) => (id, VersionOp::Restore),
+                    Some(_) => return Err(ApiError::bad_request("Unsupported segment")),
+                };
+                Action::Versions(Some(decode(id)?), op)
             } else {
                 return Err(ApiError::bad_request(format!(
                     "Unsupported segment: {action}"
@@ -244,126 +361,5 @@ pub(crate) fn decode(seg: &str) -> Result<String, ApiError> {
         .map_err(|_| ApiError::bad_request("Path is not valid UTF-8").inner("invalidPath"))
 }
 
-/// Checks a name against graph-api.md §1.4 (personal rules).
-pub(crate) fn check_name(name: &str) -> Result<(), ApiError> {
-    let illegal = || {
-        ApiError::bad_request("The provided name cannot contain any illegal characters.")
-            .inner("invalidPath")
-    };
-    let lower = name.to_lowercase();
-    let stem = lower.split('.').next().unwrap_or("");
-    let reserved = [".lock", "con", "prn", "aux", "nul", "desktop.ini"];
-    let numbered = (stem.len() == 4)
-        && (stem.starts_with("com") || stem.starts_with("lpt"))
-        && stem.as_bytes()[3].is_ascii_digit();
-    if name.is_empty()
-        || name.contains(['"', '*', ':', '<', '>', '?', '/', '\\', '|'])
-        || name.chars().any(|c| c.is_control())
-        || name.starts_with("~$")
-        || reserved.contains(&lower.as_str())
-        || ["con", "prn", "aux", "nul"].contains(&stem)
-        || numbered
-        || has_numeric_entity(name)
-    {
-        return Err(illegal());
-    }
-    if name.starts_with(' ') || name.ends_with(' ') || name.ends_with('.') {
-        return Err(ApiError::bad_request(format!(
-            "Path ({name}) contains invalid leading or trailing character."
-        ))
-        .inner("invalidPath"));
-    }
-    Ok(())
-}
-
-/// `&#NNN;` sequences, which make uploads fail on the real service.
-fn has_numeric_entity(name: &str) -> bool {
-    name.match_indices("&#").any(|(i, _)| {
-        let rest = &name[i + 2..];
-        let digits = rest.chars().take_while(char::is_ascii_digit).count();
-        digits > 0 && rest[digits..].starts_with(';')
-    })
-}
-
-/// Rejects full paths (`A/B/name`) of more than 400 characters.
-pub(crate) fn check_path_len(names: &[&str]) -> Result<(), ApiError> {
-    let len: usize = names.iter().map(|n| n.chars().count() + 1).sum();
-    if len > 400 {
-        return Err(
-            ApiError::bad_request("The path is too long (more than 400 characters).")
-                .inner("pathIsTooLong"),
-        );
-    }
-    Ok(())
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn item(raw: &str) -> (ItemPath, Action) {
-        match parse(raw).unwrap() {
-            Route::Item(p, a) => (p, a),
-            other => panic!("{other:?}"),
-        }
-    }
-
-    #[test]
-    fn path_forms_parse() {
-        let (p, a) = item("/me/drive/root:/a%20b/c%2Fd.txt:/content");
-        assert_eq!(p.rel, ["a b", "c", "d.txt"]);
-        assert_eq!(a, Action::Content);
-        let (p, a) = item("/drives/abc/items/ABC!12:/x:");
-        assert_eq!(p.base, Base::Id("ABC!12".into()));
-        assert_eq!((p.rel.as_slice(), a), (&["x".to_owned()][..], Action::Item));
-        let (_, a) = item("/drive/root/search(q='it''s%20a:b')");
-        assert_eq!(a, Action::Search("it's a:b".into()));
-        let (p, _) = item("/me/drive/root:/Docs");
-        assert_eq!(p.rel, ["Docs"]);
-        assert_eq!(parse("/drives/X").unwrap(), Route::Drive);
-        assert_eq!(parse("/me").unwrap(), Route::Me);
-        let (p, a) = item("/drives/d/items/D!103:/");
-        assert_eq!((p.rel.len(), a), (0, Action::Item));
-        let share = parse("/shares/u!aHR0cA/driveItem/content").unwrap();
-        assert_eq!(
-            share,
-            Route::Share {
-                id: "u!aHR0cA".into(),
-                content: true
-            }
-        );
-        assert_eq!(
-            addressed_drive("/drives/ab%21c/root").as_deref(),
-            Some("ab!c")
-        );
-        assert!(same_drive("05D1B2C3A4F6E7D8", "5d1b2c3a4f6e7d8"));
-        assert!(!same_drive("5D1B2C3A4F6E7D80", "5D1B2C3A4F6E7D81"));
-    }
-
-    #[test]
-    fn bad_paths_are_rejected() {
-        assert_eq!(
-            parse("/me/drive/root:/a:/b:/c").unwrap_err().code,
-            "invalidRequest"
-        );
-        assert_eq!(
-            parse("/me/drive/root:").unwrap_err().inner,
-            Some("invalidPath")
-        );
-        assert_eq!(parse("/me/drive/nothing").unwrap_err().code, "itemNotFound");
-    }
-
-    #[test]
-    fn names_follow_the_personal_rules() {
-        for bad in [
-            "a:b", "a\"b", "CON", "com1.txt", " x", "x ", "x.", "~$x", "a&#123;b", "a\nb",
-        ] {
-            assert!(check_name(bad).is_err(), "{bad:?}");
-        }
-        for good in ["a#b%c", "Ryan's Files", "doc (1).docx", "é", "console.txt"] {
-            assert!(check_name(good).is_ok(), "{good:?}");
-        }
-        assert!(check_path_len(&["a"; 200]).is_ok());
-        assert!(check_path_len(&["ab"; 200]).is_err());
-    }
-}
+mod tests;

@@ -31,6 +31,8 @@ pub(crate) struct ErrorHeaders {
     pub(crate) retry_after: Option<u64>,
     pub(crate) location: Option<String>,
     pub(crate) www_authenticate: Option<String>,
+    /// `X-Virus-Infected` of a blocked download.
+    pub(crate) virus: Option<String>,
 }
 
 impl ApiError {
@@ -129,6 +131,7 @@ impl IntoResponse for ApiError {
         set(header::RETRY_AFTER, h.retry_after.map(|s| s.to_string()));
         set(header::LOCATION, h.location);
         set(header::WWW_AUTHENTICATE, h.www_authenticate);
+        set(header::HeaderName::from_static("x-virus-infected"), h.virus);
         resp
     }
 }
@@ -148,15 +151,7 @@ pub(crate) fn ok(value: &impl Serialize) -> ApiResult {
 
 /// A fresh request id (a random UUID-shaped string).
 pub(crate) fn request_id() -> String {
-    let h = random_hex(16);
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
+    super::ids::guid_form(&random_hex(16))
 }
 
 /// `2 * bytes` random lowercase hex digits.

@@ -14,7 +14,10 @@ use super::faults::GraphFault;
 use super::log::{Listener, LoggedRequest};
 use super::path::{Action, Route};
 use super::resp::{ApiError, ApiResult, ErrorHeaders};
-use super::{Shared, auth, content, copy, delta, hostile, items, session, sharing, upload};
+use super::{
+    Shared, auth, content, copy, delta, drain, drives, hostile, items, patch, remote, session,
+    sharing, upload, versions,
+};
 
 /// The Graph listener: `/v1.0/...` and the identity authority under `/login/...`.
 pub(crate) fn graph_router(shared: Arc<Shared>) -> Router {
@@ -34,6 +37,8 @@ pub(crate) struct Ctx {
     pub(crate) path: String,
     /// Decoded query pairs.
     pub(crate) query: Vec<(String, String)>,
+    /// The user the token belongs to.
+    pub(crate) user: usize,
 }
 
 impl Ctx {
@@ -61,6 +66,7 @@ pub(crate) fn query_pairs(query: Option<&str>) -> Vec<(String, String)> {
 
 async fn graph_entry(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
+    let (body, rest) = drain::split(body);
     let login = parts.uri.path().starts_with("/login/");
     let listener = if login {
         Listener::Login
@@ -68,6 +74,7 @@ async fn graph_entry(State(shared): State<Arc<Shared>>, req: Request) -> Respons
         Listener::Graph
     };
     delay(&shared).await;
+    shared.sync();
     let resp = if login {
         let query = parts.uri.query().unwrap_or("");
         auth::handle(&shared, parts.method.clone(), parts.uri.path(), query, body).await
@@ -76,6 +83,7 @@ async fn graph_entry(State(shared): State<Arc<Shared>>, req: Request) -> Respons
             .await
             .unwrap_or_else(IntoResponse::into_response)
     };
+    rest.drain().await;
     record(&shared, &parts, listener, &resp);
     match listener {
         Listener::Graph => hostile::graph_answer(&shared.faults.get().hostile, resp).await,
@@ -85,7 +93,9 @@ async fn graph_entry(State(shared): State<Arc<Shared>>, req: Request) -> Respons
 
 async fn content_entry(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
+    let (body, rest) = drain::split(body);
     delay(&shared).await;
+    shared.sync();
     let resp = if parts.headers.contains_key(header::AUTHORIZATION) {
         ApiError::unauthenticated().into_response()
     } else {
@@ -93,6 +103,7 @@ async fn content_entry(State(shared): State<Arc<Shared>>, req: Request) -> Respo
             .await
             .unwrap_or_else(IntoResponse::into_response)
     };
+    rest.drain().await;
     record(&shared, &parts, Listener::Content, &resp);
     if parts.uri.path().starts_with("/download/") {
         hostile::download_answer(&shared.faults.get().hostile, resp).await
@@ -115,6 +126,8 @@ async fn content_dispatch(
         session::session_request(shared, m, id, &parts.headers, body).await
     } else if let Some(id) = path.strip_prefix("/monitor/") {
         copy::monitor(shared, m, id)
+    } else if let Some(what) = path.strip_prefix("/version/") {
+        versions::download(shared, m, what, &query, &parts.headers).await
     } else {
         Err(ApiError::not_found())
     }
@@ -157,8 +170,14 @@ async fn graph(shared: &Arc<Shared>, parts: &axum::http::request::Parts, body: B
     let bearer = parts
         .headers
         .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok());
-    auth::check_bearer(shared, bearer)?;
+        .and_then(|v| v.to_str().ok())
+        .map(canonical_bearer);
+    auth::check_bearer(shared, bearer.as_deref())?;
+    let user = bearer
+        .as_deref()
+        .and_then(|b| b.strip_prefix("Bearer "))
+        .and_then(|t| shared.lock_store().user_tokens.get(t.trim()).copied())
+        .unwrap_or(drives::ME);
     match shared.faults.graph_request() {
         Some(GraphFault::Throttle(secs)) => {
             let e = ApiError::new(
@@ -186,29 +205,40 @@ async fn graph(shared: &Arc<Shared>, parts: &axum::http::request::Parts, body: B
         headers: parts.headers.clone(),
         path: rest.to_owned(),
         query: query_pairs(parts.uri.query()),
+        user,
     };
-    let route = super::path::parse(rest)?;
-    if let Some(drive) = super::path::addressed_drive(rest)
-        && !super::path::same_drive(&drive, &shared.lock_store().drive_id)
-    {
-        return Err(ApiError::not_found());
+    let mut route = super::path::parse(rest)?;
+    if let Route::Item(p, _) = &mut route {
+        p.drive = drives::select(&shared.lock_store(), &p.sel, user)?;
+        p.user = user;
     }
     dispatch(shared, &ctx, route, body).await
+}
+
+/// The `Authorization` value with its scheme word spelled `Bearer`: the word is
+/// case-insensitive (RFC 7235 §2.1; the Linux `onedrive` client sends `bearer`).
+fn canonical_bearer(value: &str) -> String {
+    match value.split_once(' ') {
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => {
+            format!("Bearer {}", token.trim_start())
+        }
+        _ => value.to_owned(),
+    }
 }
 
 async fn dispatch(shared: &Arc<Shared>, ctx: &Ctx, route: Route, body: Body) -> ApiResult {
     use Method as M;
     let m = ctx.method.clone();
     match (route, m) {
-        (Route::Me, M::GET) => items::me(shared),
-        (Route::Drives, M::GET) => items::drives(shared),
-        (Route::Drive, M::GET) => items::drive(shared),
-        (Route::Recent, M::GET) => delta::recent(shared, ctx),
-        (Route::SharedWithMe, M::GET) => delta::shared_with_me(),
+        (Route::Me, M::GET) => items::me(shared, ctx.user),
+        (Route::Drives, M::GET) => items::drive_list(shared, ctx.user),
+        (Route::Drive(sel), M::GET) => items::drive(shared, &sel, ctx.user),
+        (Route::Recent(sel), M::GET) => delta::recent(shared, ctx, &sel),
+        (Route::SharedWithMe, M::GET) => remote::shared_with_me(shared, ctx),
         (Route::Share { id, content }, M::GET) => sharing::shared_item(shared, &id, content),
         (Route::Item(p, action), m) => match (action, m) {
             (Action::Item, M::GET) => items::get(shared, ctx, &p),
-            (Action::Item, M::PATCH) => items::update(shared, ctx, &p, body).await,
+            (Action::Item, M::PATCH) => patch::update(shared, ctx, &p, body).await,
             (Action::Item, M::DELETE) => items::delete(shared, ctx, &p),
             (Action::Children, M::GET) => items::children(shared, ctx, &p),
             (Action::Children, M::POST) => items::create_folder(shared, &p, body).await,
@@ -222,6 +252,8 @@ async fn dispatch(shared: &Arc<Shared>, ctx: &Ctx, route: Route, body: Body) -> 
             (Action::Copy, M::POST) => copy::start(shared, ctx, &p, body).await,
             (Action::CreateLink, M::POST) => sharing::create_link(shared, &p, body).await,
             (Action::Permissions(id), m) => sharing::permissions(shared, &p, id, &m),
+            (Action::Thumbnails(parts), M::GET) => versions::thumbnails(shared, &p, &parts),
+            (Action::Versions(id, op), m) => versions::versions(shared, &p, id, op, &m).await,
             _ => Err(not_allowed()),
         },
         _ => Err(not_allowed()),

@@ -1,8 +1,13 @@
 //! Resumable upload sessions (graph-api.md §5.2) on the content listener: a constant total in
-//! `Content-Range`, sequential fragments, non-final fragments in multiples of 320 KiB and each
-//! under 60 MiB, 202 with `nextExpectedRanges`, 416 on overlap, status GET, cancel DELETE,
-//! expiry and the final 201/200 with the item. Fragments are appended to a blob file while the
-//! running hashes are kept in the session, so memory stays flat however large the file.
+//! `Content-Range`, sequential fragments each under 60 MiB, 202 with `nextExpectedRanges`, 416
+//! on overlap, status GET, cancel DELETE, expiry and the final 201/200 with the item.
+//! Fragments are appended to a blob file while the running hashes are kept in the session, so
+//! memory stays flat however large the file.
+//!
+//! As on the service (graph-api.md §13): a non-final fragment need not be a multiple of
+//! 320 KiB (that is advice, not a rule the service enforces per request), and
+//! `nextExpectedRanges` is closed (`"26-127"`) once the total size is known, open (`"0-"`)
+//! before.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -17,16 +22,15 @@ use tokio::io::AsyncSeekExt;
 
 use super::Shared;
 use super::blob::{Blobs, Hashers, WriteError, append_body};
-use super::items::{Target, body_conflict, check_if_match, parse_time, resolve, write_target};
+use super::items::{Target, body_conflict, check_if_match, resolve, write_target};
+use super::patch::parse_time;
 use super::path::ItemPath;
 use super::render::QUOTA_TOTAL;
 use super::resp::{ApiError, ApiResult, json_response, random_hex};
 use super::routes::{Ctx, json_body};
-use super::store::ROOT;
+use super::store::name_key;
 use super::upload::{Commit, commit, content_length, item_answer, write_error};
 
-/// Non-final fragments must be multiples of this.
-pub(crate) const FRAGMENT_UNIT: u64 = 320 * 1024;
 /// Each fragment must be smaller than this.
 pub(crate) const FRAGMENT_MAX: u64 = 60 * 1024 * 1024;
 /// How long a session lives without progress.
@@ -35,6 +39,7 @@ const SESSION_TTL: Duration = Duration::from_secs(15 * 60);
 /// An open upload session.
 #[derive(Debug)]
 pub(crate) struct Session {
+    user: usize,
     base: u64,
     rel: Vec<String>,
     conflict: String,
@@ -61,16 +66,17 @@ pub(crate) async fn create_session(
     let conflict = preflight(shared, ctx, p, &item)?;
     let fs = item.get("fileSystemInfo");
     let fs_time = |k: &str| fs.and_then(|f| f.get(k)).map(parse_time).transpose();
-    let base_only = ItemPath {
-        base: p.base.clone(),
-        rel: Vec::new(),
-    };
+    let base_only = p.with(p.base.clone(), Vec::new());
     let session = Session {
+        user: p.user,
         base: resolve(shared, &base_only)?,
         rel: p.rel.clone(),
         conflict,
         key: Blobs::new_key(),
-        total: None,
+        total: item
+            .get("fileSize")
+            .and_then(Value::as_u64)
+            .filter(|t| *t > 0),
         received: 0,
         hashers: Hashers::default(),
         expires: OffsetDateTime::now_utc() + SESSION_TTL,
@@ -82,14 +88,10 @@ pub(crate) async fn create_session(
         done: None,
     };
     tokio::fs::File::create(shared.blobs.path(&session.key)).await?;
-    let expires = session.expires;
+    let mut answer = status(&session);
     let id = register(shared, session)?;
-    let url = format!("{}/upload/{id}", shared.urls.content_origin);
-    Ok(json_response(
-        StatusCode::OK,
-        &json!({"uploadUrl": url,
-        "expirationDateTime": rfc3339(expires), "nextExpectedRanges": ["0-"]}),
-    ))
+    answer["uploadUrl"] = json!(format!("{}/upload/{id}", shared.urls.content_origin));
+    Ok(json_response(StatusCode::OK, &answer))
 }
 
 /// Checks target, `If-Match`, conflict behaviour and quota before a session opens; returns
@@ -100,12 +102,13 @@ fn preflight(shared: &Shared, ctx: &Ctx, p: &ItemPath, item: &Value) -> Result<S
         check_if_match(shared, ctx, n)?;
         let s = shared.lock_store();
         let node = s.node(n)?;
-        if node.is_folder() || conflict == "fail" {
+        if !node.is_file() || conflict == "fail" {
             return Err(ApiError::name_exists(&node.name));
         }
     }
     if let Some(size) = item.get("fileSize").and_then(Value::as_u64) {
-        let used = shared.lock_store().size(ROOT);
+        let s = shared.lock_store();
+        let used = s.size(s.drives[p.drive].root);
         if size > QUOTA_TOTAL.saturating_sub(used) {
             return Err(ApiError::new(
                 StatusCode::INSUFFICIENT_STORAGE,
@@ -130,10 +133,7 @@ fn register(shared: &Shared, session: Session) -> Result<String, ApiError> {
         keep
     });
     let same = |a: &[String], b: &[String]| {
-        a.len() == b.len()
-            && a.iter()
-                .zip(b)
-                .all(|(x, y)| x.to_lowercase() == y.to_lowercase())
+        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| name_key(x) == name_key(y))
     };
     let clash = sessions.values().any(|s| {
         s.done.is_none() && s.expires > now && s.base == session.base && same(&s.rel, &session.rel)
@@ -216,9 +216,10 @@ pub(crate) async fn session_request(
 }
 
 fn status(s: &Session) -> Value {
-    let ranges: Vec<String> = match s.done {
-        Some(_) => Vec::new(),
-        None => vec![format!("{}-", s.received)],
+    let ranges: Vec<String> = match (s.done, s.total) {
+        (Some(_), _) => Vec::new(),
+        (None, Some(total)) => vec![format!("{}-{}", s.received, total - 1)],
+        (None, None) => vec![format!("{}-", s.received)],
     };
     json!({"expirationDateTime": rfc3339(s.expires), "nextExpectedRanges": ranges})
 }
@@ -290,12 +291,6 @@ fn begin_fragment(
             "Fragments must be sent in order",
         ));
     }
-    if end + 1 < total && len % FRAGMENT_UNIT != 0 {
-        return Err(
-            ApiError::bad_request("Non-final fragments must be a multiple of 320 KiB")
-                .inner("invalidRange"),
-        );
-    }
     s.busy = true;
     s.total = Some(total);
     Ok((start, len, s.key.clone(), s.hashers.clone()))
@@ -343,7 +338,7 @@ async fn fragment(shared: &Arc<Shared>, id: &str, headers: &HeaderMap, body: Bod
         s.expires = OffsetDateTime::now_utc() + SESSION_TTL;
         (Some(s.received) == s.total).then(|| {
             (
-                s.base,
+                (s.user, s.base),
                 s.rel.clone(),
                 s.conflict.clone(),
                 s.fs.clone(),
@@ -353,7 +348,7 @@ async fn fragment(shared: &Arc<Shared>, id: &str, headers: &HeaderMap, body: Bod
         })
     };
     let lost = shared.faults.lose_fragment();
-    let Some((base, rel, conflict, fs, key, hashers)) = finished else {
+    let Some(((user, base), rel, conflict, fs, key, hashers)) = finished else {
         if lost {
             return Err(ApiError::internal("fault: fragment stored, answer lost"));
         }
@@ -362,6 +357,7 @@ async fn fragment(shared: &Arc<Shared>, id: &str, headers: &HeaderMap, body: Bod
         return Ok(json_response(StatusCode::ACCEPTED, &status(s)));
     };
     let c = Commit {
+        user,
         base,
         rel: &rel,
         conflict: &conflict,

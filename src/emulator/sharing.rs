@@ -10,7 +10,9 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 
 use super::Shared;
-use super::items::resolve;
+use super::drives::check;
+use super::ids::Profile;
+use super::items::{resolve, resolve_write};
 use super::path::ItemPath;
 use super::render::{download_url, item_value};
 use super::resp::{ApiError, ApiResult, json_response, ok, random_hex};
@@ -20,7 +22,7 @@ use crate::graph::model::{Permission, SharingLink};
 /// `POST .../createLink`.
 pub(crate) async fn create_link(shared: &Shared, p: &ItemPath, body: Body) -> ApiResult {
     let body = json_body(body).await?;
-    let n = resolve(shared, p)?;
+    let n = resolve_write(shared, p)?;
     let kind = body
         .get("type")
         .and_then(Value::as_str)
@@ -40,20 +42,26 @@ pub(crate) async fn create_link(shared: &Shared, p: &ItemPath, body: Body) -> Ap
             )));
         }
     };
-    if !["anonymous", "users"].contains(&scope.as_str()) {
-        return Err(ApiError::bad_request(format!(
-            "The scope {scope:?} is not supported on personal drives"
-        )));
-    }
-    let (perm, created) = shared.mutate(|s| {
-        let folder = s.node(n)?.is_folder();
-        if kind == "embed" && folder {
+    let (perm, created) = shared.mutate_as(p.user, |s| {
+        let business = s.profile == Profile::Business;
+        let scopes: &[&str] = if business {
+            &["anonymous", "organization", "users"]
+        } else {
+            &["anonymous", "users"]
+        };
+        if !scopes.contains(&scope.as_str()) {
+            return Err(ApiError::bad_request(format!(
+                "The scope {scope:?} is not supported on this drive"
+            )));
+        }
+        let folder = !s.node(n)?.is_file();
+        if kind == "embed" && (folder || business) {
             return Err(ApiError::bad_request(
-                "Embed links can only be created for files",
+                "Embed links can only be created for files on personal drives",
             ));
         }
         let id = s.id_of(n);
-        let perms = s.permissions.entry(n).or_default();
+        let perms = s.perms_mut(n);
         let same = |p: &&Permission| {
             p.link
                 .as_ref()
@@ -122,8 +130,9 @@ pub(crate) fn permissions(
             ok(&perm.ok_or_else(ApiError::not_found)?)
         }
         (&Method::DELETE, Some(id)) => {
-            shared.mutate(|s| {
-                let perms = s.permissions.entry(n).or_default();
+            check(&shared.lock_store(), p.user, n, true)?;
+            shared.mutate_as(p.user, |s| {
+                let perms = s.perms_mut(n);
                 let before = perms.len();
                 perms.retain(|p| p.id != id);
                 if perms.len() == before {
@@ -162,7 +171,7 @@ pub(crate) fn shared_item(shared: &Shared, id: &str, content: bool) -> ApiResult
     if !content {
         return ok(&item_value(shared, &s, n, None));
     }
-    if s.node(n)?.is_folder() {
+    if !s.node(n)?.is_file() {
         return Err(ApiError::not_found());
     }
     Ok((

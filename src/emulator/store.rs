@@ -1,104 +1,130 @@
-//! The emulated drive's metadata: an in-memory tree of items with ids, names (unique per
-//! folder ignoring case), eTag/cTag versions and a change sequence for delta. File contents
-//! are [`Blob`]s on disk; this module never touches them.
+//! The emulated world's metadata: several drives ([`DriveMeta`]) whose items share one number
+//! space, so an item number alone names an item anywhere (ids are derived from it, see
+//! [`super::ids`]). Names are unique per folder ignoring case and Unicode normalisation (NFC
+//! and NFD spell one name, graph-api.md §13). Each drive has its own change sequence for
+//! eTags and delta. File contents are [`Blob`]s on disk; this module never touches them.
+//!
+//! Every change goes through a method here, which also notes what it changed
+//! ([`Store::take_changes`]), so the journal of [`super::persist`] can write just that.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 
 use super::blob::Blob;
+use super::ids::{self, Profile};
+pub(crate) use super::node::{
+    DriveMeta, Grant, Node, Tombstone, Version, name_key, new_node, next_version, now_rfc3339,
+    utc_ms,
+};
 use super::resp::ApiError;
 use crate::graph::model::Permission;
 
-/// Number of the root folder.
+/// Number of the signed-in user's root folder.
 pub(crate) const ROOT: u64 = 101;
 
-/// One stored item.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(crate) struct Node {
-    /// Numeric part of the id.
-    pub(crate) n: u64,
-    /// Name as given (case kept).
-    pub(crate) name: String,
-    /// Parent's number; `None` for the root.
-    pub(crate) parent: Option<u64>,
-    /// `Some` for files.
-    pub(crate) blob: Option<Blob>,
-    /// Children by lowercased name (folders only).
-    pub(crate) children: BTreeMap<String, u64>,
-    /// Change sequence of the last change of this item (eTag, delta).
-    pub(crate) seq: u64,
-    /// Change sequence of the last content change in this item or below (cTag).
-    pub(crate) cseq: u64,
-    /// Service-side times.
-    pub(crate) created: String,
-    /// Service-side modification time.
-    pub(crate) modified: String,
-    /// Client-settable `fileSystemInfo` times.
-    pub(crate) fs_created: String,
-    /// Client-settable modification time.
-    pub(crate) fs_modified: String,
-    /// `documents`, `photos`, ... for special folders.
-    pub(crate) special: Option<String>,
+/// How many earlier versions of a file are kept (personal OneDrive keeps 25).
+pub(crate) const MAX_VERSIONS: usize = 25;
+
+/// What changed since [`Store::take_changes`] was last called.
+#[derive(Debug, Default)]
+pub(crate) struct Changes {
+    /// Items added or changed.
+    pub(crate) nodes: BTreeSet<u64>,
+    /// Items removed.
+    pub(crate) gone: BTreeSet<u64>,
+    /// Drives whose sequence moved.
+    pub(crate) drives: BTreeSet<usize>,
+    /// Items whose sharing links changed.
+    pub(crate) perms: BTreeSet<u64>,
+    /// Tombstones added (their count before).
+    pub(crate) tombstones_from: Option<usize>,
+    /// Grants or user tokens changed.
+    pub(crate) other: bool,
 }
 
-impl Node {
-    /// True for folders (and the root).
-    pub(crate) fn is_folder(&self) -> bool {
-        self.blob.is_none()
-    }
-}
-
-/// A deleted item, remembered for delta.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(crate) struct Tombstone {
-    pub(crate) n: u64,
-    pub(crate) name: String,
-    pub(crate) parent: u64,
-    pub(crate) seq: u64,
-    pub(crate) folder: bool,
-}
-
-/// The whole drive.
+/// The whole world: drives, items, links, grants.
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct Store {
-    /// 16 uppercase hex digits.
-    pub(crate) drive_id: String,
-    nodes: HashMap<u64, Node>,
-    next: u64,
-    /// The latest change sequence.
-    pub(crate) seq: u64,
+    pub(crate) profile: Profile,
+    pub(crate) drives: Vec<DriveMeta>,
+    pub(crate) nodes: HashMap<u64, Node>,
+    pub(crate) next: u64,
     /// Deleted items, for delta.
     pub(crate) tombstones: Vec<Tombstone>,
     /// Sharing links by item number.
     pub(crate) permissions: HashMap<u64, Vec<Permission>>,
+    /// What other users' items each user may read or write.
+    pub(crate) grants: Vec<Grant>,
+    /// Access tokens of users other than the signed-in one.
+    pub(crate) user_tokens: HashMap<String, usize>,
+    /// Who the current change is made by.
+    #[serde(skip)]
+    pub(crate) actor: usize,
+    #[serde(skip)]
+    pub(crate) changes: Changes,
 }
 
 impl Store {
-    /// An empty drive.
-    pub(crate) fn new(drive_id: &str) -> Self {
-        let now = now_rfc3339();
-        let root = Node {
-            n: ROOT,
-            name: "root".into(),
-            parent: None,
-            blob: None,
-            children: BTreeMap::new(),
-            seq: 1,
-            cseq: 1,
-            created: now.clone(),
-            modified: now.clone(),
-            fs_created: now.clone(),
-            fs_modified: now,
-            special: None,
-        };
+    /// A world without drives.
+    pub(crate) fn new(profile: Profile) -> Self {
         Store {
-            drive_id: drive_id.to_owned(),
-            nodes: HashMap::from([(ROOT, root)]),
-            next: ROOT + 1,
-            seq: 1,
+            profile,
+            drives: Vec::new(),
+            nodes: HashMap::new(),
+            next: ROOT,
             tombstones: Vec::new(),
             permissions: HashMap::new(),
+            grants: Vec::new(),
+            user_tokens: HashMap::new(),
+            actor: 0,
+            changes: Changes::default(),
+        }
+    }
+
+    /// Adds a drive with an empty root (numbered odd, see [`ids::item_number`]); returns its
+    /// index.
+    pub(crate) fn add_drive(&mut self, id: &str, kind: &str, name: &str, owner: usize) -> usize {
+        let n = self.next | 1;
+        self.next = n + 1;
+        let now = now_rfc3339();
+        let drive = self.drives.len();
+        self.drives.push(DriveMeta {
+            id: id.to_owned(),
+            kind: kind.to_owned(),
+            name: name.to_owned(),
+            owner,
+            root: n,
+            seq: 1,
+        });
+        let root = new_node(n, drive, "root", None, None, &now, owner);
+        self.nodes.insert(
+            n,
+            Node {
+                seq: 1,
+                cseq: 1,
+                ..root
+            },
+        );
+        self.changes.nodes.insert(n);
+        self.changes.drives.insert(drive);
+        drive
+    }
+
+    /// Rebuilds the children index from the parents (after loading).
+    pub(crate) fn reindex(&mut self) {
+        let links: Vec<(u64, String, u64)> = self
+            .nodes
+            .values()
+            .filter_map(|x| Some((x.parent?, name_key(&x.name), x.n)))
+            .collect();
+        for node in self.nodes.values_mut() {
+            node.children.clear();
+        }
+        for (p, key, n) in links {
+            if let Some(parent) = self.nodes.get_mut(&p) {
+                parent.children.insert(key, n);
+            }
         }
     }
 
@@ -112,12 +138,17 @@ impl Store {
         self.nodes.get(&n).ok_or_else(ApiError::not_found)
     }
 
-    /// The child of `parent` named `name` (ignoring case).
+    /// The drive item `n` lives on.
+    pub(crate) fn drive_of(&self, n: u64) -> Option<&DriveMeta> {
+        self.drives.get(self.nodes.get(&n)?.drive)
+    }
+
+    /// The child of `parent` named `name` (ignoring case and normalisation).
     pub(crate) fn child(&self, parent: u64, name: &str) -> Option<u64> {
         self.nodes
             .get(&parent)?
             .children
-            .get(&name.to_lowercase())
+            .get(&name_key(name))
             .copied()
     }
 
@@ -131,9 +162,8 @@ impl Store {
 
     /// All numbers below `n` (not `n` itself), parents before children.
     pub(crate) fn descendants(&self, n: u64) -> Vec<u64> {
-        let mut out = Vec::new();
+        let mut out = self.children(n);
         let mut i = 0;
-        out.extend(self.children(n));
         while i < out.len() {
             let kids = self.children(out[i]);
             out.extend(kids);
@@ -157,42 +187,57 @@ impl Store {
 
     /// The item id of number `n`.
     pub(crate) fn id_of(&self, n: u64) -> String {
-        format!("{}!{n}", self.drive_id)
+        let Some(node) = self.nodes.get(&n) else {
+            return String::new();
+        };
+        let drive = &self.drives[node.drive];
+        ids::item_id(self.profile, &drive.id, n, node.parent.is_none())
     }
 
-    /// The number of an item id (`root` or `{DRIVEID}!{n}`, drive id compared ignoring case).
-    pub(crate) fn parse_id(&self, id: &str) -> Option<u64> {
-        if id.eq_ignore_ascii_case("root") {
-            return Some(ROOT);
-        }
-        let (drive, n) = id.split_once('!')?;
-        if !drive.eq_ignore_ascii_case(&self.drive_id) {
-            return None;
-        }
-        let n: u64 = n.parse().ok()?;
-        self.nodes.contains_key(&n).then_some(n)
+    /// The number of an item id (`root` or an id of drive `drive`).
+    pub(crate) fn parse_id(&self, drive: usize, id: &str) -> Option<u64> {
+        let d = self.drives.get(drive)?;
+        let n = ids::parse_item_id(self.profile, &d.id, id, d.root)?;
+        self.nodes
+            .get(&n)
+            .is_some_and(|x| x.drive == drive)
+            .then_some(n)
     }
 
-    /// Bumps the change sequence and marks `n` changed; `content` also marks ancestors'
-    /// cTags (a folder's cTag changes when any descendant changes).
+    /// Bumps the drive's change sequence and marks `n` changed; `content` also marks
+    /// ancestors' cTags (a folder's cTag changes when any descendant changes).
     pub(crate) fn touch(&mut self, n: u64, content: bool) {
-        self.seq += 1;
-        let seq = self.seq;
-        let now = now_rfc3339();
-        if let Some(node) = self.nodes.get_mut(&n) {
+        let Some(drive) = self.nodes.get(&n).map(|x| x.drive) else {
+            return;
+        };
+        let seq = self.bump(drive);
+        let (now, actor) = (now_rfc3339(), self.actor);
+        if let Some(node) = self.node_mut(n) {
             node.seq = seq;
             node.modified = now;
+            node.by[1] = actor;
             if content {
                 node.cseq = seq;
             }
         }
         let mut cur = self.nodes.get(&n).and_then(|node| node.parent);
         while let Some(p) = cur {
-            let Some(node) = self.nodes.get_mut(&p) else {
+            let Some(node) = self.node_mut(p) else {
                 break;
             };
             node.cseq = seq;
             cur = node.parent;
+        }
+    }
+
+    fn bump(&mut self, drive: usize) -> u64 {
+        self.changes.drives.insert(drive);
+        match self.drives.get_mut(drive) {
+            Some(d) => {
+                d.seq += 1;
+                d.seq
+            }
+            None => 0,
         }
     }
 
@@ -201,43 +246,58 @@ impl Store {
     pub(crate) fn insert(&mut self, parent: u64, name: &str, blob: Option<Blob>) -> u64 {
         let n = self.next;
         self.next += 1;
-        let now = now_rfc3339();
-        self.nodes.insert(
+        let drive = self.nodes.get(&parent).map_or(0, |p| p.drive);
+        let node = new_node(
             n,
-            Node {
-                n,
-                name: name.to_owned(),
-                parent: Some(parent),
-                blob,
-                children: BTreeMap::new(),
-                seq: 0,
-                cseq: 0,
-                created: now.clone(),
-                modified: now.clone(),
-                fs_created: now.clone(),
-                fs_modified: now,
-                special: None,
-            },
+            drive,
+            name,
+            Some(parent),
+            blob,
+            &now_rfc3339(),
+            self.actor,
         );
-        if let Some(p) = self.nodes.get_mut(&parent) {
-            p.children.insert(name.to_lowercase(), n);
+        self.nodes.insert(n, node);
+        if let Some(p) = self.node_mut(parent) {
+            p.children.insert(name_key(name), n);
         }
         self.touch(n, true);
         n
     }
 
-    /// Replaces a file's content; returns the old blob for deletion.
-    pub(crate) fn set_content(&mut self, n: u64, blob: Blob) -> Option<Blob> {
-        let node = self.nodes.get_mut(&n)?;
-        let old = node.blob.replace(blob);
+    /// Replaces a file's content, keeping the old one as a version; returns the blobs of
+    /// versions that fell off the end (for deletion).
+    pub(crate) fn set_content(&mut self, n: u64, blob: Blob) -> Vec<Blob> {
+        let Some(node) = self.node_mut(n) else {
+            return vec![blob];
+        };
+        let (old_time, old_by) = (node.fs_modified.clone(), node.by[1]);
+        let mut dropped = Vec::new();
+        if let Some(old) = node.blob.replace(blob) {
+            node.versions.push(Version {
+                id: format!("{}.0", next_version(&node.versions)),
+                blob: old,
+                modified: old_time,
+                by: old_by,
+            });
+            while node.versions.len() > MAX_VERSIONS {
+                dropped.push(node.versions.remove(0).blob);
+            }
+        }
         node.fs_modified = now_rfc3339();
         self.touch(n, true);
-        old
+        dropped
     }
 
     /// Mutable access for metadata updates (call [`Store::touch`] afterwards).
     pub(crate) fn node_mut(&mut self, n: u64) -> Option<&mut Node> {
+        self.changes.nodes.insert(n);
         self.nodes.get_mut(&n)
+    }
+
+    /// The sharing links of `n`, for changing.
+    pub(crate) fn perms_mut(&mut self, n: u64) -> &mut Vec<Permission> {
+        self.changes.perms.insert(n);
+        self.permissions.entry(n).or_default()
     }
 
     /// Moves and/or renames `n` (the caller has checked the target name is free).
@@ -245,17 +305,17 @@ impl Store {
         let Some(node) = self.nodes.get(&n) else {
             return;
         };
-        let (old_parent, old_key) = (node.parent, node.name.to_lowercase());
-        if let Some(p) = old_parent.and_then(|p| self.nodes.get_mut(&p)) {
-            p.children.remove(&old_key);
-        }
+        let (old_parent, old_key) = (node.parent, name_key(&node.name));
         if let Some(old) = old_parent {
+            if let Some(p) = self.node_mut(old) {
+                p.children.remove(&old_key);
+            }
             self.touch(old, true);
         }
-        if let Some(p) = self.nodes.get_mut(&parent) {
-            p.children.insert(name.to_lowercase(), n);
+        if let Some(p) = self.node_mut(parent) {
+            p.children.insert(name_key(name), n);
         }
-        if let Some(node) = self.nodes.get_mut(&n) {
+        if let Some(node) = self.node_mut(n) {
             node.parent = Some(parent);
             node.name = name.to_owned();
         }
@@ -267,31 +327,42 @@ impl Store {
         let mut doomed = vec![n];
         doomed.extend(self.descendants(n));
         if let Some(parent) = self.nodes.get(&n).and_then(|node| node.parent) {
-            let key = self.nodes.get(&n).map(|node| node.name.to_lowercase());
-            if let (Some(p), Some(key)) = (self.nodes.get_mut(&parent), key) {
+            let key = self.nodes.get(&n).map(|node| name_key(&node.name));
+            if let (Some(p), Some(key)) = (self.node_mut(parent), key) {
                 p.children.remove(&key);
             }
             self.touch(parent, true);
         }
+        self.changes
+            .tombstones_from
+            .get_or_insert(self.tombstones.len());
         let mut blobs = Vec::new();
         for d in doomed {
-            self.seq += 1;
-            self.permissions.remove(&d);
-            if let Some(node) = self.nodes.remove(&d) {
-                self.tombstones.push(Tombstone {
-                    n: d,
-                    name: node.name,
-                    parent: node.parent.unwrap_or(ROOT),
-                    seq: self.seq,
-                    folder: node.blob.is_none(),
-                });
-                blobs.extend(node.blob);
+            self.changes.gone.insert(d);
+            self.changes.nodes.remove(&d);
+            if self.permissions.remove(&d).is_some() {
+                self.changes.perms.insert(d);
             }
+            let Some(node) = self.nodes.remove(&d) else {
+                continue;
+            };
+            let seq = self.bump(node.drive);
+            self.tombstones.push(Tombstone {
+                n: d,
+                drive: node.drive,
+                name: node.name,
+                parent: node.parent.unwrap_or(d),
+                seq,
+                folder: node.blob.is_none(),
+            });
+            blobs.extend(node.blob);
+            blobs.extend(node.versions.into_iter().map(|v| v.blob));
         }
         blobs
     }
 
-    /// Total bytes of a node and its descendants.
+    /// Total bytes of a node and its descendants (a shortcut counts nothing: its content
+    /// lives on another drive).
     pub(crate) fn size(&self, n: u64) -> u64 {
         self.nodes.get(&n).map_or(0, |node| match &node.blob {
             Some(b) => b.size,
@@ -299,7 +370,7 @@ impl Store {
         })
     }
 
-    /// The names from the root down to `n` (empty for the root).
+    /// The names from the drive's root down to `n` (empty for a root).
     pub(crate) fn names_of(&self, n: u64) -> Vec<&str> {
         let mut parts = Vec::new();
         let mut cur = self.nodes.get(&n);
@@ -312,16 +383,6 @@ impl Store {
         }
         parts.reverse();
         parts
-    }
-
-    /// `/drive/root:/A/B` path of `n` (the form `parentReference.path` uses).
-    pub(crate) fn path_of(&self, n: u64) -> String {
-        let names = self.names_of(n);
-        if names.is_empty() {
-            "/drive/root:".to_owned()
-        } else {
-            format!("/drive/root:/{}", names.join("/"))
-        }
     }
 
     /// A free name in `parent` for `name`: `name`, else `name 1.ext`, `name 2.ext`, ...
@@ -339,46 +400,16 @@ impl Store {
             .unwrap_or_else(|| name.to_owned())
     }
 
-    /// Every node number (for searches and delta).
+    /// Every node (for searches and delta).
     pub(crate) fn all(&self) -> impl Iterator<Item = &Node> {
         self.nodes.values()
     }
-}
 
-/// The current time as RFC 3339 UTC with milliseconds.
-pub(crate) fn now_rfc3339() -> String {
-    let now = time::OffsetDateTime::now_utc();
-    let now = now
-        .replace_nanosecond(now.millisecond() as u32 * 1_000_000)
-        .unwrap_or(now);
-    now.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
+    /// What changed since the last call.
+    pub(crate) fn take_changes(&mut self) -> Changes {
+        std::mem::take(&mut self.changes)
+    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_are_unique_ignoring_case_and_rename_appends_a_number() {
-        let mut s = Store::new("ABCDEF0123456789");
-        let a = s.insert(ROOT, "Hello.doc", None);
-        assert_eq!(s.child(ROOT, "hello.DOC"), Some(a));
-        assert_eq!(s.free_name(ROOT, "hello.doc"), "hello 1.doc");
-        s.insert(ROOT, "hello 1.doc", None);
-        assert_eq!(s.free_name(ROOT, "Hello.doc"), "Hello 2.doc");
-        assert_eq!(s.free_name(ROOT, "New Folder"), "New Folder");
-    }
-
-    #[test]
-    fn remove_is_recursive_and_leaves_tombstones() {
-        let mut s = Store::new("ABCDEF0123456789");
-        let a = s.insert(ROOT, "A", None);
-        let b = s.insert(a, "B", None);
-        s.remove(a);
-        assert!(s.get(b).is_none() && s.child(ROOT, "a").is_none());
-        assert_eq!(s.tombstones.len(), 2);
-        assert_eq!(s.parse_id(&s.id_of(a)), None);
-        assert_eq!(s.parse_id("root"), Some(ROOT));
-    }
-}
+mod tests;

@@ -7,17 +7,18 @@ use axum::http::{HeaderMap, StatusCode, header};
 
 use super::Shared;
 use super::blob::{Blob, WriteError};
+use super::drives::check;
 use super::items::{Target, check_conflict, make_parents, resolve, target_in, write_target};
 use super::path::ItemPath;
 use super::render::item_value;
 use super::resp::{ApiError, ApiResult, json_response};
 use super::routes::Ctx;
-use super::store::ROOT;
 
 /// Largest simple upload.
 pub(crate) const SIMPLE_LIMIT: u64 = 4 * 1024 * 1024;
 /// Where and how a finished upload is stored.
 pub(crate) struct Commit<'a> {
+    pub(crate) user: usize,
     pub(crate) base: u64,
     pub(crate) rel: &'a [String],
     pub(crate) conflict: &'a str,
@@ -26,15 +27,21 @@ pub(crate) struct Commit<'a> {
 
 /// Stores `blob` at the target; returns the item number and whether it was created.
 pub(crate) fn commit(shared: &Shared, c: &Commit<'_>, blob: Blob) -> Result<(u64, bool), ApiError> {
-    let res = shared.mutate(|s| {
-        let (n, created, old) = match target_in(s, c.base, c.rel)? {
-            Target::Existing(n) if s.node(n)?.is_folder() || c.conflict == "fail" => {
+    let res = shared.mutate_as(c.user, |s| {
+        let target = target_in(s, c.base, c.rel)?;
+        let at = match &target {
+            Target::Existing(n) => *n,
+            Target::New { parent, .. } => *parent,
+        };
+        check(s, c.user, at, true)?;
+        let (n, created, old) = match target {
+            Target::Existing(n) if !s.node(n)?.is_file() || c.conflict == "fail" => {
                 return Err(ApiError::name_exists(&s.node(n)?.name));
             }
             Target::Existing(n) if c.conflict == "rename" => {
-                let parent = s.node(n)?.parent.unwrap_or(ROOT);
+                let parent = s.node(n)?.parent.unwrap_or(n);
                 let name = s.free_name(parent, &s.node(n)?.name);
-                (s.insert(parent, &name, Some(blob)), true, None)
+                (s.insert(parent, &name, Some(blob)), true, Vec::new())
             }
             Target::Existing(n) => (n, false, s.set_content(n, blob)),
             Target::New {
@@ -43,7 +50,7 @@ pub(crate) fn commit(shared: &Shared, c: &Commit<'_>, blob: Blob) -> Result<(u64
                 name,
             } => {
                 let parent = make_parents(s, parent, &missing);
-                (s.insert(parent, &name, Some(blob)), true, None)
+                (s.insert(parent, &name, Some(blob)), true, Vec::new())
             }
         };
         if let Some(node) = s.node_mut(n) {
@@ -57,9 +64,7 @@ pub(crate) fn commit(shared: &Shared, c: &Commit<'_>, blob: Blob) -> Result<(u64
         Ok((n, created, old))
     });
     res.map(|(n, created, old)| {
-        if let Some(old) = old {
-            shared.blobs.remove(&old.key);
-        }
+        shared.blobs.remove_all(old);
         (n, created)
     })
 }
@@ -120,17 +125,11 @@ pub(crate) async fn simple_put(shared: &Shared, ctx: &Ctx, p: &ItemPath, body: B
     if let Target::Existing(n) = target {
         let s = shared.lock_store();
         let node = s.node(n)?;
-        if node.is_folder() || conflict == "fail" {
+        if !node.is_file() || conflict == "fail" {
             return Err(ApiError::name_exists(&node.name));
         }
     }
-    let base = resolve(
-        shared,
-        &ItemPath {
-            base: p.base.clone(),
-            rel: Vec::new(),
-        },
-    )?;
+    let base = resolve(shared, &p.with(p.base.clone(), Vec::new()))?;
     let blob = shared
         .blobs
         .write_body(body, SIMPLE_LIMIT)
@@ -138,6 +137,7 @@ pub(crate) async fn simple_put(shared: &Shared, ctx: &Ctx, p: &ItemPath, body: B
         .map_err(write_error)?;
     let key = blob.key.clone();
     let c = Commit {
+        user: p.user,
         base,
         rel: &p.rel,
         conflict: &conflict,

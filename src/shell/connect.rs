@@ -102,15 +102,39 @@ pub type Demo = Option<crate::emulator::Emulator>;
 #[cfg(not(feature = "emulator"))]
 pub type Demo = ();
 
-/// Starts the demo emulator and a client for it. The demo drive lives in `DATA_DIR/demo`, so
-/// the seed README's sequence (`put`, then `ls` in a new process) works across runs; delete
-/// that folder to start over.
+/// Starts the demo emulator and a client for it. The demo drive lives in `DATA_DIR/demo`
+/// (`DATA_DIR/demo-business` for the business profile), so the seed README's sequence (`put`,
+/// then `ls` in a new process) works across runs; delete that folder to start over.
+///
+/// `$SKYDRIVE_DEMO_PROFILE` (`personal`, the default, or `business`) picks the kind of
+/// OneDrive, and `$SKYDRIVE_DEMO_SEED` (`demo`, the default, `kinds`, `readme` or `empty`)
+/// what a new demo drive holds (an existing one keeps what it has).
 #[cfg(feature = "emulator")]
 pub async fn demo() -> Result<(Demo, Connection), CommandError> {
-    use crate::emulator::{Emulator, EmulatorOptions};
+    use crate::emulator::{Emulator, EmulatorOptions, Profile, Seed};
     use crate::graph::StaticToken;
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let bad = |name: &str, e: String| CommandError::usage(format!("${name}: {e}"));
+    let profile = match env("SKYDRIVE_DEMO_PROFILE") {
+        Some(p) => p
+            .parse::<Profile>()
+            .map_err(|e| bad("SKYDRIVE_DEMO_PROFILE", e))?,
+        None => Profile::Personal,
+    };
+    let seed = match env("SKYDRIVE_DEMO_SEED") {
+        Some(s) => s
+            .parse::<Seed>()
+            .map_err(|e| bad("SKYDRIVE_DEMO_SEED", e))?,
+        None => Seed::Demo,
+    };
+    let folder = match profile {
+        Profile::Personal => "demo",
+        Profile::Business => "demo-business",
+    };
     let opts = EmulatorOptions {
-        data_dir: data_dir().map(|d| d.join("demo")),
+        data_dir: data_dir().map(|d| d.join(folder)),
+        profile,
+        seed,
         ..EmulatorOptions::default()
     };
     let emu = Emulator::start(opts).await?;

@@ -263,15 +263,17 @@ pub fn split_parent(path: &str) -> (String, String) {
     }
 }
 
-/// True for Graph item ids: `[0-9A-F]{16}![0-9]+` (personal) or `01[A-Z0-9]{32}` (business).
+/// True for Graph item ids: `[0-9A-F]{16}![0-9]+` or (since 2025) `[0-9A-F]{16}!s[0-9a-f]{32}`
+/// (personal), or `01[A-Z0-9]{32}` (business).
 pub fn looks_like_id(s: &str) -> bool {
     if let Some((drive, n)) = s.split_once('!') {
+        let hex32 =
+            n.len() == 33 && n.starts_with('s') && n[1..].bytes().all(|b| b.is_ascii_hexdigit());
         return drive.len() == 16
             && drive
                 .bytes()
                 .all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b))
-            && !n.is_empty()
-            && n.bytes().all(|b| b.is_ascii_digit());
+            && (hex32 || !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
     }
     s.len() == 34
         && s.starts_with("01")
@@ -291,6 +293,9 @@ mod tests {
         assert_eq!(split_parent("/a/b"), ("/a".into(), "b".into()));
         assert_eq!(split_parent("/a"), ("/".into(), "a".into()));
         assert!(looks_like_id("5D1B2C3A4F6E7D80!103"));
+        assert!(looks_like_id(
+            "5D1B2C3A4F6E7D80!sea8cc6beffdb43d7976fbc7da445c639"
+        ));
         assert!(looks_like_id("01ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"));
         assert!(!looks_like_id("Pics"));
         assert!(!looks_like_id("5d1b2c3a4f6e7d80!1"));

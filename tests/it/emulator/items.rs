@@ -137,6 +137,41 @@ async fn names_are_unique_ignoring_case_and_keep_their_case() {
 }
 
 #[tokio::test]
+async fn nfc_and_nfd_spell_one_name() {
+    let api = Api::empty().await;
+    let mkdir = |name: &str| json!({"name": name, "folder": {}});
+    let (st, nfc) = api
+        .send(Method::POST, "/me/drive/root/children", mkdir("Caf\u{e9}"))
+        .await;
+    assert_eq!(st, 201);
+    for other in ["Cafe\u{301}", "CAFE\u{301}", "caf\u{c9}"] {
+        let (st, e) = api
+            .send(Method::POST, "/me/drive/root/children", mkdir(other))
+            .await;
+        assert_eq!((st, code(&e)), (409, "nameAlreadyExists"), "{other:?}");
+    }
+    let (st, found) = api.get("/me/drive/root:/cafe%CC%81").await;
+    assert_eq!(
+        (st, &found["id"]),
+        (200, &nfc["id"]),
+        "NFD finds the NFC item"
+    );
+    let (_, f1) = api.put("r%C3%A9sum%C3%A9.txt", b"nfc").await;
+    let (st, f2) = api.put("re%CC%81sume%CC%81.txt", b"nfd").await;
+    assert_eq!(
+        (st, &f2["id"]),
+        (200, &f1["id"]),
+        "an NFD upload replaces the NFC file"
+    );
+    assert_eq!(
+        f2["name"], "r\u{e9}sum\u{e9}.txt",
+        "the name keeps its first spelling"
+    );
+    let (_, kids) = api.get("/me/drive/root/children").await;
+    assert_eq!(kids["value"].as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
 async fn invalid_names_and_long_paths_are_rejected() {
     let api = Api::empty().await;
     for bad in [

@@ -2,18 +2,22 @@
 //! redirect, persistence and streaming of large files.
 
 mod auth;
+mod concurrent;
 mod drive;
 mod faults;
+mod fidelity;
 mod items;
+mod kinds;
 mod listing;
 mod ops;
 mod persist;
+mod profiles;
 mod sharing;
 mod transfer;
 
 use reqwest::{Client, Method, Response, redirect::Policy};
 use serde_json::Value;
-use skydrive::emulator::{Emulator, EmulatorOptions, Faults, Seed};
+use skydrive::emulator::{Emulator, EmulatorOptions, Faults, Profile, Seed};
 
 /// An emulator plus an HTTP client that does not follow redirects.
 pub struct Api {
@@ -44,13 +48,27 @@ impl Api {
 
     /// A drive with `seed` and `faults`.
     pub async fn with(seed: Seed, faults: Faults) -> Api {
-        let emu = Emulator::start(EmulatorOptions {
+        Self::start(EmulatorOptions {
             seed,
             faults,
             ..EmulatorOptions::default()
         })
         .await
-        .unwrap();
+    }
+
+    /// A world with `seed` in `profile`.
+    pub async fn profile(profile: Profile, seed: Seed) -> Api {
+        Self::start(EmulatorOptions {
+            seed,
+            profile,
+            ..EmulatorOptions::default()
+        })
+        .await
+    }
+
+    /// An emulator started with `opts`.
+    pub async fn start(opts: EmulatorOptions) -> Api {
+        let emu = Emulator::start(opts).await.unwrap();
         let token = emu.access_token();
         Api {
             emu,

@@ -10,7 +10,8 @@ use crate::common::{EmuProcess, cli, logged_requests};
 use crate::shell::Env;
 
 /// Hostile but legal names: spaces, a leading dash, URL syntax (`# % + & '`, and `%41`, which
-/// must not be decoded twice), the same word in NFC and NFD (two names: nothing normalizes),
+/// must not be decoded twice), a word in NFC and another in NFD (each kept as sent: nothing
+/// normalizes; the NFC and NFD spellings of one word are one name on OneDrive, §13),
 /// emoji, a leading `~` (allowed on personal drives), a hidden name and 255 characters.
 fn corpus() -> Vec<String> {
     vec![
@@ -20,7 +21,7 @@ fn corpus() -> Vec<String> {
         "#1 %41 +x &y 'z'.txt".into(),
         "100% (copy) [1] {2} ;=@,!$.txt".into(),
         "caf\u{e9}.txt".into(),
-        "cafe\u{301}.txt".into(),
+        "re\u{301}sume\u{301}.txt".into(),
         "\u{1f980} crab \u{1f389}.txt".into(),
         "~tilde".into(),
         ".hidden".into(),

@@ -21,6 +21,7 @@ fn to_full_disk(env: &Env, args: &[&str]) -> (Option<i32>, String) {
         .env_clear()
         .env("HOME", env.path())
         .env("SKYDRIVE_HOME", env.path().join("data"))
+        .env("SKYDRIVE_DEMO_SEED", "readme")
         .current_dir(env.path())
         .arg("--demo")
         .args(args)

@@ -64,6 +64,7 @@ impl Env {
         cmd.env_clear()
             .env("HOME", self.path())
             .env("SKYDRIVE_HOME", self.path().join("data"))
+            .env("SKYDRIVE_DEMO_SEED", "readme")
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("TERM", "xterm")
             .env("NO_COLOR", "1")

@@ -6,7 +6,7 @@ use super::Env;
 
 fn filters() -> Vec<(&'static str, &'static str)> {
     vec![
-        (r"[0-9A-F]{16}![0-9]+", "[ID]"),
+        (r"[0-9A-F]{16}!(s[0-9a-f]{32}|[0-9]+)", "[ID]"),
         (r"request-id [0-9a-f-]+", "request-id [RID]"),
         (r"[0-9a-f]{16}\b", "[DRIVE]"),
         (r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", "[TIME]"),
