@@ -14,13 +14,14 @@ use tokio::sync::Mutex;
 use super::{TokenAnswer, apply_tokens, refused};
 use crate::config::{Config, ConfigLock};
 use crate::error::{Error, Result};
-use crate::graph::TokenSource;
+use crate::graph::{RetryPolicy, TokenSource};
 
 /// A [`TokenSource`] backed by the config file. Debug output hides the tokens.
 pub struct ConfigTokens {
     cfg: Mutex<Config>,
     http: reqwest::Client,
     margin: Duration,
+    retry: RetryPolicy,
 }
 
 impl std::fmt::Debug for ConfigTokens {
@@ -38,7 +39,15 @@ impl ConfigTokens {
             http: super::http_client(&cfg)?,
             cfg: Mutex::new(cfg),
             margin: Duration::from_secs(60),
+            retry: RetryPolicy::default(),
         })
+    }
+
+    /// Token requests wait and retry by `retry` (and report to its `notify`), as Graph
+    /// requests do; the default is [`RetryPolicy::default`].
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
     }
 
     /// Refresh this long before `auth.access_expires` instead of 60 s.

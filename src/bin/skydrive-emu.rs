@@ -37,9 +37,10 @@ struct Args {
     /// Answer every Nth Graph request with 429 and Retry-After.
     #[arg(long, value_name = "N", default_value_t = 0)]
     throttle_every: u32,
-    /// The Retry-After seconds of throttled answers.
-    #[arg(long, value_name = "SECS", default_value_t = 1)]
-    retry_after: u64,
+    /// The Retry-After of throttled answers: seconds (`1`), a decimal (`2.128`), `date:+N`
+    /// (an HTTP-date N seconds ahead) or any text, sent as written.
+    #[arg(long, value_name = "VALUE", default_value = "1")]
+    retry_after: String,
     /// Answer every Nth Graph request with 503.
     #[arg(long, value_name = "N", default_value_t = 0)]
     fail_every: u32,
@@ -61,9 +62,18 @@ struct Args {
     token_ttl: Option<Duration>,
     /// Lie like a hostile or broken server (repeatable, or a comma list): escape-names,
     /// dotdot-names, slash-names, lying-sizes, truncated-json, malformed-json, wrong-types,
-    /// short-body (downloads), short-json.
+    /// short-body (downloads), short-json, repeat-next-link, endless-next-link, double-decode,
+    /// wrong-hashes, no-hashes.
     #[arg(long, value_name = "MODE", value_delimiter = ',')]
     hostile: Vec<Hostile>,
+    /// List every file's size off by N bytes (downloads and hashes stay true).
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 0,
+        allow_negative_numbers = true
+    )]
+    listed_size_delta: i64,
 }
 
 fn main() -> ExitCode {
@@ -86,13 +96,14 @@ fn run(args: Args) -> anyhow::Result<()> {
             faults: Faults {
                 latency: args.latency.unwrap_or_default(),
                 throttle_every: args.throttle_every,
-                retry_after_secs: args.retry_after,
+                retry_after: args.retry_after.clone(),
                 fail_every: args.fail_every,
                 drop_every: args.drop_every,
                 lose_fragment_every: args.lose_fragment_every,
                 download_rate: args.download_rate.saturating_mul(1024),
                 token_ttl: args.token_ttl,
                 hostile: args.hostile.clone(),
+                listed_size_delta: args.listed_size_delta,
                 ..Faults::default()
             },
             request_log_file: args.request_log.clone(),

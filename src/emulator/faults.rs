@@ -14,8 +14,10 @@ pub struct Faults {
     pub latency: Duration,
     /// Every Nth Graph API request answers `429 activityLimitReached` with `Retry-After`.
     pub throttle_every: u32,
-    /// The `Retry-After` seconds sent with throttled answers.
-    pub retry_after_secs: u64,
+    /// The `Retry-After` of throttled answers, in any form a server may send (see
+    /// [`retry_after_value`]): `1`, a decimal `2.128`, `date:+5` (an HTTP-date 5 s ahead),
+    /// a huge `150100`, or anything else verbatim.
+    pub retry_after: String,
     /// Every Nth Graph API request answers `503 serviceNotAvailable` without `Retry-After`.
     pub fail_every: u32,
     /// Every Nth content download drops the connection half-way through the body.
@@ -32,6 +34,9 @@ pub struct Faults {
     pub device_flow: DeviceFlow,
     /// Ways the answers lie (see [`super::Hostile`]); empty: an honest server.
     pub hostile: Vec<super::Hostile>,
+    /// Every file's listed `size` in Graph answers is off by this many bytes, while downloads
+    /// and hashes stay true (a known service quirk, graph-api.md §13); 0: honest.
+    pub listed_size_delta: i64,
 }
 
 /// How device-code polls are answered, to test a client's polling rules (graph-api.md §10).
@@ -53,7 +58,7 @@ impl Default for Faults {
         Faults {
             latency: Duration::ZERO,
             throttle_every: 0,
-            retry_after_secs: 1,
+            retry_after: "1".to_owned(),
             fail_every: 0,
             drop_every: 0,
             lose_fragment_every: 0,
@@ -61,15 +66,16 @@ impl Default for Faults {
             token_ttl: None,
             device_flow: DeviceFlow::Grant,
             hostile: Vec::new(),
+            listed_size_delta: 0,
         }
     }
 }
 
 /// What to do with a Graph API request.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum GraphFault {
-    /// Answer 429 with this Retry-After.
-    Throttle(u64),
+    /// Answer 429 with this Retry-After header value.
+    Throttle(String),
     /// Answer 503.
     Fail,
 }
@@ -120,7 +126,10 @@ impl FaultState {
         let n = self.graph.fetch_add(1, Ordering::SeqCst) + 1;
         let hits = |every: u32| every > 0 && n.is_multiple_of(u64::from(every));
         if hits(f.throttle_every) {
-            Some(GraphFault::Throttle(f.retry_after_secs))
+            Some(GraphFault::Throttle(retry_after_value(
+                &f.retry_after,
+                std::time::SystemTime::now(),
+            )))
         } else if hits(f.fail_every) {
             Some(GraphFault::Fail)
         } else {
@@ -138,6 +147,18 @@ impl FaultState {
     pub(crate) fn lose_fragment(&self) -> bool {
         let every = self.get().lose_fragment_every;
         Self::tick(&self.fragments, every)
+    }
+}
+
+/// The `Retry-After` header value for the spec `spec` at time `now`: `date:+N` becomes the
+/// HTTP-date N seconds after `now` (RFC 9110's IMF-fixdate); anything else is sent as written.
+pub fn retry_after_value(spec: &str, now: std::time::SystemTime) -> String {
+    match spec
+        .strip_prefix("date:+")
+        .and_then(|n| n.trim().parse::<u64>().ok())
+    {
+        Some(secs) => httpdate::fmt_http_date(now + Duration::from_secs(secs)),
+        None => spec.to_owned(),
     }
 }
 
@@ -169,8 +190,8 @@ mod tests {
         let got: Vec<_> = (0..6).map(|_| st.graph_request()).collect();
         assert_eq!(got[0], None);
         assert_eq!(got[1], Some(GraphFault::Fail));
-        assert_eq!(got[2], Some(GraphFault::Throttle(1)));
-        assert_eq!(got[5], Some(GraphFault::Throttle(1)));
+        assert_eq!(got[2], Some(GraphFault::Throttle("1".into())));
+        assert_eq!(got[5], Some(GraphFault::Throttle("1".into())));
         st.set(Faults {
             drop_every: 2,
             ..Faults::default()
@@ -178,6 +199,18 @@ mod tests {
         assert!(!st.drop_download());
         assert!(st.drop_download());
         assert_eq!(st.graph_request(), None);
+    }
+
+    #[test]
+    fn retry_after_values_in_each_form() {
+        let now = std::time::UNIX_EPOCH + Duration::from_secs(784_111_777);
+        assert_eq!(
+            retry_after_value("date:+30", now),
+            "Sun, 06 Nov 1994 08:50:07 GMT"
+        );
+        for verbatim in ["2.128", "150100", "0", "soon"] {
+            assert_eq!(retry_after_value(verbatim, now), verbatim);
+        }
     }
 
     #[test]

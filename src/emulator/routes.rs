@@ -78,7 +78,7 @@ async fn graph_entry(State(shared): State<Arc<Shared>>, req: Request) -> Respons
     };
     record(&shared, &parts, listener, &resp);
     match listener {
-        Listener::Graph => hostile::graph_answer(&shared.faults.get().hostile, resp).await,
+        Listener::Graph => hostile::graph_answer(&shared, &parts, resp).await,
         _ => resp,
     }
 }
@@ -94,11 +94,7 @@ async fn content_entry(State(shared): State<Arc<Shared>>, req: Request) -> Respo
             .unwrap_or_else(IntoResponse::into_response)
     };
     record(&shared, &parts, Listener::Content, &resp);
-    if parts.uri.path().starts_with("/download/") {
-        hostile::download_answer(&shared.faults.get().hostile, resp).await
-    } else {
-        resp
-    }
+    hostile::content_answer(&shared, &parts, resp).await
 }
 
 async fn content_dispatch(

@@ -1,8 +1,14 @@
 //! Thin wrappers, one per Graph call: they build the URL, send, decode, and add no policy.
 //!
 //! Collections come back as streams of pages that follow `@odata.nextLink` verbatim (the
-//! server's paging tokens are opaque); the `Vec` helpers simply drain those streams.
+//! server's paging tokens are opaque); the `Vec` helpers simply drain those streams. Every
+//! paged call goes through [`GraphClient::pages`], which is also the one guard against a
+//! server that pages forever (graph-api.md §13, "Paging"): it stops with an error when a
+//! next-page link repeats one it already followed, or when [`MAX_IDLE_PAGES`] pages in a row
+//! bring no item it has not seen.
 
+use std::collections::HashSet;
+use std::hash::{Hash, Hasher};
 use std::time::Duration;
 
 use futures_util::Stream;
@@ -12,10 +18,10 @@ use serde::de::DeserializeOwned;
 use serde_json::json;
 
 use crate::error::{Error, Result};
-use crate::graph::answer::decode_json;
+use crate::graph::answer::{decode_json, request_label};
 use crate::graph::client::GraphClient;
 use crate::graph::locator::{ItemRef, encode_segment};
-use crate::graph::model::{AsyncJobStatus, Drive, DriveItem, Page, Permission, User};
+use crate::graph::model::{AsyncJobStatus, Drive, DriveItem, Page, PageItem, Permission, User};
 use crate::graph::names::{check_name, check_path};
 
 /// What to do when a name is already taken (`@microsoft.graph.conflictBehavior`).
@@ -91,21 +97,91 @@ pub struct LinkOptions {
     pub password: Option<String>,
 }
 
+/// Pages in a row that may bring no new item (empty, or only items seen on earlier pages)
+/// before a paged call stops: the service may send an empty page now and then, a loop sends
+/// them forever.
+pub const MAX_IDLE_PAGES: u32 = 3;
+
+/// What [`GraphClient::pages`] remembers to tell progress from a loop: the links followed and
+/// a 64-bit hash of each item's key (8 bytes per item, whatever the key's length).
+struct Paging {
+    next: Option<String>,
+    label: String,
+    links: HashSet<String>,
+    keys: HashSet<u64>,
+    pages: usize,
+    idle: u32,
+}
+
+impl Paging {
+    /// Takes in a page; an error when its next link or its lack of news shows a loop.
+    fn check<T: PageItem>(&mut self, page: &Page<T>) -> Result<()> {
+        self.pages += 1;
+        let fresh = page
+            .value
+            .iter()
+            .filter(|i| {
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                i.page_key().hash(&mut h);
+                self.keys.insert(h.finish())
+            })
+            .count();
+        self.idle = if fresh == 0 { self.idle + 1 } else { 0 };
+        let Some(next) = &page.next_link else {
+            return Ok(());
+        };
+        let why = if !self.links.insert(next.clone()) {
+            "its next-page link repeats one already followed"
+        } else if self.idle >= MAX_IDLE_PAGES {
+            "its last pages brought no item not seen before"
+        } else {
+            return Ok(());
+        };
+        Err(Error::decode(
+            self.label.clone(),
+            format!(
+                "the server pages in a loop: {why}; stopped after {} pages and {} items",
+                self.pages,
+                self.keys.len()
+            ),
+        ))
+    }
+}
+
 impl GraphClient {
-    /// Streams the pages of a collection starting at `first` (a Graph path or absolute URL).
-    pub fn pages<'a, T: DeserializeOwned + 'a>(
+    /// Streams the pages of a collection starting at `first` (a Graph path or absolute URL),
+    /// following each `@odata.nextLink` verbatim.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`GraphClient::get_json`], and a [`crate::ErrorKind::Decode`] naming the
+    /// first request when the server pages in a loop: a next link that repeats one already
+    /// followed, or [`MAX_IDLE_PAGES`] pages in a row without an item not seen before.
+    pub fn pages<'a, T: DeserializeOwned + PageItem + 'a>(
         &'a self,
         first: String,
     ) -> impl Stream<Item = Result<Page<T>>> + 'a {
-        stream::try_unfold(Some(first), move |next| async move {
-            let Some(url) = next else { return Ok(None) };
+        let first = self.url(&first);
+        let paging = Paging {
+            label: request_label(&Method::GET, &first),
+            links: HashSet::from([first.clone()]),
+            next: Some(first),
+            keys: HashSet::new(),
+            pages: 0,
+            idle: 0,
+        };
+        stream::try_unfold(paging, move |mut paging| async move {
+            let Some(url) = paging.next.take() else {
+                return Ok(None);
+            };
             let page: Page<T> = self.get_json(&url).await?;
-            let next = page.next_link.clone();
-            Ok(Some((page, next)))
+            paging.check(&page)?;
+            paging.next = page.next_link.clone();
+            Ok(Some((page, paging)))
         })
     }
 
-    async fn collect_pages<T: DeserializeOwned>(&self, first: String) -> Result<Vec<T>> {
+    async fn collect_pages<T: DeserializeOwned + PageItem>(&self, first: String) -> Result<Vec<T>> {
         let pages: Vec<Page<T>> = self.pages(first).try_collect().await?;
         Ok(pages.into_iter().flat_map(|p| p.value).collect())
     }

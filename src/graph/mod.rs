@@ -12,8 +12,10 @@ pub mod model;
 pub mod names;
 pub mod quickxor;
 pub mod transfer;
+pub mod wait;
 
-pub use client::{GraphClient, RetryPolicy, StaticToken, TokenSource};
-pub use endpoints::{Conflict, Delta, LinkOptions, ListOptions};
+pub use client::{GraphClient, StaticToken, TokenSource};
+pub use endpoints::{Conflict, Delta, LinkOptions, ListOptions, MAX_IDLE_PAGES};
 pub use locator::ItemRef;
-pub use model::{Drive, DriveItem, Page, Permission, Quota, User};
+pub use model::{Drive, DriveItem, Page, PageItem, Permission, Quota, User};
+pub use wait::{Notice, Notify, RetryPolicy};

@@ -18,7 +18,7 @@ use super::state::{self, UploadState};
 use super::upload::{FRAGMENT_UNIT, Source, UploadOptions, read_range};
 use super::{Cancel, report};
 use crate::error::{Error, ErrorKind, Result};
-use crate::graph::answer::{decode_json, error_from_response, network_error};
+use crate::graph::answer::{decode_json, error_from_response, host_of, network_error};
 use crate::graph::client::GraphClient;
 use crate::graph::locator::ItemRef;
 use crate::graph::model::{DriveItem, UploadSession};
@@ -138,7 +138,11 @@ impl GraphClient {
         if !(status == Some(416) || e.is_transient()) || failures > max {
             return Err(e);
         }
-        tokio::time::sleep(self.backoff(failures - 1, e.retry_after())).await;
+        let host =
+            reqwest::Url::parse(url).map_or_else(|_| "upload session".into(), |u| host_of(&u));
+        self.retry_policy()
+            .sleep(failures - 1, e.retry_after(), &host, status)
+            .await?;
         match self.resume_point(url).await {
             Ok(next) => Ok(Recovery::Continue(next.unwrap_or(size))),
             Err(e) if e.status() == Some(404) => Ok(Recovery::Restart),

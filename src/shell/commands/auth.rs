@@ -44,7 +44,8 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
     } else if !paste_login(sess, &mut cfg).await? {
         return Ok(());
     }
-    let conn = connect::client_for(Config::load(&path)?)?;
+    let notify = sess.client.retry_policy().notify.clone();
+    let conn = connect::client_for(Config::load(&path)?, notify)?;
     sess.client = conn.client;
     sess.tokens = conn.tokens;
     sess.note(&format!("signed in; tokens saved to {}", path.display()));
