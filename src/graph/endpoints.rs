@@ -23,6 +23,7 @@ use crate::graph::client::GraphClient;
 use crate::graph::locator::{ItemRef, encode_segment};
 use crate::graph::model::{AsyncJobStatus, Drive, DriveItem, Page, PageItem, Permission, User};
 use crate::graph::names::{check_name, check_path};
+use crate::graph::placed::{Asked, Parent};
 
 /// What to do when a name is already taken (`@microsoft.graph.conflictBehavior`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -230,7 +231,8 @@ impl GraphClient {
     }
 
     /// `POST {parent}/children`: creates folder `name` (refused before any request when
-    /// OneDrive would refuse the name, see [`crate::graph::names`]).
+    /// OneDrive would refuse the name, see [`crate::graph::names`]). An answer that names
+    /// another name or folder is [`crate::ErrorKind::Misplaced`].
     pub async fn create_folder(
         &self,
         parent: &ItemRef,
@@ -241,17 +243,33 @@ impl GraphClient {
         let body = json!({"name": name, "folder": {},
             "@microsoft.graph.conflictBehavior": conflict.as_str()});
         let path = self.item_path(parent, Some("children"));
-        self.request_json(Method::POST, &path, Some(&body)).await
+        let made = self.request_json(Method::POST, &path, Some(&body)).await?;
+        Asked::child(parent, name, conflict).check(&made)?;
+        Ok(made)
     }
 
     /// `PATCH {item}` with `changes` (only the properties to change). A new `name` is checked
-    /// first, so renames and moves refuse bad names before any request.
+    /// first, so renames and moves refuse bad names before any request; an answer that names
+    /// another name or parent than `changes` asked for is [`crate::ErrorKind::Misplaced`].
     pub async fn update(&self, item: &ItemRef, changes: &serde_json::Value) -> Result<DriveItem> {
-        if let Some(name) = changes.get("name").and_then(|n| n.as_str()) {
+        let name = changes.get("name").and_then(|n| n.as_str());
+        if let Some(name) = name {
             check_name(name)?;
         }
         let path = self.item_path(item, None);
-        self.request_json(Method::PATCH, &path, Some(changes)).await
+        let updated = self
+            .request_json(Method::PATCH, &path, Some(changes))
+            .await?;
+        let parent = changes
+            .pointer("/parentReference/id")
+            .and_then(|p| p.as_str());
+        let asked = Asked {
+            parent: parent.map_or(Parent::Unknown, Parent::Id),
+            name,
+            conflict: Conflict::Fail,
+        };
+        asked.check(&updated)?;
+        Ok(updated)
     }
 
     /// Renames an item in place.
@@ -338,7 +356,8 @@ impl GraphClient {
         }
     }
 
-    /// Copies an item into folder `parent_id` and waits for the copy to finish.
+    /// Copies an item into folder `parent_id` and waits for the copy to finish. A copy that
+    /// ends under another name or folder than asked is [`crate::ErrorKind::Misplaced`].
     pub async fn copy(
         &self,
         item: &ItemRef,
@@ -346,7 +365,14 @@ impl GraphClient {
         new_name: Option<&str>,
     ) -> Result<DriveItem> {
         let monitor = self.start_copy(item, parent_id, new_name).await?;
-        self.wait_copy(&monitor, Duration::from_millis(200)).await
+        let copied = self.wait_copy(&monitor, Duration::from_millis(200)).await?;
+        let asked = Asked {
+            parent: Parent::Id(parent_id),
+            name: new_name,
+            conflict: Conflict::Fail,
+        };
+        asked.check(&copied)?;
+        Ok(copied)
     }
 
     /// `POST {item}/createLink`: a sharing link (an existing one of that type may come back).

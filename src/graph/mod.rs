@@ -10,6 +10,7 @@ pub mod endpoints;
 pub mod locator;
 pub mod model;
 pub mod names;
+mod placed;
 pub mod quickxor;
 pub mod transfer;
 pub mod wait;

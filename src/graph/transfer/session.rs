@@ -22,6 +22,7 @@ use crate::graph::answer::{decode_json, error_from_response, host_of, network_er
 use crate::graph::client::GraphClient;
 use crate::graph::locator::ItemRef;
 use crate::graph::model::{DriveItem, UploadSession};
+use crate::graph::placed::Asked;
 use crate::graph::quickxor::QuickXorHash;
 
 /// The answer to one fragment.
@@ -150,7 +151,8 @@ impl GraphClient {
         }
     }
 
-    /// Completes a session upload: state file removed, hash checked (when we hashed it all).
+    /// Completes a session upload: state file removed, the item the answer names checked
+    /// against the target, hash checked (when we hashed it all).
     async fn finished(
         &self,
         job: &Job<'_>,
@@ -160,6 +162,7 @@ impl GraphClient {
         let src = job.src;
         state::remove(&job.state_path).await;
         report(&job.opts.progress, src.size, src.size);
+        Asked::target(job.target, job.opts.conflict).check(&item)?;
         if item.size.is_some_and(|s| s != src.size) {
             return Err(ErrorKind::Integrity {
                 name: item.name.clone(),

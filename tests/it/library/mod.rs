@@ -6,6 +6,7 @@ mod config;
 mod drive;
 mod endpoints;
 mod faults;
+mod names;
 mod paging;
 mod transfer;
 mod waits;
