@@ -12,3 +12,4 @@ mod names;
 mod resume;
 mod secrets;
 mod usage;
+mod waits;
