@@ -147,6 +147,22 @@ pub enum ErrorKind {
         /// The HTTP status of the answer (429, 503, ...).
         status: u16,
     },
+    /// The identity platform did not answer usefully (429, 5xx, `temporarily_unavailable`, a
+    /// page that is not JSON) even after the retries; the saved sign-in is untouched.
+    #[error(
+        "the sign-in service at {host} is unavailable ({detail}); your saved sign-in is kept, \
+         try again later"
+    )]
+    SignInUnavailable {
+        /// `host:port` of the identity platform.
+        host: String,
+        /// What it answered.
+        detail: String,
+        /// The HTTP status of its answer.
+        status: u16,
+        /// Its `Retry-After`, when it sent one.
+        retry_after: Option<Duration>,
+    },
     /// Two names that OneDrive treats as one (they differ only in case or Unicode
     /// normalisation, graph-api.md §13) among the sources of one upload, copy or move: one
     /// would replace or merge with the other. Found before any request.
@@ -204,7 +220,17 @@ impl Error {
         match &*self.0 {
             ErrorKind::Graph { retry_after, .. } => *retry_after,
             ErrorKind::WaitTooLong { wait, .. } => Some(*wait),
+            ErrorKind::SignInUnavailable { retry_after, .. } => *retry_after,
             _ => None,
+        }
+    }
+
+    /// The HTTP status of the answer behind a transient error (Graph or the identity
+    /// platform), for saying why a request is retried.
+    pub(crate) fn answer_status(&self) -> Option<u16> {
+        match &*self.0 {
+            ErrorKind::SignInUnavailable { status, .. } => Some(*status),
+            _ => self.status(),
         }
     }
 
@@ -214,10 +240,13 @@ impl Error {
     }
 
     /// True for failures that may pass if retried later: network faults, 429, 5xx, a wait
-    /// the server asked for that was too long to sit through.
+    /// the server asked for that was too long to sit through, an identity platform that did
+    /// not answer usefully.
     pub fn is_transient(&self) -> bool {
         match &*self.0 {
-            ErrorKind::Http { .. } | ErrorKind::WaitTooLong { .. } => true,
+            ErrorKind::Http { .. }
+            | ErrorKind::WaitTooLong { .. }
+            | ErrorKind::SignInUnavailable { .. } => true,
             ErrorKind::Graph { status, .. } => {
                 *status == 429 || (*status >= 500 && *status != 501 && *status != 507)
             }

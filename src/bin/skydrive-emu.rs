@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::Parser;
-use skydrive::emulator::{Emulator, EmulatorOptions, Faults, Hostile, Seed, parse_duration};
+use skydrive::emulator::{
+    Emulator, EmulatorOptions, Faults, Hostile, LoginFault, Seed, parse_duration,
+};
 
 /// A OneDrive-compatible Microsoft Graph server on loopback, for tests, demos and benchmarks.
 #[derive(Debug, Parser)]
@@ -66,6 +68,15 @@ struct Args {
     /// wrong-hashes, no-hashes.
     #[arg(long, value_name = "MODE", value_delimiter = ',')]
     hostile: Vec<Hostile>,
+    /// Make the identity authority answer like this (transient: throttled, unavailable,
+    /// temporarily-unavailable, html-gateway, html-ok; the registration or config wrong:
+    /// public-client-off, consumers-only; signed out: interaction-required; lenient reading:
+    /// expires-in-string).
+    #[arg(long, value_name = "FAULT")]
+    login_fault: Option<LoginFault>,
+    /// Give the login fault to this many identity requests, then answer honestly (0: all).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    login_fault_times: u32,
     /// List every file's size off by N bytes (downloads and hashes stay true).
     #[arg(
         long,
@@ -104,6 +115,8 @@ fn run(args: Args) -> anyhow::Result<()> {
                 token_ttl: args.token_ttl,
                 hostile: args.hostile.clone(),
                 listed_size_delta: args.listed_size_delta,
+                login_fault: args.login_fault,
+                login_fault_times: args.login_fault_times,
                 ..Faults::default()
             },
             request_log_file: args.request_log.clone(),

@@ -1,5 +1,7 @@
 //! Fault injection: latency, throttling (429 + Retry-After), 503s, dropped downloads, lost
-//! upload fragments and slow download bodies, so that client retry logic can be tested deterministically.
+//! upload fragments, slow download bodies and the identity authority's answers (transient,
+//! registration errors, sign-outs), so that client retry and sign-in logic can be tested
+//! deterministically.
 //!
 //! Each "every N" fault counts only requests of its own kind and fires on the Nth, 2Nth, ...
 //! one; 0 switches it off. Counters restart whenever the faults are replaced.
@@ -37,6 +39,70 @@ pub struct Faults {
     /// Every file's listed `size` in Graph answers is off by this many bytes, while downloads
     /// and hashes stay true (a known service quirk, graph-api.md §13); 0: honest.
     pub listed_size_delta: i64,
+    /// How the identity authority misbehaves; `None`: it answers honestly.
+    pub login_fault: Option<LoginFault>,
+    /// How many identity requests get [`Faults::login_fault`] before it stops (0: all).
+    pub login_fault_times: u32,
+}
+
+/// What the identity authority answers instead of the honest answer (graph-api.md §10), to
+/// test how a client reads each kind: transient, the registration or config wrong, signed out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LoginFault {
+    /// `429` with `Retry-After` ([`Faults::retry_after`]) to token and device-code requests.
+    Throttled,
+    /// `503` with `temporarily_unavailable` to token and device-code requests.
+    Unavailable,
+    /// `400 temporarily_unavailable` (AADSTS90033) to token and device-code requests.
+    TemporarilyUnavailable,
+    /// `502` with a gateway's HTML page to token and device-code requests.
+    HtmlGateway,
+    /// `200` with an HTML page (a captive portal) to token and device-code requests.
+    HtmlOk,
+    /// The registration has "Allow public client flows" off: token requests without a secret
+    /// answer `401 invalid_client` AADSTS7000218.
+    PublicClientOff,
+    /// A personal-accounts-only registration: every endpoint under tenant `common` answers
+    /// `400 invalid_request` AADSTS9002331 (authorize redirects with it).
+    ConsumersOnly,
+    /// Refreshes answer `400 interaction_required` AADSTS50076 (MFA needed).
+    InteractionRequired,
+    /// Token answers send `expires_in` as a string (`"3599"`), as some endpoints do; not a
+    /// failure, and not limited by [`Faults::login_fault_times`].
+    ExpiresInString,
+}
+
+impl LoginFault {
+    /// Every fault with its command-line name.
+    pub const ALL: [(&'static str, LoginFault); 9] = [
+        ("throttled", LoginFault::Throttled),
+        ("unavailable", LoginFault::Unavailable),
+        (
+            "temporarily-unavailable",
+            LoginFault::TemporarilyUnavailable,
+        ),
+        ("html-gateway", LoginFault::HtmlGateway),
+        ("html-ok", LoginFault::HtmlOk),
+        ("public-client-off", LoginFault::PublicClientOff),
+        ("consumers-only", LoginFault::ConsumersOnly),
+        ("interaction-required", LoginFault::InteractionRequired),
+        ("expires-in-string", LoginFault::ExpiresInString),
+    ];
+}
+
+impl std::str::FromStr for LoginFault {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        LoginFault::ALL
+            .iter()
+            .find(|(name, _)| *name == s)
+            .map(|(_, f)| *f)
+            .ok_or_else(|| {
+                let names: Vec<&str> = LoginFault::ALL.iter().map(|(n, _)| *n).collect();
+                format!("unknown login fault {s:?} (one of: {})", names.join(", "))
+            })
+    }
 }
 
 /// How device-code polls are answered, to test a client's polling rules (graph-api.md §10).
@@ -67,6 +133,8 @@ impl Default for Faults {
             device_flow: DeviceFlow::Grant,
             hostile: Vec::new(),
             listed_size_delta: 0,
+            login_fault: None,
+            login_fault_times: 0,
         }
     }
 }
@@ -87,6 +155,7 @@ pub(crate) struct FaultState {
     graph: AtomicU64,
     downloads: AtomicU64,
     fragments: AtomicU64,
+    logins: AtomicU64,
 }
 
 impl FaultState {
@@ -101,7 +170,7 @@ impl FaultState {
     /// Replaces the faults and restarts the counters.
     pub(crate) fn set(&self, faults: Faults) {
         *self.faults.lock().unwrap_or_else(|p| p.into_inner()) = faults;
-        for c in [&self.graph, &self.downloads, &self.fragments] {
+        for c in [&self.graph, &self.downloads, &self.fragments, &self.logins] {
             c.store(0, Ordering::SeqCst);
         }
     }
@@ -135,6 +204,14 @@ impl FaultState {
         } else {
             None
         }
+    }
+
+    /// Counts an identity request the login fault applies to; the fault when it still fires.
+    pub(crate) fn login_request(&self) -> Option<LoginFault> {
+        let f = self.get();
+        let fault = f.login_fault?;
+        let n = self.logins.fetch_add(1, Ordering::SeqCst) + 1;
+        (f.login_fault_times == 0 || n <= u64::from(f.login_fault_times)).then_some(fault)
     }
 
     /// Counts a download; true when this one must be dropped half-way.
@@ -199,6 +276,31 @@ mod tests {
         assert!(!st.drop_download());
         assert!(st.drop_download());
         assert_eq!(st.graph_request(), None);
+    }
+
+    #[test]
+    fn login_faults_fire_the_given_number_of_times() {
+        let st = FaultState::new(Faults {
+            login_fault: Some(LoginFault::Unavailable),
+            login_fault_times: 2,
+            ..Faults::default()
+        });
+        let got: Vec<_> = (0..3).map(|_| st.login_request()).collect();
+        assert_eq!(
+            got,
+            [
+                Some(LoginFault::Unavailable),
+                Some(LoginFault::Unavailable),
+                None
+            ]
+        );
+        assert_eq!("html-ok".parse(), Ok(LoginFault::HtmlOk));
+        assert!(
+            "nope"
+                .parse::<LoginFault>()
+                .unwrap_err()
+                .contains("consumers-only")
+        );
     }
 
     #[test]

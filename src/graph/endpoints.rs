@@ -264,7 +264,7 @@ impl GraphClient {
             .pointer("/parentReference/id")
             .and_then(|p| p.as_str());
         let asked = Asked {
-            parent: parent.map_or(Parent::Unknown, Parent::Id),
+            parent: parent.map_or(Parent::Unknown, Parent::id),
             name,
             conflict: Conflict::Fail,
         };
@@ -367,7 +367,7 @@ impl GraphClient {
         let monitor = self.start_copy(item, parent_id, new_name).await?;
         let copied = self.wait_copy(&monitor, Duration::from_millis(200)).await?;
         let asked = Asked {
-            parent: Parent::Id(parent_id),
+            parent: Parent::id(parent_id),
             name: new_name,
             conflict: Conflict::Fail,
         };

@@ -27,6 +27,17 @@ pub(crate) enum Parent<'a> {
     Unknown,
 }
 
+impl<'a> Parent<'a> {
+    /// The folder with id `id`; `root`, an alias rather than the root's id, is not compared.
+    pub(crate) fn id(id: &'a str) -> Self {
+        if id.eq_ignore_ascii_case("root") {
+            Parent::Unknown
+        } else {
+            Parent::Id(id)
+        }
+    }
+}
+
 /// What a write asked for.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Asked<'a> {
@@ -46,7 +57,7 @@ impl<'a> Asked<'a> {
             },
             ItemRef::IdPath(id, p) => match p.rsplit_once('/') {
                 Some((_, name)) => (Parent::Unknown, Some(name)),
-                None => (Parent::Id(id), Some(p.as_str())),
+                None => (Parent::id(id), Some(p.as_str())),
             },
             ItemRef::Root | ItemRef::Id(_) => (Parent::Unknown, None),
         };
@@ -62,7 +73,7 @@ impl<'a> Asked<'a> {
         let parent = match parent {
             ItemRef::Root => Parent::Path(""),
             ItemRef::Path(p) => Parent::Path(p),
-            ItemRef::Id(id) => Parent::Id(id),
+            ItemRef::Id(id) => Parent::id(id),
             ItemRef::IdPath(..) => Parent::Unknown,
         };
         Asked {
@@ -219,6 +230,10 @@ mod tests {
         let by_id = ItemRef::IdPath("d!2".into(), "Folder".into());
         Asked::target(&by_id, Conflict::Rename)
             .check(&item("D!2", "/drive/root:/Docs", "Folder 1"))
+            .unwrap();
+        let alias = ItemRef::Id("root".into());
+        Asked::child(&alias, "a", Conflict::Fail)
+            .check(&item("D!101", "/drive/root:", "a"))
             .unwrap();
         let root = ItemRef::Root;
         Asked::child(&root, "café", Conflict::Fail)

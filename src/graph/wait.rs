@@ -149,7 +149,7 @@ impl RetryPolicy {
         if !err.is_transient() || attempt >= self.max_retries {
             return Err(err);
         }
-        self.sleep(attempt, err.retry_after(), host, err.status())
+        self.sleep(attempt, err.retry_after(), host, err.answer_status())
             .await
     }
 

@@ -116,7 +116,8 @@ impl From<crate::Error> for CommandError {
                 "HTTP {status}, code {code}, request-id {rid}{wait}"
             ));
         }
-        if code == exit::AUTH {
+        // A config or registration error names its own fix; signing in again would not help.
+        if code == exit::AUTH && e.is_auth() {
             err.with_hint("run `skydrive-cli auth` to sign in, or try `skydrive-cli --demo`")
         } else if matches!(e.kind(), crate::ErrorKind::InvalidName { .. }) {
             err.with_hint("choose a name OneDrive accepts; nothing was sent")

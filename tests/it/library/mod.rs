@@ -8,6 +8,7 @@ mod endpoints;
 mod faults;
 mod names;
 mod paging;
+mod signin;
 mod transfer;
 mod waits;
 

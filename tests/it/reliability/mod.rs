@@ -11,5 +11,6 @@ mod local_write;
 mod names;
 mod resume;
 mod secrets;
+mod signin;
 mod usage;
 mod waits;
