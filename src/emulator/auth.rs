@@ -410,6 +410,18 @@ fn injected(
         return None;
     }
     shared.faults.login_request()?;
+    fault_answer(shared, fault, method, f)
+}
+
+/// The answer `fault` gives instead of the honest one (`None` for a fault that changes the
+/// honest answer itself, see `token`).
+fn fault_answer(
+    shared: &Shared,
+    fault: LoginFault,
+    method: &Method,
+    f: &HashMap<String, String>,
+) -> Option<Response> {
+    use LoginFault as L;
     let transient = "A transient error has occurred. Please try again.";
     Some(match fault {
         L::Throttled => {
