@@ -1,6 +1,6 @@
 //! Saving the config file where users keep it, without losing what they wrote or a token.
 //!
-//! - Only the lines of the keys the tool owns change ([`super::edit`]); the result is parsed
+//! - Only the lines of the keys the tool owns change (the `edit` module); the result is parsed
 //!   back and must equal the expected document, else the file is written whole from it
 //!   (comments are then lost, never values).
 //! - A config that is a symbolic link (into a dotfiles folder) stays one: the file it points

@@ -16,9 +16,9 @@ pub struct Faults {
     pub latency: Duration,
     /// Every Nth Graph API request answers `429 activityLimitReached` with `Retry-After`.
     pub throttle_every: u32,
-    /// The `Retry-After` of throttled answers, in any form a server may send (see
-    /// [`retry_after_value`]): `1`, a decimal `2.128`, `date:+5` (an HTTP-date 5 s ahead),
-    /// a huge `150100`, or anything else verbatim.
+    /// The `Retry-After` of throttled answers, in any form a server may send: `1`, a decimal
+    /// `2.128`, `date:+5` (an HTTP-date 5 s ahead), a huge `150100`, or anything else
+    /// verbatim.
     pub retry_after: String,
     /// Every Nth Graph API request answers `503 serviceNotAvailable` without `Retry-After`.
     pub fail_every: u32,
@@ -229,7 +229,7 @@ impl FaultState {
 
 /// The `Retry-After` header value for the spec `spec` at time `now`: `date:+N` becomes the
 /// HTTP-date N seconds after `now` (RFC 9110's IMF-fixdate); anything else is sent as written.
-pub fn retry_after_value(spec: &str, now: std::time::SystemTime) -> String {
+pub(crate) fn retry_after_value(spec: &str, now: std::time::SystemTime) -> String {
     match spec
         .strip_prefix("date:+")
         .and_then(|n| n.trim().parse::<u64>().ok())
