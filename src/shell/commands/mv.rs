@@ -67,7 +67,10 @@ pub async fn place(sess: &Session, mut paths: Vec<String>) -> Result<Placement, 
     if sources.len() > 1 {
         check_distinct(sess, &sources).await?;
     }
-    let to = drive::destination(&sess.client, &dst_path).await?;
+    let to = match sources.as_slice() {
+        [one] => drive::destination_for(&sess.client, &dst_path, &one.item).await?,
+        _ => drive::destination(&sess.client, &dst_path).await?,
+    };
     if sources.len() > 1 && to.name.is_some() {
         return Err(CommandError::new(
             exit::NOT_FOUND,

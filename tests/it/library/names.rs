@@ -139,3 +139,54 @@ async fn writes_without_percent_sequences_pass_the_same_front_end() {
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn a_move_to_another_spelling_of_its_own_name_renames_in_place() {
+    let env = env_with(Seed::Demo, Faults::default()).await;
+    let c = &env.client;
+    let before = c
+        .item(&ItemRef::path("Documents/README.txt"))
+        .await
+        .unwrap();
+    // Once refused as "already exists": OneDrive takes both spellings for one name.
+    let renamed = skydrive::drive::mv(
+        c,
+        &ItemRef::path("Documents/README.txt"),
+        "/Documents/readme.TXT",
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (renamed.id.as_str(), renamed.name.as_str()),
+        (before.id.as_str(), "readme.TXT")
+    );
+    // A folder, by id: renamed, not moved into itself.
+    let docs = c.item(&ItemRef::path("Documents")).await.unwrap();
+    let folder = skydrive::drive::mv(c, &ItemRef::Id(docs.id.clone()), "/DOCUMENTS")
+        .await
+        .unwrap();
+    assert_eq!((folder.id, folder.name.as_str()), (docs.id, "DOCUMENTS"));
+    // Another item of another name still goes into an existing folder, with no extra request.
+    env.emu.clear_request_log();
+    let moved = skydrive::drive::mv(c, &ItemRef::path("Pics/image1.jpg"), "/DOCUMENTS")
+        .await
+        .unwrap();
+    assert_eq!(
+        moved.parent_reference.unwrap().path.as_deref(),
+        Some("/drive/root:/DOCUMENTS")
+    );
+    assert_eq!(
+        env.emu.request_log().len(),
+        2,
+        "the destination, then the move"
+    );
+    // A copy onto itself is still a conflict.
+    let err = skydrive::drive::cp(
+        c,
+        &ItemRef::path("DOCUMENTS/readme.TXT"),
+        "/DOCUMENTS/README.txt",
+    )
+    .await
+    .unwrap_err();
+    assert!(err.is_conflict(), "{err}");
+}

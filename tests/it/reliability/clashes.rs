@@ -164,6 +164,19 @@ fn cp_and_mv_refuse_sources_named_alike() {
     assert_eq!(code, 7, "{err}");
     let (code, err) = site.run(&["-c", "cp /A/x.txt /Documents/README.txt /Dest; ls /Dest"]);
     assert_eq!(code, 0, "names that differ pass: {err}");
+    // One source to another spelling of its own name: a rename in place, not a conflict.
+    let (code, err) = site.run(&["-c", "mv /A/x.txt /A/X.TXT; mv /B /b"]);
+    assert_eq!(code, 0, "{err}");
+    let out = cli(site.dir.path())
+        .env("SKYDRIVE_CONFIG", &site.emu.config)
+        .args(["ls", "/A", "/"])
+        .output()
+        .unwrap();
+    let listed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        listed.contains("X.TXT") && listed.contains("- b"),
+        "{listed}"
+    );
 }
 
 #[test]
