@@ -1,20 +1,24 @@
 //! The `~/.lcrc` configuration file (design.md §5), YAML, compatible with the seed's.
 //!
-//! The file is shared between the user (who writes `client.id`) and the tool (which writes the
-//! `auth` tokens), and possibly between two shells refreshing tokens at once. So a save takes an
-//! exclusive lock on a side lock file, re-reads the file, changes only the keys we own, writes a
-//! temp file (mode 0600) and renames it over the original. Unknown keys are kept. A file that
-//! does not parse is reported with its line and never overwritten.
+//! The file is shared between the user (who writes `client.id`, comments, keys of their own)
+//! and the tool (which writes the `auth` tokens), and possibly between two shells refreshing
+//! tokens at once. So a save takes an exclusive lock on a side lock file, re-reads the file,
+//! changes only the lines of the keys we own, writes a temp file (mode 0600) and renames it
+//! over the original (see [`save`] for symbolic links, unwritable folders and the seed's
+//! `conf_save: false`). A file that does not parse is reported with its line and never
+//! overwritten.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde_yaml::{Mapping, Value};
 
 use crate::error::{Error, Result};
 
+mod edit;
+pub mod save;
 mod yaml;
+pub use save::{ConfigLock, write_private};
 use yaml::{at_line, check_regular_file, key_line, parse_doc, scalar};
 
 /// Microsoft's public-cloud Graph endpoint.
@@ -46,35 +50,8 @@ pub struct Config {
     /// The owned keys' values as last read from or written to disk; a save writes only the
     /// keys changed since, so a stale copy never clobbers another process's newer token.
     on_disk: Option<Box<[Option<String>; 8]>>,
-}
-
-/// An exclusive lock on a config file (a side `.lock` file), held until dropped.
-#[derive(Debug)]
-pub struct ConfigLock {
-    _file: fs::File,
-}
-
-impl ConfigLock {
-    /// Blocks until the lock on the config at `path` is ours.
-    pub fn acquire(path: &Path) -> Result<Self> {
-        let lock_path = sibling(path, ".lock");
-        let file = fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .map_err(|e| Error::io(&lock_path, e))?;
-        file.lock().map_err(|e| Error::io(&lock_path, e))?;
-        Ok(ConfigLock { _file: file })
-    }
-
-    /// [`ConfigLock::acquire`] without blocking the async runtime.
-    pub async fn acquire_async(path: &Path) -> Result<Self> {
-        let path = path.to_owned();
-        tokio::task::spawn_blocking(move || ConfigLock::acquire(&path))
-            .await
-            .map_err(|e| Error::config("config lock", e.to_string()))?
-    }
+    /// The seed's top-level `conf_save: false`: never write the file back.
+    no_save: bool,
 }
 
 impl std::fmt::Debug for Config {
@@ -168,36 +145,35 @@ impl Config {
         cfg.access_token = scalar("auth", "access_token")?;
         cfg.refresh_token = scalar("auth", "refresh_token")?;
         cfg.access_expires = scalar("auth", "access_expires")?;
+        cfg.no_save = match doc.get("conf_save") {
+            None | Some(Value::Null | Value::Bool(true)) => false,
+            Some(Value::Bool(false)) => true,
+            Some(_) => {
+                let line = at_line(key_line(text, "conf_save", None));
+                return Err(Error::config(
+                    path,
+                    format!(
+                        "{line}conf_save must be `false` (never write this file) or absent; a \
+                         path to save elsewhere is not supported, use --config for that"
+                    ),
+                ));
+            }
+        };
         cfg.on_disk = Some(Box::new(cfg.owned_values()));
         Ok(cfg)
     }
 
-    /// Saves the keys this tool owns that changed since this config was loaded (all set keys
-    /// for a config made with [`Config::new`]), keeping every other key as it is on disk now.
-    /// Locked, atomic, mode 0600. Afterwards `self` holds the merged result, so tokens another
-    /// process saved meanwhile are picked up.
-    pub fn save(&mut self) -> Result<()> {
-        let lock = ConfigLock::acquire(&self.path)?;
-        self.save_locked(&lock)
+    /// True when `conf_save: false` asks never to write the file.
+    pub fn saves_disabled(&self) -> bool {
+        self.no_save
     }
 
-    /// [`Config::save`] while the caller already holds the file's lock.
-    pub fn save_locked(&mut self, _lock: &ConfigLock) -> Result<()> {
-        let mut doc = match fs::read_to_string(&self.path) {
-            Ok(text) => parse_doc(&self.path, &text)?,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                // Gone since we read it: write everything we know, not only the changes.
-                self.on_disk = None;
-                Value::Mapping(Mapping::new())
-            }
-            Err(e) => return Err(Error::io(&self.path, e)),
-        };
-        self.merge_into(&mut doc);
-        let text =
-            serde_yaml::to_string(&doc).map_err(|e| Error::config(&self.path, e.to_string()))?;
-        write_private(&self.path, text.as_bytes())?;
-        *self = Config::parse(&self.path, &text)?;
-        Ok(())
+    /// True when the keys this tool owns hold values that are not on disk (a save failed, or
+    /// `conf_save: false`): the file must not be taken over these.
+    pub fn has_unsaved_changes(&self) -> bool {
+        self.on_disk
+            .as_deref()
+            .is_none_or(|old| *old != self.owned_values())
     }
 
     fn owned_values(&self) -> [Option<String>; 8] {
@@ -213,7 +189,9 @@ impl Config {
         ]
     }
 
-    fn merge_into(&self, doc: &mut Value) {
+    /// The owned keys that changed since loaded (all set ones for a new config), as
+    /// `(section, key, value)`; `None` means the key was cleared.
+    fn changes(&self) -> Vec<(&'static str, &'static str, Option<String>)> {
         const KEYS: [(&str, &str); 8] = [
             ("client", "id"),
             ("client", "secret"),
@@ -225,26 +203,26 @@ impl Config {
             ("auth", "access_expires"),
         ];
         let values = self.owned_values();
-        let changed = |i: usize| match &self.on_disk {
-            Some(old) => old[i] != values[i],
-            None => true,
-        };
-        let fields = KEYS
-            .iter()
-            .zip(values.iter())
+        KEYS.iter()
+            .zip(values)
             .enumerate()
-            .filter(|(i, _)| changed(*i))
-            .map(|(_, ((s, k), v))| (*s, *k, v.as_ref()));
+            .filter(|(i, (_, v))| self.on_disk.as_ref().is_none_or(|old| old[*i] != *v))
+            // A fresh config does not clear what it never had.
+            .filter(|(_, (_, v))| v.is_some() || self.on_disk.is_some())
+            .map(|(_, ((s, k), v))| (*s, *k, v))
+            .collect()
+    }
+
+    /// `changes` applied to the parsed document `doc`.
+    fn merge_into(doc: &mut Value, changes: &[(&str, &str, Option<String>)]) {
         if !doc.is_mapping() {
             *doc = Value::Mapping(Mapping::new());
         }
-        for (section, key, value) in fields {
+        for (section, key, value) in changes {
             let Some(value) = value else {
-                // Cleared since loaded (sign-out): drop the key. A fresh config leaves it.
-                if self.on_disk.is_some()
-                    && let Some(sec) = doc.get_mut(section).and_then(Value::as_mapping_mut)
-                {
-                    sec.remove(key);
+                // Cleared since loaded (sign-out): drop the key.
+                if let Some(sec) = doc.get_mut(*section).and_then(Value::as_mapping_mut) {
+                    sec.remove(*key);
                 }
                 continue;
             };
@@ -252,13 +230,13 @@ impl Config {
                 return;
             };
             let sec = map
-                .entry(Value::from(section))
+                .entry(Value::from(*section))
                 .or_insert_with(|| Value::Mapping(Mapping::new()));
             if !sec.is_mapping() {
                 *sec = Value::Mapping(Mapping::new());
             }
             if let Some(sec) = sec.as_mapping_mut() {
-                sec.insert(Value::from(key), Value::from(value.as_str()));
+                sec.insert(Value::from(*key), Value::from(value.as_str()));
             }
         }
     }
@@ -291,34 +269,6 @@ fn is_loopback(host: &str) -> bool {
         || host
             .parse::<std::net::IpAddr>()
             .is_ok_and(|ip| ip.is_loopback())
-}
-
-fn sibling(path: &Path, suffix: &str) -> PathBuf {
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(suffix);
-    path.with_file_name(name)
-}
-
-/// Writes `bytes` to `path` atomically (temp file beside it, then rename), mode 0600.
-pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".lcrc-");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(fs::Permissions::from_mode(0o600));
-    }
-    let mut tmp = builder.tempfile_in(dir).map_err(|e| Error::io(dir, e))?;
-    tmp.write_all(bytes).map_err(|e| Error::io(tmp.path(), e))?;
-    tmp.as_file()
-        .sync_all()
-        .map_err(|e| Error::io(tmp.path(), e))?;
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    Ok(())
 }
 
 #[cfg(test)]

@@ -140,6 +140,65 @@ pub enum ErrorKind {
         /// What did not match.
         detail: String,
     },
+    /// The server asked for a wait (`Retry-After`) longer than the retry policy allows
+    /// ([`crate::RetryPolicy::max_wait`]); the request failed at once instead of sleeping.
+    #[error(
+        "{host} asked to wait {} before the next request (HTTP {status}, Retry-After), longer \
+         than the {} this tool waits; try again later",
+        crate::graph::wait::human(*wait),
+        crate::graph::wait::human(*limit)
+    )]
+    WaitTooLong {
+        /// `host:port` that asked.
+        host: String,
+        /// The wait it asked for.
+        wait: Duration,
+        /// The longest wait the policy honours.
+        limit: Duration,
+        /// The HTTP status of the answer (429, 503, ...).
+        status: u16,
+    },
+    /// The identity platform did not answer usefully (429, 5xx, `temporarily_unavailable`, a
+    /// page that is not JSON) even after the retries; the saved sign-in is untouched.
+    #[error(
+        "the sign-in service at {host} is unavailable ({detail}); your saved sign-in is kept, \
+         try again later"
+    )]
+    SignInUnavailable {
+        /// `host:port` of the identity platform.
+        host: String,
+        /// What it answered.
+        detail: String,
+        /// The HTTP status of its answer.
+        status: u16,
+        /// Its `Retry-After`, when it sent one.
+        retry_after: Option<Duration>,
+    },
+    /// Two names that OneDrive treats as one (they differ only in case or Unicode
+    /// normalisation, graph-api.md §13) among the sources of one upload, copy or move: one
+    /// would replace or merge with the other. Found before any request.
+    #[error(
+        "{first:?} and {second:?} would be one name on OneDrive (it ignores case and Unicode \
+         normalisation); rename one of them, nothing was sent"
+    )]
+    NameClash {
+        /// The first source (a local or remote path).
+        first: String,
+        /// The source that clashes with it.
+        second: String,
+    },
+    /// A write's answer names another item than the one asked for: a different name or parent
+    /// (a front-end that decoded the path twice does this, graph-api.md §13).
+    #[error(
+        "the server answered with {answered:?} where {asked:?} was asked for (a front-end may \
+         have decoded the path twice); check the drive, the operation is not reported as done"
+    )]
+    Misplaced {
+        /// What was asked for: `parent/name`.
+        asked: String,
+        /// What the answer names.
+        answered: String,
+    },
     /// The operation was cancelled (Ctrl-C).
     #[error("cancelled")]
     Cancelled,
@@ -171,7 +230,18 @@ impl Error {
     pub fn retry_after(&self) -> Option<Duration> {
         match &*self.0 {
             ErrorKind::Graph { retry_after, .. } => *retry_after,
+            ErrorKind::WaitTooLong { wait, .. } => Some(*wait),
+            ErrorKind::SignInUnavailable { retry_after, .. } => *retry_after,
             _ => None,
+        }
+    }
+
+    /// The HTTP status of the answer behind a transient error (Graph or the identity
+    /// platform), for saying why a request is retried.
+    pub(crate) fn answer_status(&self) -> Option<u16> {
+        match &*self.0 {
+            ErrorKind::SignInUnavailable { status, .. } => Some(*status),
+            _ => self.status(),
         }
     }
 
@@ -180,10 +250,14 @@ impl Error {
         matches!(&*self.0, ErrorKind::NotFound(_)) || self.status() == Some(404)
     }
 
-    /// True for failures that may pass if retried later: network faults, 429, 5xx.
+    /// True for failures that may pass if retried later: network faults, 429, 5xx, a wait
+    /// the server asked for that was too long to sit through, an identity platform that did
+    /// not answer usefully.
     pub fn is_transient(&self) -> bool {
         match &*self.0 {
-            ErrorKind::Http { .. } => true,
+            ErrorKind::Http { .. }
+            | ErrorKind::WaitTooLong { .. }
+            | ErrorKind::SignInUnavailable { .. } => true,
             ErrorKind::Graph { status, .. } => {
                 *status == 429 || (*status >= 500 && *status != 501 && *status != 507)
             }
@@ -197,13 +271,14 @@ impl Error {
     }
 
     /// True for conflicts and refusals: name exists, eTag mismatch, quota full, invalid or
-    /// unsafe name.
+    /// unsafe name, names that clash on OneDrive.
     pub fn is_conflict(&self) -> bool {
         matches!(
             &*self.0,
             ErrorKind::InvalidName { .. }
                 | ErrorKind::UnsafeName { .. }
                 | ErrorKind::Refused { conflict: true, .. }
+                | ErrorKind::NameClash { .. }
         ) || matches!(self.status(), Some(409 | 412 | 507))
     }
 

@@ -7,9 +7,14 @@ use base64::Engine;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{NATIVE_REDIRECT, SCOPES, TokenAnswer, apply_tokens, client_id, endpoint, refused};
+use super::answer::OAuthError;
+use super::{
+    Flow, NATIVE_REDIRECT, SCOPES, TokenAnswer, apply_tokens, client_id, endpoint, keep_tokens,
+    refused,
+};
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::graph::RetryPolicy;
 
 /// A login waiting for its redirect: the PKCE verifier and the state to check. Debug output
 /// hides the verifier.
@@ -95,10 +100,29 @@ pub fn authorize_url_for(cfg: &Config, redirect_uri: &str) -> Result<(String, Pe
 
 /// Finishes a code login from the URL the browser ended on: checks the state, exchanges the
 /// code, and saves the new tokens (which always replace the old ones) to the config file.
+/// [`finish_code_login_with`] the default [`RetryPolicy`].
 pub async fn finish_code_login(
     cfg: &mut Config,
     pending: PendingLogin,
     redirected_to: &str,
+) -> Result<()> {
+    finish_code_login_with(cfg, pending, redirected_to, &RetryPolicy::default()).await
+}
+
+/// [`finish_code_login`] with the identity platform's transient answers retried under
+/// `retry`, which also hears a [`crate::graph::Notice::TokensNotSaved`] when the config file
+/// cannot take the tokens (`cfg` then holds them for this run).
+///
+/// # Errors
+///
+/// An authentication error when the URL is not the redirect of this login or the code is
+/// refused (run `auth` again); a config error naming the setting when the app registration or
+/// the config is wrong; [`crate::ErrorKind::SignInUnavailable`] once retries are spent.
+pub async fn finish_code_login_with(
+    cfg: &mut Config,
+    pending: PendingLogin,
+    redirected_to: &str,
+    retry: &RetryPolicy,
 ) -> Result<()> {
     let url = url::Url::parse(redirected_to.trim())
         .map_err(|_| Error::auth("that is not the URL the browser ended on; run `auth` again"))?;
@@ -107,12 +131,13 @@ pub async fn finish_code_login(
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.into_owned())
     };
-    if let Some(err) = param("error") {
-        let desc = param("error_description").unwrap_or_default();
-        let desc = desc.lines().next().unwrap_or("");
-        return Err(Error::auth(format!(
-            "sign-in refused ({err}: {desc}); run `auth` again"
-        )));
+    if let Some(error) = param("error") {
+        let e = OAuthError {
+            error,
+            error_description: param("error_description").unwrap_or_default(),
+            error_codes: Vec::new(),
+        };
+        return Err(refused(Flow::Code, &e, cfg));
     }
     if param("state").as_deref() != Some(pending.state.as_str()) {
         return Err(Error::auth(
@@ -129,11 +154,14 @@ pub async fn finish_code_login(
         ("code_verifier", pending.verifier.as_str()),
         ("scope", SCOPES),
     ];
-    match super::token_request(&http, cfg, &form).await? {
+    match super::token_request(&http, cfg, &form, retry).await? {
         TokenAnswer::Tokens(t) => {
             apply_tokens(cfg, t, false);
-            cfg.save()
+            if let Some(n) = keep_tokens(cfg, None) {
+                retry.tell(&n);
+            }
+            Ok(())
         }
-        TokenAnswer::Refused(e) => Err(refused("the sign-in code", &e, "run `auth` again")),
+        TokenAnswer::Refused(e) => Err(refused(Flow::Code, &e, cfg)),
     }
 }

@@ -4,9 +4,11 @@ use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 
-use super::{OAuthError, SCOPES, TokenAnswer, apply_tokens, client_id, endpoint, refused};
+use super::answer::{Answer, OAuthError, post};
+use super::{Flow, SCOPES, TokenAnswer, apply_tokens, keep_tokens, refused};
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::graph::RetryPolicy;
 
 /// What the user must do: open `verification_uri` and enter `user_code`.
 #[derive(Clone, Deserialize)]
@@ -53,6 +55,9 @@ pub struct DevicePolling {
     pub slow_down_step: Duration,
     /// The interval unit (one second; smaller only in tests).
     pub second: Duration,
+    /// How transient answers (429, 5xx, `temporarily_unavailable`) to the start and to each
+    /// poll are retried, and where notices go.
+    pub retry: RetryPolicy,
 }
 
 impl Default for DevicePolling {
@@ -60,9 +65,14 @@ impl Default for DevicePolling {
         DevicePolling {
             slow_down_step: Duration::from_secs(5),
             second: Duration::from_secs(1),
+            retry: RetryPolicy::default(),
         }
     }
 }
+
+/// The longest poll interval honoured, in seconds: a server asking for more is polled this
+/// often instead (a wait the server drives stays bounded).
+const MAX_INTERVAL: u64 = 60;
 
 /// Signs in with a device code: `on_prompt` shows the code, then we poll until the user has
 /// entered it, and save the tokens.
@@ -71,39 +81,45 @@ pub async fn device_login(cfg: &mut Config, on_prompt: impl FnOnce(&DeviceCode))
 }
 
 /// [`device_login`] with explicit polling knobs.
+///
+/// # Errors
+///
+/// An authentication error when the code expires or the user declines (run `auth --device`
+/// again); a config error naming the setting when the app registration or the config is
+/// wrong (`AADSTS7000218`: "Allow public client flows" is off; `AADSTS9002331`: set
+/// `tenant: consumers`); [`crate::ErrorKind::SignInUnavailable`] once retries are spent.
 pub async fn device_login_with(
     cfg: &mut Config,
     polling: &DevicePolling,
     on_prompt: impl FnOnce(&DeviceCode),
 ) -> Result<()> {
     let http = super::http_client(cfg)?;
-    let resp = http
-        .post(endpoint(cfg, "devicecode"))
-        .form(&[("client_id", client_id(cfg)?), ("scope", SCOPES)])
-        .send()
-        .await
-        .map_err(crate::graph::answer::network_error)?;
-    if !resp.status().is_success() {
-        return Err(crate::graph::answer::error_from_response(resp).await);
-    }
-    let code: DeviceCode = crate::graph::answer::decode_json(resp, "device code").await?;
+    let start = [("scope", SCOPES)];
+    let code: DeviceCode = match post(&http, cfg, "devicecode", &start, &polling.retry).await? {
+        Answer::Json(body) => crate::graph::answer::decode_bytes(&body, "device code")?,
+        Answer::Refused(e) => return Err(refused(Flow::Device, &e, cfg)),
+    };
     on_prompt(&code);
     let deadline = Instant::now() + polling.second * u32::try_from(code.expires_in).unwrap_or(900);
-    let mut interval = polling.second * u32::try_from(code.interval).unwrap_or(5);
+    let secs = code.interval.clamp(1, MAX_INTERVAL);
+    let mut interval = polling.second * u32::try_from(secs).unwrap_or(5);
     loop {
         tokio::time::sleep(interval).await;
         let form = [
             ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
             ("device_code", code.device_code.as_str()),
         ];
-        let e = match super::token_request(&http, cfg, &form).await? {
+        let e = match super::token_request(&http, cfg, &form, &polling.retry).await? {
             TokenAnswer::Tokens(t) => {
                 apply_tokens(cfg, t, false);
-                return cfg.save();
+                if let Some(n) = keep_tokens(cfg, None) {
+                    polling.retry.tell(&n);
+                }
+                return Ok(());
             }
             TokenAnswer::Refused(e) => e,
         };
-        match poll_step(&e, Instant::now() < deadline) {
+        match poll_step(&e, Instant::now() < deadline, cfg) {
             Poll::Wait => {}
             Poll::SlowDown => interval += polling.slow_down_step,
             Poll::Stop(err) => return Err(err),
@@ -119,8 +135,9 @@ enum Poll {
     Stop(Error),
 }
 
-/// RFC 8628 polling rules, as Microsoft applies them (graph-api.md §10).
-fn poll_step(e: &OAuthError, before_deadline: bool) -> Poll {
+/// RFC 8628 polling rules, as Microsoft applies them (graph-api.md §10); any other refusal
+/// is read like every sign-in answer (see `super::answer`).
+fn poll_step(e: &OAuthError, before_deadline: bool, cfg: &Config) -> Poll {
     match e.error.as_str() {
         "authorization_pending" if before_deadline => Poll::Wait,
         "slow_down" if before_deadline => Poll::SlowDown,
@@ -130,11 +147,7 @@ fn poll_step(e: &OAuthError, before_deadline: bool) -> Poll {
         "authorization_declined" => Poll::Stop(Error::auth(
             "sign-in was declined; run `auth --device` again to retry",
         )),
-        _ => Poll::Stop(refused(
-            "the device sign-in",
-            e,
-            "run `auth --device` again",
-        )),
+        _ => Poll::Stop(refused(Flow::Device, e, cfg)),
     }
 }
 
@@ -146,8 +159,9 @@ mod tests {
         let e = OAuthError {
             error: code.into(),
             error_description: "AADSTS70016: details".into(),
+            error_codes: Vec::new(),
         };
-        poll_step(&e, before_deadline)
+        poll_step(&e, before_deadline, &Config::new("/c"))
     }
 
     #[test]

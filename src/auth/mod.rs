@@ -8,7 +8,14 @@
 //! new refresh token at once under the config file's lock, so that two shells sharing the file
 //! never lose one. Written by hand rather than with the `oauth2` crate, which would bring a
 //! second HTTP and TLS stack (an older reqwest) for three small endpoints.
+//!
+//! Every flow reads the identity platform's answers the same way (see `answer`: transient,
+//! registration or config wrong, signed out) and keeps every successful token answer: read
+//! leniently, saved before anything else can fail, and kept in memory with one
+//! [`crate::graph::Notice::TokensNotSaved`] when the config file cannot take it (with rotating
+//! refresh tokens, a dropped answer is a sign-out).
 
+mod answer;
 mod code;
 mod device;
 mod loopback;
@@ -19,11 +26,14 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::config::Config;
+use crate::config::{Config, ConfigLock};
 use crate::error::{Error, Result};
-use crate::graph::GraphClient;
+use crate::graph::{GraphClient, Notice, RetryPolicy};
+pub(crate) use answer::{Answer, Flow, refused};
 
-pub use code::{PendingLogin, authorize_url, authorize_url_for, finish_code_login};
+pub use code::{
+    PendingLogin, authorize_url, authorize_url_for, finish_code_login, finish_code_login_with,
+};
 pub use device::{DeviceCode, DevicePolling, device_login, device_login_with};
 pub use loopback::loopback_login;
 pub use tokens::ConfigTokens;
@@ -56,29 +66,30 @@ pub async fn refresh(cfg: &mut Config) -> Result<()> {
     Ok(())
 }
 
-/// A successful token answer. Debug output hides the tokens.
+/// A successful token answer, read leniently: only `access_token` is required, and
+/// `expires_in` may come as a number or a string (some identity endpoints send `"3599"`).
 #[derive(Clone, Deserialize)]
 pub(crate) struct TokenResponse {
     pub access_token: String,
     #[serde(default)]
     pub refresh_token: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_seconds")]
     pub expires_in: Option<u64>,
 }
 
-/// An OAuth error answer (`{"error": "...", "error_description": "..."}`).
-#[derive(Debug, Clone, Default, Deserialize)]
-pub(crate) struct OAuthError {
-    #[serde(default)]
-    pub error: String,
-    #[serde(default)]
-    pub error_description: String,
+/// Seconds as a JSON number or a string of digits; anything else counts as absent.
+fn lenient_seconds<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    Ok(match serde_json::Value::deserialize(d)? {
+        serde_json::Value::Number(n) => n.as_u64().or_else(|| n.as_f64().map(|f| f as u64)),
+        serde_json::Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    })
 }
 
 /// What a token request ended with.
 pub(crate) enum TokenAnswer {
     Tokens(TokenResponse),
-    Refused(OAuthError),
+    Refused(answer::OAuthError),
 }
 
 /// The HTTP client for the identity platform of `cfg` (a 60 s total timeout: token calls
@@ -104,40 +115,37 @@ pub(crate) fn client_id(cfg: &Config) -> Result<&str> {
     })
 }
 
-/// POSTs a form to the token endpoint (`client_id` and, if configured, `client_secret` added).
+/// POSTs a form to the token endpoint under `retry` and reads the answer (see `answer`).
 pub(crate) async fn token_request(
     http: &reqwest::Client,
     cfg: &Config,
     form: &[(&str, &str)],
+    retry: &RetryPolicy,
 ) -> Result<TokenAnswer> {
-    let mut fields: Vec<(&str, &str)> = vec![("client_id", client_id(cfg)?)];
-    if let Some(secret) = cfg.client_secret.as_deref() {
-        fields.push(("client_secret", secret));
+    match answer::post(http, cfg, "token", form, retry).await? {
+        Answer::Json(body) => serde_json::from_slice(&body)
+            .map(TokenAnswer::Tokens)
+            .map_err(|e| Error::decode("the token answer", format!("no usable access_token: {e}"))),
+        Answer::Refused(e) => Ok(TokenAnswer::Refused(e)),
     }
-    fields.extend_from_slice(form);
-    let resp = http
-        .post(endpoint(cfg, "token"))
-        .form(&fields)
-        .send()
-        .await
-        .map_err(crate::graph::answer::network_error)?;
-    let status = resp.status();
-    let body = resp
-        .bytes()
-        .await
-        .map_err(crate::graph::answer::network_error)?;
-    if status.is_success() {
-        let t = serde_json::from_slice(&body).map_err(|e| Error::decode("token answer", e))?;
-        return Ok(TokenAnswer::Tokens(t));
-    }
-    match serde_json::from_slice::<OAuthError>(&body) {
-        Ok(e) if status.is_client_error() && !e.error.is_empty() => Ok(TokenAnswer::Refused(e)),
-        _ => Err(Error::graph(
-            status.as_u16(),
-            format!("http{}", status.as_u16()),
-            "the sign-in service failed",
-        )),
-    }
+}
+
+/// Saves the tokens just stored in `cfg` (under `lock` when held). When the file cannot take
+/// them they stay in `cfg` for this run, and the [`Notice::TokensNotSaved`] to give (naming
+/// the fix) comes back; with `conf_save: false` they stay in memory without a word. Never
+/// fails: the token answer must not be lost.
+pub(crate) fn keep_tokens(cfg: &mut Config, lock: Option<&ConfigLock>) -> Option<Notice> {
+    let saved = match lock {
+        Some(lock) => cfg.save_locked(lock),
+        None => cfg.save(),
+    };
+    saved.err().map(|e| Notice::TokensNotSaved {
+        path: cfg.path.clone(),
+        reason: format!(
+            "{e}; make the file and its folder writable, or point --config (or \
+             SKYDRIVE_CONFIG) at a copy you can write"
+        ),
+    })
 }
 
 /// Stores a token answer in `cfg`. A response without a refresh token keeps the old one only
@@ -152,12 +160,6 @@ pub(crate) fn apply_tokens(cfg: &mut Config, t: TokenResponse, keep_refresh: boo
     if t.refresh_token.is_some() || !keep_refresh {
         cfg.refresh_token = t.refresh_token;
     }
-}
-
-/// An authentication error for a refused token request, with the fix.
-pub(crate) fn refused(what: &str, e: &OAuthError, fix: &str) -> Error {
-    let desc = e.error_description.lines().next().unwrap_or("");
-    Error::auth(format!("{what} was refused ({}: {desc}); {fix}", e.error))
 }
 
 /// 32 random bytes, base64url without padding (PKCE verifier, OAuth state).

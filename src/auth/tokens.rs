@@ -4,23 +4,29 @@
 //! token and uses it. Across processes, the refresh runs under the config file's lock and
 //! first re-reads the file: if another process already refreshed, its token is taken (the
 //! identity platform rotates refresh tokens, so refreshing twice with the same one would be
-//! wasteful or refused). Every new refresh token is saved before it is used.
+//! wasteful or refused). Every new refresh token is saved before it is used; when the file
+//! cannot take it (or `conf_save: false`), it is kept in memory and the file is no longer
+//! re-read over it, since the file's refresh token is the one just retired.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use futures_util::future::BoxFuture;
 use tokio::sync::Mutex;
 
-use super::{TokenAnswer, apply_tokens, refused};
+use super::{Flow, TokenAnswer, apply_tokens, keep_tokens, refused};
 use crate::config::{Config, ConfigLock};
 use crate::error::{Error, Result};
-use crate::graph::TokenSource;
+use crate::graph::{RetryPolicy, TokenSource};
 
 /// A [`TokenSource`] backed by the config file. Debug output hides the tokens.
 pub struct ConfigTokens {
     cfg: Mutex<Config>,
     http: reqwest::Client,
     margin: Duration,
+    retry: RetryPolicy,
+    /// Set once the user was told that tokens cannot be saved (one warning per run).
+    warned: AtomicBool,
 }
 
 impl std::fmt::Debug for ConfigTokens {
@@ -38,7 +44,16 @@ impl ConfigTokens {
             http: super::http_client(&cfg)?,
             cfg: Mutex::new(cfg),
             margin: Duration::from_secs(60),
+            retry: RetryPolicy::default(),
+            warned: AtomicBool::new(false),
         })
+    }
+
+    /// Token requests wait and retry by `retry` (and report to its `notify`), as Graph
+    /// requests do; the default is [`RetryPolicy::default`].
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
     }
 
     /// Refresh this long before `auth.access_expires` instead of 60 s.
@@ -72,21 +87,22 @@ impl ConfigTokens {
     }
 
     /// Gets a token newer than `stale`: from the file if another process refreshed, else by
-    /// refreshing (under the file lock) and saving at once.
+    /// refreshing (under the file lock, taken elsewhere when the config's folder takes no
+    /// lock file, or not at all when nowhere does) and saving at once.
     async fn refresh_locked(&self, cfg: &mut Config, stale: Option<&str>) -> Result<String> {
-        let lock = ConfigLock::acquire_async(&cfg.path).await?;
-        match Config::load(&cfg.path) {
-            Ok(disk) => {
-                if disk.access_token.as_deref() != stale
-                    && let Some(t) = self.fresh(&disk)
-                {
-                    *cfg = disk;
-                    return Ok(t);
-                }
+        let lock = ConfigLock::acquire_async(&cfg.path).await.ok();
+        // A file that cannot be read now (gone, broken by an edit) leaves the tokens in memory
+        // to work with; the save below says so.
+        if !cfg.has_unsaved_changes()
+            && let Ok(disk) = Config::load(&cfg.path)
+        {
+            if disk.access_token.as_deref() != stale
+                && let Some(t) = self.fresh(&disk)
+            {
                 *cfg = disk;
+                return Ok(t);
             }
-            Err(e) if !cfg.path.exists() => drop(e),
-            Err(e) => return Err(e),
+            *cfg = disk;
         }
         let refresh = cfg.refresh_token.clone().ok_or_else(|| {
             Error::auth("the access token expired and there is no refresh token; run `auth` to sign in again")
@@ -96,19 +112,19 @@ impl ConfigTokens {
             ("refresh_token", refresh.as_str()),
             ("scope", super::SCOPES),
         ];
-        match super::token_request(&self.http, cfg, &form).await? {
+        match super::token_request(&self.http, cfg, &form, &self.retry).await? {
             TokenAnswer::Tokens(t) => {
                 apply_tokens(cfg, t, true);
-                cfg.save_locked(&lock)?;
+                if let Some(n) = keep_tokens(cfg, lock.as_ref())
+                    && !self.warned.swap(true, Ordering::SeqCst)
+                {
+                    self.retry.tell(&n);
+                }
                 cfg.access_token
                     .clone()
                     .ok_or_else(|| Error::auth("no access token after refresh; run `auth`"))
             }
-            TokenAnswer::Refused(e) => Err(refused(
-                "refreshing the sign-in",
-                &e,
-                "run `auth` to sign in again",
-            )),
+            TokenAnswer::Refused(e) => Err(refused(Flow::Refresh, &e, cfg)),
         }
     }
 }

@@ -10,7 +10,7 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::Parser;
 use skydrive::emulator::{
-    Emulator, EmulatorOptions, Faults, Hostile, Profile, Seed, parse_duration,
+    Emulator, EmulatorOptions, Faults, Hostile, LoginFault, Profile, Seed, parse_duration,
 };
 
 /// A OneDrive-compatible Microsoft Graph server on loopback, for tests, demos and benchmarks.
@@ -50,9 +50,10 @@ struct Args {
     /// Answer every Nth Graph request with 429 and Retry-After.
     #[arg(long, value_name = "N", default_value_t = 0)]
     throttle_every: u32,
-    /// The Retry-After seconds of throttled answers.
-    #[arg(long, value_name = "SECS", default_value_t = 1)]
-    retry_after: u64,
+    /// The Retry-After of throttled answers: seconds (`1`), a decimal (`2.128`), `date:+N`
+    /// (an HTTP-date N seconds ahead) or any text, sent as written.
+    #[arg(long, value_name = "VALUE", default_value = "1")]
+    retry_after: String,
     /// Answer every Nth Graph request with 503.
     #[arg(long, value_name = "N", default_value_t = 0)]
     fail_every: u32,
@@ -74,9 +75,27 @@ struct Args {
     token_ttl: Option<Duration>,
     /// Lie like a hostile or broken server (repeatable, or a comma list): escape-names,
     /// dotdot-names, slash-names, lying-sizes, truncated-json, malformed-json, wrong-types,
-    /// short-body (downloads), short-json.
+    /// short-body (downloads), short-json, repeat-next-link, endless-next-link, double-decode,
+    /// wrong-hashes, no-hashes.
     #[arg(long, value_name = "MODE", value_delimiter = ',')]
     hostile: Vec<Hostile>,
+    /// Make the identity authority answer like this (transient: throttled, unavailable,
+    /// temporarily-unavailable, html-gateway, html-ok; the registration or config wrong:
+    /// public-client-off, consumers-only; signed out: interaction-required; lenient reading:
+    /// expires-in-string).
+    #[arg(long, value_name = "FAULT")]
+    login_fault: Option<LoginFault>,
+    /// Give the login fault to this many identity requests, then answer honestly (0: all).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    login_fault_times: u32,
+    /// List every file's size off by N bytes (downloads and hashes stay true).
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 0,
+        allow_negative_numbers = true
+    )]
+    listed_size_delta: i64,
 }
 
 fn main() -> ExitCode {
@@ -108,13 +127,16 @@ fn run(args: Args) -> anyhow::Result<()> {
             faults: Faults {
                 latency: args.latency.unwrap_or_default(),
                 throttle_every: args.throttle_every,
-                retry_after_secs: args.retry_after,
+                retry_after: args.retry_after.clone(),
                 fail_every: args.fail_every,
                 drop_every: args.drop_every,
                 lose_fragment_every: args.lose_fragment_every,
                 download_rate: args.download_rate.saturating_mul(1024),
                 token_ttl: args.token_ttl,
                 hostile: args.hostile.clone(),
+                listed_size_delta: args.listed_size_delta,
+                login_fault: args.login_fault,
+                login_fault_times: args.login_fault_times,
                 ..Faults::default()
             },
             request_log_file: args.request_log.clone(),

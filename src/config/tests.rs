@@ -73,3 +73,100 @@ fn plain_http_only_for_loopback() {
     assert!(url_is_loopback("http://[::1]:9/"));
     assert!(!url_is_loopback(DEFAULT_GRAPH_URL));
 }
+
+#[test]
+fn a_save_keeps_comments_blank_lines_and_foreign_keys_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lcrc");
+    let text = "# OneDrive for the laptop\nclient:\n  id: \"abc\"  # portal: skydrive-cli\n\n\
+                # request settings from python-skydrive\nrequest:\n  base_headers:\n    \
+                Accept-Encoding: ''\nauth:\n  refresh_token: r0\n";
+    fs::write(&path, text).unwrap();
+    let mut cfg = Config::load(&path).unwrap();
+    cfg.refresh_token = Some("r1".into());
+    cfg.access_token = Some("a1".into());
+    cfg.save().unwrap();
+    let saved = fs::read_to_string(&path).unwrap();
+    let want = text.replace(
+        "refresh_token: r0\n",
+        "refresh_token: r1\n  access_token: a1\n",
+    );
+    assert_eq!(saved, want);
+}
+
+#[test]
+fn a_file_the_editor_cannot_follow_is_written_whole_without_losing_a_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lcrc");
+    fs::write(
+        &path,
+        "# gone\nclient: {id: \"abc\", tenant: consumers}\nx: 1\n",
+    )
+    .unwrap();
+    let mut cfg = Config::load(&path).unwrap();
+    cfg.tenant = "common".into();
+    cfg.save().unwrap();
+    let back = Config::load(&path).unwrap();
+    assert_eq!(
+        (back.client_id.as_deref(), back.tenant.as_str()),
+        (Some("abc"), "common")
+    );
+    assert!(fs::read_to_string(&path).unwrap().contains("x: 1"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_config_stays_a_link_and_its_target_gets_the_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let dotfiles = dir.path().join("dotfiles");
+    fs::create_dir(&dotfiles).unwrap();
+    let target = dotfiles.join("lcrc");
+    fs::write(&target, "client:\n  id: \"abc\"\n").unwrap();
+    let link = dir.path().join(".lcrc");
+    std::os::unix::fs::symlink("dotfiles/lcrc", &link).unwrap();
+    let mut cfg = Config::load(&link).unwrap();
+    cfg.refresh_token = Some("r1".into());
+    cfg.save().unwrap();
+    assert!(
+        fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(fs::read_link(&link).unwrap(), Path::new("dotfiles/lcrc"));
+    let saved = fs::read_to_string(&target).unwrap();
+    assert_eq!(
+        saved,
+        "client:\n  id: \"abc\"\nauth:\n  refresh_token: r1\n"
+    );
+    assert!(
+        dotfiles.join("lcrc.lock").exists(),
+        "the lock is beside the target"
+    );
+}
+
+#[test]
+fn conf_save_false_is_respected_and_leaves_changes_in_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lcrc");
+    let text = "conf_save: false\nclient:\n  id: \"abc\"\n";
+    fs::write(&path, text).unwrap();
+    let mut cfg = Config::load(&path).unwrap();
+    assert!(cfg.saves_disabled() && !cfg.has_unsaved_changes());
+    cfg.refresh_token = Some("r1".into());
+    cfg.save().unwrap();
+    assert_eq!(fs::read_to_string(&path).unwrap(), text);
+    assert!(cfg.has_unsaved_changes());
+    assert_eq!(cfg.refresh_token.as_deref(), Some("r1"));
+    let bad = Config::parse(Path::new("x"), "conf_save: /elsewhere\n").unwrap_err();
+    assert!(
+        bad.to_string()
+            .contains("line 1: conf_save must be `false`"),
+        "{bad}"
+    );
+    assert!(
+        !Config::parse(Path::new("x"), "conf_save: true\n")
+            .unwrap()
+            .saves_disabled()
+    );
+}

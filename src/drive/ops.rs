@@ -18,27 +18,77 @@ pub struct Destination {
 /// existing folder. An existing file is a conflict (refused: it exists). A last segment that
 /// OneDrive would refuse as a name is refused before any request.
 pub async fn destination(client: &GraphClient, dest: &str) -> Result<Destination> {
+    resolve(client, dest, None).await
+}
+
+/// [`destination`] for moving or copying `src`: a `dest` that is `src` itself under another
+/// spelling (`mv a.txt A.TXT`, `mv Docs docs`: OneDrive takes both for one name, graph-api.md
+/// §13) names `src`'s new name in its folder, instead of an existing file in the way or a
+/// folder to move `src` into. Costs a request only when the two names are one name.
+pub async fn destination_for(
+    client: &GraphClient,
+    dest: &str,
+    src: &ItemRef,
+) -> Result<Destination> {
+    resolve(client, dest, Some(src)).await
+}
+
+async fn resolve(client: &GraphClient, dest: &str, src: Option<&ItemRef>) -> Result<Destination> {
     check_destination(dest)?;
-    match client.item(&ItemRef::path(dest)).await {
-        Ok(folder) if folder.is_folder() => Ok(Destination {
-            parent: folder,
-            name: None,
-        }),
-        Ok(_) => Err(Error::refused(dest, "already exists", true)),
-        Err(e) if e.is_not_found() => {
-            let trimmed = dest.trim_end_matches('/');
-            let (parent, name) = trimmed.rsplit_once('/').unwrap_or(("", trimmed));
-            let parent = client.item(&ItemRef::path(parent)).await?;
-            if !parent.is_folder() {
-                return Err(Error::from(crate::ErrorKind::NotFound(dest.to_owned())));
-            }
-            Ok(Destination {
-                parent,
-                name: Some(name.to_owned()),
-            })
-        }
-        Err(e) => Err(e),
+    let found = match client.item(&ItemRef::path(dest)).await {
+        Ok(found) => found,
+        Err(e) if e.is_not_found() => return new_name(client, dest).await,
+        Err(e) => return Err(e),
+    };
+    if let Some(src) = src
+        && is_itself(client, src, dest, &found).await?
+    {
+        return new_name(client, dest).await;
     }
+    if found.is_folder() {
+        return Ok(Destination {
+            parent: found,
+            name: None,
+        });
+    }
+    Err(Error::refused(dest, "already exists", true))
+}
+
+/// The last segment of `dest` as a new name in the folder its other segments name.
+async fn new_name(client: &GraphClient, dest: &str) -> Result<Destination> {
+    let trimmed = dest.trim_end_matches('/');
+    let (parent, name) = trimmed.rsplit_once('/').unwrap_or(("", trimmed));
+    let parent = client.item(&ItemRef::path(parent)).await?;
+    if !parent.is_folder() {
+        return Err(Error::from(crate::ErrorKind::NotFound(dest.to_owned())));
+    }
+    Ok(Destination {
+        parent,
+        name: Some(name.to_owned()),
+    })
+}
+
+/// True when `found`, the item at `dest`, is `src` itself.
+async fn is_itself(
+    client: &GraphClient,
+    src: &ItemRef,
+    dest: &str,
+    found: &DriveItem,
+) -> Result<bool> {
+    let last = |p: &str| {
+        p.trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or("")
+            .to_owned()
+    };
+    Ok(match src {
+        ItemRef::Id(id) => id.eq_ignore_ascii_case(&found.id),
+        ItemRef::Root => false,
+        ItemRef::Path(p) | ItemRef::IdPath(_, p) => {
+            names::same_name(&last(p), &last(dest)) && client.item(src).await?.id == found.id
+        }
+    })
 }
 
 /// Refuses a destination whose last segment (the new name, unless it is an existing folder,
@@ -53,9 +103,9 @@ pub fn check_destination(dest: &str) -> Result<()> {
     names::check_path(trimmed)
 }
 
-/// Moves (and possibly renames) `src` to the path `dest`.
+/// Moves (and possibly renames) `src` to the path `dest` (see [`destination_for`]).
 pub async fn mv(client: &GraphClient, src: &ItemRef, dest: &str) -> Result<DriveItem> {
-    let to = destination(client, dest).await?;
+    let to = destination_for(client, dest, src).await?;
     client
         .move_item(src, &to.parent.id, to.name.as_deref())
         .await
@@ -63,7 +113,7 @@ pub async fn mv(client: &GraphClient, src: &ItemRef, dest: &str) -> Result<Drive
 
 /// Copies `src` (a file or a whole folder) to the path `dest`, waiting for the copy to end.
 pub async fn cp(client: &GraphClient, src: &ItemRef, dest: &str) -> Result<DriveItem> {
-    let to = destination(client, dest).await?;
+    let to = destination_for(client, dest, src).await?;
     client.copy(src, &to.parent.id, to.name.as_deref()).await
 }
 

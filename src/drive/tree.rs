@@ -177,7 +177,9 @@ fn usable_locally(entries: Vec<WalkEntry>, report: &mut TreeReport) -> Vec<WalkE
 
 /// Uploads the contents of local folder `local` into the existing remote folder `remote`,
 /// creating sub-folders as needed. Every local name is checked first: if any would be refused
-/// by OneDrive, nothing is sent and the error lists every such path.
+/// by OneDrive, or two names in one folder would be one name there (case, Unicode
+/// normalisation: [`ErrorKind::NameClash`]), nothing is sent and the error lists every such
+/// path.
 pub async fn put_tree(
     client: &GraphClient,
     local: &Path,
@@ -233,7 +235,9 @@ pub async fn put_tree(
 
 /// Every path below local folder `local` that OneDrive would refuse once uploaded under the
 /// remote folder path `remote_base` (`""` when unknown: then only the names are checked, not
-/// the full path's length), as invalid-name errors naming the relative path. Blocking.
+/// the full path's length), as invalid-name errors naming the relative path, and every pair
+/// of names in one folder that OneDrive would take for one ([`ErrorKind::NameClash`], relative
+/// paths). Blocking.
 pub fn invalid_local_names(local: &Path, remote_base: &str) -> Result<Vec<Error>> {
     Ok(list_local(local, remote_base)?.bad)
 }
@@ -280,8 +284,9 @@ struct LocalTree {
 }
 
 /// Lists the folders and files below `root` (skipping our own hidden state files and anything
-/// that is neither a file nor a folder) and checks each name, and each full path below the
-/// remote folder `base`, against OneDrive's rules.
+/// that is neither a file nor a folder) and checks each name, each full path below the
+/// remote folder `base`, and each folder's names among themselves (two that OneDrive treats
+/// as one would replace or merge with each other) against OneDrive's rules.
 fn list_local(root: &Path, base: &str) -> Result<LocalTree> {
     let mut tree = LocalTree {
         dirs: Vec::new(),
@@ -290,24 +295,30 @@ fn list_local(root: &Path, base: &str) -> Result<LocalTree> {
     };
     let mut stack: Vec<(PathBuf, String)> = vec![(root.to_owned(), String::new())];
     while let Some((dir, rel)) = stack.pop() {
-        let entries = std::fs::read_dir(&dir).map_err(|e| Error::io(&dir, e))?;
-        for entry in entries {
+        let mut entries = Vec::new();
+        for entry in std::fs::read_dir(&dir).map_err(|e| Error::io(&dir, e))? {
             let entry = entry.map_err(|e| Error::io(&dir, e))?;
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if is_state_file(&name) {
-                continue;
-            }
-            let child = join_rel(&rel, &name);
             let ty = entry.file_type().map_err(|e| Error::io(entry.path(), e))?;
-            if !(ty.is_dir() || ty.is_file()) {
-                continue;
+            let name = entry.file_name();
+            let shown = name.to_string_lossy().into_owned();
+            if (ty.is_dir() || ty.is_file()) && !is_state_file(&shown) {
+                entries.push((name, shown, ty.is_dir(), entry.path()));
             }
-            if let Some(e) = local_name_problem(&entry.file_name(), &child, base) {
+        }
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        let rels: Vec<String> = entries.iter().map(|e| join_rel(&rel, &e.1)).collect();
+        let named = rels
+            .iter()
+            .zip(&entries)
+            .map(|(r, e)| (r.as_str(), e.1.as_str()));
+        tree.bad.extend(names::clashes(named));
+        for ((name, _, is_dir, path), child) in entries.into_iter().zip(rels) {
+            if let Some(e) = local_name_problem(&name, &child, base) {
                 tree.bad.push(e);
             }
-            if ty.is_dir() {
+            if is_dir {
                 tree.dirs.push(child.clone());
-                stack.push((entry.path(), child));
+                stack.push((path, child));
             } else {
                 tree.files.push(child);
             }

@@ -3,7 +3,10 @@
 //! `authorize` redirects at once (no login page) with a code bound to the PKCE challenge,
 //! `token` redeems codes (S256 verified), refresh tokens (rotated) and device codes (the first
 //! poll answers `authorization_pending`), `devicecode` starts the device flow. Access tokens can
-//! expire ([`super::Faults::token_ttl`]); errors use the identity platform's body shape.
+//! expire ([`super::Faults::token_ttl`]); errors use the identity platform's body shape. The
+//! registered app is a public client, so a token request that sends a `client_secret` is
+//! refused (`AADSTS700025`), as Microsoft's is; [`super::LoginFault`]s make it answer like an
+//! unavailable, throttled or misconfigured identity platform.
 
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
@@ -17,7 +20,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use super::Shared;
-use super::faults::DeviceFlow;
+use super::faults::{DeviceFlow, LoginFault, retry_after_value};
 use super::resp::{ApiError, ErrorHeaders, random_hex, request_id};
 use super::store::now_rfc3339;
 
@@ -151,8 +154,8 @@ pub(crate) async fn handle(
     body: Body,
 ) -> Response {
     let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-    let endpoint = match parts.as_slice() {
-        ["login", _tenant, "oauth2", "v2.0", ep] => *ep,
+    let (tenant, endpoint) = match parts.as_slice() {
+        ["login", tenant, "oauth2", "v2.0", ep] => (*tenant, *ep),
         _ => {
             return oauth_error(
                 StatusCode::NOT_FOUND,
@@ -178,6 +181,9 @@ pub(crate) async fn handle(
             .into_owned()
             .collect(),
     };
+    if let Some(resp) = injected(shared, &method, tenant, endpoint, &form) {
+        return resp;
+    }
     match (method, endpoint) {
         (Method::GET, "authorize") => authorize(shared, &form),
         (Method::POST, "token") => token(shared, &form),
@@ -245,6 +251,14 @@ fn token(shared: &Shared, f: &HashMap<String, String>) -> Response {
             "The request body must contain the following parameter: 'client_id'.",
         );
     }
+    if !field("client_secret").is_empty() {
+        return oauth_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            700_025,
+            "Client is public so neither 'client_assertion' nor 'client_secret' should be presented.",
+        );
+    }
     let mut auth = shared.lock_auth();
     let flow = shared.faults.get().device_flow;
     if let Err(Refusal(status, error, code, message)) = redeem(&mut auth, f, flow) {
@@ -260,6 +274,11 @@ fn token(shared: &Shared, f: &HashMap<String, String>) -> Response {
         .cloned()
         .unwrap_or_else(|| "Files.ReadWrite.All User.Read offline_access".into());
     let expires = ttl.map_or(DEFAULT_EXPIRES_IN, |t| t.as_secs().max(1));
+    let expires = if shared.faults.get().login_fault == Some(LoginFault::ExpiresInString) {
+        json!(expires.to_string())
+    } else {
+        json!(expires)
+    };
     let body = json!({"token_type": "Bearer", "scope": scope, "expires_in": expires,
         "ext_expires_in": expires, "access_token": access, "refresh_token": refresh});
     json_body(StatusCode::OK, &body)
@@ -363,6 +382,131 @@ fn devicecode(shared: &Shared, f: &HashMap<String, String>) -> Response {
         "expires_in": 900, "interval": 1,
         "message": format!("To sign in, use a web browser to open the page {uri} and enter the code {user_code} to authenticate.")});
     json_body(StatusCode::OK, &body)
+}
+
+/// The answer the active [`LoginFault`] gives instead of the honest one, when it applies to
+/// this request (and has not fired its number of times yet).
+fn injected(
+    shared: &Shared,
+    method: &Method,
+    tenant: &str,
+    endpoint: &str,
+    f: &HashMap<String, String>,
+) -> Option<Response> {
+    use LoginFault as L;
+    let fault = shared.faults.get().login_fault?;
+    let post = *method == Method::POST;
+    let token = post && endpoint == "token";
+    let applies = match fault {
+        L::Throttled | L::Unavailable | L::TemporarilyUnavailable | L::HtmlGateway | L::HtmlOk => {
+            post
+        }
+        L::PublicClientOff => token && form_field(f, "client_secret").is_empty(),
+        L::ConsumersOnly => tenant.eq_ignore_ascii_case("common"),
+        L::InteractionRequired => token && form_field(f, "grant_type") == "refresh_token",
+        L::ExpiresInString => false,
+    };
+    if !applies {
+        return None;
+    }
+    shared.faults.login_request()?;
+    fault_answer(shared, fault, method, f)
+}
+
+/// The answer `fault` gives instead of the honest one (`None` for a fault that changes the
+/// honest answer itself, see `token`).
+fn fault_answer(
+    shared: &Shared,
+    fault: LoginFault,
+    method: &Method,
+    f: &HashMap<String, String>,
+) -> Option<Response> {
+    use LoginFault as L;
+    let transient = "A transient error has occurred. Please try again.";
+    Some(match fault {
+        L::Throttled => {
+            let mut resp = oauth_error(
+                StatusCode::TOO_MANY_REQUESTS,
+                "temporarily_unavailable",
+                90_033,
+                transient,
+            );
+            let wait = retry_after_value(
+                &shared.faults.get().retry_after,
+                std::time::SystemTime::now(),
+            );
+            if let Ok(v) = header::HeaderValue::from_str(&wait) {
+                resp.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            resp
+        }
+        L::Unavailable => oauth_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "temporarily_unavailable",
+            90_033,
+            transient,
+        ),
+        L::TemporarilyUnavailable => oauth_error(
+            StatusCode::BAD_REQUEST,
+            "temporarily_unavailable",
+            90_033,
+            transient,
+        ),
+        L::HtmlGateway => html(
+            StatusCode::BAD_GATEWAY,
+            "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>",
+        ),
+        L::HtmlOk => html(
+            StatusCode::OK,
+            "<!DOCTYPE html><html><body>Please accept the terms of use to get online.</body></html>",
+        ),
+        L::PublicClientOff => oauth_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            7_000_218,
+            "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+        ),
+        L::ConsumersOnly => consumers_only(method, f),
+        L::InteractionRequired => oauth_error(
+            StatusCode::BAD_REQUEST,
+            "interaction_required",
+            50_076,
+            "Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access the app.",
+        ),
+        L::ExpiresInString => return None,
+    })
+}
+
+/// AADSTS9002331 for a personal-accounts-only app: a redirect with the error for
+/// `authorize`, the error answer for the others.
+fn consumers_only(method: &Method, f: &HashMap<String, String>) -> Response {
+    let (code, message) = (
+        9_002_331,
+        "Application is configured for use by Microsoft Account users only. Please use the /consumers endpoint to serve this request.",
+    );
+    match (method, f.get("redirect_uri")) {
+        (&Method::GET, Some(redirect)) => {
+            let mut q = url::form_urlencoded::Serializer::new(String::new());
+            q.append_pair("error", "invalid_request");
+            q.append_pair("error_description", &format!("AADSTS{code}: {message}"));
+            if let Some(state) = f.get("state") {
+                q.append_pair("state", state);
+            }
+            let sep = if redirect.contains('?') { '&' } else { '?' };
+            let location = format!("{redirect}{sep}{}", q.finish());
+            (StatusCode::FOUND, [(header::LOCATION, location)]).into_response()
+        }
+        _ => oauth_error(StatusCode::BAD_REQUEST, "invalid_request", code, message),
+    }
+}
+
+fn html(status: StatusCode, page: &'static str) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        page,
+    )
+        .into_response()
 }
 
 /// Whether `verifier` matches the PKCE `challenge`.

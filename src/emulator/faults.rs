@@ -1,5 +1,7 @@
 //! Fault injection: latency, throttling (429 + Retry-After), 503s, dropped downloads, lost
-//! upload fragments and slow download bodies, so that client retry logic can be tested deterministically.
+//! upload fragments, slow download bodies and the identity authority's answers (transient,
+//! registration errors, sign-outs), so that client retry and sign-in logic can be tested
+//! deterministically.
 //!
 //! Each "every N" fault counts only requests of its own kind and fires on the Nth, 2Nth, ...
 //! one; 0 switches it off. Counters restart whenever the faults are replaced.
@@ -14,8 +16,10 @@ pub struct Faults {
     pub latency: Duration,
     /// Every Nth Graph API request answers `429 activityLimitReached` with `Retry-After`.
     pub throttle_every: u32,
-    /// The `Retry-After` seconds sent with throttled answers.
-    pub retry_after_secs: u64,
+    /// The `Retry-After` of throttled answers, in any form a server may send: `1`, a decimal
+    /// `2.128`, `date:+5` (an HTTP-date 5 s ahead), a huge `150100`, or anything else
+    /// verbatim.
+    pub retry_after: String,
     /// Every Nth Graph API request answers `503 serviceNotAvailable` without `Retry-After`.
     pub fail_every: u32,
     /// Every Nth content download drops the connection half-way through the body.
@@ -32,6 +36,73 @@ pub struct Faults {
     pub device_flow: DeviceFlow,
     /// Ways the answers lie (see [`super::Hostile`]); empty: an honest server.
     pub hostile: Vec<super::Hostile>,
+    /// Every file's listed `size` in Graph answers is off by this many bytes, while downloads
+    /// and hashes stay true (a known service quirk, graph-api.md §13); 0: honest.
+    pub listed_size_delta: i64,
+    /// How the identity authority misbehaves; `None`: it answers honestly.
+    pub login_fault: Option<LoginFault>,
+    /// How many identity requests get [`Faults::login_fault`] before it stops (0: all).
+    pub login_fault_times: u32,
+}
+
+/// What the identity authority answers instead of the honest answer (graph-api.md §10), to
+/// test how a client reads each kind: transient, the registration or config wrong, signed out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LoginFault {
+    /// `429` with `Retry-After` ([`Faults::retry_after`]) to token and device-code requests.
+    Throttled,
+    /// `503` with `temporarily_unavailable` to token and device-code requests.
+    Unavailable,
+    /// `400 temporarily_unavailable` (AADSTS90033) to token and device-code requests.
+    TemporarilyUnavailable,
+    /// `502` with a gateway's HTML page to token and device-code requests.
+    HtmlGateway,
+    /// `200` with an HTML page (a captive portal) to token and device-code requests.
+    HtmlOk,
+    /// The registration has "Allow public client flows" off: token requests without a secret
+    /// answer `401 invalid_client` AADSTS7000218.
+    PublicClientOff,
+    /// A personal-accounts-only registration: every endpoint under tenant `common` answers
+    /// `400 invalid_request` AADSTS9002331 (authorize redirects with it).
+    ConsumersOnly,
+    /// Refreshes answer `400 interaction_required` AADSTS50076 (MFA needed).
+    InteractionRequired,
+    /// Token answers send `expires_in` as a string (`"3599"`), as some endpoints do; not a
+    /// failure, and not limited by [`Faults::login_fault_times`].
+    ExpiresInString,
+}
+
+impl LoginFault {
+    /// Every fault with its command-line name.
+    pub const ALL: [(&'static str, LoginFault); 9] = [
+        ("throttled", LoginFault::Throttled),
+        ("unavailable", LoginFault::Unavailable),
+        (
+            "temporarily-unavailable",
+            LoginFault::TemporarilyUnavailable,
+        ),
+        ("html-gateway", LoginFault::HtmlGateway),
+        ("html-ok", LoginFault::HtmlOk),
+        ("public-client-off", LoginFault::PublicClientOff),
+        ("consumers-only", LoginFault::ConsumersOnly),
+        ("interaction-required", LoginFault::InteractionRequired),
+        ("expires-in-string", LoginFault::ExpiresInString),
+    ];
+}
+
+impl std::str::FromStr for LoginFault {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        LoginFault::ALL
+            .iter()
+            .find(|(name, _)| *name == s)
+            .map(|(_, f)| *f)
+            .ok_or_else(|| {
+                let names: Vec<&str> = LoginFault::ALL.iter().map(|(n, _)| *n).collect();
+                format!("unknown login fault {s:?} (one of: {})", names.join(", "))
+            })
+    }
 }
 
 /// How device-code polls are answered, to test a client's polling rules (graph-api.md §10).
@@ -53,7 +124,7 @@ impl Default for Faults {
         Faults {
             latency: Duration::ZERO,
             throttle_every: 0,
-            retry_after_secs: 1,
+            retry_after: "1".to_owned(),
             fail_every: 0,
             drop_every: 0,
             lose_fragment_every: 0,
@@ -61,15 +132,18 @@ impl Default for Faults {
             token_ttl: None,
             device_flow: DeviceFlow::Grant,
             hostile: Vec::new(),
+            listed_size_delta: 0,
+            login_fault: None,
+            login_fault_times: 0,
         }
     }
 }
 
 /// What to do with a Graph API request.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum GraphFault {
-    /// Answer 429 with this Retry-After.
-    Throttle(u64),
+    /// Answer 429 with this Retry-After header value.
+    Throttle(String),
     /// Answer 503.
     Fail,
 }
@@ -81,6 +155,7 @@ pub(crate) struct FaultState {
     graph: AtomicU64,
     downloads: AtomicU64,
     fragments: AtomicU64,
+    logins: AtomicU64,
 }
 
 impl FaultState {
@@ -95,7 +170,7 @@ impl FaultState {
     /// Replaces the faults and restarts the counters.
     pub(crate) fn set(&self, faults: Faults) {
         *self.faults.lock().unwrap_or_else(|p| p.into_inner()) = faults;
-        for c in [&self.graph, &self.downloads, &self.fragments] {
+        for c in [&self.graph, &self.downloads, &self.fragments, &self.logins] {
             c.store(0, Ordering::SeqCst);
         }
     }
@@ -120,12 +195,23 @@ impl FaultState {
         let n = self.graph.fetch_add(1, Ordering::SeqCst) + 1;
         let hits = |every: u32| every > 0 && n.is_multiple_of(u64::from(every));
         if hits(f.throttle_every) {
-            Some(GraphFault::Throttle(f.retry_after_secs))
+            Some(GraphFault::Throttle(retry_after_value(
+                &f.retry_after,
+                std::time::SystemTime::now(),
+            )))
         } else if hits(f.fail_every) {
             Some(GraphFault::Fail)
         } else {
             None
         }
+    }
+
+    /// Counts an identity request the login fault applies to; the fault when it still fires.
+    pub(crate) fn login_request(&self) -> Option<LoginFault> {
+        let f = self.get();
+        let fault = f.login_fault?;
+        let n = self.logins.fetch_add(1, Ordering::SeqCst) + 1;
+        (f.login_fault_times == 0 || n <= u64::from(f.login_fault_times)).then_some(fault)
     }
 
     /// Counts a download; true when this one must be dropped half-way.
@@ -138,6 +224,18 @@ impl FaultState {
     pub(crate) fn lose_fragment(&self) -> bool {
         let every = self.get().lose_fragment_every;
         Self::tick(&self.fragments, every)
+    }
+}
+
+/// The `Retry-After` header value for the spec `spec` at time `now`: `date:+N` becomes the
+/// HTTP-date N seconds after `now` (RFC 9110's IMF-fixdate); anything else is sent as written.
+pub(crate) fn retry_after_value(spec: &str, now: std::time::SystemTime) -> String {
+    match spec
+        .strip_prefix("date:+")
+        .and_then(|n| n.trim().parse::<u64>().ok())
+    {
+        Some(secs) => httpdate::fmt_http_date(now + Duration::from_secs(secs)),
+        None => spec.to_owned(),
     }
 }
 
@@ -169,8 +267,8 @@ mod tests {
         let got: Vec<_> = (0..6).map(|_| st.graph_request()).collect();
         assert_eq!(got[0], None);
         assert_eq!(got[1], Some(GraphFault::Fail));
-        assert_eq!(got[2], Some(GraphFault::Throttle(1)));
-        assert_eq!(got[5], Some(GraphFault::Throttle(1)));
+        assert_eq!(got[2], Some(GraphFault::Throttle("1".into())));
+        assert_eq!(got[5], Some(GraphFault::Throttle("1".into())));
         st.set(Faults {
             drop_every: 2,
             ..Faults::default()
@@ -178,6 +276,43 @@ mod tests {
         assert!(!st.drop_download());
         assert!(st.drop_download());
         assert_eq!(st.graph_request(), None);
+    }
+
+    #[test]
+    fn login_faults_fire_the_given_number_of_times() {
+        let st = FaultState::new(Faults {
+            login_fault: Some(LoginFault::Unavailable),
+            login_fault_times: 2,
+            ..Faults::default()
+        });
+        let got: Vec<_> = (0..3).map(|_| st.login_request()).collect();
+        assert_eq!(
+            got,
+            [
+                Some(LoginFault::Unavailable),
+                Some(LoginFault::Unavailable),
+                None
+            ]
+        );
+        assert_eq!("html-ok".parse(), Ok(LoginFault::HtmlOk));
+        assert!(
+            "nope"
+                .parse::<LoginFault>()
+                .unwrap_err()
+                .contains("consumers-only")
+        );
+    }
+
+    #[test]
+    fn retry_after_values_in_each_form() {
+        let now = std::time::UNIX_EPOCH + Duration::from_secs(784_111_777);
+        assert_eq!(
+            retry_after_value("date:+30", now),
+            "Sun, 06 Nov 1994 08:50:07 GMT"
+        );
+        for verbatim in ["2.128", "150100", "0", "soon"] {
+            assert_eq!(retry_after_value(verbatim, now), verbatim);
+        }
     }
 
     #[test]

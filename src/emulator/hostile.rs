@@ -3,19 +3,24 @@
 //! never writes outside its target folder, never prints raw control characters, never panics
 //! and says what went wrong.
 //!
-//! The drive itself stays legal; only answers change, deterministically. Name and size lies
-//! touch the items whose id number is even (the root, `!101`, never), so every listing mixes
-//! hostile and honest items; body lies touch every successful JSON answer of the Graph
-//! listener (never the identity authority) or every download (`200`/`206`). Bodies are buffered to be
-//! rewritten, which is fine for tests and not meant for large files.
+//! The drive itself stays legal; only answers change, deterministically. Name, size and hash
+//! lies touch the items whose id number is even (the root, `!101`, never), so every listing
+//! mixes hostile and honest items; body lies touch every successful JSON answer of the Graph
+//! listener (never the identity authority) or every download (`200`/`206`); paging lies touch
+//! every collection answer (`value`); the double-decoding front-end touches the answers to
+//! writes (Graph `POST`/`PUT`/`PATCH`, and an upload session's last fragment). Bodies are
+//! buffered to be rewritten, which is fine for tests and not meant for large files.
 
 use std::str::FromStr;
 
 use axum::body::Body;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::Response;
 use bytes::Bytes;
 use serde_json::{Map, Value, json};
+
+use super::Shared;
 
 /// One way of lying; several can be active at once.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,11 +47,24 @@ pub enum Hostile {
     ShortBody,
     /// JSON bodies declare their full Content-Length, send half, then close.
     ShortJson,
+    /// Collections answer with their own URL as `@odata.nextLink`: the same link again, for
+    /// ever (graph-docs#4897).
+    RepeatNextLink,
+    /// Collections answer with a new `@odata.nextLink` each time (`&hostile-page=N`) and the
+    /// same items: pages that bring nothing new, for ever.
+    EndlessNextLink,
+    /// A front-end that decodes `%XX` in paths twice (abraunegg#1342): the answer to a write
+    /// names the item with its `%XX` sequences decoded (`x%41.txt` becomes `xA.txt`).
+    DoubleDecode,
+    /// `quickXorHash` differs from the content.
+    WrongHashes,
+    /// No file carries `hashes` (so only its size can be checked).
+    NoHashes,
 }
 
 impl Hostile {
     /// Every mode with its command-line name.
-    pub const ALL: [(&'static str, Hostile); 9] = [
+    pub const ALL: [(&'static str, Hostile); 14] = [
         ("escape-names", Hostile::EscapeNames),
         ("dotdot-names", Hostile::DotdotNames),
         ("slash-names", Hostile::SlashNames),
@@ -56,6 +74,11 @@ impl Hostile {
         ("wrong-types", Hostile::WrongTypes),
         ("short-body", Hostile::ShortBody),
         ("short-json", Hostile::ShortJson),
+        ("repeat-next-link", Hostile::RepeatNextLink),
+        ("endless-next-link", Hostile::EndlessNextLink),
+        ("double-decode", Hostile::DoubleDecode),
+        ("wrong-hashes", Hostile::WrongHashes),
+        ("no-hashes", Hostile::NoHashes),
     ];
 }
 
@@ -74,14 +97,12 @@ impl FromStr for Hostile {
     }
 }
 
-/// Rewrites a successful JSON answer of the Graph listener according to `modes`.
-pub(crate) async fn graph_answer(modes: &[Hostile], resp: Response) -> Response {
-    let is_json = resp
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|t| t.starts_with("application/json"));
-    if modes.is_empty() || !resp.status().is_success() || !is_json {
+/// Rewrites a successful JSON answer of the Graph listener to the request `req` according
+/// to the hostile modes of `shared`.
+pub(crate) async fn graph_answer(shared: &Shared, req: &Parts, resp: Response) -> Response {
+    let faults = shared.faults.get();
+    let (modes, delta) = (&faults.hostile, faults.listed_size_delta);
+    if (modes.is_empty() && delta == 0) || !resp.status().is_success() || !is_json(&resp) {
         return resp;
     }
     let (mut parts, body) = resp.into_parts();
@@ -91,6 +112,12 @@ pub(crate) async fn graph_answer(modes: &[Hostile], resp: Response) -> Response 
     let bytes = match serde_json::from_slice::<Value>(&bytes) {
         Ok(mut v) => {
             rewrite_value(modes, &mut v);
+            shift_sizes(delta, &mut v);
+            if req.method == Method::GET {
+                rewrite_paging(modes, &own_url(shared, req), &mut v);
+            } else {
+                rewrite_write(modes, &mut v);
+            }
             Bytes::from(v.to_string())
         }
         Err(_) => bytes,
@@ -113,8 +140,93 @@ pub(crate) async fn graph_answer(modes: &[Hostile], resp: Response) -> Response 
     Response::from_parts(parts, body)
 }
 
+/// Rewrites an answer of the content listener: downloads (short bodies, lying
+/// Content-Lengths) and the item an upload session's last fragment answers with.
+pub(crate) async fn content_answer(shared: &Shared, req: &Parts, resp: Response) -> Response {
+    let modes = &shared.faults.get().hostile;
+    let path = req.uri.path();
+    if path.starts_with("/download/") {
+        download_answer(modes, resp).await
+    } else if path.starts_with("/upload/")
+        && modes.contains(&Hostile::DoubleDecode)
+        && matches!(resp.status(), StatusCode::OK | StatusCode::CREATED)
+        && is_json(&resp)
+    {
+        let (mut parts, body) = resp.into_parts();
+        let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+            return Response::from_parts(parts, Body::empty());
+        };
+        let Ok(mut v) = serde_json::from_slice::<Value>(&bytes) else {
+            return Response::from_parts(parts, Body::from(bytes));
+        };
+        rewrite_write(modes, &mut v);
+        let bytes = Bytes::from(v.to_string());
+        parts
+            .headers
+            .insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
+        Response::from_parts(parts, Body::from(bytes))
+    } else {
+        resp
+    }
+}
+
+fn is_json(resp: &Response) -> bool {
+    resp.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("application/json"))
+}
+
+/// The absolute URL of the request `req` on the Graph listener.
+fn own_url(shared: &Shared, req: &Parts) -> String {
+    let origin = shared
+        .urls
+        .graph_base
+        .strip_suffix("/v1.0")
+        .unwrap_or(&shared.urls.graph_base);
+    let target = req.uri.path_and_query().map_or("/", |p| p.as_str());
+    format!("{origin}{target}")
+}
+
+/// The paging lies: a collection's next link is its own URL again, or a new URL that brings
+/// the same items (`hostile-page` counts up).
+fn rewrite_paging(modes: &[Hostile], own: &str, v: &mut Value) {
+    let Value::Object(map) = v else { return };
+    if !map.get("value").is_some_and(Value::is_array) {
+        return;
+    }
+    let next = if modes.contains(&Hostile::RepeatNextLink) {
+        own.to_owned()
+    } else if modes.contains(&Hostile::EndlessNextLink) {
+        let (base, page) = match own.rsplit_once("hostile-page=") {
+            Some((base, n)) => (base.trim_end_matches(['?', '&']), n.parse().unwrap_or(0u64)),
+            None => (own, 0),
+        };
+        let sep = if base.contains('?') { '&' } else { '?' };
+        format!("{base}{sep}hostile-page={}", page + 1)
+    } else {
+        return;
+    };
+    map.remove("@odata.deltaLink");
+    map.insert("@odata.nextLink".into(), json!(next));
+}
+
+/// The double-decoding front-end: the name in a write's answer with its `%XX` decoded.
+fn rewrite_write(modes: &[Hostile], v: &mut Value) {
+    if !modes.contains(&Hostile::DoubleDecode) {
+        return;
+    }
+    let Some(name) = v.get("name").and_then(Value::as_str) else {
+        return;
+    };
+    let decoded = percent_encoding::percent_decode_str(name)
+        .decode_utf8_lossy()
+        .into_owned();
+    v["name"] = json!(decoded);
+}
+
 /// Rewrites a download answer: short bodies and lying Content-Lengths.
-pub(crate) async fn download_answer(modes: &[Hostile], resp: Response) -> Response {
+async fn download_answer(modes: &[Hostile], resp: Response) -> Response {
     let lying = modes.contains(&Hostile::LyingSizes);
     let short = modes.contains(&Hostile::ShortBody);
     let ok = matches!(resp.status(), StatusCode::OK | StatusCode::PARTIAL_CONTENT);
@@ -177,6 +289,27 @@ fn rewrite_value(modes: &[Hostile], v: &mut Value) {
     }
 }
 
+/// Adds `delta` to the listed `size` of every file in an answer (the object itself, or the
+/// items of its `value` and `children`), as [`super::Faults::listed_size_delta`] asks.
+fn shift_sizes(delta: i64, v: &mut Value) {
+    if delta == 0 {
+        return;
+    }
+    let shift = |item: &mut Value| {
+        if item.get("file").is_some()
+            && let Some(size) = item.get("size").and_then(Value::as_i64)
+        {
+            item["size"] = json!(size.saturating_add(delta).max(0));
+        }
+    };
+    for key in ["value", "children"] {
+        if let Some(Value::Array(items)) = v.get_mut(key) {
+            items.iter_mut().for_each(shift);
+        }
+    }
+    shift(v);
+}
+
 /// The number of an item id (any form of `super::ids`, or `{drive}!{n}`); other objects
 /// (drives, users) have none.
 fn id_number(item: &Map<String, Value>) -> Option<u64> {
@@ -196,6 +329,11 @@ fn rewrite_item(modes: &[Hostile], item: &mut Map<String, Value>) {
             item.remove("name");
         }
     }
+    if modes.contains(&Hostile::NoHashes)
+        && let Some(file) = item.get_mut("file").and_then(Value::as_object_mut)
+    {
+        file.remove("hashes");
+    }
     if n % 2 != 0 {
         return;
     }
@@ -204,6 +342,14 @@ fn rewrite_item(modes: &[Hostile], item: &mut Map<String, Value>) {
     let new = modes.iter().rev().find_map(|m| hostile_name(*m, name, k));
     if let Some(new) = new {
         item.insert("name".into(), json!(new));
+    }
+    if modes.contains(&Hostile::WrongHashes)
+        && let Some(h) = item
+            .get_mut("file")
+            .and_then(|f| f.get_mut("hashes"))
+            .and_then(Value::as_object_mut)
+    {
+        h.insert("quickXorHash".into(), json!("AAAAAAAAAAAAAAAAAAAAAAAAAAA="));
     }
     if modes.contains(&Hostile::LyingSizes)
         && let Some(size) = item.get("size").and_then(Value::as_u64)
@@ -268,6 +414,60 @@ mod tests {
             json!({"id": "D!103", "name": "b", "size": 5})
         );
         assert_eq!(v["@odata.nextLink"], "x");
+    }
+
+    #[test]
+    fn paging_lies_repeat_the_link_or_count_up() {
+        let own = "http://h/v1.0/me/drive/root/children?%24top=2";
+        let mut v = json!({"value": [], "@odata.deltaLink": "d"});
+        rewrite_paging(&[Hostile::RepeatNextLink], own, &mut v);
+        assert_eq!(v, json!({"value": [], "@odata.nextLink": own}));
+        let mut next = own.to_owned();
+        for n in 1..=2 {
+            let mut v = json!({"value": []});
+            rewrite_paging(&[Hostile::EndlessNextLink], &next, &mut v);
+            next = v["@odata.nextLink"].as_str().unwrap().to_owned();
+            assert_eq!(next, format!("{own}&hostile-page={n}"));
+        }
+        let mut v = json!({"value": []});
+        rewrite_paging(
+            &[Hostile::EndlessNextLink],
+            "http://h/v1.0/me/drives",
+            &mut v,
+        );
+        assert_eq!(
+            v["@odata.nextLink"],
+            "http://h/v1.0/me/drives?hostile-page=1"
+        );
+        let mut item = json!({"id": "D!1"});
+        rewrite_paging(&[Hostile::RepeatNextLink], own, &mut item);
+        assert_eq!(item, json!({"id": "D!1"}), "not a collection");
+    }
+
+    #[test]
+    fn double_decoding_and_hash_lies() {
+        let mut v = json!({"id": "D!3", "name": "x%41 100%25.txt"});
+        rewrite_write(&[Hostile::DoubleDecode], &mut v);
+        assert_eq!(v["name"], "xA 100%.txt");
+        let file = json!({"hashes": {"quickXorHash": "q", "sha256Hash": "s"}});
+        let mut v = json!({"value": [{"id": "D!4", "file": file}, {"id": "D!5", "file": file}]});
+        rewrite_value(&[Hostile::WrongHashes], &mut v);
+        assert_ne!(v["value"][0]["file"]["hashes"]["quickXorHash"], "q");
+        assert_eq!(v["value"][1]["file"]["hashes"]["quickXorHash"], "q");
+        rewrite_value(&[Hostile::NoHashes], &mut v);
+        assert_eq!(v["value"][0]["file"], json!({}));
+        assert_eq!(v["value"][1]["file"], json!({}));
+    }
+
+    #[test]
+    fn listed_sizes_shift_for_files_only() {
+        let mut v = json!({"value": [{"size": 10, "file": {}}, {"size": 10, "folder": {}}]});
+        shift_sizes(-20, &mut v);
+        assert_eq!(v["value"][0]["size"], 0);
+        assert_eq!(v["value"][1]["size"], 10);
+        let mut item = json!({"size": 57_814, "file": {}});
+        shift_sizes(4857, &mut item);
+        assert_eq!(item["size"], 62_671);
     }
 
     #[test]

@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use unicode_normalization::UnicodeNormalization;
 
 use super::blob::Blob;
 
@@ -120,9 +119,10 @@ pub(crate) struct Grant {
     pub(crate) write: bool,
 }
 
-/// The key two names share when they are one name: lower case, NFC.
+/// The key two names share when they are one name (lower case, NFC): the client's rule,
+/// so the two cannot drift apart.
 pub(crate) fn name_key(name: &str) -> String {
-    name.to_lowercase().nfc().collect()
+    crate::graph::names::name_key(name)
 }
 
 /// The number the next version gets: one more than the last one's.

@@ -28,7 +28,7 @@ pub(crate) struct ApiError {
 /// Headers some errors carry.
 #[derive(Debug, Default)]
 pub(crate) struct ErrorHeaders {
-    pub(crate) retry_after: Option<u64>,
+    pub(crate) retry_after: Option<String>,
     pub(crate) location: Option<String>,
     pub(crate) www_authenticate: Option<String>,
     /// `X-Virus-Infected` of a blocked download.
@@ -128,7 +128,7 @@ impl IntoResponse for ApiError {
             }
         };
         let h = self.headers.map(|b| *b).unwrap_or_default();
-        set(header::RETRY_AFTER, h.retry_after.map(|s| s.to_string()));
+        set(header::RETRY_AFTER, h.retry_after);
         set(header::LOCATION, h.location);
         set(header::WWW_AUTHENTICATE, h.www_authenticate);
         set(header::HeaderName::from_static("x-virus-infected"), h.virus);

@@ -86,7 +86,7 @@ async fn graph_entry(State(shared): State<Arc<Shared>>, req: Request) -> Respons
     rest.drain().await;
     record(&shared, &parts, listener, &resp);
     match listener {
-        Listener::Graph => hostile::graph_answer(&shared.faults.get().hostile, resp).await,
+        Listener::Graph => hostile::graph_answer(&shared, &parts, resp).await,
         _ => resp,
     }
 }
@@ -105,11 +105,7 @@ async fn content_entry(State(shared): State<Arc<Shared>>, req: Request) -> Respo
     };
     rest.drain().await;
     record(&shared, &parts, Listener::Content, &resp);
-    if parts.uri.path().starts_with("/download/") {
-        hostile::download_answer(&shared.faults.get().hostile, resp).await
-    } else {
-        resp
-    }
+    hostile::content_answer(&shared, &parts, resp).await
 }
 
 async fn content_dispatch(

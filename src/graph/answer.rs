@@ -2,16 +2,15 @@
 //! [`Error`]s, with every failure naming the request or host but never a URL (URLs of
 //! downloads and upload sessions are secrets).
 
-use std::time::Duration;
-
 use reqwest::{Method, Response, StatusCode, Url};
 use serde::de::DeserializeOwned;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::graph::model::ErrorBody;
+use crate::graph::wait::parse_retry_after;
 
 /// `host:port` of `url`, the most a message may say about where a request went.
-fn host_of(url: &Url) -> String {
+pub(crate) fn host_of(url: &Url) -> String {
     format!(
         "{}:{}",
         url.host_str().unwrap_or("?"),
@@ -79,8 +78,7 @@ pub async fn error_from_response(resp: Response) -> Error {
         .headers()
         .get(reqwest::header::RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map(Duration::from_secs);
+        .and_then(|v| parse_retry_after(v, std::time::SystemTime::now()));
     let request_id = resp
         .headers()
         .get("request-id")

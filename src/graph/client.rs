@@ -3,9 +3,10 @@
 //!
 //! Every Graph call goes through [`GraphClient::send`], which adds the token (only ever to the
 //! Graph base URL, never to pre-authenticated download/upload/monitor URLs), retries transient
-//! failures (429/503 after `Retry-After`, other 5xx and network faults with jittered exponential
-//! backoff, a bounded number of times), refreshes the token once on a 401, and turns error
-//! answers into [`Error`]s carrying the most specific Graph code.
+//! failures under the one wait policy of [`super::wait`] (429/503 after `Retry-After`, other
+//! 5xx and network faults with jittered exponential backoff, a bounded number of times),
+//! refreshes the token once on a 401, and turns error answers into [`Error`]s carrying the
+//! most specific Graph code.
 //!
 //! Success answers a server gets wrong are told apart: a body cut off before its
 //! Content-Length is a network fault, so a JSON GET is sent again under the same retry policy
@@ -22,8 +23,10 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{Error, Result};
 use crate::graph::answer::{
-    decode_bytes, decode_json, error_from_response, network_error, read_body, request_label,
+    decode_bytes, decode_json, error_from_response, host_of, network_error, read_body,
+    request_label,
 };
+use crate::graph::wait::{Notice, RetryPolicy};
 
 /// Supplies access tokens; implemented by the sign-in layer (and by a fixed token for tests).
 pub trait TokenSource: Send + Sync {
@@ -54,28 +57,6 @@ impl TokenSource for StaticToken {
                 "the access token was refused and cannot be refreshed; run `auth` to sign in again",
             ))
         })
-    }
-}
-
-/// Retry policy for transient failures.
-#[derive(Debug, Clone)]
-pub struct RetryPolicy {
-    /// Attempts after the first one.
-    pub max_retries: u32,
-    /// First backoff delay when the server gave no `Retry-After`.
-    pub base_delay: Duration,
-    /// Upper bound of any single wait (a longer `Retry-After` is capped to this).
-    pub max_delay: Duration,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        RetryPolicy {
-            max_retries: 6,
-            base_delay: Duration::from_millis(100),
-            // Retry-After up to 5 minutes is seen on SharePoint; honour it.
-            max_delay: Duration::from_secs(300),
-        }
     }
 }
 
@@ -158,6 +139,11 @@ impl GraphClient {
         &self.retry
     }
 
+    /// Passes `notice` to the retry policy's [`RetryPolicy::notify`], if set.
+    pub fn tell(&self, notice: &Notice) {
+        self.retry.tell(notice);
+    }
+
     /// Absolute URL for a Graph path (`/me/drive`) or an absolute URL given verbatim.
     pub fn url(&self, path_or_url: &str) -> String {
         if path_or_url.starts_with("http://") || path_or_url.starts_with("https://") {
@@ -202,7 +188,9 @@ impl GraphClient {
             if let Some(t) = &token {
                 req = req.bearer_auth(t);
             }
-            let err = match req.send().await {
+            let req = req.build().map_err(network_error)?;
+            let host = host_of(req.url());
+            let err = match self.http.execute(req).await {
                 Ok(resp) if resp.status().is_success() || resp.status().is_redirection() => {
                     return Ok(resp);
                 }
@@ -217,10 +205,7 @@ impl GraphClient {
                 Ok(resp) => error_from_response(resp).await,
                 Err(e) => network_error(e),
             };
-            if !err.is_transient() || attempt >= self.retry.max_retries {
-                return Err(err);
-            }
-            tokio::time::sleep(self.backoff(attempt, err.retry_after())).await;
+            self.retry.pause(attempt, err, &host).await?;
             attempt += 1;
         }
     }
@@ -263,27 +248,13 @@ impl GraphClient {
         let mut attempt = 0;
         loop {
             let resp = self.send(|http| http.request(Method::GET, &url)).await?;
+            let host = host_of(resp.url());
             match read_body(resp, &label).await {
-                Err(e) if e.is_transient() && attempt < self.retry.max_retries => {
-                    tokio::time::sleep(self.backoff(attempt, None)).await;
-                    attempt += 1;
-                }
-                body => return decode_bytes(&body?, &label),
+                Ok(body) => return decode_bytes(&body, &label),
+                Err(e) => self.retry.pause(attempt, e, &host).await?,
             }
+            attempt += 1;
         }
-    }
-
-    /// The wait before retry number `attempt` (0-based): `Retry-After` when given, else
-    /// exponential backoff with jitter; never above the policy's maximum.
-    pub fn backoff(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
-        let wait = retry_after.unwrap_or_else(|| {
-            let exp = self
-                .retry
-                .base_delay
-                .saturating_mul(1u32 << attempt.min(16));
-            exp + jitter(exp / 2)
-        });
-        wait.min(self.retry.max_delay)
     }
 }
 
@@ -304,46 +275,5 @@ pub(crate) fn http_builder(base: &str) -> reqwest::ClientBuilder {
         builder.no_proxy().tls_certs_only(std::iter::empty())
     } else {
         builder.https_only(true)
-    }
-}
-
-/// A random duration in `[0, max)`.
-fn jitter(max: Duration) -> Duration {
-    let mut buf = [0u8; 4];
-    if getrandom::fill(&mut buf).is_err() || max.is_zero() {
-        return Duration::ZERO;
-    }
-    let frac = f64::from(u32::from_le_bytes(buf)) / f64::from(u32::MAX);
-    max.mul_f64(frac)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_is_exponential_with_jitter_and_capped() {
-        let client = GraphClient::new("http://127.0.0.1:1/v1.0", Arc::new(StaticToken("t".into())))
-            .unwrap()
-            .with_retry(RetryPolicy {
-                max_retries: 6,
-                base_delay: Duration::from_millis(100),
-                max_delay: Duration::from_secs(2),
-            });
-        for attempt in 0..4 {
-            let wait = client.backoff(attempt, None);
-            let base = Duration::from_millis(100 * (1 << attempt));
-            assert!(
-                wait >= base && wait <= base + base / 2,
-                "{attempt}: {wait:?}"
-            );
-        }
-        assert_eq!(client.backoff(10, None), Duration::from_secs(2));
-        let asked = Some(Duration::from_secs(1));
-        assert_eq!(client.backoff(0, asked), Duration::from_secs(1));
-        assert_eq!(
-            client.backoff(0, Some(Duration::from_secs(30))),
-            Duration::from_secs(2)
-        );
     }
 }

@@ -1,8 +1,14 @@
 //! Thin wrappers, one per Graph call: they build the URL, send, decode, and add no policy.
 //!
 //! Collections come back as streams of pages that follow `@odata.nextLink` verbatim (the
-//! server's paging tokens are opaque); the `Vec` helpers simply drain those streams.
+//! server's paging tokens are opaque); the `Vec` helpers simply drain those streams. Every
+//! paged call goes through [`GraphClient::pages`], which is also the one guard against a
+//! server that pages forever (graph-api.md §13, "Paging"): it stops with an error when a
+//! next-page link repeats one it already followed, or when [`MAX_IDLE_PAGES`] pages in a row
+//! bring no item it has not seen.
 
+use std::collections::HashSet;
+use std::hash::{Hash, Hasher};
 use std::time::Duration;
 
 use futures_util::Stream;
@@ -12,11 +18,12 @@ use serde::de::DeserializeOwned;
 use serde_json::json;
 
 use crate::error::{Error, Result};
-use crate::graph::answer::decode_json;
+use crate::graph::answer::{decode_json, request_label};
 use crate::graph::client::GraphClient;
 use crate::graph::locator::{ItemRef, encode_segment};
-use crate::graph::model::{AsyncJobStatus, Drive, DriveItem, Page, Permission, User};
+use crate::graph::model::{AsyncJobStatus, Drive, DriveItem, Page, PageItem, Permission, User};
 use crate::graph::names::{check_name, check_path};
+use crate::graph::placed::{Asked, Parent};
 
 /// What to do when a name is already taken (`@microsoft.graph.conflictBehavior`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -91,21 +98,91 @@ pub struct LinkOptions {
     pub password: Option<String>,
 }
 
+/// Pages in a row that may bring no new item (empty, or only items seen on earlier pages)
+/// before a paged call stops: the service may send an empty page now and then, a loop sends
+/// them forever.
+pub const MAX_IDLE_PAGES: u32 = 3;
+
+/// What [`GraphClient::pages`] remembers to tell progress from a loop: the links followed and
+/// a 64-bit hash of each item's key (8 bytes per item, whatever the key's length).
+struct Paging {
+    next: Option<String>,
+    label: String,
+    links: HashSet<String>,
+    keys: HashSet<u64>,
+    pages: usize,
+    idle: u32,
+}
+
+impl Paging {
+    /// Takes in a page; an error when its next link or its lack of news shows a loop.
+    fn check<T: PageItem>(&mut self, page: &Page<T>) -> Result<()> {
+        self.pages += 1;
+        let fresh = page
+            .value
+            .iter()
+            .filter(|i| {
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                i.page_key().hash(&mut h);
+                self.keys.insert(h.finish())
+            })
+            .count();
+        self.idle = if fresh == 0 { self.idle + 1 } else { 0 };
+        let Some(next) = &page.next_link else {
+            return Ok(());
+        };
+        let why = if !self.links.insert(next.clone()) {
+            "its next-page link repeats one already followed"
+        } else if self.idle >= MAX_IDLE_PAGES {
+            "its last pages brought no item not seen before"
+        } else {
+            return Ok(());
+        };
+        Err(Error::decode(
+            self.label.clone(),
+            format!(
+                "the server pages in a loop: {why}; stopped after {} pages and {} items",
+                self.pages,
+                self.keys.len()
+            ),
+        ))
+    }
+}
+
 impl GraphClient {
-    /// Streams the pages of a collection starting at `first` (a Graph path or absolute URL).
-    pub fn pages<'a, T: DeserializeOwned + 'a>(
+    /// Streams the pages of a collection starting at `first` (a Graph path or absolute URL),
+    /// following each `@odata.nextLink` verbatim.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`GraphClient::get_json`], and a [`crate::ErrorKind::Decode`] naming the
+    /// first request when the server pages in a loop: a next link that repeats one already
+    /// followed, or [`MAX_IDLE_PAGES`] pages in a row without an item not seen before.
+    pub fn pages<'a, T: DeserializeOwned + PageItem + 'a>(
         &'a self,
         first: String,
     ) -> impl Stream<Item = Result<Page<T>>> + 'a {
-        stream::try_unfold(Some(first), move |next| async move {
-            let Some(url) = next else { return Ok(None) };
+        let first = self.url(&first);
+        let paging = Paging {
+            label: request_label(&Method::GET, &first),
+            links: HashSet::from([first.clone()]),
+            next: Some(first),
+            keys: HashSet::new(),
+            pages: 0,
+            idle: 0,
+        };
+        stream::try_unfold(paging, move |mut paging| async move {
+            let Some(url) = paging.next.take() else {
+                return Ok(None);
+            };
             let page: Page<T> = self.get_json(&url).await?;
-            let next = page.next_link.clone();
-            Ok(Some((page, next)))
+            paging.check(&page)?;
+            paging.next = page.next_link.clone();
+            Ok(Some((page, paging)))
         })
     }
 
-    async fn collect_pages<T: DeserializeOwned>(&self, first: String) -> Result<Vec<T>> {
+    async fn collect_pages<T: DeserializeOwned + PageItem>(&self, first: String) -> Result<Vec<T>> {
         let pages: Vec<Page<T>> = self.pages(first).try_collect().await?;
         Ok(pages.into_iter().flat_map(|p| p.value).collect())
     }
@@ -154,7 +231,8 @@ impl GraphClient {
     }
 
     /// `POST {parent}/children`: creates folder `name` (refused before any request when
-    /// OneDrive would refuse the name, see [`crate::graph::names`]).
+    /// OneDrive would refuse the name, see [`crate::graph::names`]). An answer that names
+    /// another name or folder is [`crate::ErrorKind::Misplaced`].
     pub async fn create_folder(
         &self,
         parent: &ItemRef,
@@ -165,17 +243,33 @@ impl GraphClient {
         let body = json!({"name": name, "folder": {},
             "@microsoft.graph.conflictBehavior": conflict.as_str()});
         let path = self.item_path(parent, Some("children"));
-        self.request_json(Method::POST, &path, Some(&body)).await
+        let made = self.request_json(Method::POST, &path, Some(&body)).await?;
+        Asked::child(parent, name, conflict).check(&made)?;
+        Ok(made)
     }
 
     /// `PATCH {item}` with `changes` (only the properties to change). A new `name` is checked
-    /// first, so renames and moves refuse bad names before any request.
+    /// first, so renames and moves refuse bad names before any request; an answer that names
+    /// another name or parent than `changes` asked for is [`crate::ErrorKind::Misplaced`].
     pub async fn update(&self, item: &ItemRef, changes: &serde_json::Value) -> Result<DriveItem> {
-        if let Some(name) = changes.get("name").and_then(|n| n.as_str()) {
+        let name = changes.get("name").and_then(|n| n.as_str());
+        if let Some(name) = name {
             check_name(name)?;
         }
         let path = self.item_path(item, None);
-        self.request_json(Method::PATCH, &path, Some(changes)).await
+        let updated = self
+            .request_json(Method::PATCH, &path, Some(changes))
+            .await?;
+        let parent = changes
+            .pointer("/parentReference/id")
+            .and_then(|p| p.as_str());
+        let asked = Asked {
+            parent: parent.map_or(Parent::Unknown, Parent::id),
+            name,
+            conflict: Conflict::Fail,
+        };
+        asked.check(&updated)?;
+        Ok(updated)
     }
 
     /// Renames an item in place.
@@ -262,7 +356,8 @@ impl GraphClient {
         }
     }
 
-    /// Copies an item into folder `parent_id` and waits for the copy to finish.
+    /// Copies an item into folder `parent_id` and waits for the copy to finish. A copy that
+    /// ends under another name or folder than asked is [`crate::ErrorKind::Misplaced`].
     pub async fn copy(
         &self,
         item: &ItemRef,
@@ -270,7 +365,14 @@ impl GraphClient {
         new_name: Option<&str>,
     ) -> Result<DriveItem> {
         let monitor = self.start_copy(item, parent_id, new_name).await?;
-        self.wait_copy(&monitor, Duration::from_millis(200)).await
+        let copied = self.wait_copy(&monitor, Duration::from_millis(200)).await?;
+        let asked = Asked {
+            parent: Parent::id(parent_id),
+            name: new_name,
+            conflict: Conflict::Fail,
+        };
+        asked.check(&copied)?;
+        Ok(copied)
     }
 
     /// `POST {item}/createLink`: a sharing link (an existing one of that type may come back).

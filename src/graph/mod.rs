@@ -10,10 +10,15 @@ pub mod endpoints;
 pub mod locator;
 pub mod model;
 pub mod names;
+mod placed;
 pub mod quickxor;
 pub mod transfer;
+pub mod wait;
 
-pub use client::{GraphClient, RetryPolicy, StaticToken, TokenSource};
-pub use endpoints::{Conflict, Delta, LinkOptions, ListOptions};
+pub use client::{GraphClient, StaticToken, TokenSource};
+pub use endpoints::{Conflict, Delta, LinkOptions, ListOptions, MAX_IDLE_PAGES};
 pub use locator::ItemRef;
-pub use model::{Drive, DriveItem, ItemKind, Page, Permission, Quota, RemoteTarget, User};
+pub use model::{
+    Drive, DriveItem, ItemKind, Page, PageItem, Permission, Quota, RemoteTarget, User,
+};
+pub use wait::{Notice, Notify, RetryPolicy};

@@ -152,6 +152,31 @@ pub struct User {
     pub mail: Option<String>,
 }
 
+/// An item of a paged collection, with the key that tells one item from another (its `id`),
+/// so that paging can tell a page that brings nothing new ([`crate::GraphClient::pages`]).
+pub trait PageItem {
+    /// The item's identity within its collection.
+    fn page_key(&self) -> &str;
+}
+
+impl PageItem for DriveItem {
+    fn page_key(&self) -> &str {
+        &self.id
+    }
+}
+
+impl PageItem for Drive {
+    fn page_key(&self) -> &str {
+        &self.id
+    }
+}
+
+impl PageItem for Permission {
+    fn page_key(&self) -> &str {
+        &self.id
+    }
+}
+
 /// One page of a collection answer.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Page<T> {

@@ -9,6 +9,12 @@
 //! either, with one deliberate exception: a leading `~` is refused only by Business and is common
 //! on personal drives (`~backup`), so it is allowed; `~$` (Office lock files) is refused
 //! everywhere. `forms` at a library root (a SharePoint-only rule) is not checked either.
+//!
+//! Name identity lives here too: OneDrive compares names ignoring case and Unicode
+//! normalisation (`café` in NFC and in NFD is one name, graph-api.md §13), so [`name_key`] is
+//! the one form in which the client compares names, and [`check_distinct`] is the one check
+//! every upload, copy and move runs over its sources before the first request, so that no
+//! source silently replaces or merges with another.
 
 use crate::error::{Error, ErrorKind, Result};
 
@@ -112,7 +118,9 @@ pub fn combine(mut errors: Vec<Error>) -> Option<Error> {
     let n = errors.len();
     let described: Vec<String> = errors.iter().map(describe).collect();
     let first = match errors[0].kind() {
-        ErrorKind::InvalidName { name, .. } => name.clone(),
+        ErrorKind::InvalidName { name, .. } | ErrorKind::NameClash { second: name, .. } => {
+            name.clone()
+        }
         _ => String::new(),
     };
     Some(invalid(
@@ -121,11 +129,61 @@ pub fn combine(mut errors: Vec<Error>) -> Option<Error> {
     ))
 }
 
-/// `"name": reason` of an invalid-name error (the message of any other).
+/// `"name": reason` of an invalid-name error, the pair of a name clash (the message of any
+/// other).
 fn describe(e: &Error) -> String {
     match e.kind() {
         ErrorKind::InvalidName { name, reason } => format!("{name:?}: {reason}"),
+        ErrorKind::NameClash { first, second } => {
+            format!("{first:?} and {second:?} would be one name")
+        }
         _ => e.to_string(),
+    }
+}
+
+/// The form in which OneDrive compares names: Unicode NFC, lower-cased (and composed again,
+/// since lower-casing can decompose). Two names with equal keys are one name on OneDrive.
+pub fn name_key(name: &str) -> String {
+    let nfc = icu_normalizer::ComposingNormalizerBorrowed::new_nfc();
+    nfc.normalize(&nfc.normalize(name).to_lowercase())
+        .into_owned()
+}
+
+/// True when OneDrive treats `a` and `b` as one name.
+pub fn same_name(a: &str, b: &str) -> bool {
+    a == b || name_key(a) == name_key(b)
+}
+
+/// Every pair among `sources` (`(label, name)`: a path to show, and the name the item gets
+/// on OneDrive) whose names OneDrive treats as one, each as an
+/// [`ErrorKind::NameClash`] naming both labels, in the order of `sources`.
+pub fn clashes<'a>(sources: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<Error> {
+    let mut first: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
+    let mut out = Vec::new();
+    for (label, name) in sources {
+        match first.entry(name_key(name)) {
+            std::collections::hash_map::Entry::Occupied(e) => out.push(
+                ErrorKind::NameClash {
+                    first: (*e.get()).to_owned(),
+                    second: label.to_owned(),
+                }
+                .into(),
+            ),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(label);
+            }
+        }
+    }
+    out
+}
+
+/// Refuses `sources` (see [`clashes`]) when two of them would be one name on OneDrive: one
+/// [`ErrorKind::NameClash`] for a single pair, one error listing every pair otherwise (both
+/// conflicts: exit 7 in the shell).
+pub fn check_distinct<'a>(sources: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<()> {
+    match combine(clashes(sources)) {
+        Some(e) => Err(e),
+        None => Ok(()),
     }
 }
 
@@ -218,6 +276,56 @@ mod tests {
         assert!(e.contains("a:b") && e.contains("':'"), "{e}");
         assert!(check_path(&"/abc".repeat(100)).is_ok());
         assert!(check_path(&"/abcd".repeat(100)).is_err());
+    }
+
+    #[test]
+    fn names_are_one_name_ignoring_case_and_normalisation() {
+        assert!(same_name("File.txt", "file.TXT"));
+        assert!(same_name("caf\u{e9}", "cafe\u{301}"), "NFC and NFD");
+        assert!(
+            same_name("CAFE\u{301}", "caf\u{e9}"),
+            "NFD upper, NFC lower"
+        );
+        assert!(
+            same_name("\u{130}", "i\u{307}"),
+            "capital I with dot above lower-cases to two"
+        );
+        assert!(
+            same_name("\u{212b}", "\u{e5}"),
+            "the Angstrom sign is A with a ring"
+        );
+        assert!(!same_name("a.txt", "a.txt "));
+        assert!(!same_name("ae", "\u{e6}"));
+        assert_eq!(name_key("Sub"), "sub");
+    }
+
+    #[test]
+    fn clashes_name_both_sources_once_per_pair() {
+        let sources = [
+            ("dir/File.txt", "File.txt"),
+            ("dir/file.txt", "file.txt"),
+            ("dir/sub", "sub"),
+            ("dir/other", "other"),
+            ("dir/SUB", "SUB"),
+            ("dir/caf\u{e9}", "caf\u{e9}"),
+            ("dir/cafe\u{301}", "cafe\u{301}"),
+        ];
+        let found: Vec<String> = clashes(sources).iter().map(ToString::to_string).collect();
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert!(
+            found[0].starts_with("\"dir/File.txt\" and \"dir/file.txt\" would be one name"),
+            "{found:?}"
+        );
+        assert!(
+            found[1].contains("\"dir/sub\" and \"dir/SUB\""),
+            "{found:?}"
+        );
+        let one = check_distinct([("a/x", "x"), ("b/X", "X")]).unwrap_err();
+        assert!(one.is_conflict() && matches!(one.kind(), ErrorKind::NameClash { .. }));
+        let all = check_distinct(sources).unwrap_err();
+        assert!(all.is_conflict(), "{all}");
+        assert!(all.to_string().contains("3 names cannot be used"), "{all}");
+        assert!(check_distinct([("a", "a"), ("b", "b")]).is_ok());
     }
 
     #[test]

@@ -265,7 +265,10 @@ pub async fn list_folder(
 ) -> Result<(Option<String>, Vec<DriveItem>), CommandError> {
     let items = match client.children(item).await {
         Ok(items) => items,
-        Err(e) if e.is_not_found() || e.is_auth() || e.is_transient() => return Err(e.into()),
+        // Only an error answer may mean "a file has no children"; a broken answer is an error.
+        Err(e) if e.is_not_found() || e.is_auth() || e.is_transient() || e.status().is_none() => {
+            return Err(e.into());
+        }
         Err(e) => {
             // Graph refuses children of a file on some front-ends: show the file instead.
             let me = client.item(item).await.map_err(|_| CommandError::from(e))?;

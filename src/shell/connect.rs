@@ -8,9 +8,11 @@ use std::sync::Arc;
 use futures_util::future::BoxFuture;
 
 use super::error::{CommandError, exit};
+use super::output::{self, Format};
+use super::session::Settings;
 use crate::auth::ConfigTokens;
 use crate::config::Config;
-use crate::graph::{GraphClient, RetryPolicy, TokenSource};
+use crate::graph::{GraphClient, Notice, Notify, RetryPolicy, TokenSource};
 
 /// A client and what the shell needs to sign in again.
 pub struct Connection {
@@ -50,42 +52,67 @@ pub fn data_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "skydrive-cli").map(|d| d.data_dir().to_path_buf())
 }
 
-/// Loads the config at `path` (a missing file is an empty config) and builds a client.
-pub fn from_config(path: PathBuf) -> Result<Connection, CommandError> {
+/// Where the library's notices (long waits, warnings) go: one line each on stderr, a JSON
+/// object with `--json`, nothing with `-q`.
+pub fn notices(settings: Settings) -> Option<Notify> {
+    if settings.quiet {
+        return None;
+    }
+    Some(Arc::new(move |n: &Notice| {
+        if settings.format == Format::Json {
+            eprint!(
+                "{}",
+                output::json_line(&serde_json::json!({"notice": n.to_string()}))
+            );
+        } else {
+            eprintln!("{}", crate::error::escape_controls(&n.to_string()));
+        }
+    }))
+}
+
+/// Loads the config at `path` (a missing file is an empty config) and builds a client whose
+/// notices go to `notify`.
+pub fn from_config(path: PathBuf, notify: Option<Notify>) -> Result<Connection, CommandError> {
     // A dangling link is not "no config": loading it says what is wrong.
     let cfg = if path.symlink_metadata().is_ok() {
         Config::load(&path).map_err(|e| CommandError::new(exit::FAILED, e.to_string()))?
     } else {
         Config::new(&path)
     };
-    client_for(cfg)
+    client_for(cfg, notify)
 }
 
-/// A client for a loaded config.
-pub fn client_for(cfg: Config) -> Result<Connection, CommandError> {
+/// A client for a loaded config; sign-in and Graph requests share one retry policy, whose
+/// notices go to `notify`.
+pub fn client_for(cfg: Config, notify: Option<Notify>) -> Result<Connection, CommandError> {
     let path = cfg.path.clone();
     let base = cfg.graph_url.clone();
+    let policy = retry_policy(notify);
     if cfg.access_token.is_none() && cfg.refresh_token.is_none() {
         let client = GraphClient::new(&base, Arc::new(NotSignedIn(path.clone())))?;
         return Ok(Connection {
-            client,
+            client: client.with_retry(policy),
             tokens: None,
             config_path: Some(path),
         });
     }
-    let tokens = Arc::new(ConfigTokens::new(cfg)?);
+    let tokens = Arc::new(ConfigTokens::new(cfg)?.with_retry(policy.clone()));
     Ok(Connection {
-        client: GraphClient::new(&base, tokens.clone())?.with_retry(retry_policy()),
+        client: GraphClient::new(&base, tokens.clone())?.with_retry(policy),
         tokens: Some(tokens),
         config_path: Some(path),
     })
 }
 
-/// The default retry policy, with the first backoff delay from `$SKYDRIVE_RETRY_DELAY_MS` when
-/// set (the delay doubles with each retry; a `Retry-After` from the server still wins). Tests
-/// of the "always failing" kind use it to reach exit 5 quickly; the number of retries is fixed.
-fn retry_policy() -> RetryPolicy {
-    let mut policy = RetryPolicy::default();
+/// The default retry policy reporting to `notify`, with the first backoff delay from
+/// `$SKYDRIVE_RETRY_DELAY_MS` when set (the delay doubles with each retry; a `Retry-After`
+/// from the server still wins). Tests of the "always failing" kind use it to reach exit 5
+/// quickly; the number of retries is fixed.
+pub fn retry_policy(notify: Option<Notify>) -> RetryPolicy {
+    let mut policy = RetryPolicy {
+        notify,
+        ..RetryPolicy::default()
+    };
     if let Some(ms) = std::env::var("SKYDRIVE_RETRY_DELAY_MS")
         .ok()
         .and_then(|v| v.trim().parse().ok())
@@ -110,7 +137,7 @@ pub type Demo = ();
 /// OneDrive, and `$SKYDRIVE_DEMO_SEED` (`demo`, the default, `kinds`, `readme` or `empty`)
 /// what a new demo drive holds (an existing one keeps what it has).
 #[cfg(feature = "emulator")]
-pub async fn demo() -> Result<(Demo, Connection), CommandError> {
+pub async fn demo(notify: Option<Notify>) -> Result<(Demo, Connection), CommandError> {
     use crate::emulator::{Emulator, EmulatorOptions, Profile, Seed};
     use crate::graph::StaticToken;
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
@@ -141,7 +168,8 @@ pub async fn demo() -> Result<(Demo, Connection), CommandError> {
     let client = GraphClient::new(
         emu.graph_url(),
         Arc::new(StaticToken(emu.access_token().to_owned())),
-    )?;
+    )?
+    .with_retry(retry_policy(notify));
     let conn = Connection {
         client,
         tokens: None,
@@ -152,6 +180,6 @@ pub async fn demo() -> Result<(Demo, Connection), CommandError> {
 
 /// `--demo` needs the emulator.
 #[cfg(not(feature = "emulator"))]
-pub async fn demo() -> Result<(Demo, Connection), CommandError> {
+pub async fn demo(_notify: Option<Notify>) -> Result<(Demo, Connection), CommandError> {
     Err(CommandError::usage("--demo needs the `emulator` feature"))
 }

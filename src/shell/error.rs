@@ -116,10 +116,8 @@ impl From<crate::Error> for CommandError {
                 "HTTP {status}, code {code}, request-id {rid}{wait}"
             ));
         }
-        if matches!(e.kind(), crate::ErrorKind::Config { .. }) {
-            // The message names the setting to change; signing in again would fail the same way.
-            err
-        } else if code == exit::AUTH {
+        // A config or registration error names its own fix; signing in again would not help.
+        if code == exit::AUTH && e.is_auth() {
             err.with_hint(sign_in_hint())
         } else if matches!(e.kind(), crate::ErrorKind::InvalidName { .. }) {
             err.with_hint("choose a name OneDrive accepts; nothing was sent")

@@ -169,10 +169,11 @@ async fn survive_file_size_limit() {
 
 async fn connect(cli: &Cli, settings: Settings) -> Result<(Demo, Session), CommandError> {
     let (demo, conn) = if cli.demo {
-        connect::demo().await?
+        connect::demo(connect::notices(settings)).await?
     } else {
         let path = Config::default_path(cli.config.as_deref());
-        (Demo::default(), connect::from_config(path)?)
+        let notify = connect::notices(settings);
+        (Demo::default(), connect::from_config(path, notify)?)
     };
     Ok((demo, Session::new(conn, settings)))
 }

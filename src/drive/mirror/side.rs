@@ -6,8 +6,6 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use unicode_normalization::UnicodeNormalization;
-
 /// Items by relative path (`/`-separated, no leading `/`). Sorted, so a folder comes before
 /// what it holds.
 pub(crate) type Tree = BTreeMap<String, Entry>;
@@ -103,7 +101,7 @@ pub(crate) fn ms_system(ms: i64) -> SystemTime {
 /// normalisation (NFC and NFD are one name; docs/graph-api.md §1.4, §13). Two paths with one
 /// key are one item to OneDrive.
 pub(crate) fn key(path: &str) -> String {
-    path.nfc().collect::<String>().to_lowercase()
+    crate::graph::names::name_key(path)
 }
 
 /// The last segment of a relative path.

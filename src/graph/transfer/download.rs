@@ -1,5 +1,5 @@
 //! Downloads: follow the `/content` 302 without the token, stream the body chunk by chunk,
-//! resume with `Range` after a dropped connection, verify size and quickXorHash.
+//! resume with `Range` after a dropped connection, verify the quickXorHash.
 //!
 //! The bytes land in a hidden `.NAME.part` and are renamed over `NAME` only once verified, so
 //! no half-written file ever carries the final name. We do not fsync before the rename, like
@@ -7,9 +7,16 @@
 //! itself (bench/results.md); after a power loss the worst case is a final name whose data
 //! the kernel had not written yet, which the next `get -c` replaces.
 //!
-//! A server whose sizes lie cannot make this loop: a resume that asks for a `Range` past the
-//! real end (416) or bytes that contradict the announced size or hash end the download with
-//! an integrity error and discard the `.part`, which no resume could complete.
+//! When a download is done is decided in one place, for `get`, `get -r` and `cat` alike: the
+//! transfer's own framing says when the bytes are all there (a body that delivered its whole
+//! `Content-Length`, up to the total its `Content-Range` names, or a `416` to a `Range` that
+//! starts where the bytes end), and then the quickXorHash decides whether they are right. The
+//! size the item's metadata lists is advice: the service is known to list sizes that differ
+//! from the bytes it serves while the hash matches them (graph-api.md §13), which earns one
+//! [`Notice::SizeDiffers`] and no failure. Only an item without a hash is judged by its listed
+//! size. Bytes that fail the check are an integrity error and the `.part` is discarded, since
+//! no resume could complete it; a server that keeps answering without progress is bounded by
+//! the retry policy.
 
 use std::path::Path;
 
@@ -22,11 +29,12 @@ use super::partial::{
 use super::state::{self, DownloadState};
 use super::{Cancel, Progress, report};
 use crate::error::{Error, ErrorKind, Result};
-use crate::graph::answer::network_error;
+use crate::graph::answer::{host_of, network_error};
 use crate::graph::client::GraphClient;
 use crate::graph::locator::ItemRef;
 use crate::graph::model::DriveItem;
 use crate::graph::quickxor::QuickXorHash;
+use crate::graph::wait::Notice;
 
 /// How to download.
 #[derive(Clone, Default)]
@@ -64,7 +72,14 @@ impl GraphClient {
     }
 
     /// Downloads a file to `dest`: bytes go to `.NAME.part` beside it, which is renamed to
-    /// `dest` only once size and hash are verified. Returns the item's metadata.
+    /// `dest` only once complete and verified (see the module docs). Returns the item's
+    /// metadata, its `size` set to the bytes received.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Integrity`] when the bytes do not match the item's quickXorHash (or, for an
+    /// item without one, its listed size); [`ErrorKind::Io`] for local write failures;
+    /// transient errors once the retry policy gives up; any Graph error of the requests.
     pub async fn download_to_file(
         &self,
         item: &ItemRef,
@@ -120,10 +135,15 @@ impl GraphClient {
         // size limit: the partial file only takes up the space that ran out). A dropped future
         // never gets here and discards too.
         discard.armed &= matches!(&result, Err(e) if e.is_cancelled() || matches!(e.kind(), ErrorKind::Io { .. }));
-        result.map(|()| meta)
+        let got = result?;
+        Ok(DriveItem {
+            size: Some(got),
+            ..meta
+        })
     }
 
-    /// The body of [`GraphClient::download_to_file`]: fills `part`, verifies it, renames it.
+    /// The body of [`GraphClient::download_to_file`]: fills `part`, verifies it, renames it;
+    /// returns the number of bytes.
     async fn download_part(
         &self,
         meta: &DriveItem,
@@ -132,21 +152,29 @@ impl GraphClient {
         state_path: &Path,
         want: DownloadState,
         opts: &DownloadOptions,
-    ) -> Result<()> {
+    ) -> Result<u64> {
         let mut hasher = QuickXorHash::new();
         let offset = resume_offset(opts.resume, part, state_path, &want, &mut hasher).await?;
         if offset == 0 {
             state::save(state_path, &want).await?;
         }
+        // A `.part` an earlier run completed needs no request (a Range would only get 416).
+        let complete =
+            offset > 0 && Some(offset) == meta.size && check(meta, offset, &hasher).is_ok();
         let mut file = open_part(part, offset).await?;
         let mut sink = Sink {
             out: &mut file,
             name: part,
             hasher,
             offset,
+            total: meta.size.unwrap_or(0),
         };
         let id = ItemRef::Id(meta.id.clone());
-        let streamed = self.stream_content(&id, want.size, &mut sink, opts).await;
+        let streamed = if complete {
+            Ok(())
+        } else {
+            self.stream_content(&id, &mut sink, opts).await
+        };
         let (total, hasher) = (sink.offset, sink.hasher);
         // Flush even on failure: tokio writes in the background, and a resume trusts the
         // `.part` length.
@@ -157,9 +185,9 @@ impl GraphClient {
         drop(file);
         let checked = streamed
             .and(flushed)
-            .and_then(|()| verify(meta, total, &hasher));
+            .and_then(|()| self.verify(meta, total, &hasher));
         if let Err(e) = checked {
-            // Bytes that contradict the server's own size or hash are no base for a resume.
+            // Bytes that contradict the server's own hash or size are no base for a resume.
             if matches!(e.kind(), ErrorKind::Integrity { .. }) {
                 let _ = tokio::fs::remove_file(&part).await;
                 state::remove(state_path).await;
@@ -170,11 +198,12 @@ impl GraphClient {
             .await
             .map_err(|e| Error::io(dest, e))?;
         state::remove(state_path).await;
-        Ok(())
+        Ok(total)
     }
 
-    /// Streams a file's content into `out` (stdout, a pipe, ...) and verifies it at the end.
-    /// Returns the number of bytes written.
+    /// Streams a file's content into `out` (stdout, a pipe, ...) and verifies it at the end
+    /// by the same rules as [`GraphClient::download_to_file`]. Returns the number of bytes
+    /// written. The bytes are out before the check: a failed check is reported by the error.
     pub async fn download_to_writer<W: AsyncWrite + Unpin>(
         &self,
         item: &ItemRef,
@@ -188,32 +217,32 @@ impl GraphClient {
             name,
             hasher: QuickXorHash::new(),
             offset: 0,
+            total: meta.size.unwrap_or(0),
         };
         let id = ItemRef::Id(meta.id.clone());
-        self.stream_content(&id, meta.size.unwrap_or(0), &mut sink, opts)
+        self.stream_content(&id, &mut sink, opts)
             .await
             .map_err(|e| named(e, &meta.name))?;
         sink.out.flush().await.map_err(|e| Error::io(name, e))?;
-        verify(&meta, sink.offset, &sink.hasher)?;
+        self.verify(&meta, sink.offset, &sink.hasher)?;
         Ok(sink.offset)
     }
 
-    /// Writes the content from `sink.offset` on, re-requesting with `Range` after a dropped
-    /// connection (bounded by the retry policy, counted without progress).
+    /// Writes the content from `sink.offset` on until the transfer's framing says it is
+    /// complete (see the module docs), re-requesting with `Range` after a dropped connection
+    /// (bounded by the retry policy, counted without progress).
     async fn stream_content<W: AsyncWrite + Unpin>(
         &self,
         item: &ItemRef,
-        size: u64,
         sink: &mut Sink<'_, W>,
         opts: &DownloadOptions,
     ) -> Result<()> {
         let mut failures = 0;
-        // A complete `.part` from an earlier run: nothing to fetch (a Range would get 416).
-        while sink.offset < size || (size == 0 && sink.offset == 0) {
+        loop {
             opts.cancel.check()?;
             let url = self.content_url(item).await?;
             let from = sink.offset;
-            let resp = self
+            let resp = match self
                 .send_unauthenticated(|http| {
                     let req = http.get(&url);
                     if from > 0 {
@@ -223,24 +252,49 @@ impl GraphClient {
                     }
                 })
                 .await
-                .map_err(|e| past_the_end(e, from, size))?;
-            // A 200 to a ranged request means the server ignored Range: skip what we have.
-            let skip = if resp.status() == StatusCode::PARTIAL_CONTENT {
-                0
-            } else {
-                from
+            {
+                Ok(resp) => resp,
+                // Nothing lies at or past `from`: the content ends where our bytes end.
+                Err(e) if from > 0 && e.status() == Some(416) => return Ok(()),
+                Err(e) => return Err(e),
             };
-            match copy_body(resp, skip, size, sink, opts).await {
-                Ok(()) => return Ok(()),
+            let host = host_of(resp.url());
+            let (e, progressed) = match copy_body(resp, from, sink, opts).await {
+                Ok(()) if sink.offset >= sink.total => return Ok(()),
+                // A shorter range than asked for: go on from here.
+                Ok(()) => (None, sink.offset > from),
                 Err(BodyError::Fatal(e)) => return Err(e),
-                Err(BodyError::Dropped(e, progressed)) => {
-                    failures = if progressed { 0 } else { failures + 1 };
-                    if failures > self.retry_policy().max_retries {
-                        return Err(e);
-                    }
-                    tokio::time::sleep(self.backoff(failures, None)).await;
+                Err(BodyError::Dropped(e)) => (Some(e), sink.offset > from),
+            };
+            failures = if progressed { 0 } else { failures + 1 };
+            let give_up = failures > self.retry_policy().max_retries;
+            match e {
+                Some(e) if give_up => return Err(e),
+                None if give_up => {
+                    return Err(Error::decode(
+                        "download",
+                        format!("the server sends no bytes past {from} of {}", sink.total),
+                    ));
                 }
+                _ => {}
             }
+            let policy = self.retry_policy();
+            policy
+                .sleep(failures.saturating_sub(1), None, &host, None)
+                .await?;
+        }
+    }
+
+    /// The completion check (see the module docs): the hash decides, else the listed size; a
+    /// listed size the hash proves wrong is announced once.
+    fn verify(&self, meta: &DriveItem, got: u64, hasher: &QuickXorHash) -> Result<()> {
+        check(meta, got, hasher)?;
+        if let Some(listed) = meta.size.filter(|s| *s != got) {
+            self.tell(&Notice::SizeDiffers {
+                name: meta.name.clone(),
+                listed,
+                actual: got,
+            });
         }
         Ok(())
     }
@@ -251,20 +305,6 @@ fn local_dir(dest: &Path) -> &Path {
     dest.parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."))
-}
-
-/// A 416 to `Range: bytes={from}-`: the content ends before the size the server announced,
-/// which no retry can fix; said plainly instead of as a bad range (the caller names the file,
-/// see [`named`]).
-fn past_the_end(e: Error, from: u64, size: u64) -> Error {
-    if from == 0 || e.status() != Some(416) {
-        return e;
-    }
-    ErrorKind::Integrity {
-        name: String::new(),
-        detail: format!("the server announced {size} bytes but the content ends at {from}"),
-    }
-    .into()
 }
 
 /// An integrity error about the remote file `name` (other errors unchanged).
@@ -286,22 +326,60 @@ struct Sink<'a, W> {
     name: &'a Path,
     hasher: QuickXorHash,
     offset: u64,
+    /// The content's total length: the listed size until an answer's framing says otherwise.
+    total: u64,
 }
 
 enum BodyError {
     Fatal(Error),
-    Dropped(Error, bool),
+    /// The connection ended before the body did (worth a `Range` request from where it ended).
+    Dropped(Error),
 }
 
-/// Copies one response body into `sink`, chunk by chunk, after skipping `skip` bytes.
+/// What an answer's framing announces, in content offsets: where its body starts and ends,
+/// and the content's total length when known. A 206 says so in `Content-Range: bytes
+/// a-b/total`; a 200 is the whole content, `Content-Length` long. `None`: no length (chunked),
+/// the end of the stream is the end of the content.
+fn framing(resp: &reqwest::Response) -> Option<(u64, u64, Option<u64>)> {
+    if resp.status() == StatusCode::PARTIAL_CONTENT {
+        let range = resp.headers().get(reqwest::header::CONTENT_RANGE)?;
+        let (span, total) = range
+            .to_str()
+            .ok()?
+            .strip_prefix("bytes ")?
+            .split_once('/')?;
+        let (start, end) = span.split_once('-')?;
+        let (start, end): (u64, u64) = (start.trim().parse().ok()?, end.trim().parse().ok()?);
+        return Some((start, end + 1, total.trim().parse().ok()));
+    }
+    let len = resp.content_length()?;
+    Some((0, len, Some(len)))
+}
+
+/// Copies one answer's body into `sink` from byte `from` of the content (a `200` to a ranged
+/// request means the server ignored `Range`: what we have is skipped), chunk by chunk, and
+/// learns the content's length from the answer's framing. A body that ends before its
+/// framing says is [`BodyError::Dropped`].
 async fn copy_body<W: AsyncWrite + Unpin>(
     mut resp: reqwest::Response,
-    mut skip: u64,
-    size: u64,
+    from: u64,
     sink: &mut Sink<'_, W>,
     opts: &DownloadOptions,
 ) -> std::result::Result<(), BodyError> {
-    let start = sink.offset;
+    let mut skip = if resp.status() == StatusCode::PARTIAL_CONTENT {
+        0
+    } else {
+        from
+    };
+    let framed = framing(&resp);
+    match framed {
+        Some((start, _, _)) if skip == 0 && start != from => {
+            let e = format!("asked for the bytes from {from} on, the answer starts at {start}");
+            return Err(BodyError::Fatal(Error::decode("download", e)));
+        }
+        Some((_, _, Some(total))) => sink.total = total,
+        _ => {}
+    }
     loop {
         let chunk = tokio::select! {
             biased;
@@ -310,12 +388,19 @@ async fn copy_body<W: AsyncWrite + Unpin>(
         };
         let mut chunk = match chunk {
             Ok(Some(c)) => c,
-            Ok(None) if sink.offset < size => {
-                let e = Error::decode("download", "connection closed before the end of the file");
-                return Err(BodyError::Dropped(e, sink.offset > start));
-            }
-            Ok(None) => return Ok(()),
-            Err(e) => return Err(BodyError::Dropped(network_error(e), sink.offset > start)),
+            Ok(None) => match framed {
+                Some((_, end, _)) if sink.offset < end => {
+                    let e =
+                        Error::decode("download", "connection closed before the end of the file");
+                    return Err(BodyError::Dropped(e));
+                }
+                Some(_) => return Ok(()),
+                None => {
+                    sink.total = sink.offset;
+                    return Ok(());
+                }
+            },
+            Err(e) => return Err(BodyError::Dropped(network_error(e))),
         };
         let n = skip.min(chunk.len() as u64);
         skip -= n;
@@ -329,11 +414,13 @@ async fn copy_body<W: AsyncWrite + Unpin>(
             .map_err(|e| BodyError::Fatal(Error::io(sink.name, local_write_error(e))))?;
         sink.hasher.update(&chunk);
         sink.offset += chunk.len() as u64;
-        report(&opts.progress, sink.offset, size.max(sink.offset));
+        report(&opts.progress, sink.offset, sink.total.max(sink.offset));
     }
 }
 
-fn verify(meta: &DriveItem, total: u64, hasher: &QuickXorHash) -> Result<()> {
+/// Whether `got` bytes hashing to `hasher` are the item's content: the quickXorHash decides;
+/// only an item without one is judged by its listed size.
+fn check(meta: &DriveItem, got: u64, hasher: &QuickXorHash) -> Result<()> {
     let fail = |detail: String| -> Result<()> {
         Err(ErrorKind::Integrity {
             name: meta.name.clone(),
@@ -341,11 +428,17 @@ fn verify(meta: &DriveItem, total: u64, hasher: &QuickXorHash) -> Result<()> {
         }
         .into())
     };
-    if let Some(size) = meta.size.filter(|s| *s != total) {
-        return fail(format!("expected {size} bytes, got {total}"));
-    }
-    match meta.quick_xor_hash() {
-        Some(want) if want != hasher.finish_base64() => fail("quickXorHash differs".into()),
-        _ => Ok(()),
+    match (meta.quick_xor_hash(), meta.size) {
+        (Some(want), _) if want != hasher.finish_base64() => {
+            let listed = meta.size.map_or(String::new(), |s| format!(", {s} listed"));
+            fail(format!(
+                "quickXorHash differs ({got} bytes received{listed})"
+            ))
+        }
+        (Some(_), _) => Ok(()),
+        (None, Some(size)) if size != got => fail(format!(
+            "expected {size} bytes, got {got} (the item has no hash to check instead)"
+        )),
+        (None, _) => Ok(()),
     }
 }

@@ -18,10 +18,11 @@ use super::state::{self, UploadState};
 use super::upload::{FRAGMENT_UNIT, Source, UploadOptions, read_range};
 use super::{Cancel, report};
 use crate::error::{Error, ErrorKind, Result};
-use crate::graph::answer::{decode_json, error_from_response, network_error};
+use crate::graph::answer::{decode_json, error_from_response, host_of, network_error};
 use crate::graph::client::GraphClient;
 use crate::graph::locator::ItemRef;
 use crate::graph::model::{DriveItem, UploadSession};
+use crate::graph::placed::Asked;
 use crate::graph::quickxor::QuickXorHash;
 
 /// The answer to one fragment.
@@ -138,7 +139,11 @@ impl GraphClient {
         if !(status == Some(416) || e.is_transient()) || failures > max {
             return Err(e);
         }
-        tokio::time::sleep(self.backoff(failures - 1, e.retry_after())).await;
+        let host =
+            reqwest::Url::parse(url).map_or_else(|_| "upload session".into(), |u| host_of(&u));
+        self.retry_policy()
+            .sleep(failures - 1, e.retry_after(), &host, status)
+            .await?;
         match self.resume_point(url).await {
             Ok(next) => Ok(Recovery::Continue(next.unwrap_or(size))),
             Err(e) if e.status() == Some(404) => Ok(Recovery::Restart),
@@ -146,7 +151,8 @@ impl GraphClient {
         }
     }
 
-    /// Completes a session upload: state file removed, hash checked (when we hashed it all).
+    /// Completes a session upload: state file removed, the item the answer names checked
+    /// against the target, hash checked (when we hashed it all).
     async fn finished(
         &self,
         job: &Job<'_>,
@@ -156,6 +162,7 @@ impl GraphClient {
         let src = job.src;
         state::remove(&job.state_path).await;
         report(&job.opts.progress, src.size, src.size);
+        Asked::target(job.target, job.opts.conflict).check(&item)?;
         if item.size.is_some_and(|s| s != src.size) {
             return Err(ErrorKind::Integrity {
                 name: item.name.clone(),

@@ -16,6 +16,7 @@ use crate::graph::client::GraphClient;
 use crate::graph::endpoints::Conflict;
 use crate::graph::locator::ItemRef;
 use crate::graph::model::{DriveItem, UploadSession};
+use crate::graph::placed::Asked;
 
 /// Non-final session fragments must be a multiple of this (320 KiB).
 pub const FRAGMENT_UNIT: u64 = 320 * 1024;
@@ -106,7 +107,9 @@ impl GraphClient {
         self.upload_session(&target, &src, opts).await
     }
 
-    /// One `PUT {target}:/content` with the whole body (small files, zero-byte files).
+    /// One `PUT {target}:/content` with the whole body (small files, zero-byte files). An
+    /// answer that names another name or folder than `target` is
+    /// [`crate::ErrorKind::Misplaced`].
     pub async fn put_simple(
         &self,
         target: &ItemRef,
@@ -127,7 +130,9 @@ impl GraphClient {
                     .body(data.clone())
             })
             .await?;
-        decode_json(resp, "upload").await
+        let item = decode_json(resp, "upload").await?;
+        Asked::target(target, conflict).check(&item)?;
+        Ok(item)
     }
 
     /// `POST {target}:/createUploadSession` with the conflict rule and the mtime.

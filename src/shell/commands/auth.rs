@@ -34,8 +34,13 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
     } else {
         Config::new(&path)
     };
+    let retry = sess.client.retry_policy().clone();
     if args.device {
-        auth::device_login(&mut cfg, |dc| eprintln!("{}", dc.message)).await?;
+        let polling = auth::DevicePolling {
+            retry: retry.clone(),
+            ..auth::DevicePolling::default()
+        };
+        auth::device_login_with(&mut cfg, &polling, |dc| eprintln!("{}", dc.message)).await?;
     } else if let Some(url) = &args.url {
         let pending = PendingLogin::take(&path)?.ok_or_else(|| {
             CommandError::new(exit::AUTH, "no sign-in is pending").with_hint(format!(
@@ -44,19 +49,29 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
                 hint::command("auth URL")
             ))
         })?;
-        auth::finish_code_login(&mut cfg, pending, url).await?;
-    } else if !paste_login(sess, &mut cfg).await? {
+        auth::finish_code_login_with(&mut cfg, pending, url, &retry).await?;
+    } else if !paste_login(sess, &mut cfg, &retry).await? {
         return Ok(());
     }
-    let conn = connect::client_for(Config::load(&path)?)?;
+    // The tokens in memory: they may not have reached the file.
+    let unsaved = cfg.has_unsaved_changes();
+    let conn = connect::client_for(cfg, retry.notify)?;
     sess.client = conn.client;
     sess.tokens = conn.tokens;
-    sess.note(&format!("signed in; tokens saved to {}", path.display()));
+    if unsaved {
+        sess.note("signed in for this run only; the tokens are not in the config file");
+    } else {
+        sess.note(&format!("signed in; tokens saved to {}", path.display()));
+    }
     Ok(())
 }
 
 /// The seed's flow; false when the login was left pending for `auth URL` (no terminal).
-async fn paste_login(sess: &Session, cfg: &mut Config) -> Result<bool, CommandError> {
+async fn paste_login(
+    sess: &Session,
+    cfg: &mut Config,
+    retry: &crate::graph::RetryPolicy,
+) -> Result<bool, CommandError> {
     let (url, pending) = auth::authorize_url(cfg)?;
     pending.save(&cfg.path)?;
     eprintln!(
@@ -76,6 +91,6 @@ async fn paste_login(sess: &Session, cfg: &mut Config) -> Result<bool, CommandEr
         .read_line(&mut line)
         .map_err(|e| CommandError::new(exit::AUTH, format!("cannot read the URL: {e}")))?;
     let pending = PendingLogin::take(&cfg.path)?.unwrap_or(pending);
-    auth::finish_code_login(cfg, pending, line.trim()).await?;
+    auth::finish_code_login_with(cfg, pending, line.trim(), retry).await?;
     Ok(true)
 }

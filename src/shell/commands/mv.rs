@@ -1,7 +1,8 @@
 //! `mv SRC... DST`: move or rename files and folders on the server (no data moves).
 
 use crate::drive;
-use crate::shell::error::{CmdResult, CommandError, Tally, exit};
+use crate::graph::names;
+use crate::shell::error::{CmdResult, CommandError, Tally, about, exit};
 use crate::shell::session::{Session, Target, split_parent};
 
 /// Move or rename files and folders (into DST if it is a folder).
@@ -55,14 +56,21 @@ pub struct Placement {
 }
 
 /// Resolves `SRC... DST` (the last path is DST); several sources need DST to be an existing
-/// folder. A DST whose last segment OneDrive would refuse as a name is refused first, before
-/// any request.
+/// folder, and names OneDrive treats as one (`a/x.txt b/X.txt`) are refused. A DST whose last
+/// segment OneDrive would refuse as a name is refused first; neither check sends a request
+/// for path arguments.
 pub async fn place(sess: &Session, mut paths: Vec<String>) -> Result<Placement, CommandError> {
     let dst = paths.pop().unwrap_or_default();
     let dst_path = sess.resolve_path(&dst);
     drive::check_destination(&dst_path)?;
     let sources = sess.expand(&paths).await?;
-    let to = drive::destination(&sess.client, &dst_path).await?;
+    if sources.len() > 1 {
+        check_distinct(sess, &sources).await?;
+    }
+    let to = match sources.as_slice() {
+        [one] => drive::destination_for(&sess.client, &dst_path, &one.item).await?,
+        _ => drive::destination(&sess.client, &dst_path).await?,
+    };
     if sources.len() > 1 && to.name.is_some() {
         return Err(CommandError::new(
             exit::NOT_FOUND,
@@ -79,4 +87,26 @@ pub async fn place(sess: &Session, mut paths: Vec<String>) -> Result<Placement, 
         parent_path,
         name: to.name,
     })
+}
+
+/// Refuses sources that would land under one name in the destination folder (graph-api.md
+/// §13): each source's name comes from its path or listing, or (an id alone) its metadata.
+async fn check_distinct(sess: &Session, sources: &[Target]) -> Result<(), CommandError> {
+    let mut named = Vec::with_capacity(sources.len());
+    for t in sources {
+        let name = match (&t.known, &t.path) {
+            (Some(item), _) => item.name.clone(),
+            (None, Some(p)) => split_parent(p).1,
+            (None, None) => {
+                sess.client
+                    .item(&t.item)
+                    .await
+                    .map_err(about(&t.label()))?
+                    .name
+            }
+        };
+        named.push((t.label(), name));
+    }
+    names::check_distinct(named.iter().map(|(l, n)| (l.as_str(), n.as_str())))?;
+    Ok(())
 }

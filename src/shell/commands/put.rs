@@ -192,11 +192,15 @@ async fn upload_files(
 }
 
 /// Refuses the whole command, before any request, when any name to be created (a file, a
-/// folder given with `-r`, anything below it) would be refused by OneDrive; every such path
-/// is listed. `base` is the remote folder's path, when known, for the path-length limit.
+/// folder given with `-r`, anything below it) would be refused by OneDrive, or when two of
+/// them would be one name there (case, Unicode normalisation: `File.txt` and `file.txt`, two
+/// sources named alike, `sub/` and `SUB/`); every such path is listed. `base` is the remote
+/// folder's path, when known, for the path-length limit. `--rename` does not lift a clash:
+/// it keeps both of a source and a name already on OneDrive, never two sources.
 fn check_names(locals: &[PathBuf], recursive: bool, base: Option<&str>) -> CmdResult {
     let base = base.unwrap_or("");
     let mut bad = Vec::new();
+    let mut sent = Vec::new();
     for local in locals {
         let is_dir = local.is_dir();
         if is_dir && !recursive {
@@ -215,11 +219,19 @@ fn check_names(locals: &[PathBuf], recursive: bool, base: Option<&str>) -> CmdRe
             let inner = drive::invalid_local_names(local, &remote).map_err(CommandError::from)?;
             bad.extend(inner.into_iter().map(|e| prefixed(&shown, e)));
         }
+        sent.push((shown, name));
     }
+    bad.extend(names::clashes(
+        sent.iter().map(|(s, n)| (s.as_str(), n.as_str())),
+    ));
     let n = bad.len();
     let hint = "rename it locally (OneDrive would refuse it), then run put again";
     match n {
         0 => Ok(()),
+        // A clash's message says both paths and the fix.
+        1 if matches!(bad[0].kind(), crate::ErrorKind::NameClash { .. }) => {
+            Err(CommandError::from(bad.remove(0)))
+        }
         1 => Err(CommandError::from(bad.remove(0)).with_hint(hint)),
         _ => {
             for e in &bad {
@@ -229,18 +241,24 @@ fn check_names(locals: &[PathBuf], recursive: bool, base: Option<&str>) -> CmdRe
                 exit::CONFLICT,
                 format!("{n} local names cannot be uploaded; nothing was sent"),
             )
-            .with_hint("rename them locally (OneDrive would refuse them), then run put again"))
+            .with_hint("rename them locally, then run put again"))
         }
     }
 }
 
-/// An invalid-name error about `rel` below the local folder `dir`, naming `dir/rel`.
+/// An error about `rel` below the local folder `dir` (an invalid name, a name clash), naming
+/// `dir/rel`.
 fn prefixed(dir: &str, e: crate::Error) -> crate::Error {
+    let full = |rel: &str| format!("{}/{rel}", dir.trim_end_matches('/'));
     match e.kind() {
-        crate::ErrorKind::InvalidName { name, reason } => names::invalid(
-            &format!("{}/{name}", dir.trim_end_matches('/')),
-            reason.clone(),
-        ),
+        crate::ErrorKind::InvalidName { name, reason } => {
+            names::invalid(&full(name), reason.clone())
+        }
+        crate::ErrorKind::NameClash { first, second } => crate::ErrorKind::NameClash {
+            first: full(first),
+            second: full(second),
+        }
+        .into(),
         _ => e,
     }
 }

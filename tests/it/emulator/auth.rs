@@ -185,3 +185,183 @@ async fn access_tokens_expire_after_the_ttl() {
         .unwrap();
     assert_eq!(r.status(), 200);
 }
+
+/// POSTs `form` to the authority's `endpoint` under `tenant`: status, `Retry-After`,
+/// content type and body.
+async fn post(
+    api: &Api,
+    tenant: &str,
+    endpoint: &str,
+    form: &[(&str, &str)],
+) -> (u16, Option<String>, String, String) {
+    let url = format!("{}/{tenant}/oauth2/v2.0/{endpoint}", api.emu.login_url());
+    let r = api.http.post(url).form(form).send().await.unwrap();
+    let header = |h: &str| r.headers().get(h).map(|v| v.to_str().unwrap().to_owned());
+    let (retry, ty) = (
+        header("retry-after"),
+        header("content-type").unwrap_or_default(),
+    );
+    (r.status().as_u16(), retry, ty, r.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn login_faults_answer_like_the_identity_platform() {
+    use skydrive::emulator::LoginFault as L;
+    let refresh = [
+        ("client_id", "c"),
+        ("grant_type", "refresh_token"),
+        ("refresh_token", "x"),
+    ];
+    let start = [("client_id", "c"), ("scope", "s")];
+    let cases = [
+        (
+            L::Throttled,
+            "consumers",
+            "token",
+            429,
+            "temporarily_unavailable",
+        ),
+        (
+            L::Unavailable,
+            "consumers",
+            "devicecode",
+            503,
+            "temporarily_unavailable",
+        ),
+        (
+            L::TemporarilyUnavailable,
+            "consumers",
+            "token",
+            400,
+            "AADSTS90033",
+        ),
+        (L::HtmlGateway, "consumers", "token", 502, "<html>"),
+        (L::HtmlOk, "consumers", "devicecode", 200, "<!DOCTYPE html>"),
+        (
+            L::PublicClientOff,
+            "consumers",
+            "token",
+            401,
+            "AADSTS7000218",
+        ),
+        (
+            L::ConsumersOnly,
+            "common",
+            "devicecode",
+            400,
+            "AADSTS9002331",
+        ),
+        (
+            L::InteractionRequired,
+            "consumers",
+            "token",
+            400,
+            "interaction_required",
+        ),
+    ];
+    for (fault, tenant, endpoint, status, says) in cases {
+        let api = Api::with(
+            skydrive::emulator::Seed::Demo,
+            Faults {
+                login_fault: Some(fault),
+                login_fault_times: 1,
+                retry_after: "date:+2".into(),
+                ..Faults::default()
+            },
+        )
+        .await;
+        let form: &[(&str, &str)] = if endpoint == "token" {
+            &refresh
+        } else {
+            &start
+        };
+        let (got, retry, ty, body) = post(&api, tenant, endpoint, form).await;
+        assert_eq!(got, status, "{fault:?}: {body}");
+        assert!(body.contains(says), "{fault:?}: {body}");
+        assert_eq!(
+            ty.starts_with("text/html"),
+            says.contains("html"),
+            "{fault:?}: {ty}"
+        );
+        assert_eq!(retry.is_some(), fault == L::Throttled, "{fault:?}");
+        // Once only: the next answer is the honest one.
+        let (again, _, _, body) = post(&api, tenant, endpoint, form).await;
+        let honest = if endpoint == "token" { 400 } else { 200 };
+        assert_eq!(again, honest, "{fault:?} fired once: {body}");
+    }
+}
+
+#[tokio::test]
+async fn a_consumers_only_app_redirects_authorize_with_the_error_and_the_others_pass() {
+    let api = Api::with(
+        skydrive::emulator::Seed::Demo,
+        Faults {
+            login_fault: Some(skydrive::emulator::LoginFault::ConsumersOnly),
+            ..Faults::default()
+        },
+    )
+    .await;
+    let url = format!("{}/common/oauth2/v2.0/authorize", api.emu.login_url());
+    let r = api
+        .http
+        .get(url)
+        .query(&[
+            ("client_id", "c"),
+            ("redirect_uri", "http://localhost:9/cb"),
+            ("state", "s1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 302);
+    let loc = r.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        loc.contains("error=invalid_request")
+            && loc.contains("AADSTS9002331")
+            && loc.contains("state=s1"),
+        "{loc}"
+    );
+    let (status, ..) = post(&api, "consumers", "devicecode", &[("client_id", "c")]).await;
+    assert_eq!(status, 200, "tenant consumers works");
+}
+
+#[tokio::test]
+async fn a_public_client_that_sends_a_secret_is_refused() {
+    let api = Api::demo().await;
+    let form = [
+        ("client_id", "c"),
+        ("client_secret", "s"),
+        ("grant_type", "refresh_token"),
+        ("refresh_token", "x"),
+    ];
+    let (status, _, _, body) = post(&api, "consumers", "token", &form).await;
+    assert_eq!(status, 401);
+    assert!(
+        body.contains("invalid_client") && body.contains("AADSTS700025"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn expires_in_can_be_sent_as_a_string() {
+    let api = Api::with(
+        skydrive::emulator::Seed::Demo,
+        Faults {
+            login_fault: Some(skydrive::emulator::LoginFault::ExpiresInString),
+            ..Faults::default()
+        },
+    )
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = api.emu.client_config(&dir.path().join("c"));
+    let rt = cfg.refresh_token.unwrap();
+    let form = [
+        ("client_id", "c"),
+        ("grant_type", "refresh_token"),
+        ("refresh_token", rt.as_str()),
+    ];
+    let (status, _, _, body) = post(&api, "consumers", "token", &form).await;
+    assert_eq!(status, 200, "{body}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["expires_in"], "3599");
+}

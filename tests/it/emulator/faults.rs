@@ -15,7 +15,7 @@ async fn throttle_and_fail_every_nth_graph_request() {
         Seed::Demo,
         Faults {
             throttle_every: 3,
-            retry_after_secs: 7,
+            retry_after: "7".into(),
             fail_every: 5,
             ..Faults::default()
         },

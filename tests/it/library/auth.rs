@@ -323,6 +323,7 @@ async fn device_code_login_follows_slow_down_decline_and_expiry() {
     let polling = DevicePolling {
         second: Duration::from_millis(10),
         slow_down_step: Duration::from_millis(50),
+        ..DevicePolling::default()
     };
     for (flow, refused) in [
         (DeviceFlow::SlowDown, None),

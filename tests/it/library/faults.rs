@@ -13,7 +13,7 @@ use super::{env_with, pattern};
 async fn throttling_waits_for_retry_after() {
     let faults = Faults {
         throttle_every: 2,
-        retry_after_secs: 1,
+        retry_after: "1".into(),
         ..Faults::default()
     };
     let env = env_with(Seed::Demo, faults).await;
@@ -21,6 +21,7 @@ async fn throttling_waits_for_retry_after() {
         max_retries: 3,
         base_delay: Duration::from_millis(5),
         max_delay: Duration::from_secs(5),
+        ..RetryPolicy::default()
     });
     env.emu.clear_request_log();
     let started = Instant::now();
@@ -151,6 +152,7 @@ async fn a_silent_server_times_out_as_a_transient_error_and_a_slow_one_does_not(
         max_retries: 1,
         base_delay: Duration::from_millis(1),
         max_delay: Duration::from_millis(5),
+        ..RetryPolicy::default()
     };
     let impatient = env
         .client

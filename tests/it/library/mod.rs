@@ -6,7 +6,11 @@ mod config;
 mod drive;
 mod endpoints;
 mod faults;
+mod names;
+mod paging;
+mod signin;
 mod transfer;
+mod waits;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -48,6 +52,7 @@ pub fn fast_retry() -> RetryPolicy {
         max_retries: 6,
         base_delay: Duration::from_millis(5),
         max_delay: Duration::from_millis(50),
+        ..RetryPolicy::default()
     }
 }
 

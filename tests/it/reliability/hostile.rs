@@ -1,5 +1,6 @@
 //! Hostile server: the real `skydrive-cli` against `skydrive-emu --hostile MODE` (names with
-//! terminal escapes, `..`, slashes; sizes that lie; truncated, malformed or cut-off bodies).
+//! terminal escapes, `..`, slashes; sizes and hashes that lie; truncated, malformed or cut-off
+//! bodies).
 //! Every command must end with the expected exit code (never 101), say what went wrong, print
 //! no raw control character, write nothing outside its target folder (`out/`) and leave no
 //! file under a final name unless its bytes are right.
@@ -233,34 +234,86 @@ fn slash_names_are_one_name_on_output_and_refused_as_local_names() {
 }
 
 #[test]
-fn lying_sizes_fail_verification_and_leave_no_file() {
+fn listed_sizes_that_lie_are_advice_when_the_hash_is_true() {
+    // README.txt is listed at 1040 bytes (40 real, downloads declare 140), image2.jpg at 2053
+    // (2054 real, downloads declare 2154); their hashes are true.
     let (site, _emu) = Site::emu("lying-sizes");
+    let readme = "OneDrive lists 1040 bytes but served 40";
+    let image2 = "OneDrive lists 2053 bytes but served 2054";
     site.check(&[
         (&["ls", "-l", "/Pics"], 0, "size: 2053"),
+        (&["cat", "/Documents/README.txt"], 0, readme),
+        (&["get", "/Pics/image2.jpg", "."], 0, image2),
+        (&["get", "/Documents/README.txt", "."], 0, readme),
+        (&["get", "/Pics/image1.jpg", "."], 0, ""),
+        (&["get", "-r", "/", "all"], 0, image2),
+    ]);
+    for f in [
+        "image1.jpg",
+        "image2.jpg",
+        "README.txt",
+        "all/Pics/image2.jpg",
+    ] {
+        assert!(site.dir.path().join("out").join(f).is_file(), "{f}");
+    }
+    let cat = site.run(&["cat", "/Documents/README.txt"]);
+    assert_eq!(cat.out, "Welcome to the skydrive-cli demo drive.\n");
+    assert_eq!(cat.err.lines().count(), 1, "one warning line: {cat:#?}");
+    let tree = site.run(&["get", "-r", "/", "tree"]);
+    assert_eq!(tree.err.matches("warning:").count(), 2, "{tree:#?}");
+    assert!(
+        tree.err.contains(readme) && tree.err.contains(image2),
+        "{tree:#?}"
+    );
+    assert_eq!(site.run(&["-q", "get", "/Pics/image2.jpg", "q"]).err, "");
+    let (gets, _) = logged(&site, "GET", "/download/");
+    assert!(
+        gets < 40,
+        "{gets} download requests: a lying size must not loop"
+    );
+}
+
+#[test]
+fn wrong_hashes_fail_verification_and_leave_no_file() {
+    let (site, _emu) = Site::emu("wrong-hashes");
+    site.check(&[
         (
             &["cat", "/Documents/README.txt"],
             1,
-            "announced 1040 bytes but the content ends at 40",
+            "quickXorHash differs (40 bytes",
+        ),
+        (
+            &["get", "/Pics/image2.jpg", "."],
+            1,
+            "integrity check failed for image2.jpg",
+        ),
+        (&["get", "/Pics/image1.jpg", "."], 0, ""),
+        (&["get", "-r", "/", "all"], 6, "integrity check failed"),
+    ]);
+    assert!(site.dir.path().join("out/image1.jpg").is_file());
+    assert!(!site.dir.path().join("out/image2.jpg").exists());
+}
+
+#[test]
+fn without_a_hash_the_listed_size_decides() {
+    let (site, _emu) = Site::emu("lying-sizes,no-hashes");
+    site.check(&[
+        (
+            &["cat", "/Documents/README.txt"],
+            1,
+            "expected 1040 bytes, got 40",
         ),
         (
             &["get", "/Pics/image2.jpg", "."],
             1,
             "expected 2053 bytes, got 2054",
         ),
-        (
-            &["get", "/Documents/README.txt", "."],
-            1,
-            "integrity check failed for README.txt",
-        ),
         (&["get", "/Pics/image1.jpg", "."], 0, ""),
         (&["get", "-r", "/", "all"], 6, "integrity check failed"),
     ]);
-    assert!(site.dir.path().join("out/image1.jpg").is_file());
+    assert!(!site.dir.path().join("out/image2.jpg").exists());
     let (gets, _) = logged(&site, "GET", "/download/");
-    assert!(
-        gets < 20,
-        "{gets} download requests: a lying size must not loop"
-    );
+    assert!(gets < 30, "{gets} download requests");
 }
 
 /// Commands that read JSON, each of which must fail with exit 1 and say `says`.

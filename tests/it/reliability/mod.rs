@@ -3,6 +3,7 @@
 //! against bad input (names, command lines, configs), with secrets audited throughout.
 //! Each file here owns one section of docs/reliability.md.
 
+mod clashes;
 mod config;
 mod faults;
 mod hostile;
@@ -10,4 +11,6 @@ mod local_write;
 mod names;
 mod resume;
 mod secrets;
+mod signin;
 mod usage;
+mod waits;

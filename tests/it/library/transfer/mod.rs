@@ -2,6 +2,7 @@
 //! cancellation, simple and session uploads with mtime, resumed and restarted sessions.
 //! Interrupting a transfer half-way is the common set-up; the helpers here do it one way.
 
+mod completion;
 mod download;
 mod upload;
 
