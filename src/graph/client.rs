@@ -189,6 +189,9 @@ impl GraphClient {
                 req = req.bearer_auth(t);
             }
             let req = req.build().map_err(network_error)?;
+            if token.is_some() {
+                self.check_token_host(req.url())?;
+            }
             let host = host_of(req.url());
             let err = match self.http.execute(req).await {
                 Ok(resp) if resp.status().is_success() || resp.status().is_redirection() => {
@@ -208,6 +211,25 @@ impl GraphClient {
             self.retry.pause(attempt, err, &host).await?;
             attempt += 1;
         }
+    }
+
+    /// Refuses to send the access token anywhere but the Graph base URL's origin (scheme, host
+    /// and port): absolute URLs come from the server's answers (`@odata.nextLink`, delta
+    /// links, a saved state file), and one that points elsewhere must not receive the token.
+    fn check_token_host(&self, url: &reqwest::Url) -> Result<()> {
+        let graph = reqwest::Url::parse(&self.base).map_err(|e| Error::decode("Graph URL", e))?;
+        if url.origin() == graph.origin() {
+            return Ok(());
+        }
+        Err(Error::decode(
+            "a link in the server's answer",
+            format!(
+                "it points to {}, not to the Graph host {}; the access token is only ever sent \
+                 to the Graph host, so the request was not sent",
+                host_of(url),
+                host_of(&graph)
+            ),
+        ))
     }
 
     /// Sends `method` to a Graph path with an optional JSON body and decodes the JSON answer.

@@ -136,3 +136,35 @@ async fn a_looping_listing_stops_within_a_few_requests() {
     let n = env.emu.request_log().len();
     assert_eq!(n, 1 + usize::try_from(MAX_IDLE_PAGES).unwrap(), "{n}");
 }
+
+/// A link in an answer that points away from the Graph host (another port, another host
+/// name) never receives the access token: the request is not sent at all.
+#[tokio::test]
+async fn links_to_other_hosts_never_get_the_token() {
+    let env = super::env().await;
+    let trap = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    trap.set_nonblocking(true).unwrap();
+    let port = trap.local_addr().unwrap().port();
+    let graph = env.client.base_url().to_owned();
+    let graph_port = graph.rsplit(':').next().unwrap().split('/').next().unwrap();
+    for link in [
+        format!("http://127.0.0.1:{port}/v1.0/me/drive/root/children?$skiptoken=2"),
+        format!("http://localhost:{graph_port}/v1.0/me/drive/root/children"),
+    ] {
+        let pages: Result<Vec<Page<DriveItem>>> =
+            env.client.pages(link.clone()).try_collect().await;
+        let err = pages.expect_err(&link);
+        assert!(
+            err.to_string().contains("only ever sent to the Graph host"),
+            "{link}: {err}"
+        );
+    }
+    assert!(trap.accept().is_err(), "nothing connected to the trap");
+    assert!(
+        env.emu
+            .request_log()
+            .iter()
+            .all(|r| !r.path.contains("children")),
+        "the Graph listener saw no request under the wrong host name"
+    );
+}
