@@ -20,7 +20,8 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use super::Shared;
-use super::faults::{DeviceFlow, LoginFault, retry_after_value};
+use super::faults::{DeviceFlow, LoginFault};
+use super::login_fault;
 use super::resp::{ApiError, ErrorHeaders, random_hex, request_id};
 use super::store::now_rfc3339;
 
@@ -181,7 +182,7 @@ pub(crate) async fn handle(
             .into_owned()
             .collect(),
     };
-    if let Some(resp) = injected(shared, &method, tenant, endpoint, &form) {
+    if let Some(resp) = login_fault::injected(shared, &method, tenant, endpoint, &form) {
         return resp;
     }
     match (method, endpoint) {
@@ -237,7 +238,7 @@ fn authorize(shared: &Shared, q: &HashMap<String, String>) -> Response {
 }
 
 /// A form field, empty when absent.
-fn form_field<'a>(f: &'a HashMap<String, String>, k: &str) -> &'a str {
+pub(crate) fn form_field<'a>(f: &'a HashMap<String, String>, k: &str) -> &'a str {
     f.get(k).map(String::as_str).unwrap_or("")
 }
 
@@ -384,131 +385,6 @@ fn devicecode(shared: &Shared, f: &HashMap<String, String>) -> Response {
     json_body(StatusCode::OK, &body)
 }
 
-/// The answer the active [`LoginFault`] gives instead of the honest one, when it applies to
-/// this request (and has not fired its number of times yet).
-fn injected(
-    shared: &Shared,
-    method: &Method,
-    tenant: &str,
-    endpoint: &str,
-    f: &HashMap<String, String>,
-) -> Option<Response> {
-    use LoginFault as L;
-    let fault = shared.faults.get().login_fault?;
-    let post = *method == Method::POST;
-    let token = post && endpoint == "token";
-    let applies = match fault {
-        L::Throttled | L::Unavailable | L::TemporarilyUnavailable | L::HtmlGateway | L::HtmlOk => {
-            post
-        }
-        L::PublicClientOff => token && form_field(f, "client_secret").is_empty(),
-        L::ConsumersOnly => tenant.eq_ignore_ascii_case("common"),
-        L::InteractionRequired => token && form_field(f, "grant_type") == "refresh_token",
-        L::ExpiresInString => false,
-    };
-    if !applies {
-        return None;
-    }
-    shared.faults.login_request()?;
-    fault_answer(shared, fault, method, f)
-}
-
-/// The answer `fault` gives instead of the honest one (`None` for a fault that changes the
-/// honest answer itself, see `token`).
-fn fault_answer(
-    shared: &Shared,
-    fault: LoginFault,
-    method: &Method,
-    f: &HashMap<String, String>,
-) -> Option<Response> {
-    use LoginFault as L;
-    let transient = "A transient error has occurred. Please try again.";
-    Some(match fault {
-        L::Throttled => {
-            let mut resp = oauth_error(
-                StatusCode::TOO_MANY_REQUESTS,
-                "temporarily_unavailable",
-                90_033,
-                transient,
-            );
-            let wait = retry_after_value(
-                &shared.faults.get().retry_after,
-                std::time::SystemTime::now(),
-            );
-            if let Ok(v) = header::HeaderValue::from_str(&wait) {
-                resp.headers_mut().insert(header::RETRY_AFTER, v);
-            }
-            resp
-        }
-        L::Unavailable => oauth_error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "temporarily_unavailable",
-            90_033,
-            transient,
-        ),
-        L::TemporarilyUnavailable => oauth_error(
-            StatusCode::BAD_REQUEST,
-            "temporarily_unavailable",
-            90_033,
-            transient,
-        ),
-        L::HtmlGateway => html(
-            StatusCode::BAD_GATEWAY,
-            "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>",
-        ),
-        L::HtmlOk => html(
-            StatusCode::OK,
-            "<!DOCTYPE html><html><body>Please accept the terms of use to get online.</body></html>",
-        ),
-        L::PublicClientOff => oauth_error(
-            StatusCode::UNAUTHORIZED,
-            "invalid_client",
-            7_000_218,
-            "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
-        ),
-        L::ConsumersOnly => consumers_only(method, f),
-        L::InteractionRequired => oauth_error(
-            StatusCode::BAD_REQUEST,
-            "interaction_required",
-            50_076,
-            "Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access the app.",
-        ),
-        L::ExpiresInString => return None,
-    })
-}
-
-/// AADSTS9002331 for a personal-accounts-only app: a redirect with the error for
-/// `authorize`, the error answer for the others.
-fn consumers_only(method: &Method, f: &HashMap<String, String>) -> Response {
-    let (code, message) = (
-        9_002_331,
-        "Application is configured for use by Microsoft Account users only. Please use the /consumers endpoint to serve this request.",
-    );
-    match (method, f.get("redirect_uri")) {
-        (&Method::GET, Some(redirect)) => {
-            let mut q = url::form_urlencoded::Serializer::new(String::new());
-            q.append_pair("error", "invalid_request");
-            q.append_pair("error_description", &format!("AADSTS{code}: {message}"));
-            if let Some(state) = f.get("state") {
-                q.append_pair("state", state);
-            }
-            let sep = if redirect.contains('?') { '&' } else { '?' };
-            let location = format!("{redirect}{sep}{}", q.finish());
-            (StatusCode::FOUND, [(header::LOCATION, location)]).into_response()
-        }
-        _ => oauth_error(StatusCode::BAD_REQUEST, "invalid_request", code, message),
-    }
-}
-
-fn html(status: StatusCode, page: &'static str) -> Response {
-    (
-        status,
-        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-        page,
-    )
-        .into_response()
-}
-
 /// Whether `verifier` matches the PKCE `challenge`.
 fn pkce_ok(challenge: &str, method: &str, verifier: &str) -> bool {
     if method.eq_ignore_ascii_case("S256") {
@@ -530,7 +406,7 @@ impl Refusal {
 }
 
 /// The identity platform's error body (graph-api.md §10).
-fn oauth_error(status: StatusCode, error: &str, code: u32, message: &str) -> Response {
+pub(crate) fn oauth_error(status: StatusCode, error: &str, code: u32, message: &str) -> Response {
     let id = request_id();
     let body = json!({"error": error, "error_description": format!("AADSTS{code}: {message}"),
         "error_codes": [code], "timestamp": now_rfc3339(), "trace_id": id, "correlation_id": id,

@@ -30,6 +30,7 @@ mod journal;
 mod legacy;
 mod listing;
 mod log;
+mod login_fault;
 mod names;
 mod node;
 mod patch;
