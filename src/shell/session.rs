@@ -1,6 +1,12 @@
 //! The shell session: one object holds the client, the current and previous remote folder, the
 //! listing cache (shared with the completer), output settings and the last exit status, so
 //! that every mode (prompt, script, `-c`, argv) runs commands against the same state.
+//!
+//! The session is somewhere: on the signed-in user's own drive (home), on another of their
+//! drives (`drive NAME`, a team site's library), or inside an item someone shared with them
+//! (`cd shared:NAME`), where paths start at that item since OneDrive answers no `root:` path
+//! on a drive you only share a folder of. The client follows ([`GraphClient::for_drive`],
+//! [`GraphClient::rooted_at`]), the prompt names the place, and `cd ~` returns home.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -53,6 +59,38 @@ pub struct Settings {
     pub addressing: Addressing,
 }
 
+/// Where the session is when it is not on the user's own drive: shown in the prompt and by
+/// `pwd --json`, and restored by `cd -`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    /// Another of the user's drives (`drive NAME`): its name and id.
+    Drive {
+        /// Display name.
+        name: String,
+        /// Drive id.
+        id: String,
+    },
+    /// Inside an item someone shared (`cd shared:NAME`): its name, and its drive and id.
+    Shared {
+        /// The shared item's name.
+        name: String,
+        /// Its drive.
+        drive: String,
+        /// Its id there.
+        id: String,
+    },
+}
+
+impl Place {
+    /// The label the prompt shows (`drive:Documents`, `shared:Shared Folder`).
+    pub fn label(&self) -> String {
+        match self {
+            Place::Drive { name, .. } => format!("drive:{name}"),
+            Place::Shared { name, .. } => format!("shared:{name}"),
+        }
+    }
+}
+
 /// A resolved object argument.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Target {
@@ -69,7 +107,9 @@ impl Target {
     pub fn label(&self) -> String {
         match (&self.path, &self.item) {
             (Some(p), _) => p.clone(),
-            (None, ItemRef::Id(id)) => format!("id:{id}"),
+            (None, ItemRef::Id(id) | ItemRef::OnDrive { id, path: None, .. }) => {
+                format!("id:{id}")
+            }
             (None, other) => format!("{other:?}"),
         }
     }
@@ -78,12 +118,18 @@ impl Target {
 /// State shared by all commands of one shell run.
 #[derive(Debug)]
 pub struct Session {
-    /// The Graph client.
+    /// The Graph client of where the session is (see [`Session::place`]).
     pub client: GraphClient,
+    /// The client of the user's own drive (`cd ~`).
+    pub home: GraphClient,
+    /// Where the session is when not on the user's own drive.
+    pub place: Option<Place>,
     /// Current remote folder.
     pub cwd: Folder,
     /// The folder before the last `cd` (for `cd -`).
     pub prev: Option<Folder>,
+    /// The place of [`Session::prev`].
+    pub prev_place: Option<Place>,
     /// The local folder before the last `lcd` (for `lcd -`).
     pub prev_local: Option<std::path::PathBuf>,
     /// Listing cache, shared with the completer.
@@ -109,12 +155,15 @@ impl Session {
     /// cwd is addressed by path.
     pub fn new(conn: Connection, settings: Settings) -> Self {
         Session {
+            home: conn.client.clone(),
             client: conn.client,
+            place: None,
             cwd: Folder {
                 id: String::new(),
                 path: "/".to_owned(),
             },
             prev: None,
+            prev_place: None,
             prev_local: None,
             cache: Arc::new(Mutex::new(DirCache::default())),
             last_status: 0,
@@ -161,10 +210,24 @@ impl Session {
 
     /// Reads object arguments, expanding the glob patterns of this command against cached (or
     /// fetched) listings. A pattern that matches nothing names the item of that literal name,
-    /// if any; otherwise it is a not-found error.
+    /// if any; otherwise it is a not-found error. `shared:NAME[/PATH]` names an item someone
+    /// shared with the user (or a path below it), as `shared` lists them.
     pub async fn expand(&self, args: &[String]) -> Result<Vec<Target>, CommandError> {
         let mut out = Vec::new();
         for arg in args {
+            if let Some(rest) = shared_arg(arg, self.settings.addressing) {
+                let (entry, below) = self.shared_item(rest).await?;
+                let mut item = ItemRef::content_of(&entry);
+                if let Some(below) = below {
+                    item = item.child(&below);
+                }
+                out.push(Target {
+                    item,
+                    path: None,
+                    known: None,
+                });
+                continue;
+            }
             if !self.globs.contains(arg) {
                 out.push(self.target(arg));
                 continue;
@@ -196,7 +259,7 @@ impl Session {
             for it in chosen {
                 let path = join(&dir_path, &it.name);
                 out.push(Target {
-                    item: ItemRef::Id(it.id.clone()),
+                    item: ItemRef::of_item(&it),
                     path: Some(path),
                     known: Some(it),
                 });
@@ -209,6 +272,64 @@ impl Session {
             }
         }
         Ok(out)
+    }
+
+    /// The item someone shared with the user named by the first segment of `arg` (as
+    /// `shared` lists it, compared as OneDrive compares names), and the rest of `arg`.
+    pub async fn shared_item(
+        &self,
+        arg: &str,
+    ) -> Result<(DriveItem, Option<String>), CommandError> {
+        let arg = arg.trim_start_matches('/');
+        let (name, below) = match arg.split_once('/') {
+            Some((n, b)) => (
+                n,
+                Some(b.trim_matches('/').to_owned()).filter(|b| !b.is_empty()),
+            ),
+            None => (arg, None),
+        };
+        let all = self.home.shared_with_me().await?;
+        let mut found = all
+            .into_iter()
+            .filter(|i| crate::graph::names::same_name(&i.name, name));
+        match (found.next(), found.next()) {
+            (Some(one), None) => Ok((one, below)),
+            (None, _) => Err(CommandError::new(
+                exit::NOT_FOUND,
+                format!("shared:{name}: nothing of that name is shared with you"),
+            )
+            .with_hint(format!(
+                "{} lists what others shared with you",
+                super::hint::command("shared")
+            ))),
+            (Some(_), Some(_)) => Err(CommandError::usage(format!(
+                "shared:{name}: several items shared with you have that name"
+            ))),
+        }
+    }
+
+    /// Moves the session to `folder` of `client` at `place` (`cd`, `cd shared:…`, `drive`,
+    /// `cd ~`), remembering where it was for `cd -`; a change of place empties the listing
+    /// cache, whose paths belong to the place.
+    pub fn go(&mut self, place: Option<Place>, folder: Folder) {
+        if place == self.place && folder == self.cwd {
+            return;
+        }
+        if place != self.place {
+            self.cache().flush();
+            self.client = self.client_at(place.as_ref());
+        }
+        self.prev_place = std::mem::replace(&mut self.place, place);
+        self.prev = Some(std::mem::replace(&mut self.cwd, folder));
+    }
+
+    /// The client of `place` (`None`: home).
+    pub fn client_at(&self, place: Option<&Place>) -> GraphClient {
+        match place {
+            None => self.home.clone(),
+            Some(Place::Drive { id, .. }) => self.home.for_drive(id),
+            Some(Place::Shared { drive, id, .. }) => self.home.rooted_at(drive, id),
+        }
     }
 
     /// The children of the folder at absolute `path`, from the cache when fresh.
@@ -263,17 +384,27 @@ pub fn split_parent(path: &str) -> (String, String) {
     }
 }
 
-/// True for Graph item ids: `[0-9A-F]{16}![0-9]+` or (since 2025) `[0-9A-F]{16}!s[0-9a-f]{32}`
-/// (personal), or `01[A-Z0-9]{32}` (business).
+/// The part after `shared:` of an argument naming an item shared with the user (not with
+/// `-p`, which reads every argument as a path).
+fn shared_arg(arg: &str, addressing: Addressing) -> Option<&str> {
+    match addressing {
+        Addressing::Path => None,
+        _ => arg.strip_prefix("shared:").filter(|r| !r.is_empty()),
+    }
+}
+
+/// True for Graph item ids in every form OneDrive uses (graph-api.md §1.1, §13): personal
+/// `{driveId}!{n}` and, since 2025, `{driveId}!s{32 hex}` (the root's too), with the drive id
+/// of 16 hex digits in either case (or 15, its leading zero dropped); business `01` and 32
+/// characters of base32 (upper case letters and digits).
 pub fn looks_like_id(s: &str) -> bool {
     if let Some((drive, n)) = s.split_once('!') {
         let hex32 =
             n.len() == 33 && n.starts_with('s') && n[1..].bytes().all(|b| b.is_ascii_hexdigit());
-        return drive.len() == 16
-            && drive
-                .bytes()
-                .all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b))
-            && (hex32 || !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        let number = !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit());
+        return matches!(drive.len(), 15 | 16)
+            && drive.bytes().all(|b| b.is_ascii_hexdigit())
+            && (hex32 || number);
     }
     s.len() == 34
         && s.starts_with("01")
@@ -297,7 +428,13 @@ mod tests {
             "5D1B2C3A4F6E7D80!sea8cc6beffdb43d7976fbc7da445c639"
         ));
         assert!(looks_like_id("01ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"));
+        assert!(looks_like_id("5d1b2c3a4f6e7d80!1"));
+        assert!(looks_like_id(
+            "5d1b2c3a4f6e7d80!sEA8CC6BEFFDB43D7976FBC7DA445C639"
+        ));
         assert!(!looks_like_id("Pics"));
-        assert!(!looks_like_id("5d1b2c3a4f6e7d80!1"));
+        assert!(!looks_like_id("Notes!1.txt"));
+        assert!(!looks_like_id("5D1B2C3A4F6E7D80!s12"));
+        assert!(!looks_like_id("01abcdefghijklmnopqrstuvwxyz234567"));
     }
 }

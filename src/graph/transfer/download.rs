@@ -62,8 +62,12 @@ impl GraphClient {
     /// The pre-authenticated URL of an item's content: `GET {item}/content` answers 302 and we
     /// take its `Location` instead of following it (so the token never reaches that host).
     pub async fn content_url(&self, item: &ItemRef) -> Result<String> {
-        let url = self.url(&item.url_path(self.drive_prefix(), Some("content")));
-        let resp = self.send(|http| http.get(&url)).await?;
+        let resp = self
+            .at(item, Some("content"), |_, path| async move {
+                let url = self.url(&path);
+                self.send(|http| http.get(&url)).await
+            })
+            .await?;
         resp.headers()
             .get(reqwest::header::LOCATION)
             .and_then(|v| v.to_str().ok())
@@ -112,6 +116,7 @@ impl GraphClient {
         dest: &Path,
         opts: &DownloadOptions,
     ) -> Result<DriveItem> {
+        let meta = self.downloadable(meta).await?;
         let name = dest
             .file_name()
             .and_then(|n| n.to_str())
@@ -133,8 +138,12 @@ impl GraphClient {
             .await;
         // Kept armed only when cancelled or when writing locally failed (a full disk or a file
         // size limit: the partial file only takes up the space that ran out). A dropped future
-        // never gets here and discards too.
-        discard.armed &= matches!(&result, Err(e) if e.is_cancelled() || matches!(e.kind(), ErrorKind::Io { .. }));
+        // never gets here and discards too. Content refused for good (403, 404, 410: flagged,
+        // gone, no content) is discarded whatever the options say: no resume can finish it.
+        let refused = matches!(&result, Err(e) if refused_for_good(e));
+        discard.armed = refused
+            || discard.armed
+                && matches!(&result, Err(e) if e.is_cancelled() || matches!(e.kind(), ErrorKind::Io { .. }));
         let got = result?;
         Ok(DriveItem {
             size: Some(got),
@@ -169,7 +178,7 @@ impl GraphClient {
             offset,
             total: meta.size.unwrap_or(0),
         };
-        let id = ItemRef::Id(meta.id.clone());
+        let id = ItemRef::of_item(meta);
         let streamed = if complete {
             Ok(())
         } else {
@@ -210,7 +219,7 @@ impl GraphClient {
         out: &mut W,
         opts: &DownloadOptions,
     ) -> Result<u64> {
-        let meta = self.item(item).await?;
+        let meta = self.downloadable(self.item(item).await?).await?;
         let name = Path::new("<output>");
         let mut sink = Sink {
             out,
@@ -219,13 +228,34 @@ impl GraphClient {
             offset: 0,
             total: meta.size.unwrap_or(0),
         };
-        let id = ItemRef::Id(meta.id.clone());
+        let id = ItemRef::of_item(&meta);
         self.stream_content(&id, &mut sink, opts)
             .await
             .map_err(|e| named(e, &meta.name))?;
         sink.out.flush().await.map_err(|e| Error::io(name, e))?;
         self.verify(&meta, sink.offset, &sink.hasher)?;
         Ok(sink.offset)
+    }
+
+    /// The metadata to download `meta` by: refused from the metadata alone, before any file
+    /// is made or content asked for, when the item has no content to download (a folder, a
+    /// OneNote notebook or other package, a file OneDrive flagged as malware:
+    /// [`crate::ItemKind::why_not_downloadable`]); for a shortcut or shared entry that lists a
+    /// file on another drive without its facets, the file's own metadata on that drive.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Refused`] (not a conflict) naming the item and why; those of
+    /// [`GraphClient::item`].
+    pub async fn downloadable(&self, meta: DriveItem) -> Result<DriveItem> {
+        let meta = match meta.remote() {
+            Some(_) if meta.file.is_none() => self.item(&ItemRef::content_of(&meta)).await?,
+            _ => meta,
+        };
+        match meta.kind().why_not_downloadable() {
+            Some(why) => Err(Error::refused(meta.name.clone(), why, false)),
+            None => Ok(meta),
+        }
     }
 
     /// Writes the content from `sink.offset` on until the transfer's framing says it is
@@ -298,6 +328,12 @@ impl GraphClient {
         }
         Ok(())
     }
+}
+
+/// True for answers that refuse an item's content for good: 403 (flagged as malware, no
+/// access), 404 (gone, or no content such as a notebook's), 410 (gone).
+fn refused_for_good(e: &Error) -> bool {
+    matches!(e.status(), Some(403 | 404 | 410))
 }
 
 /// The folder `dest` goes into (`.` for a bare file name).

@@ -5,7 +5,7 @@
 use std::io::Write;
 
 use crate::drive;
-use crate::shell::error::{CmdResult, CommandError, Tally, exit};
+use crate::shell::error::{CmdResult, CommandError, Tally, exit, reason_only};
 use crate::shell::session::{Session, Target, split_parent};
 
 /// Remove files and folders (deleted items go to the recycle bin).
@@ -60,13 +60,10 @@ fn confirm(sess: &Session, targets: &[Target]) -> CmdResult {
 }
 
 async fn remove(sess: &Session, t: &Target, recursive: bool) -> CmdResult {
+    // The tally names the item by its path: a refusal's reason is enough.
     drive::rm(&sess.client, &t.item, recursive)
         .await
-        .map_err(|e| match e.kind() {
-            // The tally names the item by its path: the reason is enough.
-            crate::ErrorKind::Refused { reason, .. } => CommandError::new(exit::FAILED, reason),
-            _ => e.into(),
-        })?;
+        .map_err(reason_only)?;
     if let Some(path) = &t.path {
         let mut cache = sess.cache();
         let parent = cache

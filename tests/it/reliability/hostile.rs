@@ -440,7 +440,7 @@ async fn both_walks_mark_what_lies_below_an_unsafe_folder() {
         hostile: vec![Hostile::DotdotNames],
         ..Faults::default()
     };
-    let env = crate::library::env_with(skydrive::emulator::Seed::Readme, faults).await;
+    let env = crate::library::env_with(skydrive::emulator::Seed::Demo, faults).await;
     let root = env.client.item(&skydrive::ItemRef::Root).await.unwrap();
     let listed = walk_by_listing(&env.client, &skydrive::ItemRef::Root, 4, None);
     let delta = walk_by_delta(&env.client, &root, None);

@@ -2,11 +2,10 @@
 
 use predicates::prelude::*;
 
-use super::{Emu, Env};
+use super::{Env, on_both_profiles};
 
-#[test]
-fn zero_one_two_three() {
-    let env = Env::new();
+on_both_profiles! {
+fn zero_one_two_three(env) {
     env.demo().args(["-c", "ls"]).assert().code(0);
     env.demo()
         .args(["-c", "cd Documents/README.txt"])
@@ -30,6 +29,7 @@ fn zero_one_two_three() {
         .assert()
         .code(3);
 }
+}
 
 #[test]
 fn four_without_sign_in() {
@@ -42,10 +42,9 @@ fn four_without_sign_in() {
     env.cmd().args(["quota"]).assert().code(4);
 }
 
-#[test]
-fn five_after_retries() {
-    let env = Env::new();
-    let emu = Emu::start(env.path(), &["--throttle-every", "1", "--retry-after", "0"]);
+on_both_profiles! {
+fn five_after_retries(env) {
+    let emu = env.emu(&["--throttle-every", "1", "--retry-after", "0"]);
     env.cmd()
         .env("SKYDRIVE_CONFIG", &emu.config)
         .args(["-c", "ls"])
@@ -53,10 +52,10 @@ fn five_after_retries() {
         .code(5)
         .stderr(predicate::str::contains("429").or(predicate::str::contains("activityLimit")));
 }
+}
 
-#[test]
-fn six_when_some_items_fail() {
-    let env = Env::new();
+on_both_profiles! {
+fn six_when_some_items_fail(env) {
     std::fs::write(env.path().join("a"), "1").unwrap();
     std::fs::write(env.path().join("b"), "2").unwrap();
     env.demo()
@@ -69,12 +68,12 @@ fn six_when_some_items_fail() {
     env.demo()
         .arg("ls")
         .assert()
-        .stdout("- Documents\n- Pics\n");
+        .stdout("- Documents\n- Pics\n- Shared Folder\n");
+}
 }
 
-#[test]
-fn seven_on_conflict() {
-    let env = Env::new();
+on_both_profiles! {
+fn seven_on_conflict(env) {
     env.demo().args(["-c", "mkdir Documents"]).assert().code(7);
     std::fs::write(env.path().join("README.txt"), "x").unwrap();
     env.demo()
@@ -89,10 +88,10 @@ fn seven_on_conflict() {
             predicate::str::contains("README 1.txt").or(predicate::str::contains("README (1).txt")),
         );
 }
+}
 
-#[test]
-fn verbose_adds_request_details() {
-    let env = Env::new();
+on_both_profiles! {
+fn verbose_adds_request_details(env) {
     env.demo()
         .args(["-v", "-c", "ls Nope"])
         .assert()
@@ -105,12 +104,12 @@ fn verbose_adds_request_details() {
         .assert()
         .stderr(predicate::str::contains("detail:").not());
 }
+}
 
 #[cfg(unix)]
-#[test]
-fn one_hundred_thirty_when_interrupted_in_a_script() {
-    let env = Env::new();
-    let emu = Emu::start(env.path(), &["--latency", "1500ms"]);
+on_both_profiles! {
+fn one_hundred_thirty_when_interrupted_in_a_script(env) {
+    let emu = env.emu(&["--latency", "1500ms"]);
     let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("skydrive-cli"))
         .env("HOME", env.path())
         .env("SKYDRIVE_HOME", env.path().join("data"))
@@ -138,4 +137,5 @@ fn one_hundred_thirty_when_interrupted_in_a_script() {
     assert!(out.stdout.is_empty(), "ls ran after the interrupt");
     assert!(String::from_utf8_lossy(&out.stderr).contains("-c:1: get: interrupted"));
     assert!(!part.exists());
+}
 }
