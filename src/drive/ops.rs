@@ -21,9 +21,6 @@ pub struct Destination {
     pub parent: DriveItem,
     /// The new name, when it changes.
     pub name: Option<String>,
-    /// The drive of the receiving folder when it is not the client's own (a shared folder),
-    /// as far as the path tells.
-    pub drive: Option<String>,
 }
 
 impl Destination {
@@ -39,6 +36,20 @@ impl Destination {
             .remote()
             .map_or_else(|| self.parent.id.clone(), |t| t.id)
     }
+
+    /// The receiving folder's drive (the shared folder's for a shortcut), when the server
+    /// named it.
+    pub fn drive(&self) -> Option<String> {
+        match self.parent.remote() {
+            Some(t) => Some(t.drive_id),
+            None => drive_of(&self.parent),
+        }
+    }
+}
+
+/// The drive an item's answer names.
+fn drive_of(item: &DriveItem) -> Option<String> {
+    item.parent_reference.as_ref()?.drive_id.clone()
 }
 
 /// Resolves a destination path: an existing folder (keep the name), or a new name inside an
@@ -74,7 +85,6 @@ async fn resolve(client: &GraphClient, dest: &str, src: Option<&ItemRef>) -> Res
     }
     if found.is_folder() {
         return Ok(Destination {
-            drive: far_drive(client, dest, &found),
             parent: found,
             name: None,
         });
@@ -91,22 +101,9 @@ async fn new_name(client: &GraphClient, dest: &str) -> Result<Destination> {
         return Err(Error::from(crate::ErrorKind::NotFound(dest.to_owned())));
     }
     Ok(Destination {
-        drive: far_drive(client, parent, &folder),
         parent: folder,
         name: Some(name.to_owned()),
     })
-}
-
-/// The drive of `folder`, at `path` of the client's tree, when it is a shared folder: a
-/// shortcut, or a folder below one.
-fn far_drive(client: &GraphClient, path: &str, folder: &DriveItem) -> Option<String> {
-    if let Some(t) = folder.remote() {
-        return Some(t.drive_id);
-    }
-    match client.resolve(&ItemRef::path(path), Some("children")) {
-        ItemRef::OnDrive { drive, .. } if client.rooted().is_none() => Some(drive),
-        _ => None,
-    }
 }
 
 /// True when `found`, the item at `dest`, is `src` itself.
@@ -156,24 +153,23 @@ pub async fn mv(client: &GraphClient, src: &ItemRef, dest: &str) -> Result<Drive
 /// before any change ([`crate::ErrorKind::Refused`], a conflict), since OneDrive moves items
 /// within a drive only; the message says to copy, then remove.
 pub async fn move_to(client: &GraphClient, src: &ItemRef, to: &Destination) -> Result<DriveItem> {
-    let src_far = matches!(client.resolve(src, None), ItemRef::OnDrive { .. });
-    if src_far || to.drive.is_some() {
-        let from = client.drive_of(src).await?;
-        let into = match &to.drive {
-            Some(d) => d.clone(),
-            None => client.drive_id().await?,
-        };
-        if !same_drive(&from, &into) {
-            return Err(Error::refused(
-                to.name.clone().unwrap_or_else(|| to.parent.name.clone()),
-                "the destination is on another drive, and OneDrive moves items within one \
-                 drive only: copy it there (`cp`), then remove the original (`rm`)",
-                true,
-            ));
-        }
+    let item = client.item(src).await?;
+    if let (Some(from), Some(into)) = (drive_of(&item), to.drive())
+        && !same_drive(&from, &into)
+    {
+        return Err(Error::refused(
+            to.name.clone().unwrap_or_else(|| to.parent.name.clone()),
+            "the destination is on another drive, and OneDrive moves items within one drive \
+             only: copy it there (`cp`), then remove the original (`rm`)",
+            true,
+        ));
     }
     client
-        .move_item(src, &to.folder_id(), to.name.as_deref())
+        .move_item(
+            &ItemRef::of_item(&item),
+            &to.folder_id(),
+            to.name.as_deref(),
+        )
         .await
 }
 

@@ -153,19 +153,6 @@ impl GraphClient {
         Ok(self.drive_id.get_or_init(|| drive.id).clone())
     }
 
-    /// The drive `item` lives on, as this client addresses it: the drive it names, or whose
-    /// shortcut its path goes through, else the client's ([`GraphClient::drive_id`]).
-    ///
-    /// # Errors
-    ///
-    /// Those of [`GraphClient::drive_id`].
-    pub async fn drive_of(&self, item: &crate::graph::ItemRef) -> Result<String> {
-        match self.resolve(item, None) {
-            crate::graph::ItemRef::OnDrive { drive, .. } => Ok(drive),
-            _ => self.drive_id().await,
-        }
-    }
-
     /// The client's table of shortcuts (shared by its clones).
     pub(crate) fn mounts(&self) -> &std::sync::Mutex<crate::graph::mounts::Mounts> {
         &self.mounts

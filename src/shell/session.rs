@@ -193,7 +193,7 @@ impl Session {
         };
         match id {
             Some(id) => Target {
-                item: ItemRef::Id(id.to_owned()),
+                item: id_ref(id),
                 path: None,
                 known: None,
             },
@@ -381,6 +381,20 @@ pub fn split_parent(path: &str) -> (String, String) {
         Some(0) => ("/".to_owned(), trimmed[1..].to_owned()),
         Some(i) => (trimmed[..i].to_owned(), trimmed[i + 1..].to_owned()),
         None => ("/".to_owned(), trimmed.to_owned()),
+    }
+}
+
+/// An item id as an address: a personal id names its drive (`{driveId}!…`), so it is read
+/// on that drive wherever the session is (an item of a folder someone shared, pasted from
+/// `info`); any other id on the drive the session is on.
+fn id_ref(id: &str) -> ItemRef {
+    match id.split_once('!') {
+        Some((drive, _)) if looks_like_id(id) => ItemRef::OnDrive {
+            drive: drive.to_owned(),
+            id: id.to_owned(),
+            path: None,
+        },
+        _ => ItemRef::Id(id.to_owned()),
     }
 }
 

@@ -51,7 +51,10 @@ fn demo_files() -> HashMap<String, Vec<u8>> {
         ("image1.jpg".to_owned(), jpeg(1)),
         ("image2.jpg".to_owned(), jpeg(2)),
         // In the folder Robin shares, reached through the demo drive's shortcut.
-        ("notes.txt".to_owned(), b"Notes everyone may edit.\n".to_vec()),
+        (
+            "notes.txt".to_owned(),
+            b"Notes everyone may edit.\n".to_vec(),
+        ),
         ("a.txt".to_owned(), b"a file one level down\n".to_vec()),
     ])
 }
@@ -337,11 +340,7 @@ fn json_cases(says: &'static str) -> Vec<Case> {
 fn truncated_json_is_a_clear_error_naming_the_request() {
     let (site, _emu) = Site::emu("truncated-json");
     site.check(&json_cases("the JSON answer ends early"));
-    site.check(&[(
-        &["ls", "/Pics"],
-        1,
-        "(GET /v1.0/me/drive/root:/Pics:)",
-    )]);
+    site.check(&[(&["ls", "/Pics"], 1, "(GET /v1.0/me/drive/root:/Pics:)")]);
 }
 
 #[test]

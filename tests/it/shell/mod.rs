@@ -62,6 +62,8 @@ pub struct Env {
     pub dir: tempfile::TempDir,
     /// The emulator's profile.
     pub profile: Profile,
+    /// What a new `--demo` drive holds (`SKYDRIVE_DEMO_SEED`), when not the demo drive.
+    pub seed: Option<&'static str>,
 }
 
 impl Env {
@@ -75,6 +77,16 @@ impl Env {
         Env {
             dir: tempfile::tempdir().unwrap(),
             profile,
+            seed: None,
+        }
+    }
+
+    /// A fresh environment on `profile` whose `--demo` drive holds every kind of item (the
+    /// `kinds` seed: a notebook, a flagged file and a file shared with you besides the demo).
+    pub fn kinds(profile: Profile) -> Self {
+        Env {
+            seed: Some("kinds"),
+            ..Env::of(profile)
         }
     }
 
@@ -104,6 +116,9 @@ impl Env {
         c.env("SKYDRIVE_HOME", self.path().join("data"))
             .env("SKYDRIVE_DEMO_PROFILE", self.profile_name())
             .current_dir(self.path());
+        if let Some(seed) = self.seed {
+            c.env("SKYDRIVE_DEMO_SEED", seed);
+        }
         c
     }
 
@@ -135,6 +150,9 @@ impl Env {
         if let Some(c) = columns {
             cmd.env("COLUMNS", c);
         }
+        if let Some(seed) = self.seed {
+            cmd.env("SKYDRIVE_DEMO_SEED", seed);
+        }
         match config {
             Some(c) => cmd.env("SKYDRIVE_CONFIG", c),
             None => cmd.arg("--demo"),
@@ -146,6 +164,16 @@ impl Env {
     pub fn run(&self, cmds: &str) -> String {
         let out = self.demo().args(["-c", cmds]).assert().success();
         String::from_utf8(out.get_output().stdout.clone()).unwrap()
+    }
+
+    /// Runs `--demo --json -c CMDS` and returns each line of stdout as JSON (asserting
+    /// success).
+    pub fn json(&self, cmds: &str) -> Vec<serde_json::Value> {
+        let out = self.demo().args(["--json", "-c", cmds]).assert().success();
+        String::from_utf8_lossy(&out.get_output().stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
     }
 }
 
