@@ -149,28 +149,31 @@ pub async fn mv(client: &GraphClient, src: &ItemRef, dest: &str) -> Result<Drive
     move_to(client, src, &to).await
 }
 
-/// Moves `src` to `to`. A move between drives (your drive and a shared folder) is refused
-/// before any change ([`crate::ErrorKind::Refused`], a conflict), since OneDrive moves items
-/// within a drive only; the message says to copy, then remove.
+/// Moves `src` to `to`. OneDrive refuses a move between drives (your drive and a shared
+/// folder) as it would a folder it cannot find; such a refusal is told apart afterwards, from
+/// where the item is, and said as [`crate::ErrorKind::Refused`] (a conflict) with the way to
+/// do it instead: copy, then remove. Nothing changed either way; a move within a drive costs
+/// no extra request.
 pub async fn move_to(client: &GraphClient, src: &ItemRef, to: &Destination) -> Result<DriveItem> {
+    let moved = client
+        .move_item(src, &to.folder_id(), to.name.as_deref())
+        .await;
+    let Err(e) = moved else {
+        return moved;
+    };
+    if !matches!(e.status(), Some(400 | 404)) {
+        return Err(e);
+    }
     let item = client.item(src).await?;
-    if let (Some(from), Some(into)) = (drive_of(&item), to.drive())
-        && !same_drive(&from, &into)
-    {
-        return Err(Error::refused(
+    match (drive_of(&item), to.drive()) {
+        (Some(from), Some(into)) if !same_drive(&from, &into) => Err(Error::refused(
             to.name.clone().unwrap_or_else(|| to.parent.name.clone()),
             "the destination is on another drive, and OneDrive moves items within one drive \
              only: copy it there (`cp`), then remove the original (`rm`)",
             true,
-        ));
+        )),
+        _ => Err(e),
     }
-    client
-        .move_item(
-            &ItemRef::of_item(&item),
-            &to.folder_id(),
-            to.name.as_deref(),
-        )
-        .await
 }
 
 /// Copies `src` (a file or a whole folder) to the path `dest`, waiting for the copy to end.

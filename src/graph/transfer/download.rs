@@ -26,6 +26,7 @@ use tokio::io::{AsyncWrite, AsyncWriteExt};
 use super::partial::{
     DiscardPartial, check_local_dir, local_write_error, open_part, resume_offset,
 };
+use super::source::refused_for_good;
 use super::state::{self, DownloadState};
 use super::{Cancel, Progress, report};
 use crate::error::{Error, ErrorKind, Result};
@@ -59,22 +60,6 @@ impl std::fmt::Debug for DownloadOptions {
 }
 
 impl GraphClient {
-    /// The pre-authenticated URL of an item's content: `GET {item}/content` answers 302 and we
-    /// take its `Location` instead of following it (so the token never reaches that host).
-    pub async fn content_url(&self, item: &ItemRef) -> Result<String> {
-        let resp = self
-            .at(item, Some("content"), |_, path| async move {
-                let url = self.url(&path);
-                self.send(|http| http.get(&url)).await
-            })
-            .await?;
-        resp.headers()
-            .get(reqwest::header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-            .ok_or_else(|| Error::decode("content", "no redirect to the content URL"))
-    }
-
     /// Downloads a file to `dest`: bytes go to `.NAME.part` beside it, which is renamed to
     /// `dest` only once complete and verified (see the module docs). Returns the item's
     /// metadata, its `size` set to the bytes received.
@@ -237,27 +222,6 @@ impl GraphClient {
         Ok(sink.offset)
     }
 
-    /// The metadata to download `meta` by: refused from the metadata alone, before any file
-    /// is made or content asked for, when the item has no content to download (a folder, a
-    /// OneNote notebook or other package, a file OneDrive flagged as malware:
-    /// [`crate::ItemKind::why_not_downloadable`]); for a shortcut or shared entry that lists a
-    /// file on another drive without its facets, the file's own metadata on that drive.
-    ///
-    /// # Errors
-    ///
-    /// [`ErrorKind::Refused`] (not a conflict) naming the item and why; those of
-    /// [`GraphClient::item`].
-    pub async fn downloadable(&self, meta: DriveItem) -> Result<DriveItem> {
-        let meta = match meta.remote() {
-            Some(_) if meta.file.is_none() => self.item(&ItemRef::content_of(&meta)).await?,
-            _ => meta,
-        };
-        match meta.kind().why_not_downloadable() {
-            Some(why) => Err(Error::refused(meta.name.clone(), why, false)),
-            None => Ok(meta),
-        }
-    }
-
     /// Writes the content from `sink.offset` on until the transfer's framing says it is
     /// complete (see the module docs), re-requesting with `Range` after a dropped connection
     /// (bounded by the retry policy, counted without progress).
@@ -328,12 +292,6 @@ impl GraphClient {
         }
         Ok(())
     }
-}
-
-/// True for answers that refuse an item's content for good: 403 (flagged as malware, no
-/// access), 404 (gone, or no content such as a notebook's), 410 (gone).
-fn refused_for_good(e: &Error) -> bool {
-    matches!(e.status(), Some(403 | 404 | 410))
 }
 
 /// The folder `dest` goes into (`.` for a bare file name).

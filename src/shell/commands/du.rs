@@ -31,7 +31,7 @@ pub struct Args {
     /// Print help.
     #[arg(long, action = ArgAction::Help)]
     pub help: Option<bool>,
-    /// The folder.
+    /// The folder (a shortcut's folder counts; OneNote notebooks do not, named on stderr).
     pub path: Option<String>,
 }
 

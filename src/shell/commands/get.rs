@@ -18,7 +18,9 @@ use crate::shell::error::{CmdResult, CommandError, Tally, exit, reason_only};
 use crate::shell::progress::Meter;
 use crate::shell::session::{Session, Target};
 
-/// Download files (folders with -r); LOCAL `-` writes to stdout.
+/// Download files (folders with -r); LOCAL `-` writes to stdout. OneNote notebooks and files
+/// OneDrive flagged as malware have no content to download: refused (with -r: named, the rest
+/// fetched, exit 6).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Download folders with their contents.
@@ -30,7 +32,8 @@ pub struct Args {
     /// Files transferred at once.
     #[arg(short = 'P', long = "parallel", default_value_t = 4, value_name = "N")]
     pub parallel: usize,
-    /// Remote files (globs allowed), then optionally the local file or folder.
+    /// Remote files (globs allowed), then optionally the local file or folder. OneNote
+    /// notebooks and files flagged as malware are refused (no content to download).
     #[arg(required = true, value_name = "REMOTE... [LOCAL]")]
     pub paths: Vec<String>,
 }

@@ -17,7 +17,8 @@ use crate::shell::session::{Session, Target, join};
 #[derive(Debug, clap::Args)]
 #[command(disable_help_flag = true)]
 pub struct Args {
-    /// Long listing: type, size and modification time.
+    /// Long listing: type (folder, file, flagged, notebook; a shortcut's owner), size and
+    /// modification time.
     #[arg(short = 'l')]
     pub long: bool,
     /// Human-readable sizes (1.5K, 12M) when piped too (they are on a terminal).

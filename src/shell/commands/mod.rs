@@ -110,11 +110,11 @@ pub enum Command {
     User(user::Args),
     /// List recently used files.
     Recent(recent::Args),
-    /// List items shared with you.
+    /// List items shared with you (`cd shared:NAME` enters one).
     Shared(shared::Args),
     /// List the drives you can reach.
     Drives(drives::Args),
-    /// Show the current drive, or move to another one.
+    /// Show the current drive, or move to another one (`drive ~`: yours).
     Drive(drive::Args),
     /// Change the local folder.
     Lcd(lcd::Args),

@@ -5,10 +5,12 @@ use crate::graph::names;
 use crate::shell::error::{CmdResult, CommandError, Tally, about, exit, reason_only};
 use crate::shell::session::{Session, Target, split_parent};
 
-/// Move or rename files and folders (into DST if it is a folder).
+/// Move or rename files and folders (into DST if it is a folder), within one drive: into or out
+/// of a shared folder, copy then remove.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Sources, then the destination.
+    /// Sources, then the destination (on the same drive: into or out of a shared folder, use
+    /// cp then rm).
     #[arg(required = true, num_args = 2.., value_name = "SRC... DST")]
     pub paths: Vec<String>,
 }

@@ -342,7 +342,7 @@ fn signed_out_emulator(env: &Env) -> Emu {
 
 on_both_profiles! {
 fn sign_in_with_a_device_code_then_refresh(env) {
-    let emu = signed_out_emulator(&env);
+    let emu = signed_out_emulator(env);
     let with_cfg = || {
         let mut c = env.cmd();
         c.env("SKYDRIVE_CONFIG", &emu.config);
@@ -365,7 +365,7 @@ fn sign_in_with_a_device_code_then_refresh(env) {
 
 on_both_profiles! {
 fn sign_in_the_seed_way_across_two_runs(env) {
-    let emu = signed_out_emulator(&env);
+    let emu = signed_out_emulator(env);
     let with_cfg = || {
         let mut c = env.cmd();
         c.env("SKYDRIVE_CONFIG", &emu.config);
