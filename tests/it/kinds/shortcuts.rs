@@ -91,3 +91,22 @@ on_both_profiles! {
         assert_eq!(env.run("ls 'Shared Folder/sub'"), "- README.txt\n- a.txt\n");
     }
 }
+
+on_both_profiles! {
+    fn mirror_and_check_refuse_a_shared_folder_saying_why(env) {
+        let env = &kinds(env);
+        for line in [
+            "mirror 'Shared Folder' m",
+            "mirror 'Shared Folder/sub' m",
+            "check . 'Shared Folder/sub'",
+            "cd 'shared:Shared Folder'; mirror sub m",
+        ] {
+            env.demo()
+                .args(["-c", line])
+                .assert()
+                .code(1)
+                .stderr(predicate::str::contains("is a folder shared with you, on its owner's drive"));
+        }
+        assert!(!env.path().join("m").exists());
+    }
+}
