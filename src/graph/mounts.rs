@@ -14,7 +14,7 @@
 //!
 //! The table is filled from answers that show shortcuts where the path is known (an item
 //! fetched by path, the children of a folder listed by path) and, when a path of the client's
-//! tree answers 404, by fetching its folders from the top once ([`GraphClient::at`]): a
+//! tree answers 404, by fetching its folders from the top once (`GraphClient::at`): a
 //! shortcut among them is learnt and the request sent again below it. Clones of a client share
 //! the table; a client for another drive or item ([`GraphClient::for_drive`],
 //! [`GraphClient::rooted_at`]) starts its own, since its paths start elsewhere.

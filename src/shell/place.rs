@@ -76,9 +76,9 @@ impl Session {
         }
     }
 
-    /// Moves the session to `folder` of `client` at `place` (`cd`, `cd shared:…`, `drive`,
-    /// `cd ~`), remembering where it was for `cd -`; a change of place empties the listing
-    /// cache, whose paths belong to the place.
+    /// Moves the session to `folder` at `place` (`cd`, `cd shared:…`, `drive`, `cd ~`), with
+    /// the place's client, remembering where it was for `cd -`; a change of place empties the
+    /// listing cache, whose paths belong to the place.
     pub fn go(&mut self, place: Option<Place>, folder: Folder) {
         if place == self.place && folder == self.cwd {
             return;

@@ -1,8 +1,9 @@
 //! The shell session: one object holds the client, the current and previous remote folder, the
 //! listing cache (shared with the completer), output settings and the last exit status, so
 //! that every mode (prompt, script, `-c`, argv) runs commands against the same state.
+//!
 //! Where on OneDrive the session is (its own drive, another drive, an item shared with the
-//! user) is in [`super::place`].
+//! user) is in `place.rs`, next to this file.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -12,6 +13,7 @@ use super::connect::Connection;
 use super::error::{CommandError, exit};
 use super::glob;
 use super::output::Format;
+pub use super::place::Place;
 use crate::auth::ConfigTokens;
 use crate::graph::{DriveItem, GraphClient, ItemRef};
 
@@ -78,8 +80,6 @@ impl Target {
         }
     }
 }
-
-pub use super::place::Place;
 
 /// State shared by all commands of one shell run.
 #[derive(Debug)]

@@ -35,7 +35,7 @@ impl GraphClient {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::Refused`] (not a conflict) naming the item and why; those of
+    /// [`crate::ErrorKind::Refused`] (not a conflict) naming the item and why; those of
     /// [`GraphClient::item`].
     pub async fn downloadable(&self, meta: DriveItem) -> Result<DriveItem> {
         let meta = match meta.remote() {
