@@ -60,13 +60,7 @@ pub async fn walk(
             done => return done,
         }
     }
-    walk_listing(
-        client,
-        vec![folder(&start, String::new(), 0, false)],
-        concurrency,
-        max_depth,
-    )
-    .await
+    walk_below(client, &start, concurrency, max_depth).await
 }
 
 /// True when `start`, the item `root` names, is a folder of the drive the client addresses
@@ -93,13 +87,18 @@ pub async fn walk_by_listing(
     max_depth: Option<usize>,
 ) -> Result<Vec<WalkEntry>> {
     let start = client.item(root).await?;
-    walk_listing(
-        client,
-        vec![folder(&start, String::new(), 0, false)],
-        concurrency,
-        max_depth,
-    )
-    .await
+    walk_below(client, &start, concurrency, max_depth).await
+}
+
+/// Everything below the folder `start`, by listing.
+async fn walk_below(
+    client: &GraphClient,
+    start: &DriveItem,
+    concurrency: usize,
+    max_depth: Option<usize>,
+) -> Result<Vec<WalkEntry>> {
+    let top = folder(start, String::new(), 0, false);
+    walk_listing(client, vec![top], concurrency, max_depth).await
 }
 
 /// [`walk`] by one folder-scoped delta enumeration of the folder `start`. Items are rebuilt

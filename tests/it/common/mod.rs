@@ -102,6 +102,23 @@ pub fn logged_requests(log: &Path) -> Vec<serde_json::Value> {
         .collect()
 }
 
+/// Every file (not folder) below `dir`, hidden ones included.
+pub fn files_below(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
 /// `len` bytes of deterministic, non-repeating-looking test content.
 pub fn pattern(len: usize, seed: u32) -> Vec<u8> {
     let mut x = seed.wrapping_mul(2_654_435_761).wrapping_add(1);

@@ -65,21 +65,12 @@ pub fn expected(dir: &str) -> BTreeMap<String, String> {
         .collect()
 }
 
-/// Every file below `dir`, as `/`-separated relative paths (hidden ones included).
+/// Every file below `dir`, as sorted `/`-separated relative paths (hidden ones included).
 pub fn local_files(dir: &Path) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_owned()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
-                out.push(rel);
-            }
-        }
-    }
+    let mut out: Vec<String> = crate::common::files_below(dir)
+        .iter()
+        .map(|p| p.strip_prefix(dir).unwrap().to_string_lossy().into_owned())
+        .collect();
     out.sort();
     out
 }

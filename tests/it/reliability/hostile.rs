@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use skydrive::emulator::{Emulator, EmulatorOptions, Faults, Hostile};
 
-use crate::common::{EmuProcess, cli, logged_requests};
+use crate::common::{EmuProcess, cli, files_below, logged_requests};
 
 /// One command: its arguments, the exit code it must end with, a text its output must hold.
 type Case = (&'static [&'static str], i32, &'static str);
@@ -138,23 +138,6 @@ impl Site {
             assert!(want == Some(&got), "{args:?}: {rel:?} has wrong bytes");
         }
     }
-}
-
-/// Every file (not folder) below `dir`.
-fn files_below(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_owned()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out
 }
 
 /// How many requests of the request log match `method` and contain `path_part`, and how
