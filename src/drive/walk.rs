@@ -146,11 +146,15 @@ pub async fn walk_by_delta(
         }
     }
     if !shortcuts.is_empty() {
-        out.extend(walk_listing(client, shortcuts, 8, max_depth).await?);
+        out.extend(walk_listing(client, shortcuts, SHORTCUT_LISTINGS, max_depth).await?);
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
 }
+
+/// Listings at once when a delta walk enters the shortcuts it found (as many as `tree` and
+/// `find` run).
+const SHORTCUT_LISTINGS: usize = 8;
 
 /// A folder still to list: the folder, its path below the walk's root, its depth, and
 /// whether its path holds a name unsafe as a local path component.
