@@ -48,7 +48,7 @@ fn completion() {
     )
     .expect("a client");
     let helper = ShellHelper::new(
-        client,
+        Arc::new(Mutex::new(client)),
         Arc::new(Mutex::new(cache)),
         Arc::new(Mutex::new("/".to_owned())),
         rt.handle().clone(),

@@ -52,6 +52,9 @@ _skydrive__cli() {
             skydrive__cli,df)
                 cmd="skydrive__cli__subcmd__quota"
                 ;;
+            skydrive__cli,drive)
+                cmd="skydrive__cli__subcmd__drive"
+                ;;
             skydrive__cli,drives)
                 cmd="skydrive__cli__subcmd__drives"
                 ;;
@@ -146,7 +149,7 @@ _skydrive__cli() {
 
     case "${cmd}" in
         skydrive__cli)
-            opts="-c -f -e -p -i -q -v -h -V --config --demo --path --id --json --quiet --verbose --debug --keep-going --help --version cd pwd ls tree find du cat get put mirror check mkdir rm mv cp link info_set search info stat auth auth_refresh quota df user whoami recent shared drives lcd lpwd lls history clear cache comments comment_add comment_delete help exit quit"
+            opts="-c -f -e -p -i -q -v -h -V --config --demo --path --id --json --quiet --verbose --debug --keep-going --help --version cd pwd ls tree find du cat get put mirror check mkdir rm mv cp link info_set search info stat auth auth_refresh quota df user whoami recent shared drives drive lcd lpwd lls history clear cache comments comment_add comment_delete help exit quit"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -332,6 +335,20 @@ _skydrive__cli() {
             return 0
             ;;
         skydrive__subcmd__cli__subcmd__cp)
+            opts="-h --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        skydrive__subcmd__cli__subcmd__drive)
             opts="-h --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

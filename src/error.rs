@@ -199,6 +199,20 @@ pub enum ErrorKind {
         /// What the answer names.
         answered: String,
     },
+    /// A write OneDrive refused with 403 `accessDenied`: the item is in a folder shared with
+    /// the user read-only (graph-api.md §7, §13).
+    #[error(
+        "the shared folder is read-only for you: its owner did not allow changes ({code}, HTTP \
+         {status})"
+    )]
+    ReadOnly {
+        /// HTTP status code (403).
+        status: u16,
+        /// The Graph error code (`accessDenied`).
+        code: String,
+        /// The server's message.
+        message: String,
+    },
     /// The operation was cancelled (Ctrl-C).
     #[error("cancelled")]
     Cancelled,
@@ -213,7 +227,7 @@ impl Error {
     /// HTTP status of a Graph error answer.
     pub fn status(&self) -> Option<u16> {
         match &*self.0 {
-            ErrorKind::Graph { status, .. } => Some(*status),
+            ErrorKind::Graph { status, .. } | ErrorKind::ReadOnly { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -221,7 +235,7 @@ impl Error {
     /// Graph error code (`itemNotFound`, ...), if the server sent one.
     pub fn code(&self) -> Option<&str> {
         match &*self.0 {
-            ErrorKind::Graph { code, .. } => Some(code),
+            ErrorKind::Graph { code, .. } | ErrorKind::ReadOnly { code, .. } => Some(code),
             _ => None,
         }
     }
@@ -271,7 +285,7 @@ impl Error {
     }
 
     /// True for conflicts and refusals: name exists, eTag mismatch, quota full, invalid or
-    /// unsafe name, names that clash on OneDrive.
+    /// unsafe name, names that clash on OneDrive, a write to what is read-only for the user.
     pub fn is_conflict(&self) -> bool {
         matches!(
             &*self.0,
@@ -279,6 +293,7 @@ impl Error {
                 | ErrorKind::UnsafeName { .. }
                 | ErrorKind::Refused { conflict: true, .. }
                 | ErrorKind::NameClash { .. }
+                | ErrorKind::ReadOnly { .. }
         ) || matches!(self.status(), Some(409 | 412 | 507))
     }
 

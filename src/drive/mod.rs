@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::graph::endpoints::Conflict;
 use crate::graph::{DriveItem, GraphClient, ItemRef};
 
-pub use ops::{Destination, check_destination, cp, destination, destination_for, mv, rm};
+pub use ops::{Destination, check_destination, cp, destination, destination_for, move_to, mv, rm};
 pub use tree::{TreeOptions, TreeProgress, TreeReport, get_tree, invalid_local_names, put_tree};
 pub use walk::{WalkEntry, walk, walk_by_delta, walk_by_listing};
 
@@ -38,7 +38,7 @@ pub async fn mkdir_p(client: &GraphClient, path: &str) -> Result<DriveItem> {
         if !item.is_folder() {
             return Err(Error::refused(name, "exists and is not a folder", true));
         }
-        parent = ItemRef::Id(item.id.clone());
+        parent = ItemRef::content_of(&item);
     }
     Ok(item)
 }

@@ -1,17 +1,55 @@
 //! `mv`, `cp` and `rm` with the semantics of their Unix namesakes: a destination that is an
 //! existing folder receives the item under its own name; any other destination path names
 //! the item's new parent and name; a folder is removed only when asked to recurse.
+//!
+//! A shortcut to a shared folder is a folder to put things in (they go to the shared folder,
+//! on its owner's drive) and, like a symbolic link, one item to remove or rename: `rm` of a
+//! shortcut removes the shortcut, never the folder it points to, and needs no `-r`. OneDrive
+//! moves items within one drive only
+//! (<https://learn.microsoft.com/en-us/graph/api/driveitem-move>), so a move between your
+//! drive and a shared folder is refused before any change, with the way to do it instead;
+//! copies cross drives.
 
 use crate::error::{Error, Result};
-use crate::graph::{DriveItem, GraphClient, ItemRef, names};
+use crate::graph::{DriveItem, GraphClient, ItemRef, names, same_drive};
 
 /// Where `mv`/`cp` put an item.
 #[derive(Debug, Clone)]
 pub struct Destination {
-    /// The folder that receives the item.
+    /// The folder that receives the item (a shortcut when the item goes into a shared
+    /// folder through one).
     pub parent: DriveItem,
     /// The new name, when it changes.
     pub name: Option<String>,
+}
+
+impl Destination {
+    /// The receiving folder where its children are: the shared folder for a shortcut
+    /// ([`ItemRef::content_of`]).
+    pub fn folder(&self) -> ItemRef {
+        ItemRef::content_of(&self.parent)
+    }
+
+    /// The receiving folder's id on its drive (the shared folder's for a shortcut).
+    pub fn folder_id(&self) -> String {
+        self.parent
+            .remote()
+            .map_or_else(|| self.parent.id.clone(), |t| t.id)
+    }
+
+    /// The receiving folder's drive (the shared folder's for a shortcut), when the server
+    /// named it.
+    pub fn drive(&self) -> Option<String> {
+        match self.parent.remote() {
+            Some(t) => Some(t.drive_id),
+            None => drive_of(&self.parent),
+        }
+    }
+}
+
+/// The drive an item's answer names.
+fn drive_of(item: &DriveItem) -> Option<String> {
+    item.parent_reference.as_ref()?.drive_id.clone()
 }
 
 /// Resolves a destination path: an existing folder (keep the name), or a new name inside an
@@ -58,12 +96,12 @@ async fn resolve(client: &GraphClient, dest: &str, src: Option<&ItemRef>) -> Res
 async fn new_name(client: &GraphClient, dest: &str) -> Result<Destination> {
     let trimmed = dest.trim_end_matches('/');
     let (parent, name) = trimmed.rsplit_once('/').unwrap_or(("", trimmed));
-    let parent = client.item(&ItemRef::path(parent)).await?;
-    if !parent.is_folder() {
+    let folder = client.item(&ItemRef::path(parent)).await?;
+    if !folder.is_folder() {
         return Err(Error::from(crate::ErrorKind::NotFound(dest.to_owned())));
     }
     Ok(Destination {
-        parent,
+        parent: folder,
         name: Some(name.to_owned()),
     })
 }
@@ -83,9 +121,11 @@ async fn is_itself(
             .to_owned()
     };
     Ok(match src {
-        ItemRef::Id(id) => id.eq_ignore_ascii_case(&found.id),
+        ItemRef::Id(id) | ItemRef::OnDrive { id, path: None, .. } => {
+            id.eq_ignore_ascii_case(&found.id)
+        }
         ItemRef::Root => false,
-        ItemRef::Path(p) | ItemRef::IdPath(_, p) => {
+        ItemRef::Path(p) | ItemRef::IdPath(_, p) | ItemRef::OnDrive { path: Some(p), .. } => {
             names::same_name(&last(p), &last(dest)) && client.item(src).await?.id == found.id
         }
     })
@@ -106,29 +146,60 @@ pub fn check_destination(dest: &str) -> Result<()> {
 /// Moves (and possibly renames) `src` to the path `dest` (see [`destination_for`]).
 pub async fn mv(client: &GraphClient, src: &ItemRef, dest: &str) -> Result<DriveItem> {
     let to = destination_for(client, dest, src).await?;
-    client
-        .move_item(src, &to.parent.id, to.name.as_deref())
-        .await
+    move_to(client, src, &to).await
+}
+
+/// Moves `src` to `to`. OneDrive refuses a move between drives (your drive and a shared
+/// folder) as it would a folder it cannot find; such a refusal is told apart afterwards, from
+/// where the item is, and said as [`crate::ErrorKind::Refused`] (a conflict) with the way to
+/// do it instead: copy, then remove. Nothing changed either way; a move within a drive costs
+/// no extra request.
+pub async fn move_to(client: &GraphClient, src: &ItemRef, to: &Destination) -> Result<DriveItem> {
+    let moved = client
+        .move_item(src, &to.folder_id(), to.name.as_deref())
+        .await;
+    let Err(e) = moved else {
+        return moved;
+    };
+    if !matches!(e.status(), Some(400 | 404)) {
+        return Err(e);
+    }
+    let item = client.item(src).await?;
+    match (drive_of(&item), to.drive()) {
+        (Some(from), Some(into)) if !same_drive(&from, &into) => Err(Error::refused(
+            to.name.clone().unwrap_or_else(|| to.parent.name.clone()),
+            "the destination is on another drive, and OneDrive moves items within one drive \
+             only: copy it there (`cp`), then remove the original (`rm`)",
+            true,
+        )),
+        _ => Err(e),
+    }
 }
 
 /// Copies `src` (a file or a whole folder) to the path `dest`, waiting for the copy to end.
 pub async fn cp(client: &GraphClient, src: &ItemRef, dest: &str) -> Result<DriveItem> {
     let to = destination_for(client, dest, src).await?;
-    client.copy(src, &to.parent.id, to.name.as_deref()).await
+    client.copy_to(src, &to.folder(), to.name.as_deref()).await
 }
 
-/// Deletes `item`; a folder only with `recursive` (Graph itself would delete it whole).
+/// Deletes `item`; a folder only with `recursive` (Graph itself would delete it whole). A
+/// shortcut is removed alone, without `recursive`: the shared folder stays with its owner.
 pub async fn rm(client: &GraphClient, item: &ItemRef, recursive: bool) -> Result<()> {
     let found = client.item(item).await?;
     if found.root.is_some() {
         return Err(Error::refused("/", "the root cannot be removed", false));
     }
-    if found.is_folder() && !recursive {
+    let shortcut = found.remote();
+    if found.is_folder() && shortcut.is_none() && !recursive {
         return Err(Error::refused(
             found.name,
             "is a folder (use -r to remove it with its contents)",
             false,
         ));
     }
-    client.delete(&ItemRef::Id(found.id)).await
+    client.delete(&ItemRef::of_item(&found)).await?;
+    if let Some(target) = shortcut {
+        client.forget_mount(&target);
+    }
+    Ok(())
 }

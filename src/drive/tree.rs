@@ -16,7 +16,7 @@ use crate::graph::endpoints::Conflict;
 use crate::graph::transfer::{
     Cancel, DEFAULT_FRAGMENT, DownloadOptions, Progress, UploadOptions, partial_file_names,
 };
-use crate::graph::{GraphClient, ItemRef, names};
+use crate::graph::{DriveItem, GraphClient, ItemRef, names};
 
 /// Per-file progress of a tree transfer: `(relative path, bytes done, file size)`.
 pub type TreeProgress = Arc<dyn Fn(&str, u64, u64) + Send + Sync>;
@@ -114,7 +114,16 @@ pub async fn get_tree(
         mkdir_local(&local.join(&e.path)).await?;
         report.folders += 1;
     }
-    let files = entries.into_iter().filter(|e| e.item.is_file());
+    let (files, refused): (Vec<_>, Vec<_>) = entries
+        .into_iter()
+        .filter(|e| !e.item.is_folder())
+        .partition(|e| e.item.kind().is_downloadable());
+    for e in refused {
+        if let Some(why) = e.item.kind().why_not_downloadable() {
+            let err = Error::refused(e.item.name.clone(), why, false);
+            report.failed.push((e.path, err));
+        }
+    }
     let mut results = stream::iter(files)
         .map(|e| async move {
             let dl = DownloadOptions {
@@ -144,7 +153,7 @@ pub async fn get_tree(
 fn usable_locally(entries: Vec<WalkEntry>, report: &mut TreeReport) -> Vec<WalkEntry> {
     let partials: HashSet<String> = entries
         .iter()
-        .filter(|e| e.item.is_file() && !e.under_unsafe)
+        .filter(|e| e.item.kind().is_downloadable() && !e.under_unsafe)
         .flat_map(|e| {
             let (dir, name) = split_rel(&e.path);
             partial_file_names(name).map(|p| join_rel(dir, &p))
@@ -187,10 +196,7 @@ pub async fn put_tree(
     opts: &TreeOptions,
 ) -> Result<TreeReport> {
     let root = local.to_owned();
-    let base = match remote {
-        ItemRef::Path(p) | ItemRef::IdPath(_, p) => p.clone(),
-        ItemRef::Root | ItemRef::Id(_) => String::new(),
-    };
+    let base = remote.rel_path().unwrap_or_default().to_owned();
     let tree = tokio::task::spawn_blocking(move || list_local(&root, &base))
         .await
         .map_err(|e| Error::io(local, std::io::Error::other(e.to_string())))??;
@@ -198,20 +204,20 @@ pub async fn put_tree(
         return Err(e);
     }
     let mut report = TreeReport::default();
-    let mut ids: HashMap<String, String> = HashMap::new();
-    ids.insert(String::new(), client.item(remote).await?.id);
+    let mut folders: HashMap<String, ItemRef> = HashMap::new();
+    let top = ItemRef::content_of(&client.item(remote).await?);
     for dir in tree.dirs {
         let (parent, name) = split_rel(&dir);
-        let parent_id = ids.get(parent).cloned().unwrap_or_default();
-        let folder = ensure_folder(client, &parent_id, name).await?;
-        ids.insert(dir, folder);
+        let parent = folders.get(parent).unwrap_or(&top);
+        let folder = existing_folder(client, parent, name).await?;
+        folders.insert(dir, ItemRef::content_of(&folder));
         report.folders += 1;
     }
-    let ids = &ids;
+    let (folders, top) = (&folders, &top);
     let mut results = stream::iter(tree.files)
         .map(|rel| async move {
             let (parent, name) = split_rel(&rel);
-            let parent = ItemRef::Id(ids.get(parent).cloned().unwrap_or_default());
+            let parent = folders.get(parent).unwrap_or(top);
             let up = UploadOptions {
                 conflict: opts.conflict,
                 fragment_size: opts.fragment_size,
@@ -221,7 +227,7 @@ pub async fn put_tree(
                 ..UploadOptions::default()
             };
             let r = client
-                .upload_file(&parent, name, &local.join(&rel), &up)
+                .upload_file(parent, name, &local.join(&rel), &up)
                 .await;
             (rel, r.map(|i| i.size.unwrap_or(0)))
         })
@@ -249,17 +255,30 @@ fn stop_if_cancelled<T>(r: &Result<T>) -> Result<()> {
     }
 }
 
+/// The id of folder `name` in the folder with id `parent_id`, created when missing.
 pub(super) async fn ensure_folder(
     client: &GraphClient,
     parent_id: &str,
     name: &str,
 ) -> Result<String> {
-    let parent = ItemRef::Id(parent_id.to_owned());
-    match client.create_folder(&parent, name, Conflict::Fail).await {
-        Ok(f) => Ok(f.id),
-        Err(e) if e.status() == Some(409) => Ok(client.item(&parent.child(name)).await?.id),
-        Err(e) => Err(e),
+    Ok(
+        existing_folder(client, &ItemRef::Id(parent_id.to_owned()), name)
+            .await?
+            .id,
+    )
+}
+
+/// The folder `name` in `parent`, created when missing.
+async fn existing_folder(client: &GraphClient, parent: &ItemRef, name: &str) -> Result<DriveItem> {
+    let folder = match client.create_folder(parent, name, Conflict::Fail).await {
+        Ok(f) => f,
+        Err(e) if e.status() == Some(409) => client.item(&parent.child(name)).await?,
+        Err(e) => return Err(e),
+    };
+    if !folder.is_folder() {
+        return Err(Error::refused(name, "exists and is not a folder", true));
     }
+    Ok(folder)
 }
 
 /// `("a/b", "c")` for `a/b/c`, `("", "c")` for `c`.
@@ -351,7 +370,6 @@ pub(super) fn is_state_file(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::graph::DriveItem;
 
     fn entry(path: &str, name: &str, under_unsafe: bool) -> WalkEntry {
         WalkEntry {

@@ -26,6 +26,8 @@ use crate::graph::answer::{
     decode_bytes, decode_json, error_from_response, host_of, network_error, read_body,
     request_label,
 };
+use crate::graph::model::RemoteTarget;
+use crate::graph::mounts::{SharedMounts, new_table};
 use crate::graph::wait::{Notice, RetryPolicy};
 
 /// Supplies access tokens; implemented by the sign-in layer (and by a fixed token for tests).
@@ -61,11 +63,19 @@ impl TokenSource for StaticToken {
 }
 
 /// A Graph API client: base URL, drive prefix, token source and one HTTP connection pool.
+///
+/// Paths (`ItemRef::Path`) are relative to the client's root: the signed-in user's drive
+/// (`/me/drive`), another drive ([`GraphClient::for_drive`]) or an item on some drive, such as
+/// a folder someone shared ([`GraphClient::rooted_at`]). Paths through shortcuts are sent to
+/// the shortcut's drive ([`crate::graph::mounts`]).
 #[derive(Clone)]
 pub struct GraphClient {
     http: reqwest::Client,
     base: String,
     drive: String,
+    root: Option<RemoteTarget>,
+    mounts: SharedMounts,
+    drive_id: Arc<std::sync::OnceLock<String>>,
     tokens: Arc<dyn TokenSource>,
     retry: RetryPolicy,
 }
@@ -75,6 +85,7 @@ impl std::fmt::Debug for GraphClient {
         f.debug_struct("GraphClient")
             .field("base", &self.base)
             .field("drive", &self.drive)
+            .field("root", &self.root)
             .finish_non_exhaustive()
     }
 }
@@ -90,17 +101,61 @@ impl GraphClient {
             http,
             base: base.trim_end_matches('/').to_owned(),
             drive: "/me/drive".to_owned(),
+            root: None,
+            mounts: new_table(),
+            drive_id: Arc::default(),
             tokens,
             retry: RetryPolicy::default(),
         })
     }
 
-    /// The same client addressing drive `id` (`/drives/{id}`) instead of `/me/drive`, e.g.
-    /// for items shared from another drive.
+    /// The same client addressing drive `id` (`/drives/{id}`, its root and paths from it)
+    /// instead of `/me/drive`: another of the user's drives (`/me/drives`, a team site's
+    /// library).
     pub fn for_drive(&self, id: &str) -> Self {
         let mut other = self.clone();
         other.drive = format!("/drives/{}", crate::graph::locator::encode_segment(id));
+        other.root = None;
+        other.mounts = new_table();
+        other.drive_id = Arc::new(std::sync::OnceLock::from(id.to_owned()));
         other
+    }
+
+    /// The same client rooted at item `id` of drive `drive`: [`crate::ItemRef::Root`] is that
+    /// item, paths are below it (`/drives/{drive}/items/{id}:/path:`) and ids are read on that
+    /// drive. This is how a folder someone shared with you is entered: OneDrive answers no
+    /// `root:` path on a drive you only share a folder of (graph-api.md §12).
+    pub fn rooted_at(&self, drive: &str, id: &str) -> Self {
+        let mut other = self.for_drive(drive);
+        other.root = Some(RemoteTarget {
+            drive_id: drive.to_owned(),
+            id: id.to_owned(),
+        });
+        other
+    }
+
+    /// The item this client is rooted at ([`GraphClient::rooted_at`]), if any.
+    pub fn rooted(&self) -> Option<&RemoteTarget> {
+        self.root.as_ref()
+    }
+
+    /// The id of the drive this client addresses (for `/me/drive` asked once, `GET /me/drive`,
+    /// and remembered by every clone).
+    ///
+    /// # Errors
+    ///
+    /// Those of the request.
+    pub async fn drive_id(&self) -> Result<String> {
+        if let Some(id) = self.drive_id.get() {
+            return Ok(id.clone());
+        }
+        let drive: crate::graph::model::Drive = self.get_json(&self.drive).await?;
+        Ok(self.drive_id.get_or_init(|| drive.id).clone())
+    }
+
+    /// The client's table of shortcuts (shared by its clones).
+    pub(crate) fn mounts(&self) -> &std::sync::Mutex<crate::graph::mounts::Mounts> {
+        &self.mounts
     }
 
     /// Replaces the read timeout (default 60 s): the longest wait for the next bytes of an
@@ -124,7 +179,8 @@ impl GraphClient {
         &self.base
     }
 
-    /// The drive prefix used for item URLs (`/me/drive` or `/drives/{id}`).
+    /// The drive prefix used for item URLs (`/me/drive` or `/drives/{id}`); in a rooted client
+    /// the drive of the item it is rooted at.
     pub fn drive_prefix(&self) -> &str {
         &self.drive
     }
@@ -193,6 +249,7 @@ impl GraphClient {
                 self.check_token_host(req.url())?;
             }
             let host = host_of(req.url());
+            let write = !matches!(*req.method(), Method::GET | Method::HEAD);
             let err = match self.http.execute(req).await {
                 Ok(resp) if resp.status().is_success() || resp.status().is_redirection() => {
                     return Ok(resp);
@@ -205,7 +262,7 @@ impl GraphClient {
                     token = Some(self.tokens.refresh(old).await?);
                     continue;
                 }
-                Ok(resp) => error_from_response(resp).await,
+                Ok(resp) => read_only(error_from_response(resp).await, write && authenticated),
                 Err(e) => network_error(e),
             };
             self.retry.pause(attempt, err, &host).await?;
@@ -277,6 +334,25 @@ impl GraphClient {
             }
             attempt += 1;
         }
+    }
+}
+
+/// A Graph write's 403 `accessDenied` as [`crate::ErrorKind::ReadOnly`] (what it means for a
+/// write: the user may read the item, not change it); other errors unchanged.
+fn read_only(e: Error, write: bool) -> Error {
+    match e.kind() {
+        crate::ErrorKind::Graph {
+            status: 403,
+            code,
+            message,
+            ..
+        } if write && code == "accessDenied" => crate::ErrorKind::ReadOnly {
+            status: 403,
+            code: code.clone(),
+            message: message.clone(),
+        }
+        .into(),
+        _ => e,
     }
 }
 

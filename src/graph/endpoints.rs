@@ -9,7 +9,6 @@
 
 use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
-use std::time::Duration;
 
 use futures_util::Stream;
 use futures_util::stream::{self, TryStreamExt};
@@ -18,10 +17,10 @@ use serde::de::DeserializeOwned;
 use serde_json::json;
 
 use crate::error::{Error, Result};
-use crate::graph::answer::{decode_json, request_label};
+use crate::graph::answer::request_label;
 use crate::graph::client::GraphClient;
 use crate::graph::locator::{ItemRef, encode_segment};
-use crate::graph::model::{AsyncJobStatus, Drive, DriveItem, Page, PageItem, Permission, User};
+use crate::graph::model::{Drive, DriveItem, Page, PageItem, Permission, User};
 use crate::graph::names::{check_name, check_path};
 use crate::graph::placed::{Asked, Parent};
 
@@ -187,10 +186,6 @@ impl GraphClient {
         Ok(pages.into_iter().flat_map(|p| p.value).collect())
     }
 
-    fn item_path(&self, item: &ItemRef, suffix: Option<&str>) -> String {
-        item.url_path(self.drive_prefix(), suffix)
-    }
-
     /// `GET /me/drive`: the drive, with its quota.
     pub async fn drive(&self) -> Result<Drive> {
         self.get_json(self.drive_prefix()).await
@@ -208,10 +203,20 @@ impl GraphClient {
 
     /// `GET {item}`: one item's metadata.
     pub async fn item(&self, item: &ItemRef) -> Result<DriveItem> {
-        self.get_json(&self.item_path(item, None)).await
+        let found: DriveItem = self
+            .at(
+                item,
+                None,
+                |_, path| async move { self.get_json(&path).await },
+            )
+            .await?;
+        self.learn(item, std::slice::from_ref(&found), false);
+        Ok(found)
     }
 
     /// `GET {item}/children`, one page after another, following `@odata.nextLink` verbatim.
+    /// The path goes through the shortcuts this client knows ([`GraphClient::resolve`]) but
+    /// learns none: [`GraphClient::children`] does.
     pub fn children_pages<'a>(
         &'a self,
         item: &ItemRef,
@@ -220,14 +225,21 @@ impl GraphClient {
         self.pages(opts.apply(self.item_path(item, Some("children"))))
     }
 
-    /// All children of a folder, in the server's order.
+    /// All children of a folder, in the server's order. For a shortcut's own id this is not
+    /// the shared folder's content: list [`ItemRef::content_of`] the shortcut instead.
     pub async fn children(&self, item: &ItemRef) -> Result<Vec<DriveItem>> {
         let opts = ListOptions {
             top: Some(1000),
             ..ListOptions::default()
         };
-        self.collect_pages(opts.apply(self.item_path(item, Some("children"))))
-            .await
+        let opts = &opts;
+        let found = self
+            .at(item, Some("children"), |_, path| async move {
+                self.collect_pages(opts.apply(path)).await
+            })
+            .await?;
+        self.learn(item, &found, true);
+        Ok(found)
     }
 
     /// `POST {parent}/children`: creates folder `name` (refused before any request when
@@ -240,12 +252,14 @@ impl GraphClient {
         conflict: Conflict,
     ) -> Result<DriveItem> {
         check_new_name(parent, name)?;
-        let body = json!({"name": name, "folder": {},
+        let body = &json!({"name": name, "folder": {},
             "@microsoft.graph.conflictBehavior": conflict.as_str()});
-        let path = self.item_path(parent, Some("children"));
-        let made = self.request_json(Method::POST, &path, Some(&body)).await?;
-        Asked::child(parent, name, conflict).check(&made)?;
-        Ok(made)
+        self.at(parent, Some("children"), |at, path| async move {
+            let made = self.request_json(Method::POST, &path, Some(body)).await?;
+            Asked::child(&at, name, conflict).check(&made)?;
+            Ok(made)
+        })
+        .await
     }
 
     /// `PATCH {item}` with `changes` (only the properties to change). A new `name` is checked
@@ -256,10 +270,14 @@ impl GraphClient {
         if let Some(name) = name {
             check_name(name)?;
         }
-        let path = self.item_path(item, None);
-        let updated = self
-            .request_json(Method::PATCH, &path, Some(changes))
+        let updated: DriveItem = self
+            .at(item, None, |_, path| async move {
+                self.request_json(Method::PATCH, &path, Some(changes)).await
+            })
             .await?;
+        if let Some(target) = updated.remote() {
+            self.forget_mount(&target);
+        }
         let parent = changes
             .pointer("/parentReference/id")
             .and_then(|p| p.as_str());
@@ -292,87 +310,14 @@ impl GraphClient {
         self.update(item, &body).await
     }
 
-    /// `DELETE {item}` (to the recycle bin; folders with their contents).
+    /// `DELETE {item}` (to the recycle bin; folders with their contents; a shortcut alone,
+    /// its folder stays with its owner).
     pub async fn delete(&self, item: &ItemRef) -> Result<()> {
-        let path = self.item_path(item, None);
-        self.request(Method::DELETE, &path, None).await?;
+        self.at(item, None, |_, path| async move {
+            self.request(Method::DELETE, &path, None).await
+        })
+        .await?;
         Ok(())
-    }
-
-    /// `POST {item}/copy`: starts a copy into folder `parent_id`; returns the monitor URL.
-    pub async fn start_copy(
-        &self,
-        item: &ItemRef,
-        parent_id: &str,
-        new_name: Option<&str>,
-    ) -> Result<String> {
-        if let Some(n) = new_name {
-            check_name(n)?;
-        }
-        let mut body = json!({"parentReference": {"id": parent_id}});
-        if let Some(n) = new_name {
-            body["name"] = json!(n);
-        }
-        let path = self.item_path(item, Some("copy"));
-        let resp = self.request(Method::POST, &path, Some(&body)).await?;
-        resp.headers()
-            .get(reqwest::header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-            .ok_or_else(|| Error::decode("copy", "202 answer without a Location monitor URL"))
-    }
-
-    /// Polls a copy monitor (no token) every `poll` until the job ends; returns the new item.
-    pub async fn wait_copy(&self, monitor: &str, poll: Duration) -> Result<DriveItem> {
-        loop {
-            let resp = self.send_unauthenticated(|http| http.get(monitor)).await?;
-            if resp.status().is_redirection() {
-                let loc = resp
-                    .headers()
-                    .get(reqwest::header::LOCATION)
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_owned)
-                    .ok_or_else(|| Error::decode("copy monitor", "redirect without Location"))?;
-                return self.get_json(&loc).await;
-            }
-            let status: AsyncJobStatus = decode_json(resp, "copy monitor").await?;
-            match status.status.as_str() {
-                "completed" => {
-                    let id = status.resource_id.ok_or_else(|| {
-                        Error::decode("copy monitor", "completed without resourceId")
-                    })?;
-                    return self.item(&ItemRef::Id(id)).await;
-                }
-                "failed" | "deleteFailed" => {
-                    let code = status.error_code.unwrap_or_else(|| "copyFailed".into());
-                    return Err(Error::graph(
-                        500,
-                        code,
-                        "the server could not copy the item",
-                    ));
-                }
-                _ => tokio::time::sleep(poll).await,
-            }
-        }
-    }
-
-    /// Copies an item into folder `parent_id` and waits for the copy to finish. A copy that
-    /// ends under another name or folder than asked is [`crate::ErrorKind::Misplaced`].
-    pub async fn copy(
-        &self,
-        item: &ItemRef,
-        parent_id: &str,
-        new_name: Option<&str>,
-    ) -> Result<DriveItem> {
-        let monitor = self.start_copy(item, parent_id, new_name).await?;
-        let copied = self.wait_copy(&monitor, Duration::from_millis(200)).await?;
-        let asked = Asked {
-            parent: Parent::id(parent_id),
-            name: new_name,
-            conflict: Conflict::Fail,
-        };
-        asked.check(&copied)?;
-        Ok(copied)
     }
 
     /// `POST {item}/createLink`: a sharing link (an existing one of that type may come back).
@@ -387,14 +332,19 @@ impl GraphClient {
         if let Some(p) = &opts.password {
             body["password"] = json!(p);
         }
-        let path = self.item_path(item, Some("createLink"));
-        self.request_json(Method::POST, &path, Some(&body)).await
+        let body = &body;
+        self.at(item, Some("createLink"), |_, path| async move {
+            self.request_json(Method::POST, &path, Some(body)).await
+        })
+        .await
     }
 
     /// `GET {item}/permissions`.
     pub async fn permissions(&self, item: &ItemRef) -> Result<Vec<Permission>> {
-        self.collect_pages(self.item_path(item, Some("permissions")))
-            .await
+        self.at(item, Some("permissions"), |_, path| async move {
+            self.collect_pages(path).await
+        })
+        .await
     }
 
     /// `GET /me/drive/recent` (deprecated by Microsoft, still served).
@@ -403,9 +353,11 @@ impl GraphClient {
             .await
     }
 
-    /// `GET /me/drive/sharedWithMe` (items carry `remoteItem`).
+    /// `GET /me/drive/sharedWithMe`: what others shared with the signed-in user, whatever
+    /// drive this client addresses (items carry `remoteItem`: open them with
+    /// [`ItemRef::content_of`] or [`GraphClient::rooted_at`]).
     pub async fn shared_with_me(&self) -> Result<Vec<DriveItem>> {
-        self.collect_pages(format!("{}/sharedWithMe", self.drive_prefix()))
+        self.collect_pages("/me/drive/sharedWithMe".to_owned())
             .await
     }
 
@@ -415,10 +367,11 @@ impl GraphClient {
         self.get_json(&path).await
     }
 
-    /// `GET /me/drive/root/search(q='...')`, all pages.
+    /// `GET /me/drive/root/search(q='...')` (below the item a rooted client is rooted at),
+    /// all pages.
     pub async fn search(&self, query: &str, opts: &ListOptions) -> Result<Vec<DriveItem>> {
         let q = encode_segment(&query.replace('\'', "''"));
-        let first = opts.apply(format!("{}/root/search(q='{q}')", self.drive_prefix()));
+        let first = opts.apply(self.item_path(&ItemRef::Root, Some(&format!("search(q='{q}')"))));
         self.collect_pages(first).await
     }
 
@@ -426,11 +379,15 @@ impl GraphClient {
     /// `item`. Returns every change (latest state per item, in server order) and the deltaLink
     /// for the next round. A 410 (`resyncRequired`) comes back as an error; start over then.
     pub async fn delta(&self, item: &ItemRef, link: Option<&str>) -> Result<Delta> {
-        let first = match link {
-            Some(l) => l.to_owned(),
-            None => self.item_path(item, Some("delta")),
+        let pages: Vec<Page<DriveItem>> = match link {
+            Some(l) => self.pages(l.to_owned()).try_collect().await?,
+            None => {
+                self.at(item, Some("delta"), |_, first| async move {
+                    self.pages(first).try_collect().await
+                })
+                .await?
+            }
         };
-        let pages: Vec<Page<DriveItem>> = self.pages(first).try_collect().await?;
         let delta_link = pages.iter().rev().find_map(|p| p.delta_link.clone());
         let items = pages.into_iter().flat_map(|p| p.value).collect();
         let delta_link =
@@ -445,7 +402,8 @@ pub(crate) fn check_new_name(parent: &ItemRef, name: &str) -> Result<()> {
     check_name(name)?;
     match parent {
         ItemRef::Path(p) | ItemRef::IdPath(_, p) => check_path(&format!("{p}/{name}")),
-        ItemRef::Root | ItemRef::Id(_) => Ok(()),
+        ItemRef::OnDrive { path: Some(p), .. } => check_path(&format!("{p}/{name}")),
+        ItemRef::Root | ItemRef::Id(_) | ItemRef::OnDrive { path: None, .. } => Ok(()),
     }
 }
 

@@ -4,8 +4,15 @@
 //! the root (`root:/a/b:`) or by a path relative to another item (`items/{id}:/a/b:`). Each path
 //! segment is percent-encoded on its own: space as `%20` (never `+`), `#`, `%`, `+` and every
 //! non-ASCII byte encoded, so names that look like URL syntax survive the trip.
+//!
+//! What lives on another drive (the folder a shortcut points to, an item someone shared) is
+//! addressed on that drive, by id, with paths below it relative to that item
+//! ([`ItemRef::OnDrive`]): `root:` paths never reach into it (graph-api.md §1.1, §12,
+//! <https://learn.microsoft.com/en-us/graph/api/resources/remoteitem>).
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
+use crate::graph::model::DriveItem;
 
 /// Characters left literal in a path segment: RFC 3986 unreserved plus a few safe sub-delims.
 /// `+` is always encoded (some Graph front-ends read it as a space), and so are `:` and `#`.
@@ -37,6 +44,17 @@ pub enum ItemRef {
     Path(String),
     /// A path relative to the item with the given id.
     IdPath(String, String),
+    /// An item on drive `drive` by its id there, or with `path` the item at that path below
+    /// it (`/drives/{drive}/items/{id}` and `/drives/{drive}/items/{id}:/{path}:`): for
+    /// everything that lives on another drive than the client's.
+    OnDrive {
+        /// The drive's id.
+        drive: String,
+        /// The item's id on that drive.
+        id: String,
+        /// A `/`-separated, unencoded path below the item, if any.
+        path: Option<String>,
+    },
 }
 
 impl ItemRef {
@@ -58,6 +76,56 @@ impl ItemRef {
             ItemRef::Id(id) => ItemRef::IdPath(id.clone(), name.to_owned()),
             ItemRef::Path(p) => ItemRef::path(&format!("{p}/{name}")),
             ItemRef::IdPath(id, p) => ItemRef::IdPath(id.clone(), format!("{p}/{name}")),
+            ItemRef::OnDrive { drive, id, path } => ItemRef::OnDrive {
+                drive: drive.clone(),
+                id: id.clone(),
+                path: Some(match path.as_deref().map(|p| p.trim_matches('/')) {
+                    Some(p) if !p.is_empty() => format!("{p}/{name}"),
+                    _ => name.to_owned(),
+                }),
+            },
+        }
+    }
+
+    /// The item itself, on its own drive: `/drives/{parentReference.driveId}/items/{id}`
+    /// (for renaming, moving or removing it; a shortcut is the shortcut). An item whose
+    /// answer names no drive is addressed by id on the client's drive.
+    pub fn of_item(item: &DriveItem) -> ItemRef {
+        let drive = item
+            .parent_reference
+            .as_ref()
+            .and_then(|p| p.drive_id.clone());
+        match drive.filter(|d| !d.is_empty()) {
+            Some(drive) => ItemRef::OnDrive {
+                drive,
+                id: item.id.clone(),
+                path: None,
+            },
+            None => ItemRef::Id(item.id.clone()),
+        }
+    }
+
+    /// Where the item's children and content are: for a shortcut or a shared item
+    /// (`remoteItem`) the item it points to, on that item's drive
+    /// ([`DriveItem::remote`]); for any other item the item itself ([`ItemRef::of_item`]).
+    pub fn content_of(item: &DriveItem) -> ItemRef {
+        match item.remote() {
+            Some(t) => ItemRef::OnDrive {
+                drive: t.drive_id,
+                id: t.id,
+                path: None,
+            },
+            None => ItemRef::of_item(item),
+        }
+    }
+
+    /// The path below the client's root (or below the item of an [`ItemRef::IdPath`] or
+    /// [`ItemRef::OnDrive`]) that this reference names, if it names one.
+    pub fn rel_path(&self) -> Option<&str> {
+        match self {
+            ItemRef::Path(p) | ItemRef::IdPath(_, p) => Some(p),
+            ItemRef::OnDrive { path, .. } => path.as_deref(),
+            ItemRef::Root | ItemRef::Id(_) => None,
         }
     }
 
@@ -71,6 +139,14 @@ impl ItemRef {
             ItemRef::IdPath(id, p) => (
                 format!("{drive}/items/{}", encode_segment(id)),
                 Some(p.as_str()),
+            ),
+            ItemRef::OnDrive { drive, id, path } => (
+                format!(
+                    "/drives/{}/items/{}",
+                    encode_segment(drive),
+                    encode_segment(id)
+                ),
+                path.as_deref(),
             ),
         };
         let rel = rel.map(|p| p.trim_matches('/')).filter(|p| !p.is_empty());
@@ -129,6 +205,22 @@ mod tests {
                 .child("b c")
                 .url_path(d, Some("content")),
             "/me/drive/items/X!1:/b%20c:/content"
+        );
+        let other = ItemRef::OnDrive {
+            drive: "b!x y".into(),
+            id: "01AB".into(),
+            path: None,
+        };
+        assert_eq!(
+            other.url_path(d, Some("children")),
+            "/drives/b!x%20y/items/01AB/children"
+        );
+        assert_eq!(
+            other
+                .child("sub")
+                .child("a.txt")
+                .url_path(d, Some("content")),
+            "/drives/b!x%20y/items/01AB:/sub/a.txt:/content"
         );
     }
 

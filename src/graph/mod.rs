@@ -6,9 +6,11 @@
 
 pub mod answer;
 pub mod client;
+mod copy;
 pub mod endpoints;
 pub mod locator;
 pub mod model;
+pub mod mounts;
 pub mod names;
 mod placed;
 pub mod quickxor;
@@ -19,6 +21,6 @@ pub use client::{GraphClient, StaticToken, TokenSource};
 pub use endpoints::{Conflict, Delta, LinkOptions, ListOptions, MAX_IDLE_PAGES};
 pub use locator::ItemRef;
 pub use model::{
-    Drive, DriveItem, ItemKind, Page, PageItem, Permission, Quota, RemoteTarget, User,
+    Drive, DriveItem, ItemKind, Page, PageItem, Permission, Quota, RemoteTarget, User, same_drive,
 };
 pub use wait::{Notice, Notify, RetryPolicy};

@@ -55,11 +55,16 @@ impl<'a> Asked<'a> {
                 Some((dir, name)) => (Parent::Path(dir), Some(name)),
                 None => (Parent::Path(""), Some(p.as_str())),
             },
-            ItemRef::IdPath(id, p) => match p.rsplit_once('/') {
+            ItemRef::IdPath(id, p)
+            | ItemRef::OnDrive {
+                id, path: Some(p), ..
+            } => match p.rsplit_once('/') {
                 Some((_, name)) => (Parent::Unknown, Some(name)),
                 None => (Parent::id(id), Some(p.as_str())),
             },
-            ItemRef::Root | ItemRef::Id(_) => (Parent::Unknown, None),
+            ItemRef::Root | ItemRef::Id(_) | ItemRef::OnDrive { path: None, .. } => {
+                (Parent::Unknown, None)
+            }
         };
         Asked {
             parent,
@@ -73,8 +78,8 @@ impl<'a> Asked<'a> {
         let parent = match parent {
             ItemRef::Root => Parent::Path(""),
             ItemRef::Path(p) => Parent::Path(p),
-            ItemRef::Id(id) => Parent::id(id),
-            ItemRef::IdPath(..) => Parent::Unknown,
+            ItemRef::Id(id) | ItemRef::OnDrive { id, path: None, .. } => Parent::id(id),
+            ItemRef::IdPath(..) | ItemRef::OnDrive { .. } => Parent::Unknown,
         };
         Asked {
             parent,

@@ -131,6 +131,18 @@ impl DirCache {
         self.listings.insert(id.to_owned(), Listing::new(items));
     }
 
+    /// The item at absolute `path` as its parent's listing shows it, when that listing is
+    /// cached and younger than the TTL (not counted as a hit or miss).
+    pub fn entry(&self, path: &str) -> Option<DriveItem> {
+        let trimmed = path.trim_end_matches('/');
+        let (parent, name) = trimmed.rsplit_once('/')?;
+        let parent = if parent.is_empty() { "/" } else { parent };
+        let listing = self.listings.get(self.folder_id(parent)?)?;
+        (listing.fetched.elapsed() < self.ttl)
+            .then(|| listing.get(name).cloned())
+            .flatten()
+    }
+
     /// The folder id cached for an absolute path, if any.
     pub fn folder_id(&self, path: &str) -> Option<&str> {
         self.paths.get(&path.to_lowercase()).map(String::as_str)
@@ -237,7 +249,12 @@ pub async fn fetch_listing(
     cache: &Mutex<DirCache>,
     path: &str,
 ) -> Result<(String, Vec<DriveItem>), CommandError> {
-    let (folder, items) = match list_folder(client, &ItemRef::path(path)).await {
+    let known = lock(cache).entry(path);
+    let listed = match &known {
+        Some(item) => list_item(client, item).await,
+        None => list_folder(client, &ItemRef::path(path)).await,
+    };
+    let (folder, items) = match listed {
         Ok(found) => found,
         Err(e) => {
             if e.code == exit::NOT_FOUND {
@@ -258,7 +275,8 @@ pub async fn fetch_listing(
 
 /// Lists a folder with as few requests as possible: the children first (their parent
 /// reference names the folder's id); only an empty answer needs the item itself, to tell an
-/// empty folder (`Some(id)`) from a file (`None`, with the file as the only entry).
+/// empty folder (`Some(id)`) from a file or a notebook (`None`, with the item as the only
+/// entry) and from a shortcut not known yet, whose shared folder is then listed on its drive.
 pub async fn list_folder(
     client: &GraphClient,
     item: &ItemRef,
@@ -283,11 +301,29 @@ pub async fn list_folder(
         return Ok((Some(id), items));
     }
     let me = client.item(item).await?;
-    if me.is_folder() {
-        Ok((Some(me.id), items))
-    } else {
-        Ok((None, vec![me]))
+    match me.remote() {
+        Some(target) if me.is_folder() => {
+            let items = client.children(&ItemRef::content_of(&me)).await?;
+            Ok((Some(target.id), items))
+        }
+        _ if me.is_folder() => Ok((Some(me.id), items)),
+        _ => Ok((None, vec![me])),
     }
+}
+
+/// Lists `item`, whose metadata is known: a folder's children where they are (a shortcut's
+/// on the shared folder's drive) with the folder's id there, or the item itself (`None`) when
+/// it is no folder (a file, a notebook).
+pub async fn list_item(
+    client: &GraphClient,
+    item: &DriveItem,
+) -> Result<(Option<String>, Vec<DriveItem>), CommandError> {
+    if !item.is_folder() {
+        return Ok((None, vec![item.clone()]));
+    }
+    let id = item.remote().map_or_else(|| item.id.clone(), |t| t.id);
+    let items = client.children(&ItemRef::content_of(item)).await?;
+    Ok((Some(id), items))
 }
 
 /// The path-index key of child `name` of folder `parent` (both absolute).

@@ -52,16 +52,17 @@ pub fn arg_kind(cmd: &str, index: usize) -> ArgKind {
 /// The rustyline helper of the prompt.
 #[derive(Helper, Highlighter, Hinter, Validator)]
 pub struct ShellHelper {
-    client: GraphClient,
+    client: Arc<Mutex<GraphClient>>,
     cache: Arc<Mutex<DirCache>>,
     cwd: Arc<Mutex<String>>,
     handle: tokio::runtime::Handle,
 }
 
 impl ShellHelper {
-    /// A helper completing against `client`'s drive; `cwd` is kept current by the REPL.
+    /// A helper completing against `client`'s drive; `client` and `cwd` are kept current by
+    /// the REPL (`cd`, `drive` and `cd shared:…` move them).
     pub fn new(
-        client: GraphClient,
+        client: Arc<Mutex<GraphClient>>,
         cache: Arc<Mutex<DirCache>>,
         cwd: Arc<Mutex<String>>,
         handle: tokio::runtime::Handle,
@@ -176,7 +177,12 @@ impl ShellHelper {
         if let Some(found) = pick(&mut cache::lock(&self.cache)) {
             return [up, found].concat();
         }
-        let (client, cache, path) = (self.client.clone(), self.cache.clone(), abs.clone());
+        let client = self
+            .client
+            .lock()
+            .map(|c| c.clone())
+            .unwrap_or_else(|p| p.into_inner().clone());
+        let (cache, path) = (self.cache.clone(), abs.clone());
         let fetch = self.handle.spawn(async move {
             let _ = cache::fetch_listing(&client, &cache, &path).await;
         });

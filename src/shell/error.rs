@@ -150,6 +150,25 @@ pub fn about(label: &str) -> impl FnOnce(crate::Error) -> CommandError + '_ {
     move |e| CommandError::from(e).in_command(label)
 }
 
+/// A library error about an item the caller names itself (a tally labels each item by its
+/// path): a refusal keeps only its reason (`it is a OneNote notebook, ...`), not the item's
+/// name again; any other error is [`CommandError::from`].
+pub fn reason_only(e: crate::Error) -> CommandError {
+    match e.kind() {
+        crate::ErrorKind::Refused {
+            reason, conflict, ..
+        } => CommandError::new(
+            if *conflict {
+                exit::CONFLICT
+            } else {
+                exit::FAILED
+            },
+            reason.clone(),
+        ),
+        _ => e.into(),
+    }
+}
+
 /// Graph codes that mean "refused" (exit 7) although their HTTP status is a plain 400/403.
 fn is_refusal(code: Option<&str>) -> bool {
     matches!(

@@ -16,13 +16,45 @@ use crate::graph::DriveItem;
 use crate::shell::error::CmdResult;
 use crate::shell::output::{self, Format};
 
-/// `folder` or `file`.
+/// The type every command shows (`ls -l`, `find`, `--json`'s `type`): `folder` (shortcuts
+/// to shared folders too), `file`, `flagged`, `notebook`, `package`
+/// ([`crate::ItemKind::label`]).
 pub fn kind(item: &DriveItem) -> &'static str {
-    if item.is_folder() { "folder" } else { "file" }
+    item.kind().label()
 }
 
-/// The seed's type name: `photo`, `video`, `audio` by facet or MIME type, else `file`.
+/// For an item on someone else's drive (a shortcut, an item shared with you): the owner's
+/// name (or, when the server names none, `someone else`) and the drive's id.
+pub fn sharing(item: &DriveItem) -> Option<(String, String)> {
+    let target = item.remote()?;
+    let remote = item.remote_item.as_deref()?;
+    let name = |v: Option<&Value>| {
+        v.and_then(|v| v.pointer("/user/displayName"))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    let owner = name(remote.shared.as_ref().and_then(|s| s.get("owner")))
+        .or_else(|| name(remote.created_by.as_ref()))
+        .unwrap_or_else(|| "someone else".to_owned());
+    Some((owner, target.drive_id))
+}
+
+/// The type as `ls -l` shows it on a terminal: [`kind`], and for a shared item whose it is
+/// (`folder, shared by Robin Example`).
+pub fn kind_shown(item: &DriveItem) -> String {
+    match sharing(item) {
+        Some((owner, _)) => format!("{}, shared by {owner}", kind(item)),
+        None => kind(item).to_owned(),
+    }
+}
+
+/// The seed's type name: `photo`, `video`, `audio` by facet or MIME type, else `file`; an
+/// item that is no plain file says what it is (`flagged`, `notebook`, `package`, `folder`).
 pub fn seed_type(item: &DriveItem) -> &'static str {
+    let kind = item.kind();
+    if kind != crate::ItemKind::File {
+        return kind.label();
+    }
     let mime = item
         .file
         .as_ref()
@@ -92,9 +124,10 @@ pub fn modified(item: &DriveItem) -> Option<&str> {
         .or(item.last_modified_date_time.as_deref())
 }
 
-/// Size in bytes (0 when the server did not say).
+/// Size in bytes as every command shows and counts it ([`DriveItem::shown_size`]: a
+/// shortcut's folder's size, nothing for a notebook; 0 when the server did not say).
 pub fn size(item: &DriveItem) -> u64 {
-    item.size.unwrap_or(0)
+    item.shown_size()
 }
 
 /// The item's absolute path from its parent reference (`/drive/root:/a`), if given.
@@ -108,16 +141,21 @@ pub fn path_of(item: &DriveItem) -> Option<String> {
     Some(format!("{rel}/{}", item.name))
 }
 
-/// The `--json` row of an item at `path`.
+/// The `--json` row of an item at `path`; an item on someone else's drive also has
+/// `"shared": {"owner": NAME, "drive": ID}`.
 pub fn row(item: &DriveItem, path: &str) -> Value {
-    json!({
+    let mut row = json!({
         "name": item.name,
         "path": path,
         "type": kind(item),
         "size": size(item),
         "modified": modified(item),
         "id": item.id,
-    })
+    });
+    if let Some((owner, drive)) = sharing(item) {
+        row["shared"] = json!({"owner": owner, "drive": drive});
+    }
+    row
 }
 
 /// Prints items found by a query (`recent`, `shared`, `search`, `find`): names when piped, a
@@ -138,7 +176,7 @@ pub fn print_found(format: Format, list: &[(DriveItem, String)]) -> CmdResult {
                 .map(|(i, p)| {
                     vec![
                         p.clone(),
-                        kind(i).to_owned(),
+                        kind_shown(i),
                         output::size_text(format, false, size(i)),
                         modified(i).unwrap_or("").to_owned(),
                     ]

@@ -16,6 +16,7 @@ mod histfile;
 mod items;
 mod lexer;
 mod output;
+mod place;
 mod progress;
 mod repl;
 mod script;

@@ -23,10 +23,12 @@ use super::lexer::{LexError, parse};
 use super::output::escape;
 use super::script::{Policy, Runner};
 use super::session::Session;
+use crate::graph::GraphClient;
 
 fn editor(
-    sess: &Session,
     rt: &Runtime,
+    cache: Arc<Mutex<cache::DirCache>>,
+    client: Arc<Mutex<GraphClient>>,
     cwd: Arc<Mutex<String>>,
 ) -> rustyline::Result<Editor<ShellHelper, FileHistory>> {
     let config = Config::builder()
@@ -37,8 +39,8 @@ fn editor(
         .build();
     let mut ed = Editor::with_config(config)?;
     ed.set_helper(Some(ShellHelper::new(
-        sess.client.clone(),
-        sess.cache.clone(),
+        client,
+        cache,
         cwd,
         rt.handle().clone(),
     )));
@@ -49,7 +51,8 @@ fn editor(
 pub fn run(rt: &Runtime, sess: &mut Session, label: &str) -> u8 {
     super::hint::at_prompt();
     let cwd = Arc::new(Mutex::new(sess.cwd.path.clone()));
-    let mut ed = match editor(sess, rt, cwd.clone()) {
+    let client = Arc::new(Mutex::new(sess.client.clone()));
+    let mut ed = match editor(rt, sess.cache.clone(), client.clone(), cwd.clone()) {
         Ok(e) => e,
         Err(e) => {
             eprintln!("skydrive-cli: cannot open the terminal: {e}");
@@ -77,10 +80,12 @@ pub fn run(rt: &Runtime, sess: &mut Session, label: &str) -> u8 {
                         sess.last_status = exit::USAGE;
                     }
                     Ok(script) => {
-                        let before = sess.cwd.id.clone();
+                        let before = (sess.cwd.clone(), sess.place.clone());
                         rt.block_on(runner.run(sess, &script));
-                        if sess.cwd.id != before {
+                        if (&sess.cwd, &sess.place) != (&before.0, &before.1) {
+                            // The completer follows the session to its new folder and place.
                             *cwd.lock().unwrap_or_else(|p| p.into_inner()) = sess.cwd.path.clone();
+                            *client.lock().unwrap_or_else(|p| p.into_inner()) = sess.client.clone();
                             prefetch(rt, sess);
                         }
                     }
@@ -115,7 +120,11 @@ fn prompt(sess: &Session, label: &str) -> String {
         0 => String::new(),
         n => format!("[{n}] "),
     };
-    format!("{status}{label}:{}> ", escape(&sess.cwd.path))
+    let place = sess
+        .place
+        .as_ref()
+        .map_or(String::new(), |p| format!("[{}]", escape(&p.label())));
+    format!("{status}{label}{place}:{}> ", escape(&sess.cwd.path))
 }
 
 /// Loads the history file into the editor and the session, saying once what went wrong.

@@ -1,6 +1,9 @@
 //! The shell session: one object holds the client, the current and previous remote folder, the
 //! listing cache (shared with the completer), output settings and the last exit status, so
 //! that every mode (prompt, script, `-c`, argv) runs commands against the same state.
+//!
+//! Where on OneDrive the session is (its own drive, another drive, an item shared with the
+//! user) is in `place.rs`, next to this file.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -10,6 +13,7 @@ use super::connect::Connection;
 use super::error::{CommandError, exit};
 use super::glob;
 use super::output::Format;
+pub use super::place::Place;
 use crate::auth::ConfigTokens;
 use crate::graph::{DriveItem, GraphClient, ItemRef};
 
@@ -69,7 +73,9 @@ impl Target {
     pub fn label(&self) -> String {
         match (&self.path, &self.item) {
             (Some(p), _) => p.clone(),
-            (None, ItemRef::Id(id)) => format!("id:{id}"),
+            (None, ItemRef::Id(id) | ItemRef::OnDrive { id, path: None, .. }) => {
+                format!("id:{id}")
+            }
             (None, other) => format!("{other:?}"),
         }
     }
@@ -78,12 +84,18 @@ impl Target {
 /// State shared by all commands of one shell run.
 #[derive(Debug)]
 pub struct Session {
-    /// The Graph client.
+    /// The Graph client of where the session is (see [`Session::place`]).
     pub client: GraphClient,
+    /// The client of the user's own drive (`cd ~`).
+    pub home: GraphClient,
+    /// Where the session is when not on the user's own drive.
+    pub place: Option<Place>,
     /// Current remote folder.
     pub cwd: Folder,
     /// The folder before the last `cd` (for `cd -`).
     pub prev: Option<Folder>,
+    /// The place of [`Session::prev`].
+    pub prev_place: Option<Place>,
     /// The local folder before the last `lcd` (for `lcd -`).
     pub prev_local: Option<std::path::PathBuf>,
     /// Listing cache, shared with the completer.
@@ -109,12 +121,15 @@ impl Session {
     /// cwd is addressed by path.
     pub fn new(conn: Connection, settings: Settings) -> Self {
         Session {
+            home: conn.client.clone(),
             client: conn.client,
+            place: None,
             cwd: Folder {
                 id: String::new(),
                 path: "/".to_owned(),
             },
             prev: None,
+            prev_place: None,
             prev_local: None,
             cache: Arc::new(Mutex::new(DirCache::default())),
             last_status: 0,
@@ -144,7 +159,7 @@ impl Session {
         };
         match id {
             Some(id) => Target {
-                item: ItemRef::Id(id.to_owned()),
+                item: id_ref(id),
                 path: None,
                 known: None,
             },
@@ -161,10 +176,24 @@ impl Session {
 
     /// Reads object arguments, expanding the glob patterns of this command against cached (or
     /// fetched) listings. A pattern that matches nothing names the item of that literal name,
-    /// if any; otherwise it is a not-found error.
+    /// if any; otherwise it is a not-found error. `shared:NAME[/PATH]` names an item someone
+    /// shared with the user (or a path below it), as `shared` lists them.
     pub async fn expand(&self, args: &[String]) -> Result<Vec<Target>, CommandError> {
         let mut out = Vec::new();
         for arg in args {
+            if let Some(rest) = shared_arg(arg, self.settings.addressing) {
+                let (entry, below) = self.shared_item(rest).await?;
+                let mut item = ItemRef::content_of(&entry);
+                if let Some(below) = below {
+                    item = item.child(&below);
+                }
+                out.push(Target {
+                    item,
+                    path: None,
+                    known: None,
+                });
+                continue;
+            }
             if !self.globs.contains(arg) {
                 out.push(self.target(arg));
                 continue;
@@ -196,7 +225,7 @@ impl Session {
             for it in chosen {
                 let path = join(&dir_path, &it.name);
                 out.push(Target {
-                    item: ItemRef::Id(it.id.clone()),
+                    item: ItemRef::of_item(&it),
                     path: Some(path),
                     known: Some(it),
                 });
@@ -263,17 +292,41 @@ pub fn split_parent(path: &str) -> (String, String) {
     }
 }
 
-/// True for Graph item ids: `[0-9A-F]{16}![0-9]+` or (since 2025) `[0-9A-F]{16}!s[0-9a-f]{32}`
-/// (personal), or `01[A-Z0-9]{32}` (business).
+/// An item id as an address: a personal id names its drive (`{driveId}!…`), so it is read
+/// on that drive wherever the session is (an item of a folder someone shared, pasted from
+/// `info`); any other id on the drive the session is on.
+fn id_ref(id: &str) -> ItemRef {
+    match id.split_once('!') {
+        Some((drive, _)) if looks_like_id(id) => ItemRef::OnDrive {
+            drive: drive.to_owned(),
+            id: id.to_owned(),
+            path: None,
+        },
+        _ => ItemRef::Id(id.to_owned()),
+    }
+}
+
+/// The part after `shared:` of an argument naming an item shared with the user (not with
+/// `-p`, which reads every argument as a path).
+fn shared_arg(arg: &str, addressing: Addressing) -> Option<&str> {
+    match addressing {
+        Addressing::Path => None,
+        _ => arg.strip_prefix("shared:").filter(|r| !r.is_empty()),
+    }
+}
+
+/// True for Graph item ids in every form OneDrive uses (graph-api.md §1.1, §13): personal
+/// `{driveId}!{n}` and, since 2025, `{driveId}!s{32 hex}` (the root's too), with the drive id
+/// of 16 hex digits in either case (or 15, its leading zero dropped); business `01` and 32
+/// characters of base32 (upper case letters and digits).
 pub fn looks_like_id(s: &str) -> bool {
     if let Some((drive, n)) = s.split_once('!') {
         let hex32 =
             n.len() == 33 && n.starts_with('s') && n[1..].bytes().all(|b| b.is_ascii_hexdigit());
-        return drive.len() == 16
-            && drive
-                .bytes()
-                .all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b))
-            && (hex32 || !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        let number = !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit());
+        return matches!(drive.len(), 15 | 16)
+            && drive.bytes().all(|b| b.is_ascii_hexdigit())
+            && (hex32 || number);
     }
     s.len() == 34
         && s.starts_with("01")
@@ -297,7 +350,13 @@ mod tests {
             "5D1B2C3A4F6E7D80!sea8cc6beffdb43d7976fbc7da445c639"
         ));
         assert!(looks_like_id("01ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"));
+        assert!(looks_like_id("5d1b2c3a4f6e7d80!1"));
+        assert!(looks_like_id(
+            "5d1b2c3a4f6e7d80!sEA8CC6BEFFDB43D7976FBC7DA445C639"
+        ));
         assert!(!looks_like_id("Pics"));
-        assert!(!looks_like_id("5d1b2c3a4f6e7d80!1"));
+        assert!(!looks_like_id("Notes!1.txt"));
+        assert!(!looks_like_id("5D1B2C3A4F6E7D80!s12"));
+        assert!(!looks_like_id("01abcdefghijklmnopqrstuvwxyz234567"));
     }
 }

@@ -3,6 +3,7 @@
 mod common;
 mod docs;
 mod emulator;
+mod kinds;
 mod library;
 mod mirror;
 mod reliability;

@@ -12,7 +12,7 @@ fn demo_ls_lists_the_seed_tree() {
         .args(["--demo", "-c", "ls"])
         .assert()
         .success()
-        .stdout("- Documents\n- Pics\n");
+        .stdout("- Documents\n- Pics\n- Shared Folder\n");
 }
 
 #[test]

@@ -14,7 +14,7 @@ use super::remote;
 use super::side::{Kind, Tree, key};
 use crate::drive::walk;
 use crate::error::{Error, Result};
-use crate::graph::{GraphClient, ItemKind, ItemRef};
+use crate::graph::{GraphClient, ItemRef};
 
 /// How to check.
 #[derive(Clone, Default)]
@@ -65,12 +65,8 @@ pub async fn check(
 ) -> Result<CheckReport> {
     let parallel = opts.parallel.max(1);
     let folder = client.item(remote).await?;
-    if folder.kind() != ItemKind::Folder || folder.remote().is_some() {
-        return Err(Error::graph(
-            400,
-            "notAFolder",
-            format!("{} is not a folder of this drive", folder.name),
-        ));
+    if let Some(e) = super::not_of_this_drive(client, remote, &folder) {
+        return Err(e);
     }
     let root = local.to_owned();
     let mut local_tree = tokio::task::spawn_blocking(move || local::scan(&root, false))

@@ -254,15 +254,32 @@ async fn remote_folder(
         },
         Err(e) => return Err(e),
     };
-    if folder.kind() != ItemKind::Folder || folder.remote().is_some() {
-        let what = folder.kind().label();
-        return Err(Error::graph(
-            400,
-            "notAFolder",
-            format!("{} is a {what}, not a folder of this drive", folder.name),
-        ));
+    if let Some(e) = not_of_this_drive(client, remote, &folder) {
+        return Err(e);
     }
     Ok(Some(folder))
+}
+
+/// Why `folder`, the item `remote` names, cannot be mirrored or checked: it is no folder, or
+/// it is a folder someone shared with the user (a shortcut, a path through one, a session
+/// inside one), whose drive's delta and ids the mirror's state does not follow.
+pub(crate) fn not_of_this_drive(
+    client: &GraphClient,
+    remote: &ItemRef,
+    folder: &DriveItem,
+) -> Option<Error> {
+    let shared =
+        folder.remote().is_some() || client.through_shortcut(remote) || client.rooted().is_some();
+    let what = match folder.kind() {
+        ItemKind::Folder if !shared => return None,
+        ItemKind::Folder => "a folder shared with you, on its owner's drive".to_owned(),
+        other => format!("a {}", other.label()),
+    };
+    Some(Error::graph(
+        400,
+        "notAFolder",
+        format!("{} is {what}, not a folder of this drive", folder.name),
+    ))
 }
 
 /// The remote folder's path from the root (`/A/B`, `""` for the root), for the length limit.

@@ -103,14 +103,19 @@ pub struct DriveItem {
 }
 
 impl DriveItem {
-    /// True for folders (and the root).
+    /// True for folders: the root, folders, and shortcuts to folders on other drives, which
+    /// `cd`, listings and walks enter like folders ([`DriveItem::kind`] decides).
     pub fn is_folder(&self) -> bool {
-        self.folder.is_some() || self.root.is_some()
+        self.kind().is_folder()
     }
 
-    /// True for files.
+    /// True for files, flagged ones included, here or on another drive ([`DriveItem::kind`]
+    /// decides; whether the content can be downloaded is [`crate::ItemKind::is_downloadable`]).
     pub fn is_file(&self) -> bool {
-        self.file.is_some()
+        matches!(
+            self.kind(),
+            super::ItemKind::File | super::ItemKind::Flagged
+        )
     }
 
     /// The item's name when it is usable as one local path component; otherwise an

@@ -97,6 +97,28 @@ pub struct RemoteTarget {
     pub id: String,
 }
 
+impl RemoteTarget {
+    /// True when `other` names the same item (drive ids compared by [`same_drive`]).
+    pub fn same(&self, other: &RemoteTarget) -> bool {
+        same_drive(&self.drive_id, &other.drive_id) && self.id.eq_ignore_ascii_case(&other.id)
+    }
+}
+
+/// True when two drive ids name one drive. OneDrive sends a personal drive's id in upper case
+/// in some answers and in lower case in others, and drops its leading zeros in
+/// `remoteItem.parentReference.driveId` (graph-api.md §1.1): ids are compared ignoring ASCII
+/// case, and leading zeros of an id made of hex digits only (the personal form) are ignored.
+pub fn same_drive(a: &str, b: &str) -> bool {
+    let canonical = |d: &str| {
+        if d.bytes().all(|c| c.is_ascii_hexdigit()) {
+            d.trim_start_matches('0').to_ascii_lowercase()
+        } else {
+            d.to_ascii_lowercase()
+        }
+    };
+    canonical(a) == canonical(b)
+}
+
 impl DriveItem {
     /// What this item is (see the module docs): the facets of `remoteItem` count for a
     /// shortcut or shared item that has none of its own.

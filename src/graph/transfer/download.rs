@@ -26,6 +26,7 @@ use tokio::io::{AsyncWrite, AsyncWriteExt};
 use super::partial::{
     DiscardPartial, check_local_dir, local_write_error, open_part, resume_offset,
 };
+use super::source::refused_for_good;
 use super::state::{self, DownloadState};
 use super::{Cancel, Progress, report};
 use crate::error::{Error, ErrorKind, Result};
@@ -59,18 +60,6 @@ impl std::fmt::Debug for DownloadOptions {
 }
 
 impl GraphClient {
-    /// The pre-authenticated URL of an item's content: `GET {item}/content` answers 302 and we
-    /// take its `Location` instead of following it (so the token never reaches that host).
-    pub async fn content_url(&self, item: &ItemRef) -> Result<String> {
-        let url = self.url(&item.url_path(self.drive_prefix(), Some("content")));
-        let resp = self.send(|http| http.get(&url)).await?;
-        resp.headers()
-            .get(reqwest::header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-            .ok_or_else(|| Error::decode("content", "no redirect to the content URL"))
-    }
-
     /// Downloads a file to `dest`: bytes go to `.NAME.part` beside it, which is renamed to
     /// `dest` only once complete and verified (see the module docs). Returns the item's
     /// metadata, its `size` set to the bytes received.
@@ -112,6 +101,7 @@ impl GraphClient {
         dest: &Path,
         opts: &DownloadOptions,
     ) -> Result<DriveItem> {
+        let meta = self.downloadable(meta).await?;
         let name = dest
             .file_name()
             .and_then(|n| n.to_str())
@@ -133,8 +123,12 @@ impl GraphClient {
             .await;
         // Kept armed only when cancelled or when writing locally failed (a full disk or a file
         // size limit: the partial file only takes up the space that ran out). A dropped future
-        // never gets here and discards too.
-        discard.armed &= matches!(&result, Err(e) if e.is_cancelled() || matches!(e.kind(), ErrorKind::Io { .. }));
+        // never gets here and discards too. Content refused for good (403, 404, 410: flagged,
+        // gone, no content) is discarded whatever the options say: no resume can finish it.
+        let refused = matches!(&result, Err(e) if refused_for_good(e));
+        discard.armed = refused
+            || discard.armed
+                && matches!(&result, Err(e) if e.is_cancelled() || matches!(e.kind(), ErrorKind::Io { .. }));
         let got = result?;
         Ok(DriveItem {
             size: Some(got),
@@ -169,7 +163,7 @@ impl GraphClient {
             offset,
             total: meta.size.unwrap_or(0),
         };
-        let id = ItemRef::Id(meta.id.clone());
+        let id = ItemRef::of_item(meta);
         let streamed = if complete {
             Ok(())
         } else {
@@ -210,7 +204,7 @@ impl GraphClient {
         out: &mut W,
         opts: &DownloadOptions,
     ) -> Result<u64> {
-        let meta = self.item(item).await?;
+        let meta = self.downloadable(self.item(item).await?).await?;
         let name = Path::new("<output>");
         let mut sink = Sink {
             out,
@@ -219,7 +213,7 @@ impl GraphClient {
             offset: 0,
             total: meta.size.unwrap_or(0),
         };
-        let id = ItemRef::Id(meta.id.clone());
+        let id = ItemRef::of_item(&meta);
         self.stream_content(&id, &mut sink, opts)
             .await
             .map_err(|e| named(e, &meta.name))?;

@@ -9,6 +9,7 @@
 mod download;
 mod partial;
 mod session;
+mod source;
 mod state;
 mod upload;
 

@@ -58,7 +58,7 @@ impl GraphClient {
     ) -> Result<DriveItem> {
         let job = Job {
             target,
-            key: target.url_path(self.drive_prefix(), None),
+            key: self.item_path(target, None),
             src,
             state_path: upload_state_path(src, opts)?,
             opts,
@@ -162,7 +162,8 @@ impl GraphClient {
         let src = job.src;
         state::remove(&job.state_path).await;
         report(&job.opts.progress, src.size, src.size);
-        Asked::target(job.target, job.opts.conflict).check(&item)?;
+        let asked = self.resolve(job.target, Some("content"));
+        Asked::target(&asked, job.opts.conflict).check(&item)?;
         if item.size.is_some_and(|s| s != src.size) {
             return Err(ErrorKind::Integrity {
                 name: item.name.clone(),

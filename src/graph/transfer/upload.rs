@@ -102,7 +102,7 @@ impl GraphClient {
             let item = self.put_simple(&target, data, opts.conflict).await?;
             report(&opts.progress, src.size, src.size);
             let fsi = json!({"fileSystemInfo": {"lastModifiedDateTime": src.mtime}});
-            return self.update(&ItemRef::Id(item.id), &fsi).await;
+            return self.update(&ItemRef::of_item(&item), &fsi).await;
         }
         self.upload_session(&target, &src, opts).await
     }
@@ -116,23 +116,25 @@ impl GraphClient {
         data: Bytes,
         conflict: Conflict,
     ) -> Result<DriveItem> {
-        let path = target.url_path(self.drive_prefix(), Some("content"));
-        let url = self.url(&format!(
-            "{path}?@microsoft.graph.conflictBehavior={}",
-            conflict.as_str()
-        ));
         // Set explicitly: for an empty body reqwest would send no Content-Length (411).
-        let len = data.len().to_string();
-        let resp = self
-            .send(|http| {
-                http.put(&url)
-                    .header(reqwest::header::CONTENT_LENGTH, &len)
-                    .body(data.clone())
-            })
-            .await?;
-        let item = decode_json(resp, "upload").await?;
-        Asked::target(target, conflict).check(&item)?;
-        Ok(item)
+        let (len, data) = (&data.len().to_string(), &data);
+        self.at(target, Some("content"), |at, path| async move {
+            let url = self.url(&format!(
+                "{path}?@microsoft.graph.conflictBehavior={}",
+                conflict.as_str()
+            ));
+            let resp = self
+                .send(|http| {
+                    http.put(&url)
+                        .header(reqwest::header::CONTENT_LENGTH, len)
+                        .body(data.clone())
+                })
+                .await?;
+            let item = decode_json(resp, "upload").await?;
+            Asked::target(&at, conflict).check(&item)?;
+            Ok(item)
+        })
+        .await
     }
 
     /// `POST {target}:/createUploadSession` with the conflict rule and the mtime.
@@ -146,8 +148,11 @@ impl GraphClient {
             "@microsoft.graph.conflictBehavior": conflict.as_str(),
             "fileSystemInfo": {"lastModifiedDateTime": mtime},
         }});
-        let path = target.url_path(self.drive_prefix(), Some("createUploadSession"));
-        self.request_json(Method::POST, &path, Some(&body)).await
+        let body = &body;
+        self.at(target, Some("createUploadSession"), |_, path| async move {
+            self.request_json(Method::POST, &path, Some(body)).await
+        })
+        .await
     }
 
     /// `GET {uploadUrl}` (no token): the ranges the session still expects.

@@ -6,7 +6,7 @@
 use std::io::IsTerminal;
 
 use crate::graph::transfer::DownloadOptions;
-use crate::shell::error::{CmdResult, CommandError, Tally, exit};
+use crate::shell::error::{CmdResult, CommandError, Tally, exit, reason_only};
 use crate::shell::hint;
 use crate::shell::output::{self, BinaryOnTerminal};
 use crate::shell::session::{Session, Target};
@@ -56,7 +56,7 @@ pub async fn write_all(sess: &Session, targets: &[Target], force: bool) -> CmdRe
                         }
                     }
                 }
-                _ => Err(e.into()),
+                _ => Err(reason_only(e)),
             },
         };
         tally.record(&t.label(), r, many);

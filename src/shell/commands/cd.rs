@@ -1,54 +1,126 @@
-//! `cd [PATH|-]`: change the remote folder. The folder is checked on the server (a `cd` to a
-//! wrong place must fail, so fail-fast can stop the script before `rm *` runs there), and the
-//! path shown keeps the server's case.
+//! `cd [PATH|-|~|shared:NAME]`: change the remote folder. The folder is checked on the server
+//! (a `cd` to a wrong place must fail, so fail-fast can stop the script before `rm *` runs
+//! there), and the path shown keeps the server's case. A shortcut to a shared folder is a
+//! folder here like anywhere. `cd shared:NAME[/PATH]` enters an item someone shared with you
+//! (as `shared` lists it), where `/` is that item; `cd ~` (or `cd` alone) returns to your own
+//! drive's root; `cd -` returns to the previous folder, wherever it was.
 
+use crate::graph::{DriveItem, ItemRef, names};
 use crate::shell::error::{CmdResult, CommandError, about, exit};
 use crate::shell::items;
-use crate::shell::session::{Folder, Session};
+use crate::shell::session::{Folder, Place, Session, split_parent};
 
-/// Change the current remote folder (`/` without PATH, the previous one with `-`).
+/// Change the current remote folder (your drive's root without PATH or with `~`, the previous
+/// folder with `-`, an item shared with you with `shared:NAME`).
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The folder: relative, absolute (`/…`), `..`, `id:XYZ`, or `-` for the previous one.
+    /// The folder: relative, absolute (`/…`), `..`, `id:XYZ`, `-` (the previous one), `~` or
+    /// `~/PATH` (your own drive), `shared:NAME[/PATH]` (an item `shared` lists).
     #[arg(allow_hyphen_values = true)]
     pub path: Option<String>,
 }
 
 /// Runs `cd`.
 pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
-    let next = match args.path.as_deref() {
-        Some("-") => sess
-            .prev
-            .clone()
-            .ok_or_else(|| CommandError::new(exit::FAILED, "no previous folder"))?,
-        other => {
-            let arg = other.unwrap_or("/");
-            let target = sess.expand(&[arg.to_owned()]).await?;
-            let [target] = target.as_slice() else {
-                return Err(CommandError::usage(format!("{arg}: matches several items")));
-            };
-            let item = sess
-                .client
-                .item(&target.item)
-                .await
-                .map_err(about(&target.label()))?;
-            if !item.is_folder() {
-                return Err(CommandError::new(
-                    exit::FAILED,
-                    format!("{}: not a folder", target.label()),
-                ));
-            }
-            let path = items::path_of(&item)
-                .or_else(|| target.path.clone())
-                .unwrap_or_else(|| "/".to_owned());
-            Folder { id: item.id, path }
+    let arg = args.path.as_deref().unwrap_or("~");
+    let (place, folder) = match arg {
+        "-" => {
+            let prev = sess
+                .prev
+                .clone()
+                .ok_or_else(|| CommandError::new(exit::FAILED, "no previous folder"))?;
+            (sess.prev_place.clone(), prev)
         }
+        "~" => (None, root()),
+        _ if arg.starts_with("~/") => {
+            let home = sess.client_at(None);
+            let path = crate::shell::session::resolve("/", &arg[1..]);
+            (None, enter(&home, &ItemRef::path(&path), Some(path)).await?)
+        }
+        _ => match arg.strip_prefix("shared:").filter(|r| !r.is_empty()) {
+            Some(rest) => shared(sess, rest).await?,
+            None => (sess.place.clone(), here(sess, arg).await?),
+        },
     };
-    if next.id != sess.cwd.id || next.path != sess.cwd.path {
-        sess.prev = Some(std::mem::replace(&mut sess.cwd, next));
-    }
+    sess.go(place, folder);
     if sess.settings.argv_mode {
         sess.note("note: `cd` in a one-shot command has no lasting effect");
     }
     Ok(())
+}
+
+fn root() -> Folder {
+    Folder {
+        id: String::new(),
+        path: "/".to_owned(),
+    }
+}
+
+/// The folder `arg` names where the session is.
+async fn here(sess: &Session, arg: &str) -> Result<Folder, CommandError> {
+    let target = sess.expand(&[arg.to_owned()]).await?;
+    let [target] = target.as_slice() else {
+        return Err(CommandError::usage(format!("{arg}: matches several items")));
+    };
+    enter(&sess.client, &target.item, target.path.clone())
+        .await
+        .map_err(|e| e.in_command(&target.label()))
+}
+
+/// The folder `item` of `client`, at the absolute `path` when the argument gave one.
+async fn enter(
+    client: &crate::graph::GraphClient,
+    item: &ItemRef,
+    path: Option<String>,
+) -> Result<Folder, CommandError> {
+    let label = path.clone().unwrap_or_default();
+    let found = client.item(item).await.map_err(about(&label))?;
+    if !found.is_folder() {
+        return Err(CommandError::new(exit::FAILED, "not a folder").in_command(&label));
+    }
+    let path = shown_path(&found, path, client.rooted().is_none());
+    Ok(Folder { id: found.id, path })
+}
+
+/// The path to show for folder `found`: the one the server names when it is the path asked
+/// for (the server's case), else the path asked for with the server's spelling of the last
+/// name (a path through a shortcut, inside a shared item); for an id, the server's path on
+/// the user's own tree.
+fn shown_path(found: &DriveItem, asked: Option<String>, own_tree: bool) -> String {
+    let server = items::path_of(found).filter(|_| own_tree);
+    let Some(asked) = asked else {
+        return server.unwrap_or_else(|| "/".to_owned());
+    };
+    let same = |a: &str, b: &str| {
+        let (a, b): (Vec<&str>, Vec<&str>) = (a.split('/').collect(), b.split('/').collect());
+        a.len() == b.len() && a.iter().zip(&b).all(|(x, y)| names::same_name(x, y))
+    };
+    match server {
+        Some(s) if same(&s, &asked) => s,
+        _ if asked == "/" => asked,
+        _ => {
+            let (parent, _) = split_parent(&asked);
+            crate::shell::session::join(&parent, &found.name)
+        }
+    }
+}
+
+/// `shared:NAME[/PATH]`: the shared folder (or the folder below it) and its place.
+async fn shared(sess: &Session, rest: &str) -> Result<(Option<Place>, Folder), CommandError> {
+    let (entry, below) = sess.shared_item(rest).await?;
+    let label = format!("shared:{rest}");
+    let Some(target) = entry.remote().filter(|_| entry.is_folder()) else {
+        return Err(CommandError::new(exit::FAILED, "not a folder").in_command(&label));
+    };
+    let place = Place::Shared {
+        name: entry.name.clone(),
+        drive: target.drive_id,
+        id: target.id,
+    };
+    let client = sess.client_at(Some(&place));
+    let path = format!("/{}", below.unwrap_or_default());
+    let folder = enter(&client, &ItemRef::path(&path), Some(path.clone()))
+        .await
+        .map_err(|e| e.in_command(&label))?;
+    Ok((Some(place), folder))
 }

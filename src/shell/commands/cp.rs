@@ -2,7 +2,7 @@
 //! so that the next command sees the copy.
 
 use crate::shell::commands::mv::{Placement, place};
-use crate::shell::error::{CmdResult, Tally};
+use crate::shell::error::{CmdResult, Tally, reason_only};
 use crate::shell::session::Session;
 
 /// Copy files and folders on the server (into DST if it is a folder).
@@ -17,21 +17,21 @@ pub struct Args {
 pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
     let Placement {
         sources,
-        parent_id,
+        to,
         parent_path,
-        name,
     } = place(sess, args.paths).await?;
+    let (folder, parent_id) = (to.folder(), to.folder_id());
     let many = sources.len() > 1;
     let mut tally = Tally::default();
     for src in &sources {
         let r = sess
             .client
-            .copy(&src.item, &parent_id, name.as_deref())
+            .copy_to(&src.item, &folder, to.name.as_deref())
             .await;
         if let Ok(item) = &r {
             sess.cache().upsert(&parent_id, &parent_path, item.clone());
         }
-        tally.record(&src.label(), r.map(drop).map_err(Into::into), many);
+        tally.record(&src.label(), r.map(drop).map_err(reason_only), many);
     }
     tally.finish()
 }

@@ -1,7 +1,12 @@
-//! `du [-s] [-h] [PATH]`: space used by a folder and its sub-folders. OneDrive reports a
-//! folder's size as the sum of everything below it, so one listing per level is enough.
-//! The order is du(1)'s: each folder after the folders it holds, sisters in `ls`'s order,
-//! the total last. Sizes follow output::size_text's rule (human on a terminal).
+//! `du [-s] [-h] [PATH]`: space used by a folder and its sub-folders, summed from the files
+//! below them as a walk finds them (the walk of `tree`, `find` and `get -r`): a shortcut's
+//! shared folder counts with what it holds, a flagged file counts, and a OneNote notebook does
+//! not (its size is no download size, and `get -r` does not fetch it): it is named on stderr
+//! instead. OneDrive's own folder sizes would count the notebook and not the shortcut, so they
+//! are not used. The order is du(1)'s: each folder after the folders it holds, sisters in
+//! `ls`'s order, the total last. Sizes follow output::size_text's rule (human on a terminal).
+
+use std::collections::HashMap;
 
 use clap::ArgAction;
 use serde_json::json;
@@ -12,7 +17,8 @@ use crate::shell::items;
 use crate::shell::output::{self, Format};
 use crate::shell::session::{Session, join};
 
-/// Show the space used by a folder (and each sub-folder unless -s).
+/// Show the space used by a folder (and each sub-folder unless -s); OneNote notebooks are not
+/// counted (each is named on stderr).
 #[derive(Debug, clap::Args)]
 #[command(disable_help_flag = true)]
 pub struct Args {
@@ -25,7 +31,7 @@ pub struct Args {
     /// Print help.
     #[arg(long, action = ArgAction::Help)]
     pub help: Option<bool>,
-    /// The folder.
+    /// The folder (a shortcut's folder counts; OneNote notebooks do not, named on stderr).
     pub path: Option<String>,
 }
 
@@ -34,19 +40,54 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
     let t = sess.target(args.path.as_deref().unwrap_or("."));
     let root = sess.client.item(&t.item).await.map_err(about(&t.label()))?;
     let base = t.path.clone().unwrap_or_else(|| t.label());
+    let mut totals: HashMap<String, u64> = HashMap::new();
+    let mut folders = Vec::new();
+    if root.is_folder() {
+        let entries = drive::walk(&sess.client, &t.item, 8, None)
+            .await
+            .map_err(about(&t.label()))?;
+        for e in entries {
+            if e.item.is_folder() {
+                totals.entry(e.path.clone()).or_default();
+                folders.push(e.path);
+            } else if e.item.kind().is_package() {
+                let what = e.item.kind().why_not_downloadable().unwrap_or_default();
+                sess.note(&format!(
+                    "du: {}: not counted: {what}",
+                    output::escape(&join(&base, &e.path))
+                ));
+            } else {
+                add_to_ancestors(&mut totals, &e.path, items::size(&e.item));
+            }
+        }
+    } else if !root.kind().is_package() {
+        totals.insert(String::new(), items::size(&root));
+    }
     let mut rows = Vec::new();
-    if !args.summary && root.is_folder() {
-        let mut folders: Vec<_> = drive::walk(&sess.client, &t.item, 8, None)
-            .await?
-            .into_iter()
-            .filter(|e| e.item.is_folder())
-            .collect();
-        folders.sort_by(|a, b| items::path_order(sess.settings.format, &a.path, &b.path, false));
-        for e in folders {
-            rows.push((join(&base, &e.path), items::size(&e.item)));
+    if !args.summary {
+        folders.sort_by(|a, b| items::path_order(sess.settings.format, a, b, false));
+        for f in folders {
+            let size = totals.get(&f).copied().unwrap_or(0);
+            rows.push((join(&base, &f), size));
         }
     }
-    rows.push((base, items::size(&root)));
+    rows.push((base, totals.get("").copied().unwrap_or(0)));
+    print(sess, &args, &rows)
+}
+
+/// Adds `size` to every folder above the walk path `path`, the walk's root (`""`) included.
+fn add_to_ancestors(totals: &mut HashMap<String, u64>, path: &str, size: u64) {
+    let mut at = path;
+    loop {
+        at = at.rsplit_once('/').map_or("", |(parent, _)| parent);
+        *totals.entry(at.to_owned()).or_default() += size;
+        if at.is_empty() {
+            return;
+        }
+    }
+}
+
+fn print(sess: &Session, args: &Args, rows: &[(String, u64)]) -> CmdResult {
     let fmt = |n: u64| output::size_text(sess.settings.format, args.human, n);
     let text: String = match sess.settings.format {
         Format::Json => rows

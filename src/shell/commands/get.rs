@@ -14,11 +14,13 @@ use futures_util::stream::{self, StreamExt};
 use crate::drive::{self, TreeOptions};
 use crate::graph::transfer::DownloadOptions;
 use crate::graph::{DriveItem, ItemRef};
-use crate::shell::error::{CmdResult, CommandError, Tally, exit};
+use crate::shell::error::{CmdResult, CommandError, Tally, exit, reason_only};
 use crate::shell::progress::Meter;
 use crate::shell::session::{Session, Target};
 
-/// Download files (folders with -r); LOCAL `-` writes to stdout.
+/// Download files (folders with -r); LOCAL `-` writes to stdout. OneNote notebooks and files
+/// OneDrive flagged as malware have no content to download: refused (with -r: named, the rest
+/// fetched, exit 6).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Download folders with their contents.
@@ -30,7 +32,8 @@ pub struct Args {
     /// Files transferred at once.
     #[arg(short = 'P', long = "parallel", default_value_t = 4, value_name = "N")]
     pub parallel: usize,
-    /// Remote files (globs allowed), then optionally the local file or folder.
+    /// Remote files (globs allowed), then optionally the local file or folder. OneNote
+    /// notebooks and files flagged as malware are refused (no content to download).
     #[arg(required = true, value_name = "REMOTE... [LOCAL]")]
     pub paths: Vec<String>,
 }
@@ -103,12 +106,18 @@ async fn fetch_all(
             }
         };
         if !item.is_folder() {
-            plain.push((target.clone(), item.id.clone(), to));
+            plain.push((target.clone(), item, to));
         } else if !args.recursive {
             let e = CommandError::new(exit::FAILED, "is a folder (use -r)");
             t.tally.record(&target.label(), Err(e), many);
         } else {
-            get_folder(sess, args, &item.id, &to, &meter, &mut t).await?;
+            // A folder of the client's tree by its path (a walk may then use delta), a
+            // shortcut where its shared folder is.
+            let folder = match (&target.path, item.remote()) {
+                (Some(_), None) => target.item.clone(),
+                _ => ItemRef::content_of(&item),
+            };
+            get_folder(sess, args, &folder, &to, &meter, &mut t).await?;
         }
     }
     download_files(sess, args, plain, &meter, many, &mut t).await;
@@ -119,7 +128,7 @@ async fn fetch_all(
 async fn get_folder(
     sess: &Session,
     args: &Args,
-    id: &str,
+    folder: &ItemRef,
     to: &Path,
     meter: &Meter,
     t: &mut Totals,
@@ -131,7 +140,7 @@ async fn get_folder(
         progress: meter.tree(),
         ..TreeOptions::default()
     };
-    let report = drive::get_tree(&sess.client, &ItemRef::Id(id.to_owned()), to, &opts).await?;
+    let report = drive::get_tree(&sess.client, folder, to, &opts).await?;
     t.files += report.files;
     t.bytes += report.bytes;
     // Successes count too, so that some refused names among good files make exit 6.
@@ -139,7 +148,7 @@ async fn get_folder(
         t.tally.record("", Ok(()), true);
     }
     for (path, e) in report.failed {
-        t.tally.record(&path, Err(e.into()), true);
+        t.tally.record(&path, Err(reason_only(e)), true);
     }
     Ok(())
 }
@@ -147,13 +156,13 @@ async fn get_folder(
 async fn download_files(
     sess: &Session,
     args: &Args,
-    plain: Vec<(Target, String, PathBuf)>,
+    plain: Vec<(Target, DriveItem, PathBuf)>,
     meter: &Meter,
     many: bool,
     t: &mut Totals,
 ) {
     let mut results = stream::iter(plain)
-        .map(|(target, id, to)| {
+        .map(|(target, item, to)| {
             let opts = DownloadOptions {
                 resume: args.resume,
                 discard_partial: !args.resume,
@@ -162,7 +171,15 @@ async fn download_files(
             };
             let client = &sess.client;
             async move {
-                let r = client.download_to_file(&ItemRef::Id(id), &to, &opts).await;
+                // Refused from the metadata in hand (a notebook, a flagged file) before any
+                // request or local file; else fetched again, fresh, where the item lives.
+                let r = match client.downloadable(item).await {
+                    Ok(item) => {
+                        let at = ItemRef::of_item(&item);
+                        client.download_to_file(&at, &to, &opts).await
+                    }
+                    Err(e) => Err(e),
+                };
                 (target, r)
             }
         })
@@ -173,6 +190,6 @@ async fn download_files(
             t.bytes += item.size.unwrap_or(0);
         }
         t.tally
-            .record(&target.label(), r.map(drop).map_err(Into::into), many);
+            .record(&target.label(), r.map(drop).map_err(reason_only), many);
     }
 }

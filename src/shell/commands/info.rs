@@ -1,11 +1,15 @@
 //! `info [PATH]` (alias `stat`): an item's full metadata, as the seed printed it (the size in
-//! bytes; human on a terminal, as every size there).
+//! bytes; human on a terminal, as every size there), with `type` saying what the item is as
+//! every command treats it (`folder` for a shortcut too, `flagged`, `notebook`, ...:
+//! `ItemKind::label`).
 
 use crate::shell::error::{CmdResult, CommandError, about, exit};
+use crate::shell::items;
 use crate::shell::output::{self, Format};
 use crate::shell::session::Session;
 
-/// Show an item's metadata (the current folder by default).
+/// Show an item's metadata (the current folder by default) and its type (`folder`, `file`,
+/// `flagged`, `notebook`, ...).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The item: a path or `id:XYZ`.
@@ -22,6 +26,7 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
         // A pre-authenticated URL is as good as a token: never print it.
         if let Some(map) = value.as_object_mut() {
             map.remove("@microsoft.graph.downloadUrl");
+            map.insert("type".into(), items::kind(&item).into());
             if sess.settings.format == Format::Table
                 && let Some(size) = item.size
             {

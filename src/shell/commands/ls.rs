@@ -8,16 +8,17 @@ use clap::ArgAction;
 
 use crate::graph::DriveItem;
 use crate::shell::cache;
-use crate::shell::error::CmdResult;
+use crate::shell::error::{CmdResult, CommandError};
 use crate::shell::items;
 use crate::shell::output::{self, Format};
-use crate::shell::session::{Session, join};
+use crate::shell::session::{Session, Target, join};
 
 /// List a folder's contents (the current folder by default).
 #[derive(Debug, clap::Args)]
 #[command(disable_help_flag = true)]
 pub struct Args {
-    /// Long listing: type, size and modification time.
+    /// Long listing: type (folder, file, flagged, notebook; a shortcut's owner), size and
+    /// modification time.
     #[arg(short = 'l')]
     pub long: bool,
     /// Human-readable sizes (1.5K, 12M) when piped too (they are on a terminal).
@@ -55,12 +56,7 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
     let targets = sess.expand(&paths).await?;
     let many = targets.len() > 1;
     for (n, t) in targets.iter().enumerate() {
-        let (folder, kids) = match &t.known {
-            Some(i) if !i.is_folder() => (None, vec![i.clone()]),
-            _ => cache::list_folder(&sess.client, &t.item)
-                .await
-                .map_err(|e| e.in_command(&t.label()))?,
-        };
+        let (folder, kids) = list(sess, t).await.map_err(|e| e.in_command(&t.label()))?;
         let dir = t.path.clone().unwrap_or_else(|| t.label());
         let is_folder = folder.is_some();
         let mut list: Vec<(DriveItem, String)> = match folder {
@@ -88,6 +84,24 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
     Ok(())
 }
 
+/// The target's children and its id when it is a folder, else the target alone. The current
+/// folder (checked by `cd`) is listed at once; any other path is fetched first, so that a
+/// notebook shows as itself rather than its sections, and a shortcut's shared folder is
+/// listed on its own drive.
+async fn list(
+    sess: &Session,
+    t: &Target,
+) -> Result<(Option<String>, Vec<DriveItem>), CommandError> {
+    if let Some(known) = &t.known {
+        return cache::list_item(&sess.client, known).await;
+    }
+    if t.path.as_deref() == Some(sess.cwd.path.as_str()) {
+        return cache::list_folder(&sess.client, &t.item).await;
+    }
+    let item = sess.client.item(&t.item).await?;
+    cache::list_item(&sess.client, &item).await
+}
+
 fn sort(format: Format, list: &mut [(DriveItem, String)], args: &Args) {
     list.sort_by(|(a, _), (b, _)| items::name_order(format, &a.name, &b.name));
     if args.by_time {
@@ -111,8 +125,12 @@ fn print(sess: &Session, args: &Args, list: &[(DriveItem, String)]) -> CmdResult
             let rows: Vec<serde_json::Value> = list
                 .iter()
                 .map(|(i, _)| {
-                    serde_json::json!({"name": i.name, "size": size(i),
-                        "modified": items::modified(i), "type": i.kind().label()})
+                    let mut row = serde_json::json!({"name": i.name, "size": size(i),
+                        "modified": items::modified(i), "type": items::kind(i)});
+                    if let Some((owner, _)) = items::sharing(i) {
+                        row["shared"] = owner.into();
+                    }
+                    row
                 })
                 .collect();
             output::seed_yaml(&serde_json::Value::Array(rows))
@@ -131,7 +149,7 @@ fn print(sess: &Session, args: &Args, list: &[(DriveItem, String)]) -> CmdResult
                         i.name.clone()
                     };
                     let when = items::modified(i).unwrap_or("").to_owned();
-                    vec![name, i.kind().label().to_owned(), size(i), when]
+                    vec![name, items::kind_shown(i), size(i), when]
                 })
                 .collect();
             output::table(&["Name", "Type", "Size", "Modified"], &rows)

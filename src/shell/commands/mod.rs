@@ -11,6 +11,7 @@ pub mod check;
 pub mod clear;
 pub mod comments;
 pub mod cp;
+pub mod drive;
 pub mod drives;
 pub mod du;
 pub mod exit_cmd;
@@ -109,10 +110,12 @@ pub enum Command {
     User(user::Args),
     /// List recently used files.
     Recent(recent::Args),
-    /// List items shared with you.
+    /// List items shared with you (`cd shared:NAME` enters one).
     Shared(shared::Args),
     /// List the drives you can reach.
     Drives(drives::Args),
+    /// Show the current drive, or move to another one (`drive ~`: yours).
+    Drive(drive::Args),
     /// Change the local folder.
     Lcd(lcd::Args),
     /// Print the local folder.
@@ -169,6 +172,7 @@ pub async fn dispatch(sess: &mut Session, cmd: Command) -> CmdResult {
         Command::Recent(a) => recent::run(sess, a).await,
         Command::Shared(a) => shared::run(sess, a).await,
         Command::Drives(a) => drives::run(sess, a).await,
+        Command::Drive(a) => drive::run(sess, a).await,
         Command::Lcd(a) => lcd::run(sess, a),
         Command::Lpwd(a) => lpwd::run(a),
         Command::Lls(a) => lls::run(sess.settings.format, a),

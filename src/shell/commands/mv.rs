@@ -2,13 +2,15 @@
 
 use crate::drive;
 use crate::graph::names;
-use crate::shell::error::{CmdResult, CommandError, Tally, about, exit};
+use crate::shell::error::{CmdResult, CommandError, Tally, about, exit, reason_only};
 use crate::shell::session::{Session, Target, split_parent};
 
-/// Move or rename files and folders (into DST if it is a folder).
+/// Move or rename files and folders (into DST if it is a folder), within one drive: into or out
+/// of a shared folder, copy then remove.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Sources, then the destination.
+    /// Sources, then the destination (on the same drive: into or out of a shared folder, use
+    /// cp then rm).
     #[arg(required = true, num_args = 2.., value_name = "SRC... DST")]
     pub paths: Vec<String>,
 }
@@ -17,17 +19,14 @@ pub struct Args {
 pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
     let Placement {
         sources,
-        parent_id,
+        to,
         parent_path,
-        name,
     } = place(sess, args.paths).await?;
+    let parent_id = to.folder_id();
     let many = sources.len() > 1;
     let mut tally = Tally::default();
     for src in &sources {
-        let r = sess
-            .client
-            .move_item(&src.item, &parent_id, name.as_deref())
-            .await;
+        let r = drive::move_to(&sess.client, &src.item, &to).await;
         let r = r.map(|item| {
             let mut cache = sess.cache();
             if let Some(p) = &src.path {
@@ -38,7 +37,7 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
             }
             cache.upsert(&parent_id, &parent_path, item);
         });
-        tally.record(&src.label(), r.map_err(Into::into), many);
+        tally.record(&src.label(), r.map_err(reason_only), many);
     }
     tally.finish()
 }
@@ -47,12 +46,11 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
 pub struct Placement {
     /// The expanded sources.
     pub sources: Vec<Target>,
-    /// Id of the folder receiving them.
-    pub parent_id: String,
-    /// Its absolute path (for the listing cache).
+    /// The folder receiving them, and the new name when DST names one item rather than an
+    /// existing folder.
+    pub to: drive::Destination,
+    /// The receiving folder's absolute path (for the listing cache).
     pub parent_path: String,
-    /// The new name, when DST names one item rather than an existing folder.
-    pub name: Option<String>,
 }
 
 /// Resolves `SRC... DST` (the last path is DST); several sources need DST to be an existing
@@ -77,15 +75,14 @@ pub async fn place(sess: &Session, mut paths: Vec<String>) -> Result<Placement, 
             format!("{dst}: no such folder"),
         ));
     }
-    let parent_path = match to.name {
+    let parent_path = match &to.name {
         Some(_) => split_parent(&dst_path).0,
         None => dst_path,
     };
     Ok(Placement {
         sources,
-        parent_id: to.parent.id,
+        to,
         parent_path,
-        name: to.name,
     })
 }
 

@@ -128,7 +128,8 @@ async fn put_folder(
         progress: plan.meter.tree(),
         ..TreeOptions::default()
     };
-    let report = drive::put_tree(&sess.client, local, &ItemRef::Id(made.id), &opts).await?;
+    let into = ItemRef::content_of(&made);
+    let report = drive::put_tree(&sess.client, local, &into, &opts).await?;
     t.files += report.files;
     t.bytes += report.bytes;
     for (path, e) in report.failed {
@@ -145,7 +146,7 @@ async fn upload_files(
     many: bool,
     t: &mut Totals,
 ) {
-    let parent = ItemRef::Id(plan.folder.id.clone());
+    let parent = ItemRef::content_of(&plan.folder);
     let mut results = stream::iter(plain)
         .map(|local| {
             let opts = UploadOptions {
@@ -265,7 +266,8 @@ fn prefixed(dir: &str, e: crate::Error) -> crate::Error {
 
 fn remember(sess: &Session, folder: &DriveItem, path: Option<&str>, item: DriveItem) {
     if let Some(p) = path {
-        sess.cache().upsert(&folder.id, p, item);
+        let id = folder.remote().map_or_else(|| folder.id.clone(), |t| t.id);
+        sess.cache().upsert(&id, p, item);
     }
 }
 

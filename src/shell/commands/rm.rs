@@ -5,10 +5,11 @@
 use std::io::Write;
 
 use crate::drive;
-use crate::shell::error::{CmdResult, CommandError, Tally, exit};
+use crate::shell::error::{CmdResult, CommandError, Tally, exit, reason_only};
 use crate::shell::session::{Session, Target, split_parent};
 
-/// Remove files and folders (deleted items go to the recycle bin).
+/// Remove files and folders (deleted items go to the recycle bin); a shortcut to a shared folder
+/// is removed alone, without -r, and the folder stays with its owner.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Remove folders with their contents.
@@ -17,7 +18,7 @@ pub struct Args {
     /// Do not ask; needed with `-r` in scripts.
     #[arg(short = 'f', long = "force")]
     pub force: bool,
-    /// Object(s) to remove.
+    /// Object(s) to remove (a shortcut to a shared folder: the shortcut only, without -r).
     #[arg(required = true, value_name = "object")]
     pub paths: Vec<String>,
 }
@@ -60,13 +61,10 @@ fn confirm(sess: &Session, targets: &[Target]) -> CmdResult {
 }
 
 async fn remove(sess: &Session, t: &Target, recursive: bool) -> CmdResult {
+    // The tally names the item by its path: a refusal's reason is enough.
     drive::rm(&sess.client, &t.item, recursive)
         .await
-        .map_err(|e| match e.kind() {
-            // The tally names the item by its path: the reason is enough.
-            crate::ErrorKind::Refused { reason, .. } => CommandError::new(exit::FAILED, reason),
-            _ => e.into(),
-        })?;
+        .map_err(reason_only)?;
     if let Some(path) = &t.path {
         let mut cache = sess.cache();
         let parent = cache

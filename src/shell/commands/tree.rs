@@ -94,6 +94,10 @@ fn name_chains(entries: &[drive::WalkEntry]) -> Vec<(Vec<&str>, &drive::WalkEntr
             _ => Vec::new(),
         };
         names.push(e.item.name.as_str());
+        // What a shortcut holds names the shared folder (on its drive) as its parent.
+        if let Some(target) = e.item.remote_item.as_deref() {
+            chains.insert(target.id.as_str(), names.clone());
+        }
         chains.insert(e.item.id.as_str(), names.clone());
         out.push((names, e));
     }

@@ -30,11 +30,36 @@ fn helper(rt: &tokio::runtime::Runtime, names: &[(&str, bool)]) -> ShellHelper {
     cache.store("root", "/", items);
     cache.store("1", "/My Docs", vec![item("x", "Inner", true)]);
     ShellHelper::new(
-        client,
+        Arc::new(Mutex::new(client)),
         Arc::new(Mutex::new(cache)),
         Arc::new(Mutex::new("/".into())),
         rt.handle().clone(),
     )
+}
+
+/// A shortcut to a folder on another drive, and a OneNote notebook, as the service lists them.
+fn kinds() -> Vec<DriveItem> {
+    let json = r#"[
+        {"id": "9", "name": "Shared Folder", "remoteItem": {"id": "R!1", "folder": {},
+            "parentReference": {"driveId": "r"}}},
+        {"id": "8", "name": "Notebook", "package": {"type": "oneNote"}},
+        {"id": "7", "name": "flagged.exe", "file": {}, "malware": {}}
+    ]"#;
+    serde_json::from_str(json).unwrap()
+}
+
+#[test]
+fn shortcuts_complete_as_folders_and_notebooks_as_items() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let h = helper(&rt, &[]);
+    cache::lock(&h.cache).store("root", "/", kinds());
+    assert_eq!(replacements(&h, "cd S"), ["Shared\\ Folder/"]);
+    assert!(
+        replacements(&h, "cd N").is_empty(),
+        "a notebook is no folder"
+    );
+    assert_eq!(replacements(&h, "get N"), ["Notebook "]);
+    assert_eq!(replacements(&h, "get f"), ["flagged.exe "]);
 }
 
 fn replacements(h: &ShellHelper, line: &str) -> Vec<String> {

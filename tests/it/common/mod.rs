@@ -4,17 +4,16 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
-/// A `skydrive-cli` command with a hermetic environment (temp HOME, no inherited config).
-/// Its `--demo` drive is the seed README's tree only (`SKYDRIVE_DEMO_SEED=readme`): the
-/// shell's commands do not handle shortcuts yet (issue 11), and the demo seed has one.
+/// A `skydrive-cli` command with a hermetic environment (temp HOME, no inherited config); its
+/// `--demo` drive is the real demo drive (the seed README's tree and a shortcut to a shared
+/// folder).
 pub fn cli(home: &Path) -> assert_cmd::Command {
     let mut cmd = assert_cmd::Command::cargo_bin("skydrive-cli").expect("skydrive-cli is built");
     cmd.env_clear()
         .env("HOME", home)
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("COLUMNS", "100")
-        .env("NO_COLOR", "1")
-        .env("SKYDRIVE_DEMO_SEED", "readme");
+        .env("NO_COLOR", "1");
     cmd
 }
 
@@ -29,18 +28,12 @@ pub struct EmuProcess {
 
 impl EmuProcess {
     /// Starts `skydrive-emu --write-config DIR/emu.lcrc EXTRA...` on a free loopback port
-    /// (`extra`: faults, `--request-log`, `--data`, ...), seeded with the seed README's tree
-    /// (`--seed readme`, see [`cli`]) unless `extra` picks a seed.
+    /// (`extra`: faults, `--request-log`, `--data`, `--profile`, `--seed`, ...).
     pub fn start(dir: &Path, extra: &[&str]) -> Self {
         let config = dir.join("emu.lcrc");
-        let seeded = extra
-            .iter()
-            .any(|a| matches!(*a, "--seed" | "--demo" | "--empty"));
-        let seed: &[&str] = if seeded { &[] } else { &["--seed", "readme"] };
         let mut child = Command::new(assert_cmd::cargo::cargo_bin("skydrive-emu"))
             .args(["--addr", "127.0.0.1:0", "--write-config"])
             .arg(&config)
-            .args(seed)
             .args(extra)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -107,6 +100,23 @@ pub fn logged_requests(log: &Path) -> Vec<serde_json::Value> {
         .lines()
         .filter_map(|l| serde_json::from_str(l).ok())
         .collect()
+}
+
+/// Every file (not folder) below `dir`, hidden ones included.
+pub fn files_below(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
 }
 
 /// `len` bytes of deterministic, non-repeating-looking test content.

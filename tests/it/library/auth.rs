@@ -54,7 +54,8 @@ async fn pasted_code_login_replaces_old_tokens_and_works() {
             .await
             .unwrap()
             .len(),
-        2
+        3,
+        "Documents, Pics and the shortcut Shared Folder"
     );
 }
 

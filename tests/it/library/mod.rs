@@ -79,7 +79,7 @@ pub async fn env_with(seed: Seed, faults: Faults) -> Env {
 }
 
 pub async fn env() -> Env {
-    env_with(Seed::Readme, Faults::default()).await
+    env_with(Seed::Demo, Faults::default()).await
 }
 
 pub async fn empty_env() -> Env {

@@ -21,7 +21,6 @@ fn to_full_disk(env: &Env, args: &[&str]) -> (Option<i32>, String) {
         .env_clear()
         .env("HOME", env.path())
         .env("SKYDRIVE_HOME", env.path().join("data"))
-        .env("SKYDRIVE_DEMO_SEED", "readme")
         .current_dir(env.path())
         .arg("--demo")
         .args(args)
@@ -74,7 +73,7 @@ fn output_that_cannot_be_written_fails_every_command_once() {
     env.demo()
         .arg("ls")
         .assert()
-        .stdout("- Documents\n- Pics\n");
+        .stdout("- Documents\n- Pics\n- Shared Folder\n");
 }
 
 #[test]

@@ -48,7 +48,7 @@ fn fail_fast_stops_before_the_dangerous_command() {
     env.demo()
         .args(["ls"])
         .assert()
-        .stdout("- Documents\n- Pics\n");
+        .stdout("- Documents\n- Pics\n- Shared Folder\n");
 }
 
 #[test]
@@ -105,7 +105,7 @@ fn syntax_errors_stop_before_any_request() {
     env.demo()
         .arg("ls")
         .assert()
-        .stdout("- Documents\n- Pics\n");
+        .stdout("- Documents\n- Pics\n- Shared Folder\n");
 }
 
 #[test]
@@ -115,7 +115,7 @@ fn continuation_quotes_and_local_commands() {
         .write_stdin("mkdir 'My F' My\\\nOther\nls &&\n  !echo local; echo two\n")
         .assert()
         .success()
-        .stdout("- Documents\n- My F\n- MyOther\n- Pics\nlocal\ntwo\n");
+        .stdout("- Documents\n- My F\n- MyOther\n- Pics\n- Shared Folder\nlocal\ntwo\n");
 }
 
 #[test]
@@ -141,7 +141,7 @@ fn nothing_is_read_from_the_script_stream() {
     env.demo()
         .arg("ls")
         .assert()
-        .stdout("- Documents\n- Pics\n");
+        .stdout("- Documents\n- Pics\n- Shared Folder\n");
     env.demo()
         .write_stdin("auth\n")
         .env("SKYDRIVE_CONFIG", "/nonexistent/x.lcrc")
@@ -225,7 +225,7 @@ fn scripts_are_checked_whole_before_anything_runs() {
     env.demo()
         .arg("ls")
         .assert()
-        .stdout("- Documents\n- Pics\n");
+        .stdout("- Documents\n- Pics\n- Shared Folder\n");
 }
 
 /// A failure names its command exactly: the column when other commands share its line; a
@@ -279,5 +279,5 @@ fn scripts_that_are_not_utf8_are_refused_naming_the_line() {
     env.demo()
         .arg("ls")
         .assert()
-        .stdout("- Documents\n- Pics\n");
+        .stdout("- Documents\n- Pics\n- Shared Folder\n");
 }

@@ -94,7 +94,7 @@ fn rm_r_asks_once_and_history_survives_restarts() {
     env.demo()
         .arg("ls")
         .assert()
-        .stdout("- Documents\n- Pics\n");
+        .stdout("- Documents\n- Pics\n- Shared Folder\n");
     let mut p = prompt(&env, None);
     p.exp_string("demo:/> ").unwrap();
     p.send_line("history").unwrap();

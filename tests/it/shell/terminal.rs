@@ -93,13 +93,20 @@ fn listings_on_a_terminal_sort_ignoring_case_and_size_for_people() {
     let names: Vec<&str> = ls.lines().collect();
     assert_eq!(
         names,
-        ["Alpha/", "Documents/", "it's/", "Pics/", "zeta/"],
+        [
+            "Alpha/",
+            "Documents/",
+            "it's/",
+            "Pics/",
+            "Shared Folder/",
+            "zeta/"
+        ],
         "{ls:?}"
     );
     // Piped (for programs), by code point as the seed sorted.
     assert_eq!(
         env.run("ls"),
-        "- Alpha\n- Documents\n- Pics\n- it's\n- zeta\n"
+        "- Alpha\n- Documents\n- Pics\n- Shared Folder\n- it's\n- zeta\n"
     );
     let long = run(&env, Some("100"), "ls -l Pics");
     assert!(long.contains("Type") && long.contains("file"), "{long}");
@@ -118,6 +125,8 @@ fn listings_on_a_terminal_sort_ignoring_case_and_size_for_people() {
             "/Alpha",
             "/Documents",
             "/Pics",
+            "/Shared Folder/sub",
+            "/Shared Folder",
             "/it's",
             "/zeta",
             "/"
