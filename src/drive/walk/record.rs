@@ -132,7 +132,7 @@ impl Record for Listed {
         }
     }
     fn unsafe_name(&self) -> bool {
-        self.to_name_check().is_err()
+        self.local_name().is_err()
     }
 }
 
@@ -210,12 +210,18 @@ impl Listed {
         }
     }
 
-    fn to_name_check(&self) -> crate::Result<()> {
+    /// The name, when it is usable as one local path component ([`DriveItem::local_name`]).
+    ///
+    /// # Errors
+    ///
+    /// [`crate::ErrorKind::UnsafeName`] naming it.
+    pub fn local_name(&self) -> crate::Result<&str> {
         let probe = DriveItem {
             name: self.name().to_owned(),
             ..DriveItem::default()
         };
-        probe.local_name().map(drop)
+        probe.local_name()?;
+        Ok(self.name())
     }
 
     /// The last modification time as the server wrote it (the file system's, else the
@@ -226,7 +232,27 @@ impl Listed {
 
     /// What the item is.
     pub fn kind(&self) -> ItemKind {
-        self.to_item().kind()
+        match self.kind {
+            Kind::Folder => ItemKind::Folder,
+            Kind::File => ItemKind::File,
+            Kind::Flagged => ItemKind::Flagged,
+            Kind::Notebook => ItemKind::Notebook,
+            Kind::Package => self.to_item().kind(),
+        }
+    }
+
+    /// True for files, flagged ones included ([`DriveItem::is_file`]).
+    pub fn is_file(&self) -> bool {
+        matches!(self.kind, Kind::File | Kind::Flagged)
+    }
+
+    /// The size every command shows and counts ([`DriveItem::shown_size`]).
+    pub fn shown_size(&self) -> u64 {
+        match &self.extra {
+            Some(_) => self.to_item().shown_size(),
+            None if self.size == u64::MAX => 0,
+            None => self.size,
+        }
     }
 
     /// The driveItem this record was made from, with the properties it keeps: id, name,

@@ -56,53 +56,97 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
     let targets = sess.expand(&paths).await?;
     let many = targets.len() > 1;
     for (n, t) in targets.iter().enumerate() {
-        let (folder, kids) = list(sess, t).await.map_err(|e| e.in_command(&t.label()))?;
         let dir = t.path.clone().unwrap_or_else(|| t.label());
-        let is_folder = folder.is_some();
-        let mut list: Vec<(DriveItem, String)> = match folder {
-            Some(id) => {
-                if dir.starts_with('/') {
-                    sess.cache().store(&id, &dir, kids.clone());
-                }
-                kids.into_iter()
-                    .map(|k| {
-                        let p = join(&dir, &k.name);
-                        (k, p)
-                    })
-                    .collect()
-            }
-            None => kids.into_iter().map(|k| (k, dir.clone())).collect(),
-        };
-        list.retain(|(i, _)| args.all || !i.name.starts_with('.'));
-        sort(sess.settings.format, &mut list, &args);
-        if many && sess.settings.format != Format::Json && is_folder {
+        let header = (many && sess.settings.format != Format::Json).then(|| {
             let sep = if n > 0 { "\n" } else { "" };
-            output::out(&format!("{sep}{}:\n", output::escape(&dir)))?;
+            format!("{sep}{}:\n", output::escape(&dir))
+        });
+        let mut shown = Shown {
+            sess,
+            args: &args,
+            dir: &dir,
+            header,
+        };
+        let streams = shown.streams();
+        let (folder, kids) = list(sess, t, |page| if streams { shown.page(page) } else { Ok(()) })
+            .await
+            .map_err(|e| e.in_command(&t.label()))?;
+        let Some(id) = folder else {
+            let list: Vec<(&DriveItem, String)> = kids.iter().map(|k| (k, dir.clone())).collect();
+            print(sess, &args, &list)?;
+            continue;
+        };
+        if !streams {
+            shown.page(&kids)?;
         }
-        print(sess, &args, &list)?;
+        shown.flush_header()?;
+        if dir.starts_with('/') {
+            sess.cache().store(&id, &dir, kids);
+        }
     }
     Ok(())
 }
 
-/// The target's children and its id when it is a folder, else the target alone. The current
-/// folder (checked by `cd`) is listed at once; any other path is fetched first, so that a
-/// notebook shows as itself rather than its sections, and a shortcut's shared folder is
-/// listed on its own drive.
+/// How one folder's listing is printed: page by page as the pages arrive when it is sorted
+/// by name, each page in `ls`'s order (a folder of up to 1,000 items comes in one page, so
+/// in one order; a bigger one prints its first lines after one round trip, in the server's
+/// order from page to page), else whole (`-t`, `-S` and `-r` need every item, and so does
+/// the table of `-l` on a terminal, to size its columns).
+struct Shown<'a> {
+    sess: &'a Session,
+    args: &'a Args,
+    dir: &'a str,
+    /// The folder's `NAME:` line (several folders), until it is printed.
+    header: Option<String>,
+}
+
+impl Shown<'_> {
+    fn streams(&self) -> bool {
+        let a = self.args;
+        let table = self.sess.settings.format == Format::Table && a.long;
+        !(a.by_time || a.by_size || a.reverse || table)
+    }
+
+    fn flush_header(&mut self) -> CmdResult {
+        match self.header.take() {
+            Some(h) => output::out(&h),
+            None => Ok(()),
+        }
+    }
+
+    /// Prints `items` (a page, or the whole folder), sorted.
+    fn page(&mut self, items: &[DriveItem]) -> CmdResult {
+        self.flush_header()?;
+        let mut list: Vec<(&DriveItem, String)> = items
+            .iter()
+            .filter(|i| self.args.all || !i.name.starts_with('.'))
+            .map(|k| (k, join(self.dir, &k.name)))
+            .collect();
+        sort(self.sess.settings.format, &mut list, self.args);
+        print(self.sess, self.args, &list)
+    }
+}
+
+/// The target's children and its id when it is a folder, else the target alone; `page` sees
+/// each page of a folder's children as it arrives. The current folder (checked by `cd`) is
+/// listed at once; any other path is fetched first, so that a notebook shows as itself rather
+/// than its sections, and a shortcut's shared folder is listed on its own drive.
 async fn list(
     sess: &Session,
     t: &Target,
-) -> Result<(Option<String>, Vec<DriveItem>), CommandError> {
+    page: impl FnMut(&[DriveItem]) -> CmdResult,
+) -> Result<cache::Found, CommandError> {
     if let Some(known) = &t.known {
-        return cache::list_item(&sess.client, known).await;
+        return cache::list_item_pages(&sess.client, known, page).await;
     }
     if t.path.as_deref() == Some(sess.cwd.path.as_str()) {
-        return cache::list_folder(&sess.client, &t.item).await;
+        return cache::list_folder_pages(&sess.client, &t.item, page).await;
     }
     let item = sess.client.item(&t.item).await?;
-    cache::list_item(&sess.client, &item).await
+    cache::list_item_pages(&sess.client, &item, page).await
 }
 
-fn sort(format: Format, list: &mut [(DriveItem, String)], args: &Args) {
+fn sort(format: Format, list: &mut [(&DriveItem, String)], args: &Args) {
     list.sort_by(|(a, _), (b, _)| items::name_order(format, &a.name, &b.name));
     if args.by_time {
         list.sort_by(|(a, _), (b, _)| items::modified(b).cmp(&items::modified(a)));
@@ -114,7 +158,7 @@ fn sort(format: Format, list: &mut [(DriveItem, String)], args: &Args) {
     }
 }
 
-fn print(sess: &Session, args: &Args, list: &[(DriveItem, String)]) -> CmdResult {
+fn print(sess: &Session, args: &Args, list: &[(&DriveItem, String)]) -> CmdResult {
     let size = |i: &DriveItem| output::size_text(sess.settings.format, args.human, items::size(i));
     let text = match sess.settings.format {
         Format::Json => list
