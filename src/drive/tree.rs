@@ -165,7 +165,9 @@ async fn fetch(
         discard_partial: opts.discard_partial,
     };
     let dest = local.join(&path);
-    let r = client.download_item_to_file(item.to_item(), &dest, &dl).await;
+    let r = client
+        .download_item_to_file(item.to_item(), &dest, &dl)
+        .await;
     (path, r.map(|i| i.size.unwrap_or(0)))
 }
 
@@ -199,7 +201,11 @@ fn sort_out(
                 "another item in this folder has the same name"
             } else if partials.contains(name) {
                 "its name is that of the partial file of a sibling's download"
-            } else if let Some(why) = item.kind().why_not_downloadable().filter(|_| !item.is_folder()) {
+            } else if let Some(why) = item
+                .kind()
+                .why_not_downloadable()
+                .filter(|_| !item.is_folder())
+            {
                 return Err(Error::refused(name, why, false));
             } else {
                 return Ok(());
@@ -417,14 +423,29 @@ mod tests {
     #[test]
     fn unsafe_repeated_and_partial_file_names_are_refused_once_each() {
         let mut report = TreeReport::default();
-        let names = ["a.txt", "a.txt", "..", "b", ".b.part", ".a.txt.part.json", ".c.part"];
+        let names = [
+            "a.txt",
+            "a.txt",
+            "..",
+            "b",
+            ".b.part",
+            ".a.txt.part.json",
+            ".c.part",
+        ];
         let kept = sort_out("d", false, names.map(file).into(), &mut report);
         let kept: Vec<_> = kept.iter().map(|(p, _)| p.as_str()).collect();
         assert_eq!(kept, ["d/a.txt", "d/b", "d/.c.part"]);
         let failed: Vec<_> = report.failed.iter().map(|(p, _)| p.as_str()).collect();
-        assert_eq!(failed, ["d/a.txt", "d/..", "d/.b.part", "d/.a.txt.part.json"]);
+        assert_eq!(
+            failed,
+            ["d/a.txt", "d/..", "d/.b.part", "d/.a.txt.part.json"]
+        );
         assert!(report.failed.iter().all(|(_, e)| e.is_conflict()));
         assert!(sort_out("d/..", true, vec![file("x")], &mut report).is_empty());
-        assert_eq!(report.failed.len(), 4, "below an unsafe name: dropped, not reported");
+        assert_eq!(
+            report.failed.len(),
+            4,
+            "below an unsafe name: dropped, not reported"
+        );
     }
 }

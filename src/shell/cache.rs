@@ -7,7 +7,7 @@
 //! the TTL (60 s); our own writes update them in place; `cache flush` clears everything. `ls`
 //! always asks the server and refreshes its entry, so listings never show stale data.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 use std::sync::Mutex;
@@ -289,7 +289,9 @@ pub async fn list_folder(client: &GraphClient, item: &ItemRef) -> Result<Found, 
 }
 
 /// [`list_folder`], calling `page` with each page of a folder's children as it arrives (a
-/// folder of 100,000 children comes in 100 pages; `ls` prints each at once).
+/// folder of 100,000 children comes in 100 pages; `ls` prints each at once). An item a page
+/// repeats from an earlier one is dropped: a server that pages in a loop is stopped by the
+/// paging guard, but only after a few pages, which `page` has seen by then.
 pub async fn list_folder_pages(
     client: &GraphClient,
     item: &ItemRef,
@@ -298,6 +300,7 @@ pub async fn list_folder_pages(
     let mut pages = std::pin::pin!(client.children_pages(item, &by_thousands()));
     let mut items = Vec::new();
     let mut folder = None;
+    let mut seen = HashSet::new();
     while let Some(next) = pages.next().await {
         let next = match next {
             Ok(next) => next,
@@ -319,6 +322,8 @@ pub async fn list_folder_pages(
                 return Ok((None, vec![me]));
             }
         };
+        let mut next = next;
+        next.value.retain(|i| seen.insert(i.id.clone()));
         client.learn(item, &next.value, true);
         folder = folder.or_else(|| {
             let first = next.value.first()?;
@@ -371,8 +376,10 @@ pub async fn list_item_pages(
     let at = ItemRef::content_of(item);
     let mut pages = std::pin::pin!(client.children_pages(&at, &by_thousands()));
     let mut items = Vec::new();
+    let mut seen = HashSet::new();
     while let Some(next) = pages.next().await {
-        let next = next?;
+        let mut next = next?;
+        next.value.retain(|i| seen.insert(i.id.clone()));
         page(&next.value)?;
         items.extend(next.value);
     }

@@ -145,22 +145,25 @@ pub fn print_found(format: Format, list: &[(DriveItem, String)]) -> CmdResult {
 }
 
 /// One item found by a walk (`find`), as its line in `format`: the row with `--json`, the
-/// path when piped (`- /a/b`), and on a terminal type, size, time and path in columns (a
-/// table would need the whole walk to size its columns; these lines come as it goes).
+/// path when piped (`- /a/b`), and on a terminal type, size, time and path in columns, with
+/// `(shared by OWNER)` after the path of an item on someone else's drive (a table would need
+/// the whole walk to size its columns; these lines come as it goes).
 pub fn found_line(format: Format, found: &Listed, path: &str) -> String {
-    if format == Format::Seed {
-        return format!("- {}\n", output::escape(path));
-    }
-    let item = &found.to_item();
     match format {
-        Format::Json | Format::Seed => output::json_line(&row(item, path)),
-        Format::Table => format!(
-            "{:<8} {:>5}  {:<24}  {}\n",
-            output::escape(&kind_shown(item)),
-            output::size_text(format, false, size(item)),
-            modified(item).unwrap_or(""),
-            output::escape(path)
-        ),
+        Format::Seed => format!("- {}\n", output::escape(path)),
+        Format::Json => output::json_line(&row(&found.to_item(), path)),
+        Format::Table => {
+            let item = &found.to_item();
+            let shared = sharing(item).map(|(owner, _)| format!("  (shared by {owner})"));
+            format!(
+                "{:<8} {:>5}  {:<24}  {}{}\n",
+                kind(item),
+                output::size_text(format, false, size(item)),
+                modified(item).unwrap_or(""),
+                output::escape(path),
+                output::escape(&shared.unwrap_or_default())
+            )
+        }
     }
 }
 

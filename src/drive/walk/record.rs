@@ -153,7 +153,10 @@ impl Listed {
             _ => Media::File,
         };
         let modified = modified(&item).unwrap_or("");
-        let drive = item.parent_reference.as_ref().and_then(|p| p.drive_id.as_deref());
+        let drive = item
+            .parent_reference
+            .as_ref()
+            .and_then(|p| p.drive_id.as_deref());
         let tag = item.c_tag.as_deref().or(item.e_tag.as_deref());
         let fields = [
             item.name.as_str(),
@@ -195,7 +198,9 @@ impl Listed {
     }
 
     fn opt(&self, i: usize) -> Option<String> {
-        Some(self.field(i)).filter(|f| !f.is_empty()).map(str::to_owned)
+        Some(self.field(i))
+            .filter(|f| !f.is_empty())
+            .map(str::to_owned)
     }
 
     /// The item's own address: by id, on its drive when the listing named one.

@@ -90,7 +90,12 @@ pub struct Walk<'a, R: Record> {
 
 impl<'a, R: Record> Walk<'a, R> {
     /// A walk below the folder `root` (already fetched), its own children asked for `how`.
-    pub(super) fn new(client: &'a GraphClient, root: DriveItem, opts: WalkOptions, how: How) -> Self {
+    pub(super) fn new(
+        client: &'a GraphClient,
+        root: DriveItem,
+        opts: WalkOptions,
+        how: How,
+    ) -> Self {
         let key = root.remote().map_or_else(|| root.id.clone(), |t| t.id);
         let spec = Spec {
             at: ItemRef::content_of(&root),
@@ -154,7 +159,10 @@ impl<'a, R: Record> Walk<'a, R> {
             }
             self.fill();
             let Some((m, step)) = self.running.next().await else {
-                return Err(Error::decode("walk", "a folder's listing was never asked for"));
+                return Err(Error::decode(
+                    "walk",
+                    "a folder's listing was never asked for",
+                ));
             };
             self.handle(m, step);
         }
@@ -211,7 +219,13 @@ impl<'a, R: Record> Walk<'a, R> {
 
     /// Asks for job `n`'s folder again, `how`, before anything else.
     fn replan(&mut self, n: usize, how: How) {
-        self.jobs[n] = (Spec { how, ..self.jobs[n].0.clone() }, State::Planned);
+        self.jobs[n] = (
+            Spec {
+                how,
+                ..self.jobs[n].0.clone()
+            },
+            State::Planned,
+        );
         self.queue.push(n);
         self.fill();
     }
@@ -284,7 +298,9 @@ impl<'a, R: Record> Walk<'a, R> {
                     From::Tree(t, *s)
                 }
                 _ => {
-                    let key = remote.as_ref().map_or_else(|| r.id().to_owned(), |t| t.id.clone());
+                    let key = remote
+                        .as_ref()
+                        .map_or_else(|| r.id().to_owned(), |t| t.id.clone());
                     if !self.seen.insert(key) {
                         continue;
                     }
@@ -292,7 +308,11 @@ impl<'a, R: Record> Walk<'a, R> {
                         None if delta_below => How::Delta { auto: true },
                         _ => How::List { delta_below: false },
                     };
-                    let spec = Spec { at: r.content(), id: r.id().to_owned(), how };
+                    let spec = Spec {
+                        at: r.content(),
+                        id: r.id().to_owned(),
+                        how,
+                    };
                     self.jobs.push((spec, State::Planned));
                     From::Job(self.jobs.len() - 1)
                 }

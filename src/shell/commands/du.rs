@@ -50,7 +50,11 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
     let mut out = Lines::default();
     let root = walk.root();
     if !root.is_folder() {
-        let size = if root.kind().is_package() { 0 } else { items::size(root) };
+        let size = if root.kind().is_package() {
+            0
+        } else {
+            items::size(root)
+        };
         out.push(&line(format, args.human, &base, size))?;
         return out.flush();
     }

@@ -1,15 +1,20 @@
-//! `ls [-l] [-h] [-a] [-t|-S] [-r] [-1] [PATH...]`: list folders (or show files). `ls` always
-//! asks the server and refreshes the listing cache, so what it shows is never stale.
+//! `ls [-l] [-h] [-a] [-t|-S] [-r] [-R] [-1] [PATH...]`: list folders (or show files). `ls`
+//! always asks the server and refreshes the listing cache, so what it shows is never stale.
+//! `-R` lists every folder below too, as `ls -R` does: each folder's `PATH:` line and its
+//! listing, folders in the walk's order (each before the folders it holds, sisters by name),
+//! printed as the walk finds them; names starting with `.` are neither shown nor descended into
+//! without `-a`.
 //! `-h` means human sizes here (as in coreutils); help is `--help`. Names sort as
 //! items::name_order says (ignoring case on a terminal); sizes follow output::size_text's rule
 //! (human on a terminal).
 
 use clap::ArgAction;
 
+use crate::drive::{Listed, Walk, WalkOptions};
 use crate::graph::DriveItem;
 use crate::shell::cache;
-use crate::shell::error::{CmdResult, CommandError};
-use crate::shell::items;
+use crate::shell::error::{CmdResult, CommandError, about};
+use crate::shell::items::{self, Lines};
 use crate::shell::output::{self, Format};
 use crate::shell::session::{Session, Target, join};
 
@@ -36,6 +41,9 @@ pub struct Args {
     /// Reverse the order.
     #[arg(short = 'r')]
     pub reverse: bool,
+    /// List the folders below too, each after a `PATH:` line.
+    #[arg(short = 'R')]
+    pub recursive: bool,
     /// One name per line (the default when piped).
     #[arg(short = '1')]
     pub one: bool,
@@ -56,6 +64,10 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
     let targets = sess.expand(&paths).await?;
     let many = targets.len() > 1;
     for (n, t) in targets.iter().enumerate() {
+        if args.recursive {
+            recursive(sess, &args, t, n).await?;
+            continue;
+        }
         let dir = t.path.clone().unwrap_or_else(|| t.label());
         let header = (many && sess.settings.format != Format::Json).then(|| {
             let sep = if n > 0 { "\n" } else { "" };
@@ -68,9 +80,13 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
             header,
         };
         let streams = shown.streams();
-        let (folder, kids) = list(sess, t, |page| if streams { shown.page(page) } else { Ok(()) })
-            .await
-            .map_err(|e| e.in_command(&t.label()))?;
+        let (folder, kids) = list(
+            sess,
+            t,
+            |page| if streams { shown.page(page) } else { Ok(()) },
+        )
+        .await
+        .map_err(|e| e.in_command(&t.label()))?;
         let Some(id) = folder else {
             let list: Vec<(&DriveItem, String)> = kids.iter().map(|k| (k, dir.clone())).collect();
             print(sess, &args, &list)?;
@@ -146,6 +162,62 @@ async fn list(
     cache::list_item_pages(&sess.client, &item, page).await
 }
 
+/// `ls -R` of the target numbered `n` (see the module docs).
+async fn recursive(sess: &Session, args: &Args, t: &Target, n: usize) -> CmdResult {
+    let format = sess.settings.format;
+    let opts = WalkOptions {
+        order: items::order(format),
+        ..WalkOptions::default()
+    };
+    let mut walk = Walk::<Listed>::start(&sess.client, &t.item, opts)
+        .await
+        .map_err(about(&t.label()))?;
+    let base = t.path.clone().unwrap_or_else(|| t.label());
+    if !walk.root().is_folder() {
+        return print(sess, args, &[(walk.root(), base)]);
+    }
+    let mut out = Lines::default();
+    let mut first = n == 0;
+    while let Some(folder) = out.wait(walk.next_folder()).await? {
+        let folder = folder.map_err(about(&t.label()))?;
+        if !args.all && folder.path.split('/').any(|name| name.starts_with('.')) {
+            continue;
+        }
+        let dir = match folder.path.as_str() {
+            "" => base.clone(),
+            below => join(&base, below),
+        };
+        if format != Format::Json {
+            let sep = if first { "" } else { "\n" };
+            out.push(&format!("{sep}{}:\n", output::escape(&dir)))?;
+        }
+        first = false;
+        // A few pages' worth at a time: a folder of 100,000 items is never all driveItems.
+        let streams = Shown {
+            sess,
+            args,
+            dir: &dir,
+            header: None,
+        }
+        .streams();
+        let step = if streams { 1000 } else { usize::MAX };
+        for chunk in folder.children.chunks(step) {
+            let chunk: Vec<DriveItem> = chunk.iter().map(Listed::to_item).collect();
+            let mut list: Vec<(&DriveItem, String)> = chunk
+                .iter()
+                .filter(|i| args.all || !i.name.starts_with('.'))
+                .map(|k| (k, join(&dir, &k.name)))
+                .collect();
+            sort(format, &mut list, args);
+            out.push(&render(sess, args, &list))?;
+        }
+        if out.closed() {
+            return Ok(());
+        }
+    }
+    out.flush()
+}
+
 fn sort(format: Format, list: &mut [(&DriveItem, String)], args: &Args) {
     list.sort_by(|(a, _), (b, _)| items::name_order(format, &a.name, &b.name));
     if args.by_time {
@@ -159,8 +231,13 @@ fn sort(format: Format, list: &mut [(&DriveItem, String)], args: &Args) {
 }
 
 fn print(sess: &Session, args: &Args, list: &[(&DriveItem, String)]) -> CmdResult {
+    output::out(&render(sess, args, list))
+}
+
+/// `list` as `ls` prints it in the session's format.
+fn render(sess: &Session, args: &Args, list: &[(&DriveItem, String)]) -> String {
     let size = |i: &DriveItem| output::size_text(sess.settings.format, args.human, items::size(i));
-    let text = match sess.settings.format {
+    match sess.settings.format {
         Format::Json => list
             .iter()
             .map(|(i, p)| output::json_line(&items::row(i, p)))
@@ -205,6 +282,5 @@ fn print(sess: &Session, args: &Args, list: &[(&DriveItem, String)]) -> CmdResul
                 format!("{}{slash}\n", output::escape(&i.name))
             })
             .collect(),
-    };
-    output::out(&text)
+    }
 }
