@@ -111,6 +111,7 @@ pub async fn get_tree(
     let parallel = opts.parallel.max(1);
     let walk_opts = WalkOptions {
         concurrency: parallel,
+        download: true,
         ..WalkOptions::default()
     };
     let mut walk = Walk::<Listed>::start(client, remote, walk_opts).await?;
@@ -412,12 +413,13 @@ mod tests {
     use super::*;
 
     fn file(name: &str) -> Listed {
-        Listed::new(DriveItem {
+        let item = DriveItem {
             id: name.into(),
             name: name.into(),
             file: Some(crate::graph::model::FileFacet::default()),
             ..DriveItem::default()
-        })
+        };
+        Listed::new(item, true)
     }
 
     #[test]

@@ -32,22 +32,23 @@ pub(super) enum Step<'a, R> {
 /// A request of a walk, with the job it belongs to.
 pub(super) type Running<'a, R> = BoxFuture<'a, (usize, Step<'a, R>)>;
 
-fn options<R: Record>() -> ListOptions {
+fn options<R: Record>(download: bool) -> ListOptions {
     ListOptions {
-        select: R::SELECT.map(str::to_owned),
+        select: R::select(download).map(str::to_owned),
         top: Some(PAGE),
         ..ListOptions::default()
     }
 }
 
-/// Lists the children of `folder` (`job`'s request).
+/// Lists the children of `folder` (`job`'s request), as records for a download or not.
 pub(super) fn list<'a, R: Record>(
     client: &'a GraphClient,
     job: usize,
     folder: ItemRef,
+    download: bool,
 ) -> Running<'a, R> {
     Box::pin(async move {
-        let opts = options::<R>();
+        let opts = options::<R>(download);
         let mut pages = std::pin::pin!(client.children_pages(&folder, &opts));
         let mut out = Vec::new();
         let step = loop {
@@ -58,7 +59,7 @@ pub(super) fn list<'a, R: Record>(
                     page.value
                         .into_iter()
                         .filter(|i| i.kind() != ItemKind::Deleted)
-                        .map(R::from_item),
+                        .map(|i| R::from_item(i, download)),
                 ),
             }
         };
@@ -71,12 +72,13 @@ pub(super) fn first<'a, R: Record>(
     client: &'a GraphClient,
     job: usize,
     folder: ItemRef,
+    download: bool,
 ) -> Running<'a, R> {
     Box::pin(async move {
         let url = format!(
             "{}?{}",
             client.item_path(&folder, Some("delta")),
-            options::<R>().query()
+            options::<R>(download).query()
         );
         let mut pages: Pages<'a> = Box::pin(client.pages::<DriveItem>(url));
         let step = match pages.next().await {

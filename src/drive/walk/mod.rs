@@ -143,6 +143,9 @@ pub struct WalkOptions {
     pub order: NameOrder,
     /// How folders are asked for.
     pub strategy: Strategy,
+    /// The walk's files are to be downloaded: its records keep what that needs
+    /// ([`Listed::new`]).
+    pub download: bool,
 }
 
 impl Default for WalkOptions {
@@ -152,6 +155,7 @@ impl Default for WalkOptions {
             max_depth: None,
             order: NameOrder::CodePoint,
             strategy: Strategy::Auto,
+            download: false,
         }
     }
 }

@@ -8,13 +8,14 @@
 use crate::graph::model::{FileFacet, FileSystemInfo, FolderFacet, Hashes, ItemReference};
 use crate::graph::{DriveItem, ItemKind, ItemRef, RemoteTarget};
 
-/// An item as a walk holds it. Walks ask the server for [`Record::SELECT`] only and convert
-/// each item of a page as the page arrives.
+/// An item as a walk holds it. Walks ask the server for [`Record::select`] only and convert
+/// each item of a page as the page arrives. `download` says whether the walk's files are to
+/// be downloaded (`get -r`), which needs their hash, their cTag and their drive.
 pub trait Record: Sized + Send + 'static {
     /// The properties a listing or delta page must carry (`$select`), `None` for all.
-    const SELECT: Option<&'static str>;
+    fn select(download: bool) -> Option<&'static str>;
     /// The record of an item from a listing or a delta page.
-    fn from_item(item: DriveItem) -> Self;
+    fn from_item(item: DriveItem, download: bool) -> Self;
     /// The item's name.
     fn name(&self) -> &str;
     /// The item's id.
@@ -30,9 +31,10 @@ pub trait Record: Sized + Send + 'static {
 }
 
 impl Record for DriveItem {
-    const SELECT: Option<&'static str> = None;
-
-    fn from_item(item: DriveItem) -> Self {
+    fn select(_: bool) -> Option<&'static str> {
+        None
+    }
+    fn from_item(item: DriveItem, _: bool) -> Self {
         item
     }
     fn name(&self) -> &str {
@@ -55,10 +57,12 @@ impl Record for DriveItem {
     }
 }
 
-/// What a streaming walk keeps of an item: its name, id, modification time, quickXorHash,
-/// cTag (else eTag) and drive in one string, its size, its [`ItemKind`] and media type, and
-/// for the rare shortcut or package what only they have. Enough to show it in every format
-/// ([`Listed::to_item`]), to enter it and to download and verify it.
+/// What a streaming walk keeps of an item: its name, id and modification time in one string
+/// (with, for a download, its quickXorHash and cTag, else eTag), the drive a folder or a
+/// downloaded file is on, its size, its [`ItemKind`] and media type, and for the rare
+/// shortcut or package what only they have. Enough to show it in every format
+/// ([`Listed::to_item`]), to enter it and, when made for a download, to download and verify
+/// it (about 150 bytes for a personal item, 200 with what a download needs).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Listed {
     /// name, id, modified, hash, tag and drive, one after the other.
@@ -99,14 +103,19 @@ struct Extra {
 }
 
 /// The properties a [`Listed`] is made from (graph-api.md §3: `$select` must name all).
-const LISTED_SELECT: &str = "id,name,size,file,folder,package,remoteItem,malware,root,deleted,\
+const SHOWN: &str = "id,name,size,file,folder,package,remoteItem,malware,root,deleted,\
+    parentReference,fileSystemInfo,lastModifiedDateTime,image,photo,video,audio";
+
+/// [`SHOWN`], and the tags a download keeps to tell a version from the next.
+const DOWNLOADED: &str = "id,name,size,file,folder,package,remoteItem,malware,root,deleted,\
     parentReference,fileSystemInfo,lastModifiedDateTime,image,photo,video,audio,cTag,eTag";
 
 impl Record for Listed {
-    const SELECT: Option<&'static str> = Some(LISTED_SELECT);
-
-    fn from_item(item: DriveItem) -> Self {
-        Listed::new(item)
+    fn select(download: bool) -> Option<&'static str> {
+        Some(if download { DOWNLOADED } else { SHOWN })
+    }
+    fn from_item(item: DriveItem, download: bool) -> Self {
+        Listed::new(item, download)
     }
     fn name(&self) -> &str {
         self.field(0)
@@ -137,8 +146,8 @@ impl Record for Listed {
 }
 
 impl Listed {
-    /// The record of `item`.
-    pub fn new(item: DriveItem) -> Self {
+    /// The record of `item`; with `download`, with what a download needs.
+    pub fn new(item: DriveItem, download: bool) -> Self {
         let kind = match item.kind() {
             ItemKind::Folder => Kind::Folder,
             ItemKind::Flagged => Kind::Flagged,
@@ -152,28 +161,19 @@ impl Listed {
             "audio" => Media::Audio,
             _ => Media::File,
         };
-        let modified = modified(&item).unwrap_or("");
-        let drive = item
-            .parent_reference
-            .as_ref()
-            .and_then(|p| p.drive_id.as_deref());
+        let drive = item.parent_reference.as_ref();
+        let drive = drive.and_then(|p| p.drive_id.as_deref());
         let tag = item.c_tag.as_deref().or(item.e_tag.as_deref());
-        let fields = [
+        let (text, ends) = joined([
             item.name.as_str(),
             item.id.as_str(),
-            modified,
-            item.quick_xor_hash().unwrap_or(""),
-            tag.unwrap_or(""),
-            drive.unwrap_or(""),
-        ];
-        let mut text = String::with_capacity(fields.iter().map(|f| f.len()).sum());
-        let mut ends = [0u32; 5];
-        for (i, f) in fields.iter().enumerate() {
-            text.push_str(f);
-            if let Some(end) = ends.get_mut(i) {
-                *end = u32::try_from(text.len()).unwrap_or(u32::MAX);
-            }
-        }
+            modified(&item).unwrap_or(""),
+            item.quick_xor_hash().filter(|_| download).unwrap_or(""),
+            tag.filter(|_| download).unwrap_or(""),
+            drive
+                .filter(|_| download || kind == Kind::Folder)
+                .unwrap_or(""),
+        ]);
         let extra = (item.remote_item.is_some() || item.package.is_some()).then(|| {
             Box::new(Extra {
                 remote: item.remote_item,
@@ -181,7 +181,7 @@ impl Listed {
             })
         });
         Listed {
-            text: text.into_boxed_str(),
+            text,
             ends,
             size: item.size.unwrap_or(u64::MAX),
             kind,
@@ -261,8 +261,8 @@ impl Listed {
     }
 
     /// The driveItem this record was made from, with the properties it keeps: id, name,
-    /// size, times, hash, tag, drive, facets (a folder's `childCount` is not kept) and a
-    /// shortcut's `remoteItem`.
+    /// size, times, facets (a folder's `childCount` is not kept), a shortcut's `remoteItem`,
+    /// and, as [`Listed::new`] says, hash, tag and drive.
     pub fn to_item(&self) -> DriveItem {
         let file = matches!(self.kind, Kind::File | Kind::Flagged).then(|| FileFacet {
             mime_type: None,
@@ -298,6 +298,19 @@ impl Listed {
             ..DriveItem::default()
         }
     }
+}
+
+/// `fields` in one string, and where each but the last ends.
+fn joined(fields: [&str; 6]) -> (Box<str>, [u32; 5]) {
+    let mut text = String::with_capacity(fields.iter().map(|f| f.len()).sum());
+    let mut ends = [0u32; 5];
+    for (i, f) in fields.iter().enumerate() {
+        text.push_str(f);
+        if let Some(end) = ends.get_mut(i) {
+            *end = u32::try_from(text.len()).unwrap_or(u32::MAX);
+        }
+    }
+    (text.into_boxed_str(), ends)
 }
 
 /// The last modification time of `item` as the server wrote it: the file system's (what the
@@ -360,7 +373,7 @@ mod tests {
             "createdBy": {"user": {"displayName": "x"}}
         }))
         .unwrap();
-        let listed = Listed::new(item.clone());
+        let listed = Listed::new(item.clone(), true);
         let back = listed.to_item();
         assert_eq!((listed.name(), listed.id()), ("a.jpg", "D!s1"));
         assert_eq!(back.kind(), item.kind());
@@ -371,6 +384,15 @@ mod tests {
         assert_eq!(listed.modified(), Some("2025-01-01T00:00:00Z"));
         assert_eq!(ItemRef::of_item(&back), ItemRef::of_item(&item));
         assert!(!listed.unsafe_name());
+        let shown = Listed::new(item, false).to_item();
+        assert_eq!(
+            (shown.quick_xor_hash(), shown.c_tag.as_deref()),
+            (None, None)
+        );
+        assert_eq!(
+            shown.parent_reference, None,
+            "a file's drive only for a download"
+        );
     }
 
     #[test]
@@ -381,7 +403,7 @@ mod tests {
                 "parentReference": {"driveId": "r"}}
         }))
         .unwrap();
-        let listed = Listed::new(shortcut.clone());
+        let listed = Listed::new(shortcut.clone(), false);
         assert!(listed.is_folder());
         assert_eq!(listed.remote(), shortcut.remote());
         assert_eq!(listed.to_item().shown_size(), 5);
@@ -389,7 +411,7 @@ mod tests {
             "id": "D!s3", "name": "..", "package": {"type": "oneNote"}, "size": 9
         }))
         .unwrap();
-        let listed = Listed::new(notebook);
+        let listed = Listed::new(notebook, false);
         assert_eq!(listed.kind(), ItemKind::Notebook);
         assert!(!listed.is_folder() && listed.unsafe_name());
     }

@@ -29,11 +29,14 @@ pub(super) struct Builder<R> {
     collided: HashMap<Box<str>, u32>,
     /// Ids named as a parent before their own item came.
     waiting: HashMap<u32, Box<str>>,
+    /// Records for a download ([`Record::from_item`]).
+    download: bool,
 }
 
 impl<R: Record> Builder<R> {
-    pub(super) fn new() -> Self {
+    pub(super) fn new(download: bool) -> Self {
         Builder {
+            download,
             records: Vec::new(),
             parent: Vec::new(),
             by_hash: HashMap::new(),
@@ -51,7 +54,7 @@ impl<R: Record> Builder<R> {
             _ => NONE,
         };
         self.parent[at as usize] = parent;
-        self.records[at as usize] = Some(R::from_item(item));
+        self.records[at as usize] = Some(R::from_item(item, self.download));
         self.waiting.remove(&at);
     }
 
@@ -167,7 +170,7 @@ mod tests {
 
     #[test]
     fn children_come_by_parent_with_repeats_and_removals_applied() {
-        let mut b: Builder<DriveItem> = Builder::new();
+        let mut b: Builder<DriveItem> = Builder::new(false);
         b.add(item("c", "b", false)); // before its parent
         b.add(item("b", "root", false));
         b.add(item("d", "root", false));
@@ -190,7 +193,7 @@ mod tests {
 
     #[test]
     fn ids_of_one_hash_stay_apart() {
-        let mut b: Builder<DriveItem> = Builder::new();
+        let mut b: Builder<DriveItem> = Builder::new(false);
         b.add(item("x", "root", false));
         // Force a collision: file "y" under the hash of "x".
         let y = b.push("y");

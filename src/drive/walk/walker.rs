@@ -6,8 +6,8 @@
 //! depth-first name order. Each planned folder is a job (a listing, or a delta enumeration of
 //! its whole subtree) or a folder inside a subtree a finished enumeration brought. Jobs start
 //! in the plan's order (a stack of their own), so the folders needed soonest are asked for
-//! first; results that arrive early wait, at most four per concurrent request, so memory
-//! holds the folders in flight and not the tree.
+//! first; results that arrive early wait, at most one per concurrent request, so memory holds
+//! the folders in flight and not the tree.
 //!
 //! An enumeration whose first page shows that more follow is split when nothing else is
 //! waiting and requests are idle: the folder is listed instead and each of its folders gets an
@@ -171,7 +171,7 @@ impl<'a, R: Record> Walk<'a, R> {
     /// Starts planned jobs, most urgent first, while requests are free and few results wait.
     fn fill(&mut self) {
         let limit = self.opts.concurrency.max(1);
-        while self.running.len() < limit && self.done < limit * 4 {
+        while self.running.len() < limit && self.done < limit {
             let Some(n) = self.queue.pop() else { return };
             self.launch(n);
         }
@@ -182,8 +182,8 @@ impl<'a, R: Record> Walk<'a, R> {
         *state = State::Running;
         let at = spec.at.clone();
         self.running.push(match spec.how {
-            How::List { .. } => jobs::list(self.client, n, at),
-            How::Delta { .. } => jobs::first(self.client, n, at),
+            How::List { .. } => jobs::list(self.client, n, at, self.opts.download),
+            How::Delta { .. } => jobs::first(self.client, n, at, self.opts.download),
         });
     }
 
@@ -199,7 +199,7 @@ impl<'a, R: Record> Walk<'a, R> {
                 if auto && idle && page.next_link.is_some() {
                     return self.replan(n, How::List { delta_below: true });
                 }
-                let mut tree = Builder::new();
+                let mut tree = Builder::new(self.opts.download);
                 page.value.into_iter().for_each(|i| tree.add(i));
                 self.running.push(jobs::rest(n, tree, pages, spec.id));
                 return;

@@ -2,8 +2,8 @@
 //! always asks the server and refreshes the listing cache, so what it shows is never stale.
 //! `-R` lists every folder below too, as `ls -R` does: each folder's `PATH:` line and its
 //! listing, folders in the walk's order (each before the folders it holds, sisters by name),
-//! printed as the walk finds them; names starting with `.` are neither shown nor descended into
-//! without `-a`.
+//! printed as the walk finds them; without `-a`, names starting with `.` are not shown, nor
+//! what they hold.
 //! `-h` means human sizes here (as in coreutils); help is `--help`. Names sort as
 //! items::name_order says (ignoring case on a terminal); sizes follow output::size_text's rule
 //! (human on a terminal).

@@ -81,7 +81,7 @@ async fn a_streaming_walk_runs_a_bounded_distance_ahead_of_its_output() {
         if let Visit::Item { entry, .. } = step.unwrap() {
             items += 1;
             entered += usize::from(entry.item.is_folder());
-            // Running and waiting listings: at most the concurrency and four results each.
+            // Running and waiting listings: at most the concurrency and one result each.
             let listed = requests(&env, "/children").len();
             assert!(
                 listed <= entered + 2 * 5,
