@@ -14,7 +14,7 @@ use std::task::Poll;
 
 use serde_json::{Value, json};
 
-use crate::drive::{Listed, NameOrder};
+use crate::drive::{Listed, NameOrder, WalkOptions};
 use crate::graph::DriveItem;
 use crate::shell::error::{CmdResult, CommandError};
 use crate::shell::output::{self, Format};
@@ -67,6 +67,17 @@ pub fn order(format: Format) -> NameOrder {
         NameOrder::IgnoreCase
     } else {
         NameOrder::CodePoint
+    }
+}
+
+/// How the shell's commands walk a tree (`tree`, `find`, `du`, `ls -R`): in `ls`'s order for
+/// `format`, keeping the drive's index in the data directory (`index/`, see
+/// `src/drive/walk/index.rs`).
+pub fn walk_options(format: Format) -> WalkOptions {
+    WalkOptions {
+        order: order(format),
+        index: crate::shell::connect::data_dir().map(|d| d.join("index")),
+        ..WalkOptions::default()
     }
 }
 

@@ -27,6 +27,7 @@
 //! notebooks and other packages are entries, never entered (their sections are no files);
 //! deleted items are dropped.
 
+mod index;
 mod jobs;
 mod record;
 mod subtree;
@@ -34,6 +35,7 @@ mod visit;
 mod walker;
 
 use std::cmp::Ordering;
+use std::path::PathBuf;
 
 pub use record::{Listed, Record, media_type, modified};
 pub use visit::{Visit, Visits};
@@ -133,7 +135,7 @@ pub enum Strategy {
 }
 
 /// How to walk.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WalkOptions {
     /// Requests at once.
     pub concurrency: usize,
@@ -146,6 +148,10 @@ pub struct WalkOptions {
     /// The walk's files are to be downloaded: its records keep what that needs
     /// ([`Listed::new`]).
     pub download: bool,
+    /// Where the indexes of personal drives live (the data directory's `index/`): walks of
+    /// such a drive's own folders read and update its index, and a walk of its root writes
+    /// one (see `index.rs`). `None`: no index.
+    pub index: Option<PathBuf>,
 }
 
 impl Default for WalkOptions {
@@ -156,6 +162,7 @@ impl Default for WalkOptions {
             order: NameOrder::CodePoint,
             strategy: Strategy::Auto,
             download: false,
+            index: None,
         }
     }
 }
@@ -177,12 +184,22 @@ impl<'a, R: Record> Walk<'a, R> {
             }
             Strategy::Auto => How::List { delta_below: false },
         };
-        Ok(Walk::new(client, start, opts, how))
+        let mut tee = None;
+        if let (How::Delta { auto: true }, Some(dir), false) = (how, &opts.index, opts.download) {
+            match index::open(client, &start, dir).await? {
+                index::Opened::Walk(tree, slot) => {
+                    return Ok(Walk::in_tree(client, start, opts, tree, slot));
+                }
+                index::Opened::Write(t) => tee = Some(t),
+                index::Opened::Skip => {}
+            }
+        }
+        Ok(Walk::new(client, start, opts, how, tee))
     }
 
     /// A walk below `start`, an item already fetched, by one delta enumeration.
     pub fn by_delta(client: &'a GraphClient, start: DriveItem, opts: WalkOptions) -> Self {
-        Walk::new(client, start, opts, How::Delta { auto: false })
+        Walk::new(client, start, opts, How::Delta { auto: false }, None)
     }
 }
 

@@ -28,6 +28,10 @@ pub trait Record: Sized + Send + 'static {
     fn content(&self) -> ItemRef;
     /// True when the name is no safe local path component ([`DriveItem::local_name`]).
     fn unsafe_name(&self) -> bool;
+    /// Appends what the index keeps of the item ([`Listed::encode`]).
+    fn encode(&self, out: &mut Vec<u8>);
+    /// The record of an item the index kept.
+    fn from_listed(listed: Listed) -> Self;
 }
 
 impl Record for DriveItem {
@@ -54,6 +58,12 @@ impl Record for DriveItem {
     }
     fn unsafe_name(&self) -> bool {
         self.local_name().is_err()
+    }
+    fn encode(&self, out: &mut Vec<u8>) {
+        Listed::new(self.clone(), false).encode(out);
+    }
+    fn from_listed(listed: Listed) -> Self {
+        listed.to_item()
     }
 }
 
@@ -142,6 +152,12 @@ impl Record for Listed {
     }
     fn unsafe_name(&self) -> bool {
         self.local_name().is_err()
+    }
+    fn encode(&self, out: &mut Vec<u8>) {
+        Listed::encode(self, out);
+    }
+    fn from_listed(listed: Listed) -> Self {
+        listed
     }
 }
 
@@ -300,6 +316,108 @@ impl Listed {
     }
 }
 
+impl Listed {
+    /// Appends the record to `out` in the index's form ([`super::index`]): kind, media, size
+    /// and the length of each text field as variable-length integers, the text, and a
+    /// shortcut's or package's properties as JSON.
+    pub(super) fn encode(&self, out: &mut Vec<u8>) {
+        out.push(self.kind as u8);
+        out.push(self.media as u8);
+        put_varint(out, self.size);
+        let mut start = 0;
+        for end in self.ends {
+            put_varint(out, u64::from(end - start));
+            start = end;
+        }
+        put_varint(
+            out,
+            u64::from(u32::try_from(self.text.len()).unwrap_or(0) - start),
+        );
+        out.extend_from_slice(self.text.as_bytes());
+        let extra = self
+            .extra
+            .as_deref()
+            .map(|e| serde_json::json!({"remoteItem": e.remote, "package": e.package}).to_string());
+        let extra = extra.unwrap_or_default();
+        put_varint(out, extra.len() as u64);
+        out.extend_from_slice(extra.as_bytes());
+    }
+
+    /// Reads a record [`Listed::encode`] wrote at the start of `bytes` and moves past it;
+    /// `None` when `bytes` holds no whole record.
+    pub(super) fn decode(bytes: &mut &[u8]) -> Option<Listed> {
+        let (kind, media) = (take(bytes, 1)?[0], take(bytes, 1)?[0]);
+        let kind = [
+            Kind::Folder,
+            Kind::File,
+            Kind::Flagged,
+            Kind::Notebook,
+            Kind::Package,
+        ]
+        .into_iter()
+        .find(|k| *k as u8 == kind)?;
+        let media = [Media::File, Media::Photo, Media::Video, Media::Audio]
+            .into_iter()
+            .find(|m| *m as u8 == media)?;
+        let size = varint(bytes)?;
+        let mut ends = [0u32; 5];
+        let mut end = 0u32;
+        for e in &mut ends {
+            end = end.checked_add(u32::try_from(varint(bytes)?).ok()?)?;
+            *e = end;
+        }
+        let len = end.checked_add(u32::try_from(varint(bytes)?).ok()?)? as usize;
+        let text = std::str::from_utf8(take(bytes, len)?).ok()?;
+        let extra_len = usize::try_from(varint(bytes)?).ok()?;
+        let extra = match take(bytes, extra_len)? {
+            [] => None,
+            json => {
+                let v: serde_json::Value = serde_json::from_slice(json).ok()?;
+                let remote = serde_json::from_value(v.get("remoteItem")?.clone()).ok()?;
+                let package = v.get("package").filter(|p| !p.is_null()).cloned();
+                Some(Box::new(Extra { remote, package }))
+            }
+        };
+        Some(Listed {
+            text: text.into(),
+            ends,
+            size,
+            kind,
+            media,
+            extra,
+        })
+    }
+}
+
+/// Appends `n` as a LEB128 variable-length integer (7 bits a byte, low bits first).
+pub(super) fn put_varint(out: &mut Vec<u8>, mut n: u64) {
+    while n >= 0x80 {
+        out.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+/// Reads a [`put_varint`] integer at the start of `bytes` and moves past it.
+pub(super) fn varint(bytes: &mut &[u8]) -> Option<u64> {
+    let mut n = 0u64;
+    for shift in (0..64).step_by(7) {
+        let b = take(bytes, 1)?[0];
+        n |= u64::from(b & 0x7f) << shift;
+        if b < 0x80 {
+            return Some(n);
+        }
+    }
+    None
+}
+
+/// The first `len` bytes of `bytes`, moving past them.
+pub(super) fn take<'b>(bytes: &mut &'b [u8], len: usize) -> Option<&'b [u8]> {
+    let (head, rest) = (bytes.get(..len)?, bytes.get(len..)?);
+    *bytes = rest;
+    Some(head)
+}
+
 /// `fields` in one string, and where each but the last ends.
 fn joined(fields: [&str; 6]) -> (Box<str>, [u32; 5]) {
     let mut text = String::with_capacity(fields.iter().map(|f| f.len()).sum());
@@ -392,6 +510,33 @@ mod tests {
         assert_eq!(
             shown.parent_reference, None,
             "a file's drive only for a download"
+        );
+    }
+
+    #[test]
+    fn a_record_reads_back_as_it_was_written() {
+        let shortcut: DriveItem = serde_json::from_value(serde_json::json!({
+            "id": "D!s2", "name": "Shared é", "size": 300,
+            "remoteItem": {"id": "R!s9", "folder": {}, "parentReference": {"driveId": "r"}}
+        }))
+        .unwrap();
+        let notebook: DriveItem = serde_json::from_value(serde_json::json!({
+            "id": "D!s3", "name": "Notes", "package": {"type": "oneNote"}
+        }))
+        .unwrap();
+        let records = [Listed::new(shortcut, true), Listed::new(notebook, false)];
+        let mut out = Vec::new();
+        records.iter().for_each(|r| r.encode(&mut out));
+        let mut bytes = out.as_slice();
+        for r in &records {
+            assert_eq!(Listed::decode(&mut bytes).as_ref(), Some(r));
+        }
+        assert!(bytes.is_empty() && Listed::decode(&mut bytes).is_none());
+        let mut cut = &out[..out.len() - 1];
+        Listed::decode(&mut cut).unwrap();
+        assert!(
+            Listed::decode(&mut cut).is_none(),
+            "a record cut short is none"
         );
     }
 

@@ -10,6 +10,7 @@
 //! hash are still told apart.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use super::record::Record;
@@ -43,6 +44,31 @@ impl<R: Record> Builder<R> {
             collided: HashMap::new(),
             waiting: HashMap::new(),
         }
+    }
+
+    /// A subtree read back ([`super::index`]): each record with its parent's slot.
+    pub(super) fn from_parts(records: Vec<R>, parent: Vec<u32>) -> Self {
+        let mut b = Builder::new(false);
+        b.records.reserve_exact(records.len());
+        b.parent = parent;
+        for (s, r) in records.into_iter().enumerate() {
+            let s = u32::try_from(s).unwrap_or(NONE);
+            match b.by_hash.entry(hash_of(r.id())) {
+                Entry::Occupied(_) => drop(b.collided.insert(r.id().into(), s)),
+                Entry::Vacant(v) => drop(v.insert(s)),
+            }
+            b.records.push(Some(r));
+        }
+        b
+    }
+
+    /// The slot of the item with `id`, if it came.
+    pub(super) fn find(&self, id: &str) -> Option<u32> {
+        if let Some(s) = self.collided.get(id) {
+            return Some(*s);
+        }
+        let s = *self.by_hash.get(&hash_of(id))?;
+        (self.id_of(s) == Some(id)).then_some(s)
     }
 
     /// Takes in one item of a delta page.
@@ -141,17 +167,29 @@ pub(super) struct Subtree<R> {
 }
 
 impl<R> Subtree<R> {
+    /// The record in `slot`, unless handed out.
+    pub(super) fn record(&self, slot: u32) -> Option<&R> {
+        self.records.get(slot as usize)?.as_ref()
+    }
+
+    /// The children of the folder in `slot` not handed out, with their slots.
+    pub(super) fn children(&self, slot: u32) -> impl Iterator<Item = (u32, &R)> {
+        let f = slot as usize;
+        let (from, to) = match (self.start.get(f), self.start.get(f + 1)) {
+            (Some(a), Some(b)) => (*a as usize, *b as usize),
+            _ => (0, 0),
+        };
+        let slots = self.kids.get(from..to).unwrap_or(&[]);
+        slots.iter().filter_map(|s| Some((*s, self.record(*s)?)))
+    }
+
     /// Hands out the children of the folder in slot `folder`, each with its own slot (a
     /// child already handed out, as a repeated folder would be, is not handed out again).
     pub(super) fn take_children(&mut self, folder: u32) -> Vec<(u32, R)> {
-        let f = folder as usize;
-        let (Some(from), Some(to)) = (self.start.get(f), self.start.get(f + 1)) else {
-            return Vec::new();
-        };
-        let slots = self.kids.get(*from as usize..*to as usize).unwrap_or(&[]);
+        let slots: Vec<u32> = self.children(folder).map(|(s, _)| s).collect();
         slots
-            .iter()
-            .filter_map(|s| Some((*s, self.records.get_mut(*s as usize)?.take()?)))
+            .into_iter()
+            .filter_map(|s| Some((s, self.records.get_mut(s as usize)?.take()?)))
             .collect()
     }
 }

@@ -20,6 +20,7 @@ use std::collections::{HashMap, HashSet};
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 
+use super::index::{NO_PARENT, Tee};
 use super::jobs::{self, Running, Step};
 use super::record::Record;
 use super::subtree::{Builder, Subtree};
@@ -63,6 +64,8 @@ struct Pending {
     depth: usize,
     under_unsafe: bool,
     from: From,
+    /// Its record's number in the index being written, if it is written.
+    indexed: u32,
 }
 
 /// Where a pending folder's children come from.
@@ -86,15 +89,19 @@ pub struct Walk<'a, R: Record> {
     trees: HashMap<usize, Subtree<R>>,
     seen: HashSet<String>,
     done: usize,
+    /// The index this walk writes as it goes, if any.
+    tee: Option<Box<Tee>>,
 }
 
 impl<'a, R: Record> Walk<'a, R> {
-    /// A walk below the folder `root` (already fetched), its own children asked for `how`.
+    /// A walk below the folder `root` (already fetched), its own children asked for `how`,
+    /// writing the index `tee` as it goes.
     pub(super) fn new(
         client: &'a GraphClient,
         root: DriveItem,
         opts: WalkOptions,
         how: How,
+        tee: Option<Box<Tee>>,
     ) -> Self {
         let key = root.remote().map_or_else(|| root.id.clone(), |t| t.id);
         let spec = Spec {
@@ -111,6 +118,7 @@ impl<'a, R: Record> Walk<'a, R> {
                 depth: 0,
                 under_unsafe: false,
                 from: From::Job(0),
+                indexed: if tee.is_some() { 0 } else { NO_PARENT },
             }],
             queue: vec![0],
             jobs: vec![(spec, State::Planned)],
@@ -118,7 +126,27 @@ impl<'a, R: Record> Walk<'a, R> {
             trees: HashMap::new(),
             seen: HashSet::from([key]),
             done: 0,
+            tee,
         }
+    }
+
+    /// A walk below the folder in `slot` of `tree` (an index brought up to date).
+    pub(super) fn in_tree(
+        client: &'a GraphClient,
+        root: DriveItem,
+        opts: WalkOptions,
+        tree: Subtree<R>,
+        slot: u32,
+    ) -> Self {
+        let mut walk = Walk::new(client, root, opts, How::List { delta_below: false }, None);
+        walk.queue.clear();
+        walk.jobs[0].1 = State::Taken;
+        walk.trees.insert(0, tree);
+        if let Some(t) = walk.trees.get_mut(&0) {
+            t.left = 1;
+        }
+        walk.plan[0].from = From::Tree(0, slot);
+        walk
     }
 
     /// The folder the walk started at.
@@ -137,13 +165,25 @@ impl<'a, R: Record> Walk<'a, R> {
         if let From::Job(n) = self.plan.last()?.from
             && let Err(e) = self.wait_for(n).await
         {
-            self.plan.clear();
-            return Some(Err(e));
+            return Some(Err(self.fail(e)));
         }
         let here = self.plan.pop()?;
-        let folder = self.hand_out(here);
+        let folder = self.hand_out(here).map_err(|e| self.fail(e));
         self.fill();
+        // Every folder has been handed out, so the index written on the way is whole.
+        if self.plan.is_empty()
+            && let Some(tee) = self.tee.take()
+        {
+            tee.finish(&self.root.id);
+        }
         Some(folder)
+    }
+
+    /// Ends the walk with `e`: nothing more is handed out, and no index is written.
+    fn fail(&mut self, e: Error) -> Error {
+        self.plan.clear();
+        self.tee = None;
+        e
     }
 
     /// Runs requests until job `n` is done.
@@ -286,6 +326,10 @@ impl<'a, R: Record> Walk<'a, R> {
         let mut entered = vec![false; kids.len()];
         let mut planned = Vec::new();
         for (i, (slot, r)) in kids.iter().enumerate() {
+            let indexed = match &mut self.tee {
+                Some(tee) if here.indexed != NO_PARENT => tee.write(here.indexed, r),
+                _ => NO_PARENT,
+            };
             if !r.is_folder() || !deeper {
                 continue;
             }
@@ -323,6 +367,7 @@ impl<'a, R: Record> Walk<'a, R> {
                 depth: here.depth + 1,
                 under_unsafe: here.under_unsafe || r.unsafe_name(),
                 from,
+                indexed: if remote.is_some() { NO_PARENT } else { indexed },
             });
         }
         for p in planned.into_iter().rev() {

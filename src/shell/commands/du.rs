@@ -11,7 +11,7 @@
 use clap::ArgAction;
 use serde_json::json;
 
-use crate::drive::{Listed, Record, Visit, Visits, Walk, WalkOptions};
+use crate::drive::{Listed, Record, Visit, Visits, Walk};
 use crate::shell::error::{CmdResult, about};
 use crate::shell::items::{self, Lines};
 use crate::shell::output::{self, Format};
@@ -39,11 +39,7 @@ pub struct Args {
 pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
     let t = sess.target(args.path.as_deref().unwrap_or("."));
     let format = sess.settings.format;
-    let opts = WalkOptions {
-        order: items::order(format),
-        ..WalkOptions::default()
-    };
-    let walk = Walk::<Listed>::start(&sess.client, &t.item, opts)
+    let walk = Walk::<Listed>::start(&sess.client, &t.item, items::walk_options(format))
         .await
         .map_err(about(&t.label()))?;
     let base = t.path.clone().unwrap_or_else(|| t.label());

@@ -10,7 +10,7 @@
 
 use clap::ArgAction;
 
-use crate::drive::{Listed, Walk, WalkOptions};
+use crate::drive::{Listed, Walk};
 use crate::graph::DriveItem;
 use crate::shell::cache;
 use crate::shell::error::{CmdResult, CommandError, about};
@@ -165,11 +165,7 @@ async fn list(
 /// `ls -R` of the target numbered `n` (see the module docs).
 async fn recursive(sess: &Session, args: &Args, t: &Target, n: usize) -> CmdResult {
     let format = sess.settings.format;
-    let opts = WalkOptions {
-        order: items::order(format),
-        ..WalkOptions::default()
-    };
-    let mut walk = Walk::<Listed>::start(&sess.client, &t.item, opts)
+    let mut walk = Walk::<Listed>::start(&sess.client, &t.item, items::walk_options(format))
         .await
         .map_err(about(&t.label()))?;
     let base = t.path.clone().unwrap_or_else(|| t.label());

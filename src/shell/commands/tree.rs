@@ -31,8 +31,7 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
     let format = sess.settings.format;
     let opts = WalkOptions {
         max_depth: args.level,
-        order: items::order(format),
-        ..WalkOptions::default()
+        ..items::walk_options(format)
     };
     let walk = Walk::<Listed>::start(&sess.client, &t.item, opts)
         .await

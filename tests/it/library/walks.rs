@@ -162,3 +162,127 @@ async fn visits_go_depth_first_in_name_order_with_each_folder_done_after_what_it
         .collect();
     assert_eq!(items, ["+a", "+a b", "+b", "+B.txt (last)"]);
 }
+
+/// Every path a streaming walk of `root` finds, with `index` as the index folder.
+async fn paths(env: &Env, root: &str, index: &std::path::Path) -> Vec<String> {
+    let opts = WalkOptions {
+        index: Some(index.to_owned()),
+        ..WalkOptions::default()
+    };
+    let walk = Walk::<Listed>::start(&env.client, &ItemRef::path(root), opts)
+        .await
+        .unwrap();
+    let mut visits = Visits::new(walk, false);
+    let mut out = Vec::new();
+    while let Some(step) = visits.next().await {
+        if let Visit::Item { entry, .. } = step.unwrap() {
+            out.push(entry.path);
+        }
+    }
+    out
+}
+
+/// The index files in `dir`.
+fn indexes(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(dir)
+        .map(|d| d.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_second_walk_of_the_drive_costs_one_delta_round_and_sees_every_change() {
+    let env = empty_env().await;
+    fill(&env, 3, 5);
+    env.emu.put_file("T/d00/moved.txt", b"m");
+    let index = env.dir.path().join("index");
+    let first = paths(&env, "/", &index).await;
+    assert_eq!(indexes(&index).len(), 1, "written by the walk of the root");
+    env.emu.clear_request_log();
+    assert_eq!(paths(&env, "/", &index).await, first);
+    let log = env.log(Listener::Graph);
+    assert_eq!(log.len(), 2, "the root and one delta round: {log:#?}");
+    // One change of each kind: an item added, one moved and renamed, a folder removed.
+    env.emu.put_file("T/d01/new.txt", b"n");
+    let moved = env
+        .client
+        .item(&ItemRef::path("T/d00/moved.txt"))
+        .await
+        .unwrap();
+    let to = env.client.item(&ItemRef::path("T/d02")).await.unwrap();
+    env.client
+        .update(
+            &ItemRef::Id(moved.id),
+            &serde_json::json!({"name": "there.txt", "parentReference": {"id": to.id}}),
+        )
+        .await
+        .unwrap();
+    env.client.delete(&ItemRef::path("T/d01")).await.unwrap();
+    env.emu.clear_request_log();
+    let after = paths(&env, "/", &index).await;
+    assert!(
+        env.log(Listener::Graph).len() <= 3,
+        "{:#?}",
+        env.log(Listener::Graph)
+    );
+    let fresh = drive::walk_by_listing(&env.client, &ItemRef::Root, 4, None)
+        .await
+        .unwrap();
+    let mut listed: Vec<String> = fresh.into_iter().map(|e| e.path).collect();
+    let mut sorted = after.clone();
+    listed.sort();
+    sorted.sort();
+    assert_eq!(sorted, listed);
+    assert!(
+        after.contains(&"T/d02/there.txt".to_owned())
+            && !after.iter().any(|p| p.starts_with("T/d01"))
+    );
+    // A folder of the drive is walked from the index too.
+    env.emu.clear_request_log();
+    assert_eq!(paths(&env, "T/d02", &index).await.len(), 6);
+    assert!(requests(&env, "/children").is_empty());
+}
+
+#[tokio::test]
+async fn an_index_that_does_not_read_back_or_a_walk_that_does_not_end_leaves_nothing_stale() {
+    let env = empty_env().await;
+    fill(&env, 2, 3);
+    let index = env.dir.path().join("index");
+    // A walk stopped after its first item writes nothing.
+    let opts = WalkOptions {
+        index: Some(index.clone()),
+        ..WalkOptions::default()
+    };
+    let walk = Walk::<Listed>::start(&env.client, &ItemRef::Root, opts)
+        .await
+        .unwrap();
+    let mut visits = Visits::new(walk, false);
+    visits.next().await.unwrap().unwrap();
+    drop(visits);
+    assert!(indexes(&index).is_empty(), "{:?}", indexes(&index));
+    let whole = paths(&env, "/", &index).await;
+    // Cut short, the file is dropped and the drive asked afresh (and indexed again).
+    let file = indexes(&index).pop().unwrap();
+    let bytes = std::fs::read(&file).unwrap();
+    std::fs::write(&file, &bytes[..bytes.len() / 2]).unwrap();
+    env.emu.clear_request_log();
+    assert_eq!(paths(&env, "/", &index).await, whole);
+    assert!(
+        requests(&env, "/delta").len() >= 2,
+        "the latest link, then the walk"
+    );
+    assert_eq!(std::fs::read(&file).unwrap().len(), bytes.len());
+    // A server that answers nothing fails the walk: the index alone answers nothing.
+    env.emu.set_faults(skydrive::emulator::Faults {
+        fail_every: 1,
+        ..Default::default()
+    });
+    let opts = WalkOptions {
+        index: Some(index.clone()),
+        ..WalkOptions::default()
+    };
+    let err = match Walk::<Listed>::start(&env.client, &ItemRef::Root, opts).await {
+        Err(e) => e,
+        Ok(_) => panic!("walked on stale data"),
+    };
+    assert!(err.is_transient(), "{err}");
+}
