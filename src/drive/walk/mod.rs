@@ -28,6 +28,7 @@
 //! deleted items are dropped.
 
 mod index;
+mod index_file;
 mod jobs;
 mod record;
 mod subtree;

@@ -32,12 +32,15 @@ pub(super) struct Builder<R> {
     waiting: HashMap<u32, Box<str>>,
     /// Records for a download ([`Record::from_item`]).
     download: bool,
+    /// Items are found by a scan, not by `by_hash` ([`Builder::from_parts`]).
+    scan: bool,
 }
 
 impl<R: Record> Builder<R> {
     pub(super) fn new(download: bool) -> Self {
         Builder {
             download,
+            scan: false,
             records: Vec::new(),
             parent: Vec::new(),
             by_hash: HashMap::new(),
@@ -46,24 +49,38 @@ impl<R: Record> Builder<R> {
         }
     }
 
-    /// A subtree read back ([`super::index`]): each record with its parent's slot.
-    pub(super) fn from_parts(records: Vec<R>, parent: Vec<u32>) -> Self {
-        let mut b = Builder::new(false);
-        b.records.reserve_exact(records.len());
-        b.parent = parent;
-        for (s, r) in records.into_iter().enumerate() {
+    /// A subtree read back ([`super::index`]): each record with its parent's slot. Items are
+    /// found by a scan until [`Builder::index_ids`] makes the table.
+    pub(super) fn from_parts(records: Vec<Option<R>>, parent: Vec<u32>) -> Self {
+        Builder {
+            records,
+            parent,
+            scan: true,
+            ..Builder::new(false)
+        }
+    }
+
+    /// Makes the table that finds an item by id.
+    pub(super) fn index_ids(&mut self) {
+        self.scan = false;
+        for s in 0..self.records.len() {
             let s = u32::try_from(s).unwrap_or(NONE);
-            match b.by_hash.entry(hash_of(r.id())) {
-                Entry::Occupied(_) => drop(b.collided.insert(r.id().into(), s)),
+            let Some(id) = self.id_of(s).map(str::to_owned) else {
+                continue;
+            };
+            match self.by_hash.entry(hash_of(&id)) {
+                Entry::Occupied(_) => drop(self.collided.insert(id.into(), s)),
                 Entry::Vacant(v) => drop(v.insert(s)),
             }
-            b.records.push(Some(r));
         }
-        b
     }
 
     /// The slot of the item with `id`, if it came.
     pub(super) fn find(&self, id: &str) -> Option<u32> {
+        if self.scan {
+            let n = u32::try_from(self.records.len()).unwrap_or(NONE);
+            return (0..n).find(|s| self.id_of(*s) == Some(id));
+        }
         if let Some(s) = self.collided.get(id) {
             return Some(*s);
         }
@@ -114,6 +131,9 @@ impl<R: Record> Builder<R> {
 
     /// The slot of the item with `id`, made (waiting for its item) when new.
     fn slot(&mut self, id: &str) -> u32 {
+        if self.scan {
+            return self.find(id).unwrap_or_else(|| self.push(id));
+        }
         if let Some(s) = self.collided.get(id) {
             return *s;
         }

@@ -20,7 +20,7 @@ use std::collections::{HashMap, HashSet};
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 
-use super::index::{NO_PARENT, Tee};
+use super::index_file::{NO_PARENT, Tee};
 use super::jobs::{self, Running, Step};
 use super::record::Record;
 use super::subtree::{Builder, Subtree};
