@@ -52,7 +52,7 @@ pub fn run(rt: &Runtime, sess: &mut Session, label: &str) -> u8 {
     let mut ed = match editor(sess, rt, cwd.clone()) {
         Ok(e) => e,
         Err(e) => {
-            eprintln!("skydrive-cli: cannot open the terminal: {e}");
+            errln!("skydrive-cli: cannot open the terminal: {e}");
             return exit::FAILED;
         }
     };
@@ -73,7 +73,7 @@ pub fn run(rt: &Runtime, sess: &mut Session, label: &str) -> u8 {
                 match parse(&pending, 1) {
                     Err(LexError::Incomplete(_)) => continue,
                     Err(e) => {
-                        eprintln!("error: syntax error: {e}");
+                        errln!("error: syntax error: {e}");
                         sess.last_status = exit::USAGE;
                     }
                     Ok(script) => {
@@ -97,13 +97,13 @@ pub fn run(rt: &Runtime, sess: &mut Session, label: &str) -> u8 {
                 sess.last_status = exit::INTERRUPTED;
             }
             Err(ReadlineError::Io(e)) if e.kind() == std::io::ErrorKind::InvalidData => {
-                eprintln!("error: the line is not UTF-8 text; ignored");
+                errln!("error: the line is not UTF-8 text; ignored");
                 pending.clear();
                 sess.last_status = exit::USAGE;
             }
             Err(ReadlineError::Eof) => return sess.last_status,
             Err(e) => {
-                eprintln!("skydrive-cli: {e}");
+                errln!("skydrive-cli: {e}");
                 return exit::FAILED;
             }
         }
@@ -126,7 +126,7 @@ fn load_history(
 ) -> HistoryFile {
     let loaded = HistoryFile::open(path);
     if let Some(problem) = &loaded.problem {
-        eprintln!("note: {problem}");
+        errln!("note: {problem}");
     }
     for entry in &loaded.entries {
         let _ = ed.add_history_entry(entry.as_str());
@@ -147,7 +147,7 @@ fn remember(
     }
     let _ = ed.add_history_entry(entry.as_str());
     if let Some(Err(problem)) = file.map(|f| f.append(&entry)) {
-        eprintln!("note: {problem}");
+        errln!("note: {problem}");
     }
     sess.history.push(entry);
     let keep = sess.history.len().saturating_sub(MAX_ENTRIES);

@@ -2,13 +2,14 @@
 //! asks the server and refreshes the listing cache, so what it shows is never stale.
 //! `-h` means human sizes here (as in coreutils); help is `--help`. Names sort as
 //! items::name_order says (ignoring case on a terminal); sizes follow output::size_text's rule
-//! (human on a terminal).
+//! (human on a terminal). Like every command taking several paths, a path that cannot be
+//! listed is reported and the others are still listed (exit 6 when some failed).
 
 use clap::ArgAction;
 
 use crate::graph::DriveItem;
 use crate::shell::cache;
-use crate::shell::error::CmdResult;
+use crate::shell::error::{CmdResult, Tally};
 use crate::shell::items;
 use crate::shell::output::{self, Format};
 use crate::shell::session::{Session, join};
@@ -54,12 +55,19 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
     };
     let targets = sess.expand(&paths).await?;
     let many = targets.len() > 1;
-    for (n, t) in targets.iter().enumerate() {
-        let (folder, kids) = match &t.known {
-            Some(i) if !i.is_folder() => (None, vec![i.clone()]),
-            _ => cache::list_folder(&sess.client, &t.item)
-                .await
-                .map_err(|e| e.in_command(&t.label()))?,
+    let mut tally = Tally::default();
+    let mut n = 0;
+    for t in &targets {
+        let listed = match &t.known {
+            Some(i) if !i.is_folder() => Ok((None, vec![i.clone()])),
+            _ => cache::list_folder(&sess.client, &t.item).await,
+        };
+        let (folder, kids) = match listed {
+            Ok(found) => found,
+            Err(e) => {
+                tally.record(&t.label(), Err(e), many);
+                continue;
+            }
         };
         let dir = t.path.clone().unwrap_or_else(|| t.label());
         let is_folder = folder.is_some();
@@ -84,8 +92,10 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
             output::out(&format!("{sep}{}:\n", output::escape(&dir)))?;
         }
         print(sess, &args, &list)?;
+        n += 1;
+        tally.record(&t.label(), Ok(()), many);
     }
-    Ok(())
+    tally.finish()
 }
 
 fn sort(format: Format, list: &mut [(DriveItem, String)], args: &Args) {
