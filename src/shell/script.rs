@@ -153,7 +153,7 @@ impl Runner {
     fn refuse(&mut self, sess: &mut Session, bad: usize, total: usize) -> Option<u8> {
         // At the prompt the line's errors say it all; only other commands not run are news.
         let not_run = if self.policy == Policy::Interactive {
-            total - bad
+            total.saturating_sub(bad)
         } else {
             total
         };
@@ -338,9 +338,13 @@ fn run_local(cmd: &str) -> CmdResult {
 pub async fn run_text(sess: &mut Session, runner: &mut Runner, text: &str) -> Option<u8> {
     match parse(text, 1) {
         Ok(script) => runner.run(sess, &script).await,
-        Err(_) => {
+        Err(e) => {
             let (bad, total) = check_by_command(sess, runner, text);
-            runner.refuse(sess, bad.max(1), total.max(bad).max(1))
+            if bad == 0 {
+                // Not found command by command: say it for the whole text.
+                runner.syntax_error(sess, 1, &e);
+            }
+            runner.refuse(sess, bad.max(1), total.max(1))
         }
     }
 }

@@ -18,7 +18,7 @@
 //!   permanent, so they also need a record of an earlier run of the pair (or `force`): the
 //!   first run into a folder the user already filled deletes nothing of it unasked.
 //! - OneDrive names ignore case and Unicode form, local ones do not: the two sides are paired
-//!   by OneDrive's rule ([`align`]), so `café` in NFC here and NFD there is one item.
+//!   by OneDrive's rule (`align`), so `café` in NFC here and NFD there is one item.
 //! - Items that can never be mirrored (OneNote notebooks and other packages, files OneDrive
 //!   flagged as malware, shortcuts to other drives, symbolic links) are reported as skipped and
 //!   are not failures: they would otherwise fail every run and hold every deletion back. The

@@ -244,6 +244,12 @@ mod tests {
     use super::filter;
 
     #[test]
+    fn bad_patterns_are_refused() {
+        assert!(super::pattern("[").is_err() && super::pattern("").is_err());
+        assert!(super::pattern("a[b]c").is_ok() && super::pattern("\\[").is_ok());
+    }
+
+    #[test]
     fn globs_match_names_at_any_depth_paths_from_the_top_and_folders_with_a_slash() {
         let s = |v: &[&str]| v.iter().map(|p| (*p).to_owned()).collect::<Vec<_>>();
         let keep = filter(&[], &s(&["*.tmp", "/build/", "docs/old*"])).unwrap();
@@ -253,6 +259,11 @@ mod tests {
         assert!(keep("a/b/x.txt", false));
         let only = filter(&s(&["*.jpg"]), &[]).unwrap();
         assert!(only("Pics/a.jpg", false) && !only("Pics/a.png", false));
+        assert!(
+            only("Pics/B.JPG", false),
+            "patterns ignore case, as OneDrive names do"
+        );
+        assert!(!keep("BUILD", true) && !keep("a/B/X.TMP", false));
         assert!(only("Pics", true), "folders are descended");
         assert!(filter(&[], &[]).is_none());
     }

@@ -201,6 +201,13 @@ fn a_message_that_cannot_be_written_keeps_the_exit_code() {
         let got = with_full_stderr(&env, args, Stdio::null());
         assert_eq!(got, Some(code), "{args:?} (101 is a panic)");
     }
+    // Output of `get X -` fails as `get`'s own, not as a `cat` the user never typed.
+    let (code, stderr) = to_full_disk(&env, &["get", "Documents/README.txt", "-"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("get: cannot write") && !stderr.contains("cat:"),
+        "{stderr}"
+    );
     // Standard output: help and version that do not get out fail like any other output.
     for args in [&["--help"][..], &["-V"][..]] {
         let (code, stderr) = to_full_disk(&env, args);
