@@ -1,5 +1,6 @@
 //! Change tracking and queries (graph-api.md §8): delta with nextLink/deltaLink and 410 on a
-//! bad token, search and recent. Every change bumps its drive's sequence; a delta token is
+//! bad token, search and recent. A folder-scoped delta reports an item moved out of the folder
+//! as deleted, as the service does. Every change bumps its drive's sequence; a delta token is
 //! the sequence it was issued at, so a later call returns what changed since. Delta items
 //! carry no `parentReference.path`; a shortcut appears as itself, never with its target's
 //! content (that lives on another drive). Business drives answer delta only on the root
@@ -182,12 +183,21 @@ fn changes(s: &Store, folder: u64, from: u64, snap: u64) -> Vec<Change<'_>> {
     nums.sort_by_cached_key(|n| s.names_of(*n).len());
     let mut out: Vec<Change<'_>> = nums.into_iter().map(Change::Item).collect();
     if from > 0 {
+        // An item that left the folder (moved elsewhere) is gone from its point of view, once;
+        // one still (or again) below it was listed above as it is now.
+        let mut gone = std::collections::HashSet::new();
         out.extend(
             s.tombstones
                 .iter()
+                .rev()
                 .filter(|t| t.drive == drive && in_window(t.seq))
                 .filter(|t| folder == root || s.is_within(t.parent, folder))
-                .map(Change::Deleted),
+                .filter(|t| !(t.moved && s.get(t.n).is_some() && s.is_within(t.n, folder)))
+                .filter(|t| gone.insert(t.n))
+                .map(Change::Deleted)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev(),
         );
     }
     out

@@ -221,6 +221,7 @@ mod tests {
         assert_eq!(theirs.children(ROOT), [b]);
         assert_eq!(theirs.child(ROOT, "c"), Some(b));
         assert_eq!(theirs.drives[0].seq, mine.drives[0].seq);
-        assert_eq!(theirs.tombstones.len(), 1);
+        assert_eq!(theirs.tombstones.len(), 2, "B leaving A, and A");
+        assert!(theirs.tombstones[0].moved && !theirs.tombstones[1].moved);
     }
 }

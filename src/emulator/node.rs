@@ -82,16 +82,21 @@ impl Node {
     }
 }
 
-/// A deleted item, remembered for delta.
+/// A deleted item, or an item that left a folder (moved elsewhere), remembered for delta: a
+/// folder-scoped delta reports an item that left the folder as deleted (graph-api.md §8).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Tombstone {
     pub(crate) n: u64,
     #[serde(default)]
     pub(crate) drive: usize,
     pub(crate) name: String,
+    /// The folder it was in.
     pub(crate) parent: u64,
     pub(crate) seq: u64,
     pub(crate) folder: bool,
+    /// It was moved out of `parent`, not deleted: it may still exist elsewhere.
+    #[serde(default)]
+    pub(crate) moved: bool,
 }
 
 /// One drive.

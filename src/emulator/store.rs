@@ -300,17 +300,35 @@ impl Store {
         self.permissions.entry(n).or_default()
     }
 
-    /// Moves and/or renames `n` (the caller has checked the target name is free).
+    /// Moves and/or renames `n` (the caller has checked the target name is free). A move to
+    /// another folder leaves a tombstone in the old one (see [`Tombstone`]).
     pub(crate) fn relocate(&mut self, n: u64, parent: u64, name: &str) {
         let Some(node) = self.nodes.get(&n) else {
             return;
         };
         let (old_parent, old_key) = (node.parent, name_key(&node.name));
+        let (old_name, folder, drive) = (node.name.clone(), node.blob.is_none(), node.drive);
         if let Some(old) = old_parent {
             if let Some(p) = self.node_mut(old) {
                 p.children.remove(&old_key);
             }
             self.touch(old, true);
+            if old != parent {
+                // Remembered so that a delta on a folder it left reports it as gone.
+                self.changes
+                    .tombstones_from
+                    .get_or_insert(self.tombstones.len());
+                let seq = self.bump(drive);
+                self.tombstones.push(Tombstone {
+                    n,
+                    drive,
+                    name: old_name,
+                    parent: old,
+                    seq,
+                    folder,
+                    moved: true,
+                });
+            }
         }
         if let Some(p) = self.node_mut(parent) {
             p.children.insert(name_key(name), n);
@@ -354,6 +372,7 @@ impl Store {
                 parent: node.parent.unwrap_or(d),
                 seq,
                 folder: node.blob.is_none(),
+                moved: false,
             });
             blobs.extend(node.blob);
             blobs.extend(node.versions.into_iter().map(|v| v.blob));

@@ -2,13 +2,14 @@
 //! asks the server and refreshes the listing cache, so what it shows is never stale.
 //! `-h` means human sizes here (as in coreutils); help is `--help`. Names sort as
 //! items::name_order says (ignoring case on a terminal); sizes follow output::size_text's rule
-//! (human on a terminal).
+//! (human on a terminal). Like every command taking several paths, a path that cannot be
+//! listed is reported and the others are still listed (exit 6 when some failed).
 
 use clap::ArgAction;
 
 use crate::graph::DriveItem;
 use crate::shell::cache;
-use crate::shell::error::{CmdResult, CommandError};
+use crate::shell::error::{CmdResult, CommandError, Tally};
 use crate::shell::items;
 use crate::shell::output::{self, Format};
 use crate::shell::session::{Session, Target, join};
@@ -55,8 +56,16 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
     };
     let targets = sess.expand(&paths).await?;
     let many = targets.len() > 1;
-    for (n, t) in targets.iter().enumerate() {
-        let (folder, kids) = list(sess, t).await.map_err(|e| e.in_command(&t.label()))?;
+    let mut tally = Tally::default();
+    let mut n = 0;
+    for t in &targets {
+        let (folder, kids) = match list(sess, t).await {
+            Ok(found) => found,
+            Err(e) => {
+                tally.record(&t.label(), Err(e), many);
+                continue;
+            }
+        };
         let dir = t.path.clone().unwrap_or_else(|| t.label());
         let is_folder = folder.is_some();
         let mut list: Vec<(DriveItem, String)> = match folder {
@@ -80,8 +89,10 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
             output::out(&format!("{sep}{}:\n", output::escape(&dir)))?;
         }
         print(sess, &args, &list)?;
+        n += 1;
+        tally.record(&t.label(), Ok(()), many);
     }
-    Ok(())
+    tally.finish()
 }
 
 /// The target's children and its id when it is a folder, else the target alone. The current

@@ -3,6 +3,7 @@
 
 mod auth;
 mod concurrent;
+mod delta;
 mod drive;
 mod faults;
 mod fidelity;
