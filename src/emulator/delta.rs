@@ -17,7 +17,7 @@ use super::path::{DriveSel, ItemPath};
 use super::render::{Form, apply_select, item, item_value};
 use super::resp::{ApiError, ApiResult, ErrorHeaders, ok};
 use super::routes::Ctx;
-use super::store::{ROOT, Store, Tombstone};
+use super::store::{ROOT, Stamp, Store, Tombstone};
 
 /// What a delta token says.
 enum Token {
@@ -215,10 +215,10 @@ pub(crate) fn search(shared: &Shared, ctx: &Ctx, p: &ItemPath, q: &str) -> ApiRe
 pub(crate) fn recent(shared: &Shared, ctx: &Ctx, sel: &DriveSel) -> ApiResult {
     let s = shared.lock_store();
     let drive = select(&s, sel, ctx.user)?;
-    let mut files: Vec<(String, u64)> = s
+    let mut files: Vec<(Stamp, u64)> = s
         .all()
         .filter(|x| x.is_file() && x.drive == drive)
-        .map(|x| (x.modified.clone(), x.n))
+        .map(|x| (x.modified, x.n))
         .collect();
     files.sort_by(|a, b| b.cmp(a));
     let value: Vec<Value> = files

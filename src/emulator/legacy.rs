@@ -52,7 +52,7 @@ pub(crate) fn migrate(v: Value, blobs: &Blobs, path: &Path) -> Result<(Store, Au
         root: ROOT,
         seq: o.seq,
     });
-    s.nodes = o.nodes;
+    s.nodes = o.nodes.into_iter().collect();
     s.next = o.next;
     s.tombstones = o.tombstones;
     s.permissions = o.permissions;

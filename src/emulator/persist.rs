@@ -157,7 +157,7 @@ impl Persister {
             return legacy::migrate(v, blobs, &path).map(Some);
         }
         let mut snap: Snapshot = serde_json::from_value(v).map_err(bad)?;
-        snap.store.reindex();
+        snap.store.restore();
         *self.pos() = Pos {
             generation: snap.generation,
             offset: 0,
@@ -258,7 +258,7 @@ impl Persister {
         if snap.generation != generation {
             return Ok(None);
         }
-        snap.store.reindex();
+        snap.store.restore();
         *self.pos() = Pos {
             generation,
             offset: 0,
