@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use super::Shared;
 use super::drives::{self, check};
-use super::listing::page;
+use super::listing::children_page;
 use super::names::{check_name, check_path_len, check_root_folder};
 use super::path::{Base, DriveSel, ItemPath};
 use super::render::{ctag, etag, item_value, tag_matches};
@@ -239,7 +239,7 @@ pub(crate) fn get(shared: &Shared, ctx: &Ctx, p: &ItemPath) -> ApiResult {
 pub(crate) fn children(shared: &Shared, ctx: &Ctx, p: &ItemPath) -> ApiResult {
     let n = resolve(shared, p)?;
     let s = shared.lock_store();
-    page(shared, ctx, &s, s.children(n), |_| {})
+    children_page(shared, ctx, &s, n)
 }
 
 /// The `@microsoft.graph.conflictBehavior` of a JSON body (also the legacy `@name.` form).

@@ -35,6 +35,7 @@ mod node;
 mod patch;
 mod path;
 mod persist;
+mod preorder;
 mod remote;
 mod render;
 mod resp;

@@ -25,8 +25,9 @@ pub(crate) struct Version {
 }
 
 /// A time in milliseconds since the Unix epoch, UTC. Written (JSON, answers) as RFC 3339
-/// with milliseconds, e.g. `2026-01-02T03:04:05.678Z`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// with milliseconds, e.g. `2026-01-02T03:04:05.678Z`. (Not `Copy`, so that code written
+/// when times were strings, `t.clone()`, reads as it did.)
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) struct Stamp(pub(crate) i64);
 
 impl Stamp {
@@ -49,7 +50,7 @@ impl Stamp {
     }
 
     /// As `YYYY-MM-DDThh:mm:ss.mmmZ`.
-    pub(crate) fn text(self) -> String {
+    pub(crate) fn text(&self) -> String {
         let nanos = i128::from(self.0) * 1_000_000;
         let t = time::OffsetDateTime::from_unix_timestamp_nanos(nanos)
             .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
@@ -57,7 +58,7 @@ impl Stamp {
     }
 
     /// As the profile shows it (see [`show_time`]).
-    pub(crate) fn show(self, profile: Profile) -> String {
+    pub(crate) fn show(&self, profile: Profile) -> String {
         show_time(profile, &self.text())
     }
 }
@@ -226,10 +227,10 @@ impl From<&Node> for NodeRepr {
             seq: x.seq,
             cseq: x.cseq,
             bytes: x.bytes,
-            created: x.created,
-            modified: x.modified,
-            fs_created: x.fs_created,
-            fs_modified: x.fs_modified,
+            created: x.created.clone(),
+            modified: x.modified.clone(),
+            fs_created: x.fs_created.clone(),
+            fs_modified: x.fs_modified.clone(),
             special: extra.special,
             package: extra.package,
             remote: extra.remote,
@@ -367,9 +368,9 @@ pub(crate) fn new_node(
         bytes: 0,
         seq: 0,
         cseq: 0,
-        created: now,
-        modified: now,
-        fs_created: now,
+        created: now.clone(),
+        modified: now.clone(),
+        fs_created: now.clone(),
         fs_modified: now,
         by: [by, by],
         extra: None,
@@ -405,7 +406,7 @@ mod tests {
     fn stamps_read_and_write_rfc3339_with_milliseconds() {
         let t = Stamp::parse("2026-01-02T03:04:05.678+01:00").unwrap();
         assert_eq!(t.text(), "2026-01-02T02:04:05.678Z");
-        assert_eq!(Stamp::parse(&t.text()), Some(t));
+        assert_eq!(Stamp::parse(&t.text()), Some(t.clone()));
         assert_eq!(t.show(Profile::Business), "2026-01-02T02:04:05Z");
         let json = serde_json::to_string(&t).unwrap();
         assert_eq!(serde_json::from_str::<Stamp>(&json).unwrap(), t);

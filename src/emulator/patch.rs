@@ -85,10 +85,10 @@ impl Patch {
         }
         if let Some(node) = s.node_mut(n) {
             if let Some(c) = &self.created {
-                node.fs_created = *c;
+                node.fs_created = c.clone();
             }
             if let Some(m) = &self.modified {
-                node.fs_modified = *m;
+                node.fs_modified = m.clone();
             }
         }
         s.touch(n, false);

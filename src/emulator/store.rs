@@ -314,7 +314,7 @@ impl Store {
         let Some(node) = self.node_mut(n) else {
             return vec![blob];
         };
-        let (old_time, old_by, parent) = (node.fs_modified, node.by[1], node.parent);
+        let (old_time, old_by, parent) = (node.fs_modified.clone(), node.by[1], node.parent);
         let mut dropped = Vec::new();
         let mut old_size = 0;
         if let Some(old) = node.blob.replace(blob) {

@@ -20,7 +20,6 @@ use super::tree::Planted;
 #[derive(Debug, Default)]
 pub(crate) struct Nodes {
     slots: Vec<Option<Node>>,
-    len: usize,
     /// The synthetic tree made in the table, if any (its untouched items are not saved).
     planted: Option<Planted>,
 }
@@ -40,31 +39,18 @@ impl Nodes {
         self.slots.get_mut(Self::slot(*n)?)?.as_mut()
     }
 
-    /// Whether there is a node numbered `n`.
-    pub(crate) fn contains_key(&self, n: &u64) -> bool {
-        self.get(n).is_some()
-    }
-
     /// Stores `node` as number `n`; returns the node it replaced.
     pub(crate) fn insert(&mut self, n: u64, node: Node) -> Option<Node> {
         let i = Self::slot(n)?;
         if i >= self.slots.len() {
             self.slots.resize_with(i + 1, || None);
         }
-        let old = self.slots[i].replace(node);
-        if old.is_none() {
-            self.len += 1;
-        }
-        old
+        self.slots[i].replace(node)
     }
 
     /// Takes node `n` out.
     pub(crate) fn remove(&mut self, n: &u64) -> Option<Node> {
-        let old = self.slots.get_mut(Self::slot(*n)?)?.take();
-        if old.is_some() {
-            self.len -= 1;
-        }
-        old
+        self.slots.get_mut(Self::slot(*n)?)?.take()
     }
 
     /// Room for numbers up to `n` without growing.
@@ -92,11 +78,6 @@ impl Nodes {
     /// Every node, for changing.
     pub(crate) fn values_mut(&mut self) -> impl Iterator<Item = &mut Node> {
         self.slots.iter_mut().flatten()
-    }
-
-    /// How many nodes there are.
-    pub(crate) fn len(&self) -> usize {
-        self.len
     }
 
     /// Where a child keyed `key` is (`Ok`) or would go (`Err`) among `parent`'s children.

@@ -14,8 +14,8 @@
 //!   one (at least two), `.bin`: `/Big/f00000.bin` ... `/Big/f99999.bin`.
 //! - Sizes vary with the item number: 1 in 64 files is empty, 1 in 64 is 64-512 KiB, the rest
 //!   1 B-8 KiB (about 12 KiB on average). Contents are made on demand (`synth`), never stored.
-//! - Times are fixed: item `n` was created and last modified `n` seconds after
-//!   2025-01-01T00:00:00Z (plus a few milliseconds).
+//! - Times are fixed: the root's are 2025-01-01T00:00:00Z, and item `n` was created and last
+//!   modified `n` seconds after (plus a few milliseconds).
 //!
 //! The items are made in one change of the drive (one sequence number), directly in the item
 //! table, without the per-item bookkeeping of [`Store::insert`]. A data dir keeps only the
@@ -125,6 +125,14 @@ pub(crate) fn plant(s: &mut Store, drive: usize, shape: TreeShape) {
     let root = s.drives[drive].root;
     if let Some(node) = s.node_mut(root) {
         node.cseq = p.seq;
+        for t in [
+            &mut node.created,
+            &mut node.modified,
+            &mut node.fs_created,
+            &mut node.fs_modified,
+        ] {
+            *t = Stamp(EPOCH_MS);
+        }
     }
     s.reindex();
 }

@@ -68,10 +68,10 @@ pub(crate) fn thumbnails(shared: &Shared, p: &ItemPath, parts: &[String]) -> Api
 
 fn version_json(s: &Store, node: &Node, id: &str) -> Option<Value> {
     let (size, modified, by) = if id == current_id(node) {
-        (node.blob.as_ref()?.size, node.fs_modified, node.by[1])
+        (node.blob.as_ref()?.size, &node.fs_modified, node.by[1])
     } else {
         let v = node.versions().iter().find(|v| v.id == id)?;
-        (v.blob.size, v.modified, v.by)
+        (v.blob.size, &v.modified, v.by)
     };
     Some(json!({"id": id, "size": size,
         "lastModifiedDateTime": modified.show(s.profile),

@@ -12,6 +12,7 @@ mod listing;
 mod ops;
 mod persist;
 mod profiles;
+mod scale;
 mod sharing;
 mod transfer;
 
