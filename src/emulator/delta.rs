@@ -18,7 +18,7 @@ use super::listing::{page, top};
 use super::path::{DriveSel, ItemPath};
 use super::preorder::Walk;
 use super::render::{Form, apply_select, item, item_value};
-use super::resp::{ApiError, ApiResult, ErrorHeaders, ok};
+use super::resp::{ApiError, ApiResult, ErrorHeaders, ok, ok_collection};
 use super::routes::Ctx;
 use super::store::{ROOT, Stamp, Store, Tombstone};
 
@@ -119,13 +119,12 @@ pub(crate) fn delta(
     let (page, next) = page_at(&s, folder, (from, snap), at, top(ctx)?)
         .ok_or_else(|| resync(link(String::new())))?;
     let select = ctx.q("$select");
-    let value: Vec<Value> = page.iter().map(|c| c.render(shared, &s, select)).collect();
-    let mut body = json!({"value": value});
-    match next {
-        Some(at) => body["@odata.nextLink"] = json!(link(at.token(from, snap))),
-        None => body["@odata.deltaLink"] = json!(link(format!("aD{snap}"))),
-    }
-    ok(&body)
+    let value = page.iter().map(|c| c.render(shared, &s, select));
+    let link = match next {
+        Some(at) => ("@odata.nextLink", link(at.token(from, snap))),
+        None => ("@odata.deltaLink", link(format!("aD{snap}"))),
+    };
+    ok_collection(&[(link.0, &link.1)], value)
 }
 
 /// Most items a delta page looks at, per item it may return: a round of few changes in a

@@ -10,11 +10,11 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use super::Shared;
 use super::render::item_value;
-use super::resp::{ApiError, ApiResult, ok};
+use super::resp::{ApiError, ApiResult, ok_collection};
 use super::routes::Ctx;
 use super::store::{Store, name_key};
 
@@ -73,8 +73,7 @@ pub(crate) fn children_page(shared: &Shared, ctx: &Ctx, s: &Store, folder: u64) 
     let select = ctx.q("$select");
     let value = kids[start.min(end)..end]
         .iter()
-        .map(|n| item_value(shared, s, *n, select))
-        .collect();
+        .map(|n| item_value(shared, s, *n, select));
     let next = match kids[..end].last().and_then(|n| s.get(*n)) {
         Some(last) if end < kids.len() => {
             let token = format!("k1.{}", URL_SAFE_NO_PAD.encode(name_key(&last.name)));
@@ -82,17 +81,21 @@ pub(crate) fn children_page(shared: &Shared, ctx: &Ctx, s: &Store, folder: u64) 
         }
         _ => None,
     };
-    ok(&collection(shared, value, next))
+    collection(shared, value, next)
 }
 
 /// A collection answer of `value`, with `next` as its nextLink.
-fn collection(shared: &Shared, value: Vec<Value>, next: Option<String>) -> Value {
+fn collection(
+    shared: &Shared,
+    value: impl Iterator<Item = Value>,
+    next: Option<String>,
+) -> ApiResult {
     let context = format!("{}/$metadata#Collection(driveItem)", shared.urls.graph_base);
-    let mut body = json!({"@odata.context": context, "value": value});
-    if let Some(next) = next {
-        body["@odata.nextLink"] = json!(next);
+    let mut fields = vec![("@odata.context", context.as_str())];
+    if let Some(next) = &next {
+        fields.push(("@odata.nextLink", next));
     }
-    body
+    ok_collection(&fields, value)
 }
 
 /// The skip token for `offset`.
@@ -160,19 +163,14 @@ pub(crate) fn page(
     order(ctx, s, &mut nums)?;
     let (top, offset) = (top(ctx)?, skip(ctx)?);
     let select = ctx.q("$select");
-    let value: Vec<Value> = nums
-        .iter()
-        .skip(offset)
-        .take(top)
-        .map(|n| {
-            let mut v = item_value(shared, s, *n, select);
-            if let Value::Object(m) = &mut v {
-                decorate(m);
-            }
-            v
-        })
-        .collect();
+    let value = nums.iter().skip(offset).take(top).map(|n| {
+        let mut v = item_value(shared, s, *n, select);
+        if let Value::Object(m) = &mut v {
+            decorate(m);
+        }
+        v
+    });
     let next = (offset + top < nums.len())
         .then(|| link_with(shared, ctx, "$skiptoken", &skip_token(offset + top)));
-    ok(&collection(shared, value, next))
+    collection(shared, value, next)
 }

@@ -78,11 +78,13 @@ pub(crate) fn item(shared: &Shared, s: &Store, n: u64, form: Form) -> Option<Val
         "createdDateTime": node.created.show(p),
         "lastModifiedDateTime": node.modified.show(p),
         "webUrl": web_url(s, n),
-        "fileSystemInfo": fs_info(p, node),
-        "createdBy": identity(s, node.by[0]),
-        "lastModifiedBy": identity(s, node.by[1]),
-        "parentReference": parent_ref(s, node, form),
     });
+    // Nested values are moved in: `json!` would copy them (it serializes what it is given),
+    // and every item of every page is made here.
+    v["fileSystemInfo"] = fs_info(p, node);
+    v["createdBy"] = identity(s, node.by[0]);
+    v["lastModifiedBy"] = identity(s, node.by[1]);
+    v["parentReference"] = parent_ref(s, node, form);
     if let Some(c) = ctag(s, node) {
         v["cTag"] = json!(c);
     }
@@ -268,7 +270,7 @@ pub(crate) fn download_url(shared: &Shared, n: u64) -> String {
 /// The signature that makes a content URL for `what` valid.
 pub(crate) fn tempauth(shared: &Shared, what: &str) -> String {
     let digest = Sha256::digest(format!("{}:{what}", shared.secret).as_bytes());
-    digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
+    super::ids::hex(&digest[..16])
 }
 
 /// A server-derived MIME type from the file name.
