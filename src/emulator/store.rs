@@ -2,7 +2,8 @@
 //! space, so an item number alone names an item anywhere (ids are derived from it, see
 //! [`super::ids`]). Names are unique per folder ignoring case and Unicode normalisation (NFC
 //! and NFD spell one name, graph-api.md §13). Each drive has its own change sequence for
-//! eTags and delta. File contents are [`Blob`]s on disk; this module never touches them.
+//! eTags and delta. File contents are [`Blob`]s (on disk, or synthetic); this module never
+//! touches them.
 //!
 //! Every change goes through a method here, which also notes what it changed
 //! ([`Store::take_changes`]), so the journal of [`super::persist`] can write just that. The

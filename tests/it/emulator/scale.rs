@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use reqwest::Method;
 use serde_json::Value;
-use skydrive::emulator::{Emulator, EmulatorOptions, Seed, TreeShape};
+use skydrive::emulator::{Emulator, EmulatorOptions, Profile, Seed, TreeShape};
 use skydrive::graph::quickxor::hash_base64;
 
 use super::{Api, code};
@@ -359,4 +359,36 @@ async fn a_data_dir_keeps_the_shape_and_only_what_changed() {
     let two: Vec<_> = after.iter().map(key).collect();
     assert!(one == two, "the same drive after the restart");
     assert!(!names(&after).contains(&"f0001.bin"));
+}
+
+#[tokio::test]
+async fn the_tree_is_made_in_the_business_profile_too() {
+    let api = Api::profile(Profile::Business, tree(10, 300, 2)).await;
+    let (big, requests, _) = all_pages(&api, "/me/drive/root:/Big:/children?$top=100").await;
+    assert_eq!((big.len(), requests), (150, 2));
+    assert!(
+        big[0]["id"].as_str().unwrap().starts_with("01"),
+        "business ids"
+    );
+    let f = big.iter().find(|f| size(f) > 0).unwrap();
+    assert!(
+        f["file"]["hashes"]["sha256Hash"].is_null(),
+        "business lists quickXorHash only"
+    );
+    let url = f["@microsoft.graph.downloadUrl"].as_str().unwrap();
+    let bytes = api
+        .http
+        .get(url)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(
+        hash_base64(&bytes),
+        f["file"]["hashes"]["quickXorHash"].as_str().unwrap()
+    );
+    let (all, _, _) = all_pages(&api, "/me/drive/root/delta").await;
+    assert_eq!(all.len(), 1 + 10 + 300);
 }
