@@ -99,6 +99,13 @@ async fn the_tree_has_the_promised_shape_and_is_the_same_every_time() {
     assert!(one == two, "same ids, sizes and times at every start");
 }
 
+/// The bytes at a download URL (200 expected).
+async fn download(api: &Api, url: &str) -> bytes::Bytes {
+    let r = api.http.get(url).send().await.unwrap();
+    assert_eq!(r.status(), 200, "{url}");
+    r.bytes().await.unwrap()
+}
+
 fn size(v: &Value) -> u64 {
     v["size"].as_u64().unwrap()
 }
@@ -109,14 +116,7 @@ async fn synthetic_contents_download_byte_exact_against_their_listed_hash() {
     let (files, _, _) = all_pages(&api, "/me/drive/root:/d00:/children").await;
     let mut seen_sizes = HashSet::new();
     for f in &files {
-        let r = api
-            .http
-            .get(f["@microsoft.graph.downloadUrl"].as_str().unwrap())
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 200);
-        let bytes = r.bytes().await.unwrap();
+        let bytes = download(&api, f["@microsoft.graph.downloadUrl"].as_str().unwrap()).await;
         assert_eq!(bytes.len() as u64, size(f));
         let listed = f["file"]["hashes"]["quickXorHash"].as_str().unwrap();
         assert_eq!(hash_base64(&bytes), listed, "{}", f["name"]);
@@ -125,15 +125,7 @@ async fn synthetic_contents_download_byte_exact_against_their_listed_hash() {
     assert!(seen_sizes.len() > 3, "sizes vary: {seen_sizes:?}");
     let f = files.iter().find(|f| size(f) > 1000).unwrap();
     let url = f["@microsoft.graph.downloadUrl"].as_str().unwrap();
-    let whole = api
-        .http
-        .get(url)
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let whole = download(&api, url).await;
     let part = api
         .http
         .get(url)
@@ -149,15 +141,7 @@ async fn synthetic_contents_download_byte_exact_against_their_listed_hash() {
             .unwrap(),
         whole
     );
-    let again = api
-        .http
-        .get(url)
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let again = download(&api, url).await;
     assert_eq!(again, whole, "the same bytes every time");
 }
 
@@ -376,15 +360,7 @@ async fn the_tree_is_made_in_the_business_profile_too() {
         "business lists quickXorHash only"
     );
     let url = f["@microsoft.graph.downloadUrl"].as_str().unwrap();
-    let bytes = api
-        .http
-        .get(url)
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let bytes = download(&api, url).await;
     assert_eq!(
         hash_base64(&bytes),
         f["file"]["hashes"]["quickXorHash"].as_str().unwrap()
