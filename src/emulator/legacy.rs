@@ -56,6 +56,6 @@ pub(crate) fn migrate(v: Value, blobs: &Blobs, path: &Path) -> Result<(Store, Au
     s.next = o.next;
     s.tombstones = o.tombstones;
     s.permissions = o.permissions;
-    s.reindex();
+    s.nodes.reindex();
     Ok((seed::add_others(s, blobs)?, old.auth))
 }

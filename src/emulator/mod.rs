@@ -44,6 +44,7 @@ mod seed;
 mod session;
 mod setup;
 mod sharing;
+mod stamp;
 mod store;
 mod synth;
 mod table;

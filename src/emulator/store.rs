@@ -23,7 +23,7 @@ pub(crate) use super::node::{
 };
 use super::resp::ApiError;
 pub(crate) use super::table::Nodes;
-use super::tree::{self, Planted};
+use super::tree::Planted;
 use crate::graph::model::Permission;
 
 /// Number of the signed-in user's root folder.
@@ -119,67 +119,6 @@ impl Store {
         self.changes.nodes.insert(n);
         self.changes.drives.insert(drive);
         drive
-    }
-
-    /// Completes a world just read from a data dir: makes its synthetic tree again under the
-    /// saved items (which replace the tree's; the tree's deleted items stay deleted), then
-    /// [`Store::reindex`]es.
-    pub(crate) fn restore(&mut self) {
-        if let Some(p) = self.tree {
-            let saved = std::mem::take(&mut self.nodes);
-            tree::build(self, &p);
-            for t in self
-                .tombstones
-                .iter()
-                .filter(|t| (p.first..=p.last).contains(&t.n))
-            {
-                self.nodes.remove(&t.n);
-            }
-            for node in saved.into_values() {
-                self.nodes.insert(node.n, node);
-            }
-        }
-        self.reindex();
-    }
-
-    /// Rebuilds the children index from the parents, and the folder sizes from the files
-    /// (after loading).
-    pub(crate) fn reindex(&mut self) {
-        let links: Vec<(u64, u64)> = self
-            .nodes
-            .values()
-            .filter_map(|x| Some((x.parent?, x.n)))
-            .collect();
-        for node in self.nodes.values_mut() {
-            node.children.clear();
-            node.bytes = 0;
-        }
-        for (p, n) in links {
-            if let Some(parent) = self.nodes.get_mut(&p) {
-                parent.children.push(n);
-            }
-        }
-        self.nodes.sort_children();
-        let files: Vec<(u64, u64)> = self
-            .nodes
-            .values()
-            .filter_map(|x| Some((x.parent?, x.blob.as_ref()?.size)))
-            .collect();
-        for (parent, size) in files {
-            self.add_bytes(Some(parent), size, 0);
-        }
-    }
-
-    /// Adds `add` and takes `sub` from the sizes of `from` and every folder above it.
-    fn add_bytes(&mut self, from: Option<u64>, add: u64, sub: u64) {
-        let mut cur = from;
-        while let Some(p) = cur {
-            let Some(node) = self.nodes.get_mut(&p) else {
-                break;
-            };
-            node.bytes = node.bytes.saturating_add(add).saturating_sub(sub);
-            cur = node.parent;
-        }
     }
 
     /// The node with number `n`.
@@ -303,7 +242,7 @@ impl Store {
         let node = new_node(n, drive, name, Some(parent), blob, Stamp::now(), self.actor);
         self.nodes.insert(n, node);
         self.nodes.link(parent, n);
-        self.add_bytes(Some(parent), size, 0);
+        self.nodes.add_bytes(Some(parent), size, 0);
         self.touch(n, true);
         n
     }
@@ -332,7 +271,7 @@ impl Store {
             }
         }
         node.fs_modified = Stamp::now();
-        self.add_bytes(parent, new_size, old_size);
+        self.nodes.add_bytes(parent, new_size, old_size);
         self.touch(n, true);
         dropped
     }
@@ -358,7 +297,7 @@ impl Store {
         let size = self.size(n);
         if let Some(old) = old_parent {
             self.nodes.unlink(old, n);
-            self.add_bytes(Some(old), 0, size);
+            self.nodes.add_bytes(Some(old), 0, size);
             self.touch(old, true);
         }
         if let Some(node) = self.node_mut(n) {
@@ -366,7 +305,7 @@ impl Store {
             node.name = name.into();
         }
         self.nodes.link(parent, n);
-        self.add_bytes(Some(parent), size, 0);
+        self.nodes.add_bytes(Some(parent), size, 0);
         self.touch(n, false);
     }
 
@@ -377,7 +316,7 @@ impl Store {
         if let Some(parent) = self.nodes.get(&n).and_then(|node| node.parent) {
             let size = self.size(n);
             self.nodes.unlink(parent, n);
-            self.add_bytes(Some(parent), 0, size);
+            self.nodes.add_bytes(Some(parent), 0, size);
             self.touch(parent, true);
         }
         self.changes

@@ -138,9 +138,47 @@ impl Nodes {
         }
     }
 
+    /// Rebuilds every folder's children from the parents, and the folder sizes from the
+    /// files (after loading).
+    pub(crate) fn reindex(&mut self) {
+        let links: Vec<(u64, u64)> = self
+            .values()
+            .filter_map(|x| Some((x.parent?, x.n)))
+            .collect();
+        for node in self.values_mut() {
+            node.children.clear();
+            node.bytes = 0;
+        }
+        for (p, n) in links {
+            if let Some(parent) = self.get_mut(&p) {
+                parent.children.push(n);
+            }
+        }
+        self.sort_children();
+        let files: Vec<(u64, u64)> = self
+            .values()
+            .filter_map(|x| Some((x.parent?, x.blob.as_ref()?.size)))
+            .collect();
+        for (parent, size) in files {
+            self.add_bytes(Some(parent), size, 0);
+        }
+    }
+
+    /// Adds `add` and takes `sub` from the sizes of `from` and every folder above it.
+    pub(crate) fn add_bytes(&mut self, from: Option<u64>, add: u64, sub: u64) {
+        let mut cur = from;
+        while let Some(p) = cur {
+            let Some(node) = self.get_mut(&p) else {
+                break;
+            };
+            node.bytes = node.bytes.saturating_add(add).saturating_sub(sub);
+            cur = node.parent;
+        }
+    }
+
     /// Sorts every child list by name key (after loading, when children were pushed in any
     /// order).
-    pub(crate) fn sort_children(&mut self) {
+    fn sort_children(&mut self) {
         let parents: Vec<u64> = self
             .values()
             .filter(|x| x.children.len() > 1)

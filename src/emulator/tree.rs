@@ -19,7 +19,7 @@
 //!
 //! The items are made in one change of the drive (one sequence number), directly in the item
 //! table, without the per-item bookkeeping of [`Store::insert`]. A data dir keeps only the
-//! shape and the items changed since (see [`Store::restore`] and `table`), so `--data` with a
+//! shape and the items changed since (see [`restore`] and `table`), so `--data` with a
 //! synthetic tree writes a small snapshot and rebuilds the tree at each start.
 
 use std::str::FromStr;
@@ -134,11 +134,32 @@ pub(crate) fn plant(s: &mut Store, drive: usize, shape: TreeShape) {
             *t = Stamp(EPOCH_MS);
         }
     }
-    s.reindex();
+    s.nodes.reindex();
+}
+
+/// Completes a world just read from a data dir: makes its synthetic tree again under the
+/// saved items (which replace the tree's; the tree's deleted items stay deleted), then
+/// rebuilds the children and folder sizes.
+pub(crate) fn restore(s: &mut Store) {
+    if let Some(p) = s.tree {
+        let saved = std::mem::take(&mut s.nodes);
+        build(s, &p);
+        for t in s
+            .tombstones
+            .iter()
+            .filter(|t| (p.first..=p.last).contains(&t.n))
+        {
+            s.nodes.remove(&t.n);
+        }
+        for node in saved.into_values() {
+            s.nodes.insert(node.n, node);
+        }
+    }
+    s.nodes.reindex();
 }
 
 /// Puts the items of `p` in the item table (children and sizes are left to
-/// [`Store::reindex`]).
+/// `Nodes::reindex`).
 pub(crate) fn build(s: &mut Store, p: &Planted) {
     let shape = p.shape;
     let root = s.drives[p.drive].root;
