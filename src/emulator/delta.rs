@@ -127,9 +127,13 @@ pub(crate) fn delta(
     ok_collection(&[(link.0, &link.1)], value)
 }
 
-/// Most items a delta page looks at, per item it may return: a round of few changes in a
-/// large folder ends a page early rather than scan the whole folder for one answer.
+/// Most items a delta page looks at, per item it may return (and at least [`MIN_VISITS`]):
+/// a round of few changes in a huge tree ends a page early, with fewer items, rather than
+/// scan it all for one answer. At least a 100,000-child folder fits in one page's look, so
+/// clients that give up after a few empty pages in a row (ours: 3) never see one there.
 const VISITS_PER_ITEM: usize = 200;
+/// See [`VISITS_PER_ITEM`] (about 5 ms of work).
+const MIN_VISITS: usize = 120_000;
 
 /// Up to `top` changes of the round `(from, snap]` below `folder` from `at` on, and where
 /// the next page starts (`None`: the round is complete); `None` when a cursor cannot go on.
@@ -148,7 +152,7 @@ fn page_at(
                 At::Walk(cursor) => Walk::resume(s, folder, from, snap, &cursor)?,
                 _ => Walk::start(s, folder, from, snap),
             };
-            let items = walk.take(top, (top * VISITS_PER_ITEM).max(10_000));
+            let items = walk.take(top, (top * VISITS_PER_ITEM).max(MIN_VISITS));
             out.extend(items.into_iter().map(Change::Item));
             if !walk.done() {
                 return Some((out, Some(At::Walk(walk.cursor()))));
