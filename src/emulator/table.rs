@@ -3,10 +3,10 @@
 //! Numbers are handed out in sequence, so a vector indexed by number holds the nodes with no
 //! per-item cost beyond the node itself (a hash map would add its keys and up to half of its
 //! buckets again). Children are a vector of numbers sorted by [`name_key`] of the children's
-//! names: a lookup is a binary search, and a listing can resume after any name (see
-//! `listing` and `preorder`), at 8 bytes per child. Saved as a map from number to node, as it always was,
-//! leaving out the items of a synthetic tree that are as they were made (they are made again
-//! on load, see `tree`).
+//! names: a lookup is a binary search, and a listing can resume after any name (see `listing`
+//! and `preorder`), at 8 bytes per child. Saved as a map from number to node, as it always
+//! was, leaving out the items of a synthetic tree that are as they were made (they are made
+//! again on load, see `tree`).
 
 use std::cmp::Ordering;
 
