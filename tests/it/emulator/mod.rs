@@ -13,6 +13,7 @@ mod listing;
 mod ops;
 mod persist;
 mod profiles;
+mod scale;
 mod sharing;
 mod transfer;
 
