@@ -21,7 +21,7 @@ pub(crate) const QUOTA_TOTAL: u64 = 25 * 1024 * 1024 * 1024;
 pub(crate) enum Form {
     /// GET, listings, uploads.
     Plain,
-    /// Delta: no `parentReference.path`, personal drive ids in upper case (graph-api.md §8).
+    /// Delta: no `parentReference.path` (graph-api.md §8).
     Delta,
 }
 
@@ -168,8 +168,10 @@ fn parent_ref(s: &Store, node: &Node, form: Form) -> Value {
     let Some(drive) = s.drives.get(node.drive) else {
         return Value::Null;
     };
-    let drive_id = match (s.profile, form) {
-        (Profile::Personal, Form::Plain) => drive.id.to_lowercase(),
+    // Personal: the signed-in user's drive in lower case, another user's (a shared folder
+    // queried on its own drive) in upper case (see `super::ids`).
+    let drive_id = match s.profile {
+        Profile::Personal if drive.owner == 0 => drive.id.to_lowercase(),
         _ => drive.id.clone(),
     };
     let mut r = json!({"driveId": drive_id, "driveType": drive.kind});

@@ -35,6 +35,9 @@ impl EmuProcess {
             .args(["--addr", "127.0.0.1:0", "--write-config"])
             .arg(&config)
             .args(extra)
+            // Its temp drive goes inside the test's folder: a killed emulator cannot remove
+            // it, and the test's TempDir then does.
+            .env("TMPDIR", dir)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
