@@ -327,6 +327,7 @@ def micro(ctx):
 # Imported last: crash.py uses the helpers above.
 from crash import crash_resume  # noqa: E402
 from mirror import mirror_unchanged  # noqa: E402
+from million import million  # noqa: E402
 
 ALL = [("big", big_transfers), ("small", many_small), ("tree", tree_walk), ("startup", startup), ("micro", micro),
-       ("crash", crash_resume), ("mirror", mirror_unchanged)]
+       ("crash", crash_resume), ("mirror", mirror_unchanged), ("million", million)]

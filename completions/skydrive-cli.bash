@@ -599,7 +599,7 @@ _skydrive__cli() {
             return 0
             ;;
         skydrive__subcmd__cli__subcmd__mirror)
-            opts="-R -c -e -P -h --reverse --continue --delete --max-delete --parallel --exclude --include --checksum --overwrite --dry-run --help"
+            opts="-R -c -e -P -h --reverse --continue --delete --max-delete --parallel --exclude --include --checksum --overwrite --dry-run --force --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -124,6 +124,7 @@ complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand mirror" -s e -
 complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand mirror" -l checksum -d 'Compare files of equal size by quickXorHash instead of mtime'
 complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand mirror" -l overwrite -d 'Let the source win conflicts (files changed on both sides)'
 complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand mirror" -l dry-run -d 'Print what would be done; change nothing'
+complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand mirror" -l force -d 'With -e, delete local items although no earlier mirror into this folder is recorded'
 complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand mirror" -s h -l help -d 'Print help'
 complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand check" -s P -l parallel -d 'Files hashed at once' -r
 complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand check" -l exclude -d 'Leave out matching items (repeatable; see `help mirror`)' -r

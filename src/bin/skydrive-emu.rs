@@ -10,7 +10,8 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::Parser;
 use skydrive::emulator::{
-    Emulator, EmulatorOptions, Faults, Hostile, LoginFault, Profile, Seed, parse_duration,
+    Emulator, EmulatorOptions, Faults, Hostile, LoginFault, Profile, Seed, TreeShape,
+    parse_duration,
 };
 
 /// A OneDrive-compatible Microsoft Graph server on loopback, for tests, demos and benchmarks.
@@ -36,8 +37,16 @@ struct Args {
     /// folder), kinds (the demo plus a OneNote notebook, a malware-flagged file and shared
     /// items), readme (the seed README's tree only) or empty.
     #[arg(long, value_name = "SEED", value_parser = ["demo", "kinds", "readme", "empty"],
-          conflicts_with_all = ["demo", "empty"])]
+          conflicts_with_all = ["demo", "empty", "seed_tree"])]
     seed: Option<String>,
+    /// A new world holds a synthetic tree of FOLDERS folders (`/Big` among them) and FILES
+    /// files, at most DEPTH levels deep (default 3): `/Big` holds min(100000, FILES/2) files,
+    /// the other folders are `dNN/dNN/...` and share the other files `fNN.bin`. Names, sizes
+    /// and times are the same at every start; contents are made on demand. 1,000,000 items
+    /// take a few seconds and about 200 bytes each. With --data, only the items changed since
+    /// are saved; the tree is made again at each start.
+    #[arg(long, value_name = "FOLDERS,FILES[,DEPTH]", conflicts_with_all = ["demo", "empty"])]
+    seed_tree: Option<TreeShape>,
     /// Seed the drive with the demo tree (the default; same as --seed demo).
     #[arg(long, conflicts_with = "empty")]
     demo: bool,
@@ -111,10 +120,11 @@ fn main() -> ExitCode {
 fn run(args: Args) -> anyhow::Result<()> {
     let rt = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     rt.block_on(async {
-        let seed = match (&args.seed, args.empty) {
-            (Some(name), _) => name.parse::<Seed>().map_err(anyhow::Error::msg)?,
-            (None, true) => Seed::Empty,
-            (None, false) => Seed::Demo,
+        let seed = match (&args.seed, args.empty, args.seed_tree) {
+            (_, _, Some(shape)) => Seed::Tree(shape),
+            (Some(name), _, None) => name.parse::<Seed>().map_err(anyhow::Error::msg)?,
+            (None, true, None) => Seed::Empty,
+            (None, false, None) => Seed::Demo,
         };
         let opts = EmulatorOptions {
             addr: args.addr,

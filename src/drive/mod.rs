@@ -28,13 +28,22 @@ pub async fn resolve(client: &GraphClient, path: &str) -> Result<DriveItem> {
 /// Creates folder `path` and any missing parents; returns the deepest folder. Existing
 /// folders are fine; an existing file in the way is a conflict.
 pub async fn mkdir_p(client: &GraphClient, path: &str) -> Result<DriveItem> {
+    Ok(mkdir_p_counted(client, path).await?.0)
+}
+
+/// [`mkdir_p`], also returning how many folders it created.
+pub async fn mkdir_p_counted(client: &GraphClient, path: &str) -> Result<(DriveItem, usize)> {
     crate::graph::names::check_path(path)?;
     let mut parent = ItemRef::Root;
     let mut item = client.item(&ItemRef::Root).await?;
+    let mut created = 0;
     for name in path.split('/').filter(|s| !s.is_empty()) {
         let here = parent.child(name);
         item = match client.create_folder(&parent, name, Conflict::Fail).await {
-            Ok(created) => created,
+            Ok(folder) => {
+                created += 1;
+                folder
+            }
             Err(e) if e.status() == Some(409) => client.item(&here).await?,
             Err(e) => return Err(e),
         };
@@ -43,5 +52,5 @@ pub async fn mkdir_p(client: &GraphClient, path: &str) -> Result<DriveItem> {
         }
         parent = ItemRef::content_of(&item);
     }
-    Ok(item)
+    Ok((item, created))
 }

@@ -1,6 +1,8 @@
 //! File contents live as files in a blob directory, never in memory: request bodies are
 //! written chunk by chunk while being hashed, downloads are streamed from the file. This keeps
-//! the emulator's memory flat for multi-GiB transfers.
+//! the emulator's memory flat for multi-GiB transfers. The files of a synthetic tree (issue
+//! 15) have no file: their bytes are made on demand from a seed (see `synth`), so a blob is
+//! either [`Content::Stored`] or [`Content::Synthetic`].
 
 use std::io;
 use std::path::PathBuf;
@@ -13,19 +15,134 @@ use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 
 use super::resp::random_hex;
+use super::synth;
 use crate::graph::quickxor::QuickXorHash;
 
-/// The stored content of one file.
+/// The content of one file: its size and where its bytes come from.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(from = "BlobRepr", into = "BlobRepr")]
 pub(crate) struct Blob {
-    /// File name in the blob directory.
-    pub(crate) key: String,
     /// Bytes.
     pub(crate) size: u64,
+    /// Where the bytes are.
+    pub(crate) content: Content,
+}
+
+/// Where a blob's bytes are.
+#[derive(Clone, Debug)]
+pub(crate) enum Content {
+    /// A file in the blob directory, hashed when it was written.
+    Stored(Box<Stored>),
+    /// Made on demand from this seed (see `synth`): nothing on disk.
+    Synthetic(u64),
+}
+
+/// A blob file and its hashes.
+#[derive(Clone, Debug)]
+pub(crate) struct Stored {
+    /// File name in the blob directory.
+    pub(crate) key: String,
     /// Base64 quickXorHash.
     pub(crate) quick_xor: String,
     /// Uppercase hex SHA-256.
     pub(crate) sha256: String,
+}
+
+impl Blob {
+    /// The blob of a synthetic file of `size` bytes made from `seed`.
+    pub(crate) fn synthetic(seed: u64, size: u64) -> Blob {
+        Blob {
+            size,
+            content: Content::Synthetic(seed),
+        }
+    }
+
+    /// The blob file's name, `None` for synthetic content.
+    pub(crate) fn key(&self) -> Option<&str> {
+        match &self.content {
+            Content::Stored(s) => Some(&s.key),
+            Content::Synthetic(_) => None,
+        }
+    }
+
+    /// The seed of synthetic content.
+    pub(crate) fn seed(&self) -> Option<u64> {
+        match &self.content {
+            Content::Stored(_) => None,
+            Content::Synthetic(seed) => Some(*seed),
+        }
+    }
+
+    /// Base64 quickXorHash of the content.
+    pub(crate) fn quick_xor(&self) -> String {
+        match &self.content {
+            Content::Stored(s) => s.quick_xor.clone(),
+            Content::Synthetic(seed) => synth::quick_xor(*seed, self.size),
+        }
+    }
+
+    /// Uppercase hex SHA-256 of stored content. Synthetic content has none: computing it
+    /// would read every byte, and the service too lists hashes only when it has them
+    /// (graph-api.md §2).
+    pub(crate) fn sha256(&self) -> Option<&str> {
+        match &self.content {
+            Content::Stored(s) => Some(&s.sha256),
+            Content::Synthetic(_) => None,
+        }
+    }
+}
+
+/// The JSON form of a blob in data dirs: `{key, size, quick_xor, sha256}` for a file (as
+/// always), `{size, synthetic}` for synthetic content.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct BlobRepr {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    key: Option<String>,
+    size: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    quick_xor: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sha256: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    synthetic: Option<u64>,
+}
+
+impl From<BlobRepr> for Blob {
+    fn from(r: BlobRepr) -> Self {
+        let content = match (r.synthetic, r.key) {
+            (Some(seed), _) => Content::Synthetic(seed),
+            (None, key) => Content::Stored(Box::new(Stored {
+                key: key.unwrap_or_default(),
+                quick_xor: r.quick_xor.unwrap_or_default(),
+                sha256: r.sha256.unwrap_or_default(),
+            })),
+        };
+        Blob {
+            size: r.size,
+            content,
+        }
+    }
+}
+
+impl From<Blob> for BlobRepr {
+    fn from(b: Blob) -> Self {
+        match b.content {
+            Content::Stored(s) => BlobRepr {
+                key: Some(s.key),
+                size: b.size,
+                quick_xor: Some(s.quick_xor),
+                sha256: Some(s.sha256),
+                synthetic: None,
+            },
+            Content::Synthetic(seed) => BlobRepr {
+                key: None,
+                size: b.size,
+                quick_xor: None,
+                sha256: None,
+                synthetic: Some(seed),
+            },
+        }
+    }
 }
 
 /// Running hashes of content being written.
@@ -53,10 +170,12 @@ impl Hashers {
             .map(|b| format!("{b:02X}"))
             .collect();
         Blob {
-            key,
             size: self.len,
-            quick_xor: base64::engine::general_purpose::STANDARD.encode(self.qx.finish()),
-            sha256: sha,
+            content: Content::Stored(Box::new(Stored {
+                key,
+                quick_xor: base64::engine::general_purpose::STANDARD.encode(self.qx.finish()),
+                sha256: sha,
+            })),
         }
     }
 }
@@ -148,20 +267,28 @@ impl Blobs {
         let _ = std::fs::remove_file(self.path(key));
     }
 
-    /// Deletes the files of `blobs`.
+    /// Deletes the files of `blobs` (synthetic content has none).
     pub(crate) fn remove_all(&self, blobs: impl IntoIterator<Item = Blob>) {
         for b in blobs {
-            self.remove(&b.key);
+            if let Some(key) = b.key() {
+                self.remove(key);
+            }
         }
     }
 
-    /// Copies a blob to a new key.
+    /// Copies a blob to a new key (synthetic content is shared: it is never written).
     pub(crate) async fn duplicate(&self, blob: &Blob) -> io::Result<Blob> {
+        let Content::Stored(stored) = &blob.content else {
+            return Ok(blob.clone());
+        };
         let key = Self::new_key();
-        tokio::fs::copy(self.path(&blob.key), self.path(&key)).await?;
+        tokio::fs::copy(self.path(&stored.key), self.path(&key)).await?;
         Ok(Blob {
-            key,
-            ..blob.clone()
+            size: blob.size,
+            content: Content::Stored(Box::new(Stored {
+                key,
+                ..(**stored).clone()
+            })),
         })
     }
 

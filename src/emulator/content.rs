@@ -38,14 +38,14 @@ pub(crate) fn redirect(shared: &Shared, p: &ItemPath) -> ApiResult {
 /// Whether item `n` can be downloaded, or the error its `/content` answers.
 fn downloadable(s: &Store, n: u64) -> Result<(), ApiError> {
     let node = s.node(n)?;
-    if let Some(what) = &node.malware {
+    if let Some(what) = node.malware() {
         let e = ApiError::new(
             StatusCode::FORBIDDEN,
             "malwareDetected",
             "Malware detected in the file; the download is blocked.",
         );
         return Err(e.with_headers(ErrorHeaders {
-            virus: Some(what.clone()),
+            virus: Some(what.to_owned()),
             ..ErrorHeaders::default()
         }));
     }
@@ -86,10 +86,13 @@ pub(crate) async fn serve_blob(
     name: &str,
     headers: &HeaderMap,
 ) -> ApiResult {
+    let Some(key) = blob.key() else {
+        return super::synth::serve(shared, method, blob, name, headers);
+    };
     let total = blob.size;
     let range = requested_range(headers, total)?;
     let (start, len) = range.unwrap_or((0, total));
-    let mut file = tokio::fs::File::open(shared.blobs.path(&blob.key)).await?;
+    let mut file = tokio::fs::File::open(shared.blobs.path(key)).await?;
     file.seek(SeekFrom::Start(start)).await?;
     let drop_at = (method == Method::GET && shared.faults.drop_download()).then_some(len / 2);
     let body = if method == Method::HEAD {
@@ -97,6 +100,13 @@ pub(crate) async fn serve_blob(
     } else {
         stream_body(file, len, drop_at, shared.faults.get().download_rate)
     };
+    answer(name, range, total, body)
+}
+
+/// A download answer: `body` holds the `range` asked for (all `total` bytes when `None`)
+/// of a file named `name`.
+pub(crate) fn answer(name: &str, range: Option<(u64, u64)>, total: u64, body: Body) -> ApiResult {
+    let (start, len) = range.unwrap_or((0, total));
     let mut resp = Response::builder()
         .header(header::CONTENT_TYPE, mime_type(name))
         .header(header::CONTENT_LENGTH, len)
@@ -124,7 +134,7 @@ fn signed_blob(
     downloadable(&s, n)?;
     let node = s.node(n)?;
     let blob = node.blob.clone().ok_or_else(ApiError::not_found)?;
-    Ok((blob, node.name.clone()))
+    Ok((blob, node.name.to_string()))
 }
 
 /// Checks the `tempauth` of a content URL for `what` (`401 unauthenticated` otherwise).
@@ -144,7 +154,10 @@ pub(crate) fn check_signature(
 }
 
 /// The `Range` asked for as (start, length), `None` for the whole file.
-fn requested_range(headers: &HeaderMap, total: u64) -> Result<Option<(u64, u64)>, ApiError> {
+pub(crate) fn requested_range(
+    headers: &HeaderMap,
+    total: u64,
+) -> Result<Option<(u64, u64)>, ApiError> {
     let Some(r) = headers.get(header::RANGE).and_then(|v| v.to_str().ok()) else {
         return Ok(None);
     };

@@ -109,9 +109,7 @@ async fn run(
         Ok((_, old)) => old.clone(),
         Err(_) => copied.into_iter().filter_map(|e| e.2).collect(),
     };
-    for b in doomed {
-        shared.blobs.remove(&b.key);
-    }
+    shared.blobs.remove_all(doomed);
     res.map(|(id, _)| id).map_err(str::to_owned)
 }
 
@@ -125,7 +123,7 @@ fn snapshot(shared: &Shared, src: u64, name: &str) -> Result<Vec<Entry>, String>
         let node = s.get(d).ok_or("itemNotFound")?;
         let p = node.parent.and_then(|p| index.get(&p).copied());
         index.insert(d, out.len());
-        out.push((p, node.name.clone(), node.blob.clone()));
+        out.push((p, node.name.to_string(), node.blob.clone()));
     }
     Ok(out)
 }
@@ -138,9 +136,9 @@ async fn duplicate_all(shared: &Shared, entries: Vec<Entry>) -> Result<Vec<Entry
             Some(b) => match shared.blobs.duplicate(&b).await {
                 Ok(b) => Some(b),
                 Err(_) => {
-                    for b in copied.iter().filter_map(|e| e.2.as_ref()) {
-                        shared.blobs.remove(&b.key);
-                    }
+                    shared
+                        .blobs
+                        .remove_all(copied.into_iter().filter_map(|e| e.2));
                     return Err("generalException".into());
                 }
             },

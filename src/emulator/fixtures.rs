@@ -3,7 +3,7 @@
 
 use super::drives;
 use super::store::ROOT;
-use super::{Emulator, Profile, session};
+use super::{Emulator, Profile, session, synth};
 
 impl Emulator {
     /// Stores a file at `path` (`/`-separated, from the root), creating folders; returns its id.
@@ -99,15 +99,18 @@ impl Emulator {
 
     /// The bytes of the file at `path`, for byte-exact assertions in tests.
     pub fn file_bytes(&self, path: &str) -> Option<Vec<u8>> {
-        let key = {
+        let blob = {
             let s = self.shared.lock_store();
             let n = path
                 .split('/')
                 .filter(|p| !p.is_empty())
                 .try_fold(ROOT, |cur, name| s.child(cur, name))?;
-            s.get(n)?.blob.as_ref()?.key.clone()
+            s.get(n)?.blob.clone()?
         };
-        self.shared.blobs.read(&key).ok()
+        match blob.key() {
+            Some(key) => self.shared.blobs.read(key).ok(),
+            None => Some(synth::bytes(&blob)),
+        }
     }
 
     /// Makes every open upload session expire now (to test expiry without waiting).

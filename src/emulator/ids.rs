@@ -14,11 +14,13 @@
 //! | times | milliseconds | whole seconds |
 //!
 //! Personal drive ids come in both cases, as on the service since 2025 (onedrive-api-docs
-//! #1902): upper case in item ids (`{DRIVEID}!s…`) and in `parentReference.driveId` of
-//! delta answers; lower case in the drive resource (`/me/drive`, `/me/drives`,
-//! `/drives/{id}`), in `/me`'s id and in `parentReference.driveId` of every other answer; and
-//! lower case with leading zeros dropped in `remoteItem.parentReference.driveId` (abraunegg
-//! #3115). Requests may use any case, with or without leading zeros.
+//! #1902): upper case in item ids (`{DRIVEID}!s…`) and in `parentReference.driveId` of items
+//! on another user's drive (a shared folder queried on its own drive, abraunegg/onedrive
+//! #3072); lower case in the drive resource (`/me/drive`, `/me/drives`, `/drives/{id}`), in
+//! `/me`'s id and in `parentReference.driveId` of the signed-in user's items, delta answers
+//! included (rclone's delta mode, proven on the service, compares them with `/me/drive`'s id);
+//! and lower case with leading zeros dropped in `remoteItem.parentReference.driveId`
+//! (abraunegg #3115). Requests may use any case, with or without leading zeros.
 
 use std::str::FromStr;
 
@@ -66,8 +68,16 @@ fn digest(parts: &[&str]) -> [u8; 32] {
     h.finalize().into()
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+/// Lower-case hex of `bytes` (ids and signatures are made for every item of every answer,
+/// so without a `format!` per byte).
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
+    out
 }
 
 /// Base32 of 10 bytes: 16 characters.

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use super::Shared;
 use super::drives::{self, check};
-use super::listing::page;
+use super::listing::children_page;
 use super::names::{check_name, check_path_len, check_root_folder};
 use super::path::{Base, DriveSel, ItemPath};
 use super::render::{ctag, etag, item_value, tag_matches};
@@ -89,9 +89,9 @@ fn base_of(shared: &Shared, p: &ItemPath) -> Result<u64, ApiError> {
                     None => s.insert(cur, seg, None),
                 });
                 if let Some(node) = s.node_mut(n)
-                    && node.special.is_none()
+                    && node.special().is_none()
                 {
-                    node.special = Some(name.clone());
+                    node.extra_mut().special = Some(name.clone());
                 }
                 Ok(n)
             })
@@ -147,7 +147,7 @@ pub(crate) fn target_in(s: &Store, base: u64, rel: &[String]) -> Result<Target, 
         match s.child(cur, name) {
             Some(n) if i + 1 == rel.len() => return Ok(Target::Existing(n)),
             Some(n) if s.get(n).is_some_and(|x| x.is_container()) => cur = n,
-            Some(n) if s.get(n).is_some_and(|x| x.remote.is_some()) => {
+            Some(n) if s.get(n).is_some_and(|x| x.remote().is_some()) => {
                 return Err(ApiError::not_found());
             }
             Some(_) => return Err(ApiError::name_exists(name)),
@@ -239,7 +239,7 @@ pub(crate) fn get(shared: &Shared, ctx: &Ctx, p: &ItemPath) -> ApiResult {
 pub(crate) fn children(shared: &Shared, ctx: &Ctx, p: &ItemPath) -> ApiResult {
     let n = resolve(shared, p)?;
     let s = shared.lock_store();
-    page(shared, ctx, &s, s.children(n), |_| {})
+    children_page(shared, ctx, &s, n)
 }
 
 /// The `@microsoft.graph.conflictBehavior` of a JSON body (also the legacy `@name.` form).

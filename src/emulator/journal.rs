@@ -8,14 +8,15 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::auth::Auth;
-use super::store::{Changes, DriveMeta, Grant, Node, Store, Tombstone, name_key};
+use super::node::NodeRepr;
+use super::store::{Changes, DriveMeta, Grant, Node, Store, Tombstone};
 use crate::graph::model::Permission;
 
 /// One committed change.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct Record {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    nodes: Vec<Node>,
+    nodes: Vec<NodeRepr>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     gone: Vec<u64>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -42,7 +43,7 @@ impl Record {
             nodes: changes
                 .nodes
                 .iter()
-                .filter_map(|n| s.get(*n).cloned())
+                .filter_map(|n| s.get(*n).map(NodeRepr::from))
                 .collect(),
             gone: changes.gone.into_iter().collect(),
             drives: changes
@@ -76,22 +77,22 @@ impl Record {
     /// Replays the record on `s` and `auth`.
     pub(crate) fn apply(self, s: &mut Store, auth: &mut Auth) {
         for n in self.gone {
-            if let Some(node) = s.nodes.remove(&n) {
-                unlink(s, &node);
-            }
+            unlink(s, n);
+            s.nodes.remove(&n);
         }
         let mut linked = Vec::with_capacity(self.nodes.len());
-        for mut node in self.nodes {
+        for node in self.nodes {
+            let mut node = Node::from(node);
+            unlink(s, node.n);
             if let Some(old) = s.nodes.remove(&node.n) {
-                unlink(s, &old);
                 node.children = old.children;
             }
-            linked.push((node.parent, name_key(&node.name), node.n));
+            linked.push((node.parent, node.n));
             s.nodes.insert(node.n, node);
         }
-        for (parent, key, n) in linked {
-            if let Some(p) = parent.and_then(|p| s.nodes.get_mut(&p)) {
-                p.children.insert(key, n);
+        for (parent, n) in linked {
+            if let Some(p) = parent {
+                s.nodes.link(p, n);
             }
         }
         for (i, meta) in self.drives {
@@ -120,13 +121,10 @@ impl Record {
     }
 }
 
-/// Removes `node` from its parent's children (when the parent still lists it).
-fn unlink(s: &mut Store, node: &Node) {
-    let key = name_key(&node.name);
-    if let Some(p) = node.parent.and_then(|p| s.nodes.get_mut(&p))
-        && p.children.get(&key) == Some(&node.n)
-    {
-        p.children.remove(&key);
+/// Removes item `n` from its parent's children (when it is there).
+fn unlink(s: &mut Store, n: u64) {
+    if let Some(p) = s.nodes.get(&n).and_then(|node| node.parent) {
+        s.nodes.unlink(p, n);
     }
 }
 
@@ -221,6 +219,7 @@ mod tests {
         assert_eq!(theirs.children(ROOT), [b]);
         assert_eq!(theirs.child(ROOT, "c"), Some(b));
         assert_eq!(theirs.drives[0].seq, mine.drives[0].seq);
-        assert_eq!(theirs.tombstones.len(), 1);
+        assert_eq!(theirs.tombstones.len(), 2, "B leaving A, and A");
+        assert!(theirs.tombstones[0].moved && !theirs.tombstones[1].moved);
     }
 }

@@ -52,10 +52,10 @@ pub(crate) fn migrate(v: Value, blobs: &Blobs, path: &Path) -> Result<(Store, Au
         root: ROOT,
         seq: o.seq,
     });
-    s.nodes = o.nodes;
+    s.nodes = o.nodes.into_iter().collect();
     s.next = o.next;
     s.tombstones = o.tombstones;
     s.permissions = o.permissions;
-    s.reindex();
+    s.nodes.reindex();
     Ok((seed::add_others(s, blobs)?, old.auth))
 }

@@ -36,6 +36,7 @@ mod node;
 mod patch;
 mod path;
 mod persist;
+mod preorder;
 mod remote;
 mod render;
 mod resp;
@@ -44,7 +45,11 @@ mod seed;
 mod session;
 mod setup;
 mod sharing;
+mod stamp;
 mod store;
+mod synth;
+mod table;
+mod tree;
 mod upload;
 mod versions;
 
@@ -64,6 +69,7 @@ pub use hostile::Hostile;
 pub use ids::Profile;
 pub use log::{Listener, LoggedRequest};
 use store::Store;
+pub use tree::TreeShape;
 
 /// The signed-in user's drive id on the personal profile.
 pub const DEMO_DRIVE_ID: &str = "5D1B2C3A4F6E7D80";
@@ -92,6 +98,10 @@ pub enum Seed {
     /// the emulator knew other users; tests of commands that do not handle shortcuts yet use
     /// it).
     Readme,
+    /// A synthetic tree of any size in the signed-in user's drive, nothing else: `/Big` with
+    /// up to 100,000 files, folders `dNN/dNN/...`, files `fNN.bin` with contents made on
+    /// demand (the names and the rest are given in the `tree` module's docs).
+    Tree(TreeShape),
 }
 
 impl std::str::FromStr for Seed {
@@ -103,7 +113,12 @@ impl std::str::FromStr for Seed {
             "empty" => Ok(Seed::Empty),
             "kinds" => Ok(Seed::Kinds),
             "readme" => Ok(Seed::Readme),
-            _ => Err(format!("unknown seed {s:?} (demo, kinds, readme or empty)")),
+            _ => match s.strip_prefix("tree:") {
+                Some(shape) => shape.parse().map(Seed::Tree),
+                None => Err(format!(
+                    "unknown seed {s:?} (demo, kinds, readme, empty or tree:FOLDERS,FILES[,DEPTH])"
+                )),
+            },
         }
     }
 }

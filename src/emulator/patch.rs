@@ -13,14 +13,14 @@ use super::path::ItemPath;
 use super::render::item_value;
 use super::resp::{ApiError, ApiResult, ok};
 use super::routes::{Ctx, json_body};
-use super::store::{Store, utc_ms};
+use super::store::{Stamp, Store};
 
 /// What a PATCH asks for.
 struct Patch {
     name: Option<String>,
     parent: Option<u64>,
-    created: Option<String>,
-    modified: Option<String>,
+    created: Option<Stamp>,
+    modified: Option<Stamp>,
 }
 
 impl Patch {
@@ -66,7 +66,7 @@ impl Patch {
         }
         let (cur_parent, cur_name) = (node.parent.unwrap_or(n), node.name.clone());
         let parent = self.parent.unwrap_or(cur_parent);
-        let name = self.name.clone().unwrap_or_else(|| cur_name.clone());
+        let name = self.name.clone().unwrap_or_else(|| cur_name.to_string());
         if s.get(parent).is_none_or(|x| !x.is_container()) || s.is_within(parent, n) {
             return Err(ApiError::bad_request("The target folder is invalid"));
         }
@@ -107,13 +107,13 @@ pub(crate) async fn update(shared: &Shared, ctx: &Ctx, p: &ItemPath, body: Body)
     ok(&item_value(shared, &s, n, None))
 }
 
-/// Parses a client-sent time and normalizes it to RFC 3339 UTC with milliseconds.
-pub(crate) fn parse_time(v: &Value) -> Result<String, ApiError> {
+/// Reads a client-sent RFC 3339 time (kept to the millisecond).
+pub(crate) fn parse_time(v: &Value) -> Result<Stamp, ApiError> {
     let bad = || {
         ApiError::bad_request("Invalid date-time in fileSystemInfo").inner("invalidParameterFormat")
     };
     let t = v.as_str().ok_or_else(bad)?;
     let t = time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
         .map_err(|_| bad())?;
-    Ok(utc_ms(t))
+    Ok(Stamp::from_time(t))
 }

@@ -35,6 +35,7 @@ use super::blob::Blobs;
 use super::journal::{Record, merge_auth};
 use super::legacy;
 use super::store::{Changes, Store};
+use super::tree;
 use crate::error::{Error, Result};
 
 const SNAPSHOT: &str = "drive.json";
@@ -157,7 +158,7 @@ impl Persister {
             return legacy::migrate(v, blobs, &path).map(Some);
         }
         let mut snap: Snapshot = serde_json::from_value(v).map_err(bad)?;
-        snap.store.reindex();
+        tree::restore(&mut snap.store);
         *self.pos() = Pos {
             generation: snap.generation,
             offset: 0,
@@ -258,7 +259,7 @@ impl Persister {
         if snap.generation != generation {
             return Ok(None);
         }
-        snap.store.reindex();
+        tree::restore(&mut snap.store);
         *self.pos() = Pos {
             generation,
             offset: 0,

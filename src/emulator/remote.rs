@@ -7,7 +7,6 @@ use serde_json::{Value, json};
 
 use super::Shared;
 use super::drives::identity;
-use super::ids::show_time;
 use super::render::remote_item;
 use super::resp::{ApiResult, ok};
 use super::routes::Ctx;
@@ -34,8 +33,8 @@ fn entry(s: &Store, n: u64) -> Option<Value> {
         "name": node.name,
         "size": s.size(n),
         "webUrl": remote["webUrl"],
-        "createdDateTime": show_time(s.profile, &node.created),
-        "lastModifiedDateTime": show_time(s.profile, &node.modified),
+        "createdDateTime": node.created.show(s.profile),
+        "lastModifiedDateTime": node.modified.show(s.profile),
         "createdBy": identity(s, node.by[0]),
         "lastModifiedBy": identity(s, node.by[1]),
         "remoteItem": remote,

@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 
 use super::Shared;
 use super::drives::{identity, user};
-use super::ids::{Profile, guid, show_time};
+use super::ids::{Profile, guid};
 use super::store::{Node, Store};
 
 /// The quota of every emulated drive: 25 GiB, the free SkyDrive of the seed README (`quota: 25.0G`).
@@ -21,7 +21,7 @@ pub(crate) const QUOTA_TOTAL: u64 = 25 * 1024 * 1024 * 1024;
 pub(crate) enum Form {
     /// GET, listings, uploads.
     Plain,
-    /// Delta: no `parentReference.path`, personal drive ids in upper case (graph-api.md §8).
+    /// Delta: no `parentReference.path` (graph-api.md §8).
     Delta,
 }
 
@@ -73,16 +73,18 @@ pub(crate) fn item(shared: &Shared, s: &Store, n: u64, form: Form) -> Option<Val
     let mut v = json!({
         "id": s.id_of(n),
         "name": node.name,
-        "size": s.size(node.remote.unwrap_or(n)),
+        "size": s.size(node.remote().unwrap_or(n)),
         "eTag": etag(s, node),
-        "createdDateTime": show_time(p, &node.created),
-        "lastModifiedDateTime": show_time(p, &node.modified),
+        "createdDateTime": node.created.show(p),
+        "lastModifiedDateTime": node.modified.show(p),
         "webUrl": web_url(s, n),
-        "fileSystemInfo": fs_info(p, node),
-        "createdBy": identity(s, node.by[0]),
-        "lastModifiedBy": identity(s, node.by[1]),
-        "parentReference": parent_ref(s, node, form),
     });
+    // Nested values are moved in: `json!` would copy them (it serializes what it is given),
+    // and every item of every page is made here.
+    v["fileSystemInfo"] = fs_info(p, node);
+    v["createdBy"] = identity(s, node.by[0]);
+    v["lastModifiedBy"] = identity(s, node.by[1]);
+    v["parentReference"] = parent_ref(s, node, form);
     if let Some(c) = ctag(s, node) {
         v["cTag"] = json!(c);
     }
@@ -93,15 +95,15 @@ pub(crate) fn item(shared: &Shared, s: &Store, n: u64, form: Form) -> Option<Val
 /// The facets saying what the item is.
 fn facets(shared: &Shared, s: &Store, node: &Node, v: &mut Value) {
     if let Some(blob) = &node.blob {
-        let mut hashes = json!({"quickXorHash": blob.quick_xor});
-        if s.profile == Profile::Personal {
-            hashes["sha256Hash"] = json!(blob.sha256);
+        let mut hashes = json!({"quickXorHash": blob.quick_xor()});
+        if let (Profile::Personal, Some(sha)) = (s.profile, blob.sha256()) {
+            hashes["sha256Hash"] = json!(sha);
         }
         v["file"] = json!({"mimeType": mime_type(&node.name), "hashes": hashes});
         v["@microsoft.graph.downloadUrl"] = json!(download_url(shared, node.n));
-    } else if let Some(kind) = &node.package {
+    } else if let Some(kind) = node.package() {
         v["package"] = json!({"type": kind});
-    } else if let Some(target) = node.remote {
+    } else if let Some(target) = node.remote() {
         v["remoteItem"] = remote_item(s, target);
     } else {
         v["folder"] = json!({"childCount": node.children.len()});
@@ -109,10 +111,10 @@ fn facets(shared: &Shared, s: &Store, node: &Node, v: &mut Value) {
             v["root"] = json!({});
         }
     }
-    if let Some(name) = &node.special {
+    if let Some(name) = node.special() {
         v["specialFolder"] = json!({"name": name});
     }
-    if let Some(d) = &node.malware {
+    if let Some(d) = node.malware() {
         v["malware"] = json!({"description": d});
     }
 }
@@ -147,8 +149,8 @@ pub(crate) fn remote_item(s: &Store, target: u64) -> Value {
     }
     if let Some(blob) = &node.blob {
         r["file"] = json!({"mimeType": mime_type(&node.name),
-            "hashes": {"quickXorHash": blob.quick_xor}});
-    } else if let Some(kind) = &node.package {
+            "hashes": {"quickXorHash": blob.quick_xor()}});
+    } else if let Some(kind) = node.package() {
         r["package"] = json!({"type": kind});
     } else {
         r["folder"] = json!({"childCount": node.children.len()});
@@ -157,8 +159,8 @@ pub(crate) fn remote_item(s: &Store, target: u64) -> Value {
 }
 
 fn fs_info(p: Profile, node: &Node) -> Value {
-    json!({"createdDateTime": show_time(p, &node.fs_created),
-        "lastModifiedDateTime": show_time(p, &node.fs_modified)})
+    json!({"createdDateTime": node.fs_created.show(p),
+        "lastModifiedDateTime": node.fs_modified.show(p)})
 }
 
 /// `parentReference`: a root has only the drive; delta answers carry no `path`.
@@ -166,8 +168,10 @@ fn parent_ref(s: &Store, node: &Node, form: Form) -> Value {
     let Some(drive) = s.drives.get(node.drive) else {
         return Value::Null;
     };
-    let drive_id = match (s.profile, form) {
-        (Profile::Personal, Form::Plain) => drive.id.to_lowercase(),
+    // Personal: the signed-in user's drive in lower case, another user's (a shared folder
+    // queried on its own drive) in upper case (see `super::ids`).
+    let drive_id = match s.profile {
+        Profile::Personal if drive.owner == 0 => drive.id.to_lowercase(),
         _ => drive.id.clone(),
     };
     let mut r = json!({"driveId": drive_id, "driveType": drive.kind});
@@ -268,7 +272,7 @@ pub(crate) fn download_url(shared: &Shared, n: u64) -> String {
 /// The signature that makes a content URL for `what` valid.
 pub(crate) fn tempauth(shared: &Shared, what: &str) -> String {
     let digest = Sha256::digest(format!("{}:{what}", shared.secret).as_bytes());
-    digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
+    super::ids::hex(&digest[..16])
 }
 
 /// A server-derived MIME type from the file name.

@@ -149,6 +149,39 @@ pub(crate) fn ok(value: &impl Serialize) -> ApiResult {
     Ok(json_response(StatusCode::OK, value))
 }
 
+/// `200 OK` with a collection: the `fields` (annotations such as `@odata.nextLink`), then
+/// `"value": [items]`. Each item is written as soon as it is made and dropped, so a page of
+/// 1,000 items never holds 1,000 JSON trees at once (the allocator's work for that was as
+/// large as making them, issue 15).
+pub(crate) fn ok_collection(
+    fields: &[(&str, &str)],
+    items: impl Iterator<Item = serde_json::Value>,
+) -> ApiResult {
+    let mut body = Vec::with_capacity(64 * 1024);
+    body.push(b'{');
+    let written = (|| {
+        for (k, v) in fields {
+            serde_json::to_writer(&mut body, k)?;
+            body.push(b':');
+            serde_json::to_writer(&mut body, v)?;
+            body.push(b',');
+        }
+        body.extend_from_slice(b"\"value\":[");
+        for (i, item) in items.enumerate() {
+            if i > 0 {
+                body.push(b',');
+            }
+            serde_json::to_writer(&mut body, &item)?;
+        }
+        body.extend_from_slice(b"]}");
+        Ok::<_, serde_json::Error>(())
+    })();
+    match written {
+        Ok(()) => Ok((StatusCode::OK, [(header::CONTENT_TYPE, JSON_TYPE)], body).into_response()),
+        Err(e) => Err(ApiError::internal(format!("encoding: {e}"))),
+    }
+}
+
 /// A fresh request id (a random UUID-shaped string).
 pub(crate) fn request_id() -> String {
     super::ids::guid_form(&random_hex(16))

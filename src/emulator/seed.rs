@@ -10,11 +10,14 @@
 //!   file shared by the second user (`budget.txt`, read-only, in `sharedWithMe` only).
 //! - [`Seed::Readme`]: the seed README's tree only, nothing shared.
 //! - [`Seed::Empty`]: nothing in any drive, nothing shared.
+//! - [`Seed::Tree`]: a synthetic tree of the given size in the signed-in user's drive (see
+//!   `tree`), nothing else.
 
 use super::blob::Blobs;
 use super::drives::{ME, OTHER, SITE};
 use super::ids::{Profile, business_drive_id};
 use super::store::{Grant, ROOT, Store};
+use super::tree;
 use super::{DEMO_DRIVE_ID, OTHER_DRIVE_ID, Seed};
 use crate::error::{Error, Result};
 
@@ -36,10 +39,12 @@ pub(crate) fn seed(seed: Seed, profile: Profile, blobs: &Blobs) -> Result<Store>
             business_drive_id("other"),
         ),
     };
-    s.add_drive(&me_id, kind, "OneDrive", ME);
+    let me = s.add_drive(&me_id, kind, "OneDrive", ME);
     let mut w = Writer { s, blobs };
-    if seed != Seed::Empty {
-        w.readme_tree()?;
+    match seed {
+        Seed::Empty => {}
+        Seed::Tree(shape) => tree::plant(&mut w.s, me, shape),
+        _ => w.readme_tree()?,
     }
     let other = w.s.add_drive(&other_id, kind, "OneDrive", OTHER);
     if profile == Profile::Business {
@@ -51,7 +56,7 @@ pub(crate) fn seed(seed: Seed, profile: Profile, blobs: &Blobs) -> Result<Store>
         );
         let root = w.s.drives[site].root;
         w.grant(root, true);
-        if seed != Seed::Empty {
+        if !matches!(seed, Seed::Empty | Seed::Tree(_)) {
             w.s.actor = SITE;
             w.file(root, "General/Welcome.txt", b"Team documents live here.\n")?;
         }
@@ -150,7 +155,7 @@ impl Writer<'_> {
         let name = self.s.free_name(ROOT, "Shared Folder");
         let shortcut = self.s.insert(ROOT, &name, None);
         if let Some(node) = self.s.node_mut(shortcut) {
-            node.remote = Some(rw);
+            node.extra_mut().remote = Some(rw);
         }
         Ok(())
     }
@@ -160,7 +165,7 @@ impl Writer<'_> {
         self.s.actor = ME;
         let book = self.folder(ROOT, "Documents/Notebook");
         if let Some(node) = self.s.node_mut(book) {
-            node.package = Some("oneNote".into());
+            node.extra_mut().package = Some("oneNote".into());
         }
         self.file(book, "Section 1.one", b"<one section>")?;
         self.file(book, "Open Notebook.onetoc2", b"<table of contents>")?;
@@ -170,7 +175,7 @@ impl Writer<'_> {
             b"X5O!P%@AP[4\\PZX54(P^)7CC)7}",
         )?;
         if let Some(node) = self.s.node_mut(flagged) {
-            node.malware = Some(MALWARE.into());
+            node.extra_mut().malware = Some(MALWARE.into());
         }
         let root = self.s.drives[other].root;
         self.s.actor = OTHER;

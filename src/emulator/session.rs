@@ -49,7 +49,7 @@ pub(crate) struct Session {
     hashers: Hashers,
     expires: OffsetDateTime,
     busy: bool,
-    fs: (Option<String>, Option<String>),
+    fs: (Option<super::store::Stamp>, Option<super::store::Stamp>),
     /// Set once committed (the final fragment's answer may have been lost).
     done: Option<u64>,
 }

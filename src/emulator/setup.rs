@@ -67,8 +67,8 @@ pub(super) fn build_shared(opts: &EmulatorOptions, urls: Urls) -> Result<Shared>
             if !new {
                 let live = store
                     .all()
-                    .flat_map(|n| n.blob.iter().chain(n.versions.iter().map(|v| &v.blob)))
-                    .map(|b| b.key.clone())
+                    .flat_map(|n| n.blob.iter().chain(n.versions().iter().map(|v| &v.blob)))
+                    .filter_map(|b| b.key().map(str::to_owned))
                     .collect();
                 if let Err(e) = blobs.retain(&live, STRAY_AGE) {
                     eprintln!("skydrive-emu: cleaning the blob dir: {e}");

@@ -2,10 +2,14 @@
 //! space, so an item number alone names an item anywhere (ids are derived from it, see
 //! [`super::ids`]). Names are unique per folder ignoring case and Unicode normalisation (NFC
 //! and NFD spell one name, graph-api.md §13). Each drive has its own change sequence for
-//! eTags and delta. File contents are [`Blob`]s on disk; this module never touches them.
+//! eTags and delta. File contents are [`Blob`]s (on disk, or synthetic); this module never
+//! touches them.
 //!
 //! Every change goes through a method here, which also notes what it changed
-//! ([`Store::take_changes`]), so the journal of [`super::persist`] can write just that.
+//! ([`Store::take_changes`]), so the journal of [`super::persist`] can write just that. The
+//! methods also keep each folder's children in name order and its `bytes` (the folder size:
+//! a sum over everything below, which a listing of a million-item drive must not compute per
+//! answer).
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -14,10 +18,12 @@ use serde::{Deserialize, Serialize};
 use super::blob::Blob;
 use super::ids::{self, Profile};
 pub(crate) use super::node::{
-    DriveMeta, Grant, Node, Tombstone, Version, name_key, new_node, next_version, now_rfc3339,
-    utc_ms,
+    DriveMeta, Grant, Node, Stamp, Tombstone, Version, name_key, new_node, next_version,
+    now_rfc3339,
 };
 use super::resp::ApiError;
+pub(crate) use super::table::Nodes;
+use super::tree::Planted;
 use crate::graph::model::Permission;
 
 /// Number of the signed-in user's root folder.
@@ -48,7 +54,7 @@ pub(crate) struct Changes {
 pub(crate) struct Store {
     pub(crate) profile: Profile,
     pub(crate) drives: Vec<DriveMeta>,
-    pub(crate) nodes: HashMap<u64, Node>,
+    pub(crate) nodes: Nodes,
     pub(crate) next: u64,
     /// Deleted items, for delta.
     pub(crate) tombstones: Vec<Tombstone>,
@@ -58,6 +64,9 @@ pub(crate) struct Store {
     pub(crate) grants: Vec<Grant>,
     /// Access tokens of users other than the signed-in one.
     pub(crate) user_tokens: HashMap<String, usize>,
+    /// The synthetic tree the world was made with (see `tree`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) tree: Option<Planted>,
     /// Who the current change is made by.
     #[serde(skip)]
     pub(crate) actor: usize,
@@ -71,12 +80,13 @@ impl Store {
         Store {
             profile,
             drives: Vec::new(),
-            nodes: HashMap::new(),
+            nodes: Nodes::default(),
             next: ROOT,
             tombstones: Vec::new(),
             permissions: HashMap::new(),
             grants: Vec::new(),
             user_tokens: HashMap::new(),
+            tree: None,
             actor: 0,
             changes: Changes::default(),
         }
@@ -87,7 +97,7 @@ impl Store {
     pub(crate) fn add_drive(&mut self, id: &str, kind: &str, name: &str, owner: usize) -> usize {
         let n = self.next | 1;
         self.next = n + 1;
-        let now = now_rfc3339();
+        let now = Stamp::now();
         let drive = self.drives.len();
         self.drives.push(DriveMeta {
             id: id.to_owned(),
@@ -97,7 +107,7 @@ impl Store {
             root: n,
             seq: 1,
         });
-        let root = new_node(n, drive, "root", None, None, &now, owner);
+        let root = new_node(n, drive, "root", None, None, now, owner);
         self.nodes.insert(
             n,
             Node {
@@ -109,23 +119,6 @@ impl Store {
         self.changes.nodes.insert(n);
         self.changes.drives.insert(drive);
         drive
-    }
-
-    /// Rebuilds the children index from the parents (after loading).
-    pub(crate) fn reindex(&mut self) {
-        let links: Vec<(u64, String, u64)> = self
-            .nodes
-            .values()
-            .filter_map(|x| Some((x.parent?, name_key(&x.name), x.n)))
-            .collect();
-        for node in self.nodes.values_mut() {
-            node.children.clear();
-        }
-        for (p, key, n) in links {
-            if let Some(parent) = self.nodes.get_mut(&p) {
-                parent.children.insert(key, n);
-            }
-        }
     }
 
     /// The node with number `n`.
@@ -145,19 +138,17 @@ impl Store {
 
     /// The child of `parent` named `name` (ignoring case and normalisation).
     pub(crate) fn child(&self, parent: u64, name: &str) -> Option<u64> {
-        self.nodes
-            .get(&parent)?
-            .children
-            .get(&name_key(name))
-            .copied()
+        self.nodes.find_child(parent, &name_key(name))
     }
 
     /// Children numbers of a folder in name order.
     pub(crate) fn children(&self, n: u64) -> Vec<u64> {
-        self.nodes
-            .get(&n)
-            .map(|node| node.children.values().copied().collect())
-            .unwrap_or_default()
+        self.kids(n).to_vec()
+    }
+
+    /// Children numbers of a folder in name order, borrowed.
+    pub(crate) fn kids(&self, n: u64) -> &[u64] {
+        self.nodes.get(&n).map_or(&[], |node| &node.children)
     }
 
     /// All numbers below `n` (not `n` itself), parents before children.
@@ -211,7 +202,7 @@ impl Store {
             return;
         };
         let seq = self.bump(drive);
-        let (now, actor) = (now_rfc3339(), self.actor);
+        let (now, actor) = (Stamp::now(), self.actor);
         if let Some(node) = self.node_mut(n) {
             node.seq = seq;
             node.modified = now;
@@ -247,19 +238,11 @@ impl Store {
         let n = self.next;
         self.next += 1;
         let drive = self.nodes.get(&parent).map_or(0, |p| p.drive);
-        let node = new_node(
-            n,
-            drive,
-            name,
-            Some(parent),
-            blob,
-            &now_rfc3339(),
-            self.actor,
-        );
+        let size = blob.as_ref().map_or(0, |b| b.size);
+        let node = new_node(n, drive, name, Some(parent), blob, Stamp::now(), self.actor);
         self.nodes.insert(n, node);
-        if let Some(p) = self.node_mut(parent) {
-            p.children.insert(name_key(name), n);
-        }
+        self.nodes.link(parent, n);
+        self.nodes.add_bytes(Some(parent), size, 0);
         self.touch(n, true);
         n
     }
@@ -267,23 +250,28 @@ impl Store {
     /// Replaces a file's content, keeping the old one as a version; returns the blobs of
     /// versions that fell off the end (for deletion).
     pub(crate) fn set_content(&mut self, n: u64, blob: Blob) -> Vec<Blob> {
+        let new_size = blob.size;
         let Some(node) = self.node_mut(n) else {
             return vec![blob];
         };
-        let (old_time, old_by) = (node.fs_modified.clone(), node.by[1]);
+        let (old_time, old_by, parent) = (node.fs_modified.clone(), node.by[1], node.parent);
         let mut dropped = Vec::new();
+        let mut old_size = 0;
         if let Some(old) = node.blob.replace(blob) {
-            node.versions.push(Version {
-                id: format!("{}.0", next_version(&node.versions)),
+            old_size = old.size;
+            let versions = &mut node.extra_mut().versions;
+            versions.push(Version {
+                id: format!("{}.0", next_version(versions)),
                 blob: old,
                 modified: old_time,
                 by: old_by,
             });
-            while node.versions.len() > MAX_VERSIONS {
-                dropped.push(node.versions.remove(0).blob);
+            while versions.len() > MAX_VERSIONS {
+                dropped.push(versions.remove(0).blob);
             }
         }
-        node.fs_modified = now_rfc3339();
+        node.fs_modified = Stamp::now();
+        self.nodes.add_bytes(parent, new_size, old_size);
         self.touch(n, true);
         dropped
     }
@@ -300,25 +288,42 @@ impl Store {
         self.permissions.entry(n).or_default()
     }
 
-    /// Moves and/or renames `n` (the caller has checked the target name is free).
+    /// Moves and/or renames `n` (the caller has checked the target name is free). A move to
+    /// another folder leaves a tombstone in the old one (see [`Tombstone`]).
     pub(crate) fn relocate(&mut self, n: u64, parent: u64, name: &str) {
         let Some(node) = self.nodes.get(&n) else {
             return;
         };
-        let (old_parent, old_key) = (node.parent, name_key(&node.name));
+        let old_parent = node.parent;
+        let (old_name, folder, drive) = (node.name.to_string(), node.blob.is_none(), node.drive);
+        let size = self.size(n);
         if let Some(old) = old_parent {
-            if let Some(p) = self.node_mut(old) {
-                p.children.remove(&old_key);
-            }
+            self.nodes.unlink(old, n);
+            self.nodes.add_bytes(Some(old), 0, size);
             self.touch(old, true);
-        }
-        if let Some(p) = self.node_mut(parent) {
-            p.children.insert(name_key(name), n);
+            if old != parent {
+                // Remembered so that a delta on a folder it left reports it as gone.
+                self.changes
+                    .tombstones_from
+                    .get_or_insert(self.tombstones.len());
+                let seq = self.bump(drive);
+                self.tombstones.push(Tombstone {
+                    n,
+                    drive,
+                    name: old_name,
+                    parent: old,
+                    seq,
+                    folder,
+                    moved: true,
+                });
+            }
         }
         if let Some(node) = self.node_mut(n) {
             node.parent = Some(parent);
-            node.name = name.to_owned();
+            node.name = name.into();
         }
+        self.nodes.link(parent, n);
+        self.nodes.add_bytes(Some(parent), size, 0);
         self.touch(n, false);
     }
 
@@ -327,10 +332,9 @@ impl Store {
         let mut doomed = vec![n];
         doomed.extend(self.descendants(n));
         if let Some(parent) = self.nodes.get(&n).and_then(|node| node.parent) {
-            let key = self.nodes.get(&n).map(|node| name_key(&node.name));
-            if let (Some(p), Some(key)) = (self.node_mut(parent), key) {
-                p.children.remove(&key);
-            }
+            let size = self.size(n);
+            self.nodes.unlink(parent, n);
+            self.nodes.add_bytes(Some(parent), 0, size);
             self.touch(parent, true);
         }
         self.changes
@@ -350,13 +354,19 @@ impl Store {
             self.tombstones.push(Tombstone {
                 n: d,
                 drive: node.drive,
-                name: node.name,
+                name: node.name.into(),
                 parent: node.parent.unwrap_or(d),
                 seq,
                 folder: node.blob.is_none(),
+                moved: false,
             });
             blobs.extend(node.blob);
-            blobs.extend(node.versions.into_iter().map(|v| v.blob));
+            blobs.extend(
+                node.extra
+                    .into_iter()
+                    .flat_map(|x| x.versions)
+                    .map(|v| v.blob),
+            );
         }
         blobs
     }
@@ -366,7 +376,7 @@ impl Store {
     pub(crate) fn size(&self, n: u64) -> u64 {
         self.nodes.get(&n).map_or(0, |node| match &node.blob {
             Some(b) => b.size,
-            None => node.children.values().map(|c| self.size(*c)).sum(),
+            None => node.bytes,
         })
     }
 

@@ -22,7 +22,7 @@ pub(crate) struct Commit<'a> {
     pub(crate) base: u64,
     pub(crate) rel: &'a [String],
     pub(crate) conflict: &'a str,
-    pub(crate) fs: (Option<String>, Option<String>),
+    pub(crate) fs: (Option<super::store::Stamp>, Option<super::store::Stamp>),
 }
 
 /// Stores `blob` at the target; returns the item number and whether it was created.
@@ -135,7 +135,7 @@ pub(crate) async fn simple_put(shared: &Shared, ctx: &Ctx, p: &ItemPath, body: B
         .write_body(body, SIMPLE_LIMIT)
         .await
         .map_err(write_error)?;
-    let key = blob.key.clone();
+    let key = blob.key().map(str::to_owned).unwrap_or_default();
     let c = Commit {
         user: p.user,
         base,

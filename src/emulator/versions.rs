@@ -16,7 +16,6 @@ use serde_json::{Value, json};
 use super::Shared;
 use super::content::{check_signature, serve_blob};
 use super::drives::identity;
-use super::ids::show_time;
 use super::items::{resolve, resolve_write};
 use super::path::{ItemPath, VersionOp};
 use super::render::{mime_type, tempauth};
@@ -71,16 +70,16 @@ fn version_json(s: &Store, node: &Node, id: &str) -> Option<Value> {
     let (size, modified, by) = if id == current_id(node) {
         (node.blob.as_ref()?.size, &node.fs_modified, node.by[1])
     } else {
-        let v = node.versions.iter().find(|v| v.id == id)?;
+        let v = node.versions().iter().find(|v| v.id == id)?;
         (v.blob.size, &v.modified, v.by)
     };
     Some(json!({"id": id, "size": size,
-        "lastModifiedDateTime": show_time(s.profile, modified),
+        "lastModifiedDateTime": modified.show(s.profile),
         "lastModifiedBy": identity(s, by)}))
 }
 
 fn current_id(node: &Node) -> String {
-    format!("{}.0", next_version(&node.versions))
+    format!("{}.0", next_version(node.versions()))
 }
 
 /// `…/versions`, `…/versions/{id}`, `…/versions/{id}/content`, `…/restoreVersion`.
@@ -112,7 +111,7 @@ pub(crate) async fn versions(
         }
         let mut value = vec![version_json(&s, &node, &current_id(&node))];
         value.extend(
-            node.versions
+            node.versions()
                 .iter()
                 .rev()
                 .map(|v| version_json(&s, &node, &v.id)),
@@ -127,7 +126,7 @@ pub(crate) async fn versions(
             VersionOp::Get => return ok(&v),
             VersionOp::Content => return redirect(content_url(shared, n, &id)),
             VersionOp::Restore => node
-                .versions
+                .versions()
                 .iter()
                 .find(|v| v.id == id)
                 .map(|v| v.blob.clone()),
@@ -160,12 +159,12 @@ pub(crate) async fn download(
         let blob = if vid == "thumbnail" || vid == current_id(node) {
             node.blob.clone()
         } else {
-            node.versions
+            node.versions()
                 .iter()
                 .find(|v| v.id == vid)
                 .map(|v| v.blob.clone())
         };
-        (blob.ok_or_else(ApiError::not_found)?, node.name.clone())
+        (blob.ok_or_else(ApiError::not_found)?, node.name.to_string())
     };
     serve_blob(shared, m, &blob, &name, headers).await
 }

@@ -60,12 +60,12 @@ pub fn notices(settings: Settings) -> Option<Notify> {
     }
     Some(Arc::new(move |n: &Notice| {
         if settings.format == Format::Json {
-            eprint!(
+            errprint!(
                 "{}",
                 output::json_line(&serde_json::json!({"notice": n.to_string()}))
             );
         } else {
-            eprintln!("{}", crate::error::escape_controls(&n.to_string()));
+            errln!("{}", crate::error::escape_controls(&n.to_string()));
         }
     }))
 }

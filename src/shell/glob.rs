@@ -98,6 +98,31 @@ fn class(p: &[char], c: char) -> Option<(bool, usize)> {
     (i < p.len()).then_some((found != negate, i + 1))
 }
 
+/// Why `pat` cannot be used as a pattern of its own (an option's value, where no quoting tells
+/// a pattern from a name): empty, or a `[` never closed.
+pub fn problem(pat: &str) -> Option<String> {
+    if pat.is_empty() {
+        return Some("an empty pattern matches nothing".into());
+    }
+    let p: Vec<char> = pat.chars().collect();
+    let mut i = 0;
+    while i < p.len() {
+        match p[i] {
+            '\\' => i += 2,
+            '[' => match class(&p[i..], '\0') {
+                Some((_, len)) => i += len,
+                None => {
+                    return Some(
+                        "a `[` that is never closed (write `\\[` for the character)".into(),
+                    );
+                }
+            },
+            _ => i += 1,
+        }
+    }
+    None
+}
+
 /// True when `pat` holds an unescaped glob character.
 pub fn is_pattern(pat: &str) -> bool {
     let mut chars = pat.chars();

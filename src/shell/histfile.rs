@@ -2,6 +2,9 @@
 //! one entry per line with `\n` and `\\` escaped), read and appended by the shell itself so that
 //! bad local state costs only what is bad, with one line saying what happened, at start:
 //! - a file that cannot be read (a folder, no permission) loads nothing;
+//! - only a regular file is read or written: a device (`/dev/full`, `/dev/zero`) or a FIFO in
+//!   its place (a link to one included) would never end a read or would block, so it is left
+//!   alone and the session's lines stay in memory;
 //! - a line that is not UTF-8 is skipped and every other line loads;
 //! - a file that cannot be written (a folder, a data directory under a regular file, a full
 //!   disk) keeps this session's lines in memory, for `history` and the arrow keys.
@@ -42,6 +45,21 @@ impl HistoryFile {
     /// Loads `path` (a missing file is an empty history) and checks that it can be appended to.
     pub fn open(path: PathBuf) -> Loaded {
         let mut problems = Vec::new();
+        if let Some(what) = crate::shell::special_file(&path) {
+            let problem = format!(
+                "history {}: is {what}, not a regular file; this session's lines are kept in \
+                 memory only",
+                crate::error::escape_controls(&path.display().to_string())
+            );
+            return Loaded {
+                file: HistoryFile {
+                    path,
+                    writable: false,
+                },
+                entries: Vec::new(),
+                problem: Some(problem),
+            };
+        }
         let (mut entries, skipped) = match std::fs::read(&path) {
             Ok(bytes) => parse(&bytes),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Vec::new(), 0),
@@ -101,6 +119,9 @@ impl HistoryFile {
 
     /// The file opened for appending (created with its folder and header when missing).
     fn writer(&self) -> std::io::Result<std::fs::File> {
+        if let Some(what) = crate::shell::special_file(&self.path) {
+            return Err(std::io::Error::other(format!("it is {what}")));
+        }
         if let Some(dir) = self.path.parent() {
             std::fs::create_dir_all(dir)?;
         }

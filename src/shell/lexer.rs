@@ -57,6 +57,28 @@ pub enum LexError {
     Invalid(String),
 }
 
+impl LexError {
+    /// How to fix it, for the message's `hint:` line.
+    pub fn hint(&self) -> &'static str {
+        let m = match self {
+            LexError::Incomplete(m) | LexError::Invalid(m) => m.as_str(),
+        };
+        if m.starts_with("unterminated quote") {
+            "close the quote (or escape the character with `\\`)"
+        } else if m.contains("backslash") || m.contains("continues with") {
+            "continue the command on the next line, or remove the trailing `\\`"
+        } else if m.contains("on its right") {
+            "put a command after `&&` or `||`, or remove it"
+        } else if m.contains("on its left") {
+            "put a command before `&&` or `||`"
+        } else if m.contains("after `!`") {
+            "`!` takes the rest of the line; put other commands on a line of their own"
+        } else {
+            "quote special characters that are part of a name"
+        }
+    }
+}
+
 impl std::fmt::Display for LexError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

@@ -5,7 +5,27 @@
 //! `block_on`. In script modes the first failing command stops the run (fail-fast) with its
 //! exit code and a `SOURCE:LINE: message` on stderr; `-cmd`, `||` and `--keep-going` opt out.
 
+/// `eprintln!` that cannot panic. `eprintln!` panics when standard error refuses the write
+/// (`2> /dev/full`), which turned every reported failure into exit 101; a message that cannot
+/// be written is lost instead, and the command keeps its own exit status. Every line the shell
+/// writes to standard error goes through this (a test scans `src/shell` for `eprintln!`).
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// `eprint!` that cannot panic (see `errln!`).
+macro_rules! errprint {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod cache;
+mod cli;
 mod commands;
 mod completion;
 mod connect;
@@ -29,113 +49,35 @@ pub mod bench {
     pub use super::completion::ShellHelper;
 }
 
-use clap::{CommandFactory, FromArgMatches, Parser};
 use std::io::IsTerminal;
-use std::path::PathBuf;
 
 use crate::config::Config;
+pub use cli::completion_command;
+use cli::{Cli, guard_stdio, parse_args, settings};
 use connect::Demo;
 use error::{CommandError, exit};
 use output::Format;
 use script::{Policy, Runner};
-use session::{Addressing, Session, Settings};
+use session::{Session, Settings};
 
-/// Command-line options of `skydrive-cli`.
-#[derive(Debug, Parser)]
-#[command(
-    name = "skydrive-cli",
-    version,
-    about = "An interactive shell and scripting tool for OneDrive",
-    after_help = "Run `skydrive-cli help` for the commands, `skydrive-cli help CMD` for one command.\n\
-                  Exit codes: 0 ok, 1 failed, 2 usage, 3 not found, 4 auth, 5 transient, \
-                  6 partial, 7 conflict, 130 interrupted."
-)]
-struct Cli {
-    /// Config file (default: $SKYDRIVE_CONFIG, else ~/.lcrc).
-    #[arg(long, value_name = "PATH")]
-    config: Option<PathBuf>,
-    /// Run these commands, then exit (fail-fast).
-    #[arg(short = 'c', value_name = "CMDS", conflicts_with_all = ["file", "exec"])]
-    commands: Option<String>,
-    /// Run the commands in FILE, then exit (fail-fast).
-    #[arg(short = 'f', value_name = "FILE", conflicts_with = "exec")]
-    file: Option<PathBuf>,
-    /// Run these commands, then stay interactive.
-    #[arg(short = 'e', value_name = "CMDS")]
-    exec: Option<String>,
-    /// Use an embedded demo drive (a Graph emulator on loopback); no account needed.
-    #[arg(long)]
-    demo: bool,
-    /// Read every object argument as a path.
-    #[arg(short = 'p', long = "path", conflicts_with = "id")]
-    path: bool,
-    /// Read every object argument as an item id.
-    #[arg(short = 'i', long = "id")]
-    id: bool,
-    /// Print listings as JSON lines (errors as JSON on stderr).
-    #[arg(long)]
-    json: bool,
-    /// Print errors only: no notes, no progress.
-    #[arg(short = 'q', long)]
-    quiet: bool,
-    /// Print request details with errors.
-    #[arg(short = 'v', long = "debug", visible_alias = "verbose")]
-    verbose: bool,
-    /// In scripts, go on after a failure (exit with the first failure's code).
-    #[arg(long)]
-    keep_going: bool,
-    /// A seed-style command to run, e.g. `skydrive-cli ls Pics`.
-    #[arg(
-        trailing_var_arg = true,
-        allow_hyphen_values = true,
-        value_name = "COMMAND"
-    )]
-    argv: Vec<String>,
-}
-
-/// The command tree for shell completion scripts (`completions/`): the global options plus
-/// every shell command as a subcommand, as in seed-style `skydrive-cli CMD ARGS`.
-pub fn completion_command() -> clap::Command {
-    let mut top = Cli::command();
-    top.build();
-    let args: Vec<clap::Arg> = top
-        .get_arguments()
-        .filter(|a| !matches!(a.get_id().as_str(), "argv" | "help" | "version"))
-        .cloned()
-        .collect();
-    let subs: Vec<clap::Command> = commands::CommandLine::command()
-        .get_subcommands()
-        .cloned()
-        .collect();
-    clap::Command::new("skydrive-cli")
-        .version(env!("CARGO_PKG_VERSION"))
-        .about("An interactive shell and scripting tool for OneDrive")
-        .disable_help_subcommand(true)
-        .args(args)
-        .subcommands(subs)
-}
-
-/// Parses the process arguments (exits on `-h`, `-V` and usage errors, with code 2).
-fn parse_args() -> Cli {
-    let matches = Cli::command().get_matches();
-    match Cli::from_arg_matches(&matches) {
-        Ok(cli) => cli,
-        Err(e) => e.exit(),
-    }
-}
-
-/// Runs `skydrive-cli` with the process's arguments and returns its exit status (exits at
-/// once, with code 2, on `-h`, `-V` and usage errors of the global options).
+/// Runs `skydrive-cli` with the process's arguments and returns its exit status.
 pub fn main() -> u8 {
-    let cli = parse_args();
+    guard_stdio();
+    let cli = match parse_args() {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
     let rt = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("skydrive-cli: cannot start the async runtime: {e}");
+            errln!("skydrive-cli: cannot start the async runtime: {e}");
             return exit::FAILED;
         }
     };
-    rt.block_on(survive_file_size_limit());
+    rt.block_on(async {
+        survive_file_size_limit();
+        script::watch_termination();
+    });
     hint::set_options(cli.config.as_deref(), cli.demo);
     let settings = settings(&cli);
     // `_demo` keeps the demo emulator serving for as long as the shell runs.
@@ -153,11 +95,32 @@ pub fn main() -> u8 {
     }
 }
 
+/// What a local path is when it is there but is neither a regular file nor a folder (links
+/// followed): `a FIFO`, `a socket`, `a device`. Such a path is never read or written as a
+/// file: reading a FIFO waits for a writer, a device never ends (`/dev/zero`) or refuses.
+pub(crate) fn special_file(path: &std::path::Path) -> Option<&'static str> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = std::fs::metadata(path).ok()?.file_type();
+        if t.is_fifo() {
+            return Some("a FIFO");
+        } else if t.is_socket() {
+            return Some("a socket");
+        } else if t.is_char_device() || t.is_block_device() {
+            return Some("a device");
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    None
+}
+
 /// Writing past the file size limit (`ulimit -f`) raises SIGXFSZ, whose default action kills
 /// the process before it can say why or remove its partial file. Installing a handler (tokio's,
 /// the only signal API among our dependencies) replaces that action for the whole process, so
 /// the write fails with EFBIG instead and `get` reports it. Its wake-ups are never read.
-async fn survive_file_size_limit() {
+fn survive_file_size_limit() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
@@ -179,45 +142,18 @@ async fn connect(cli: &Cli, settings: Settings) -> Result<(Demo, Session), Comma
     Ok((demo, Session::new(conn, settings)))
 }
 
-fn settings(cli: &Cli) -> Settings {
-    let stdout_tty = std::io::stdout().is_terminal();
-    let format = if cli.json {
-        Format::Json
-    } else if stdout_tty {
-        Format::Table
-    } else {
-        Format::Seed
-    };
-    let script = cli.commands.is_some() || cli.file.is_some();
-    Settings {
-        format,
-        quiet: cli.quiet,
-        verbose: cli.verbose,
-        progress: std::io::stderr().is_terminal() && !cli.quiet && !cli.json,
-        interactive: std::io::stdin().is_terminal() && !script,
-        argv_mode: !cli.argv.is_empty() && !script,
-        addressing: if cli.path {
-            Addressing::Path
-        } else if cli.id {
-            Addressing::Id
-        } else {
-            Addressing::Guess
-        },
-    }
-}
-
 fn report_fatal(e: &CommandError, settings: Settings) {
     if settings.format == Format::Json {
-        eprint!(
+        errprint!(
             "{}",
             output::json_line(&serde_json::json!({"error": e.message, "code": e.code,
                 "hint": e.hint, "detail": e.detail}))
         );
         return;
     }
-    eprintln!("skydrive-cli: {e}");
+    errln!("skydrive-cli: {e}");
     if let (true, Some(d)) = (settings.verbose, &e.detail) {
-        eprintln!("detail: {d}");
+        errln!("detail: {d}");
     }
 }
 

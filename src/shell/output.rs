@@ -12,7 +12,7 @@ mod stdout;
 use comfy_table::{ContentArrangement, Table, presets};
 use serde_json::{Map, Value};
 
-pub use stdout::{BinaryOnTerminal, Stdout, out, written};
+pub use stdout::{BinaryOnTerminal, Stdout, mark_closed, out, written};
 
 use super::error::CmdResult;
 

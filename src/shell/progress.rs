@@ -117,7 +117,7 @@ impl Meter {
         }
         let secs = self.start.elapsed().as_secs_f64();
         let plural = if files == 1 { "" } else { "s" };
-        eprintln!(
+        errln!(
             "{verb} {files} file{plural}, {} in {secs:.1} s",
             human_size(bytes)
         );

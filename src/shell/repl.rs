@@ -55,7 +55,7 @@ pub fn run(rt: &Runtime, sess: &mut Session, label: &str) -> u8 {
     let mut ed = match editor(rt, sess.cache.clone(), client.clone(), cwd.clone()) {
         Ok(e) => e,
         Err(e) => {
-            eprintln!("skydrive-cli: cannot open the terminal: {e}");
+            errln!("skydrive-cli: cannot open the terminal: {e}");
             return exit::FAILED;
         }
     };
@@ -76,7 +76,7 @@ pub fn run(rt: &Runtime, sess: &mut Session, label: &str) -> u8 {
                 match parse(&pending, 1) {
                     Err(LexError::Incomplete(_)) => continue,
                     Err(e) => {
-                        eprintln!("error: syntax error: {e}");
+                        errln!("error: syntax error: {e}");
                         sess.last_status = exit::USAGE;
                     }
                     Ok(script) => {
@@ -102,13 +102,13 @@ pub fn run(rt: &Runtime, sess: &mut Session, label: &str) -> u8 {
                 sess.last_status = exit::INTERRUPTED;
             }
             Err(ReadlineError::Io(e)) if e.kind() == std::io::ErrorKind::InvalidData => {
-                eprintln!("error: the line is not UTF-8 text; ignored");
+                errln!("error: the line is not UTF-8 text; ignored");
                 pending.clear();
                 sess.last_status = exit::USAGE;
             }
             Err(ReadlineError::Eof) => return sess.last_status,
             Err(e) => {
-                eprintln!("skydrive-cli: {e}");
+                errln!("skydrive-cli: {e}");
                 return exit::FAILED;
             }
         }
@@ -135,7 +135,7 @@ fn load_history(
 ) -> HistoryFile {
     let loaded = HistoryFile::open(path);
     if let Some(problem) = &loaded.problem {
-        eprintln!("note: {problem}");
+        errln!("note: {problem}");
     }
     for entry in &loaded.entries {
         let _ = ed.add_history_entry(entry.as_str());
@@ -156,7 +156,7 @@ fn remember(
     }
     let _ = ed.add_history_entry(entry.as_str());
     if let Some(Err(problem)) = file.map(|f| f.append(&entry)) {
-        eprintln!("note: {problem}");
+        errln!("note: {problem}");
     }
     sess.history.push(entry);
     let keep = sess.history.len().saturating_sub(MAX_ENTRIES);

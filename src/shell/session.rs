@@ -253,7 +253,7 @@ impl Session {
     /// Prints a message on stderr unless `-q`.
     pub fn note(&self, msg: &str) {
         if !self.settings.quiet {
-            eprintln!("{msg}");
+            errln!("{msg}");
         }
     }
 }

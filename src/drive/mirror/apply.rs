@@ -1,7 +1,10 @@
-//! Carrying out a plan, in the order that keeps data safe: target folders first, then the
-//! transfers, at most `parallel` at a time, each through the single-file transfer (verified,
-//! resumable, never a half-written file under the final name); deletions last, and only when
-//! nothing failed and they stay within `--max-delete`. Remote deletions go to the recycle bin.
+//! Carrying out a plan, in the order that keeps data safe: target items that must make way for
+//! an item of the other kind (`--overwrite`) and target folders first, then the transfers, at
+//! most `parallel` at a time, each through the single-file transfer (verified, resumable, never
+//! a half-written file under the final name); deletions last, and only when the plan does not
+//! hold them back (nothing failed, within `--max-delete`, local ones recorded or forced).
+//! Remote deletions go to the recycle bin; local ones are permanent. Local paths are the
+//! target's own spellings ([`super::align::real_path`]).
 //!
 //! A downloaded file gets the remote file's mtime, so that the next run finds the two equal by
 //! size and mtime; an upload sends the local mtime (the upload layer does).
@@ -13,6 +16,7 @@ use std::sync::Arc;
 use futures_util::stream::{self, StreamExt};
 
 use super::MirrorOptions;
+use super::align::real_path;
 use super::plan::{Delete, Plan, Transfer};
 use super::remote::file_print;
 use super::side::{FileInfo, Kind, Tree, ms_system, name_of, parent_of, system_ms};
@@ -32,7 +36,7 @@ pub(crate) struct Sides<'a> {
     pub local: &'a Path,
     /// The source tree.
     pub source: &'a Tree,
-    /// The target tree.
+    /// The target tree, filed under the source's spellings (the plan's).
     pub target: &'a Tree,
     /// True for uploads.
     pub upload: bool,
@@ -51,6 +55,8 @@ pub(crate) struct Done {
     pub folders: usize,
     /// Items deleted (a folder counts with everything below it).
     pub deleted: usize,
+    /// Partial downloads removed.
+    pub partials: usize,
     /// What failed.
     pub failed: Vec<(String, Error)>,
     /// New synced records of the transferred files.
@@ -61,15 +67,10 @@ pub(crate) struct Done {
     pub held: Option<String>,
 }
 
-/// Carries out `plan`; `failures` counts what already failed before (refused names,
-/// conflicts), which holds the deletions back too.
-pub(crate) async fn apply(
-    sides: &Sides<'_>,
-    plan: &Plan,
-    opts: &MirrorOptions,
-    failures: usize,
-) -> Result<Done> {
+/// Carries out `plan`.
+pub(crate) async fn apply(sides: &Sides<'_>, plan: &Plan, opts: &MirrorOptions) -> Result<Done> {
     let mut done = Done::default();
+    delete_all(sides, &plan.replaced, opts, &mut done).await;
     let ids = mkdirs(sides, &plan.mkdirs, opts, &mut done).await;
     let ids = &ids;
     let mut results = stream::iter(&plan.transfers)
@@ -94,27 +95,12 @@ pub(crate) async fn apply(
         }
     }
     drop(results);
-    done.held = hold(failures + done.failed.len(), &plan.deletes, opts.max_delete);
+    done.held = plan.hold(plan.failures() + done.failed.len());
     if done.held.is_none() {
         delete_all(sides, &plan.deletes, opts, &mut done).await;
     }
+    remove_partials(sides, &plan.partials, &mut done).await;
     Ok(done)
-}
-
-/// Why the deletions must not run: something failed, or there are more than `max`.
-pub(crate) fn hold(failures: usize, deletes: &[Delete], max: Option<usize>) -> Option<String> {
-    let items: usize = deletes.iter().map(|d| d.items).sum();
-    if items == 0 {
-        None
-    } else if failures > 0 {
-        Some(format!(
-            "{items} deletions not done: {failures} items failed or are in conflict"
-        ))
-    } else {
-        max.filter(|m| items > *m).map(|m| {
-            format!("{items} deletions not done: more than --max-delete {m}; nothing deleted")
-        })
-    }
 }
 
 /// Creates the target folders, parents first (one level at a time, each level in parallel);
@@ -134,7 +120,7 @@ async fn mkdirs(
     ids.insert(String::new(), sides.folder_id.to_owned());
     if !sides.upload {
         for path in paths {
-            let dir = sides.local.join(path);
+            let dir = sides.local.join(real_path(sides.target, path));
             match tokio::fs::create_dir_all(&dir).await {
                 Ok(()) => done.folders += 1,
                 Err(e) => done.failed.push((path.clone(), Error::io(&dir, e))),
@@ -204,7 +190,7 @@ async fn download(sides: &Sides<'_>, opts: &MirrorOptions, path: &str) -> Result
         }),
         ..DriveItem::default()
     };
-    let dest = sides.local.join(path);
+    let dest = sides.local.join(real_path(sides.target, path));
     let dl = DownloadOptions {
         resume: opts.resume,
         discard_partial: !opts.resume,
@@ -301,11 +287,24 @@ async fn delete(sides: &Sides<'_>, d: &Delete) -> Result<()> {
         let id = id.ok_or_else(|| Error::from(ErrorKind::NotFound(d.path.clone())))?;
         return sides.client.delete(&ItemRef::Id(id)).await;
     }
-    let path = sides.local.join(&d.path);
+    let path = sides.local.join(real_path(sides.target, &d.path));
     let r = if d.folder {
         tokio::fs::remove_dir_all(&path).await
     } else {
         tokio::fs::remove_file(&path).await
     };
     r.map_err(|e| Error::io(&path, e))
+}
+
+/// Removes this tool's partial downloads that no file needs any more (a file already gone is
+/// fine).
+async fn remove_partials(sides: &Sides<'_>, partials: &[String], done: &mut Done) {
+    for rel in partials {
+        let path = sides.local.join(real_path(sides.target, rel));
+        match tokio::fs::remove_file(&path).await {
+            Ok(()) => done.partials += 1,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => done.failed.push((rel.clone(), Error::io(&path, e))),
+        }
+    }
 }

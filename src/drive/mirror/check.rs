@@ -3,15 +3,22 @@
 //! remote folder is walked afresh and every local file of a matching size is read and hashed.
 //! A remote file without a hash cannot be checked (graph-api.md §2: a missing hash is
 //! "unknown", not a mismatch) and is reported as such, except for empty files.
+//!
+//! It judges items as `mirror` does, so that the two agree: names are paired the way OneDrive
+//! names them ([`super::align`]: `café` in NFC here and NFD there is one file, two local
+//! spellings of one OneDrive name are reported), and what `mirror` skips without failing
+//! (notebooks, shortcuts, symbolic links, FIFOs) is listed as skipped, not as a difference.
+//! This tool's partial downloads are a difference: a file is not all there.
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
 use super::Filter;
+use super::align::align;
 use super::local;
-use super::plan::excluded;
+use super::plan::kept;
 use super::remote;
-use super::side::{Kind, Tree, key};
+use super::side::{FileInfo, Kind, Tree, is_below};
 use crate::drive::walk;
 use crate::error::{Error, Result};
 use crate::graph::{GraphClient, ItemRef};
@@ -42,8 +49,8 @@ pub enum Mismatch {
     OnlyLocal,
     /// Only in the remote folder.
     OnlyRemote,
-    /// Could not be compared (no hash on the server, unreadable, never mirrored, a name
-    /// clash), with why.
+    /// Could not be compared (no hash on the server, unreadable, a name clash, a partial
+    /// download), with why.
     Unchecked(String),
 }
 
@@ -54,6 +61,9 @@ pub struct CheckReport {
     pub identical: usize,
     /// Every path that is not, sorted by path.
     pub differences: Vec<(String, Mismatch)>,
+    /// Items never compared because `mirror` never copies them (notebooks, shortcuts, symbolic
+    /// links, ...), with why: not differences.
+    pub skipped: Vec<(String, String)>,
 }
 
 /// Compares the local folder `local` with the remote folder `remote` (see the module docs).
@@ -68,58 +78,57 @@ pub async fn check(
     if let Some(e) = super::not_of_this_drive(client, remote, &folder) {
         return Err(e);
     }
-    let root = local.to_owned();
-    let mut local_tree = tokio::task::spawn_blocking(move || local::scan(&root, false))
-        .await
-        .map_err(|e| Error::io(local, std::io::Error::other(e.to_string())))??;
+    let (root, filter) = (local.to_owned(), opts.filter.clone());
+    let local_tree =
+        tokio::task::spawn_blocking(move || local::scan(&root, false, filter.as_ref()))
+            .await
+            .map_err(|e| Error::io(local, std::io::Error::other(e.to_string())))??;
     let walked = walk(client, &ItemRef::Id(folder.id.clone()), parallel, None).await?;
     let snapshot = remote::snapshot_of(&folder.id, walked.into_iter().map(|e| e.item));
-    let remote_tree = remote::tree(&snapshot, &folder.id);
+    let remote_tree = kept(&remote::tree(&snapshot, &folder.id), opts.filter.as_ref()).into_owned();
+    let local_tree = kept(&local_tree, opts.filter.as_ref()).into_owned();
+    let aligned = align(&local_tree, &remote_tree);
     let to_hash: Vec<String> = local_tree
         .iter()
         .filter_map(|(p, e)| {
-            let (l, r) = (e.file()?, remote_tree.get(p)?.file()?);
+            let (l, r) = (e.file()?, aligned.target.get(p)?.file()?);
             (l.size == r.size && l.size > 0 && r.hash.is_some()).then(|| p.clone())
         })
         .collect();
+    let mut local_tree = local_tree;
     local::hash_files(&mut local_tree, local, to_hash, parallel).await;
-    Ok(compare(&local_tree, &remote_tree, opts.filter.as_ref()))
+    Ok(compare(&local_tree, &aligned))
 }
 
-/// Compares two scanned trees path by path.
-fn compare(local: &Tree, remote: &Tree, filter: Option<&Filter>) -> CheckReport {
-    let (local_out, remote_out) = (excluded(local, filter), excluded(remote, filter));
-    let local_keys: BTreeSet<String> = local.keys().map(|p| key(p)).collect();
-    let remote_keys: BTreeSet<String> = remote.keys().map(|p| key(p)).collect();
+/// Compares the local tree with the remote one filed under the local spellings.
+fn compare(local: &Tree, aligned: &super::align::Aligned) -> CheckReport {
+    let remote = &aligned.target;
     let mut report = CheckReport::default();
     let paths: BTreeSet<&String> = local.keys().chain(remote.keys()).collect();
     for path in paths {
-        let l = local.get(path).filter(|_| !local_out.contains(path));
-        let r = remote.get(path).filter(|_| !remote_out.contains(path));
+        let (l, r) = (local.get(path), remote.get(path));
         let found = match (l.map(|e| &e.kind), r.map(|e| &e.kind)) {
+            _ if aligned.refused.contains_key(path.as_str()) => {
+                Some(Mismatch::Unchecked(aligned.refused[path.as_str()].clone()))
+            }
+            _ if aligned.stopped.contains(path.as_str()) => Some(clash()),
             (None, None) | (Some(Kind::Folder), Some(Kind::Folder)) => None,
-            (Some(Kind::Skip(why) | Kind::Refused(why)), _)
-            | (_, Some(Kind::Skip(why) | Kind::Refused(why))) => {
+            (Some(Kind::Skip(why)), _) | (_, Some(Kind::Skip(why))) => {
+                report.skipped.push((path.clone(), why.clone()));
+                None
+            }
+            (Some(Kind::Partial), _) => Some(Mismatch::Unchecked(
+                "a partial download left by an interrupted transfer (`get -c` completes it, \
+                 `mirror -e` removes it)"
+                    .into(),
+            )),
+            (Some(Kind::Refused(why) | Kind::Unreadable(why)), _)
+            | (_, Some(Kind::Refused(why) | Kind::Unreadable(why))) => {
                 Some(Mismatch::Unchecked(why.clone()))
             }
-            (Some(_), None) if remote_keys.contains(&key(path)) => Some(clash()),
-            (None, Some(_)) if local_keys.contains(&key(path)) => Some(clash()),
             (Some(_), None) => Some(Mismatch::OnlyLocal),
             (None, Some(_)) => Some(Mismatch::OnlyRemote),
-            (Some(Kind::File(a)), Some(Kind::File(b))) => {
-                if a.size != b.size {
-                    let how = format!("size {} here, {} on OneDrive", a.size, b.size);
-                    Some(Mismatch::Differ(how))
-                } else if a.size == 0 {
-                    None
-                } else {
-                    match (&a.hash, &b.hash) {
-                        (Some(x), Some(y)) if x == y => None,
-                        (Some(_), Some(_)) => Some(Mismatch::Differ("quickXorHash differs".into())),
-                        _ => Some(Mismatch::Unchecked("no quickXorHash on the server".into())),
-                    }
-                }
-            }
+            (Some(Kind::File(a)), Some(Kind::File(b))) => files(a, b),
             (Some(_), Some(_)) => Some(Mismatch::Differ(
                 "a file on one side, a folder on the other".into(),
             )),
@@ -130,12 +139,40 @@ fn compare(local: &Tree, remote: &Tree, filter: Option<&Filter>) -> CheckReport 
             None => {}
         }
     }
+    skip_below_skipped(&mut report);
     report
+}
+
+/// How two files of one path differ, if they do (size, then quickXorHash).
+fn files(a: &FileInfo, b: &FileInfo) -> Option<Mismatch> {
+    if a.size != b.size {
+        let how = format!("size {} here, {} on OneDrive", a.size, b.size);
+        Some(Mismatch::Differ(how))
+    } else if a.size == 0 {
+        None
+    } else {
+        match (&a.hash, &b.hash) {
+            (Some(x), Some(y)) if x == y => None,
+            (Some(_), Some(_)) => Some(Mismatch::Differ("quickXorHash differs".into())),
+            _ => Some(Mismatch::Unchecked("no quickXorHash on the server".into())),
+        }
+    }
+}
+
+/// What lies below a skipped item (the other side's content of a shortcut's path) is not
+/// compared either.
+fn skip_below_skipped(report: &mut CheckReport) {
+    let skipped: Vec<String> = report.skipped.iter().map(|(p, _)| p.clone()).collect();
+    report
+        .differences
+        .retain(|(p, _)| !skipped.iter().any(|s| is_below(p, s)));
 }
 
 fn clash() -> Mismatch {
     Mismatch::Unchecked(
-        "the other side has it in another case or Unicode form (one name on OneDrive)".into(),
+        "another spelling of a name the other side has (one name on OneDrive, which ignores \
+         case and Unicode form)"
+            .into(),
     )
 }
 
@@ -161,7 +198,14 @@ mod tests {
             ("nohash", file(3, "h")),
             ("onlyhere", file(1, "h")),
             ("Case", file(1, "h")),
+            ("Two", file(1, "h")),
+            ("two", file(1, "h")),
             ("empty", file(0, "")),
+            (".x.part", Entry::local(Kind::Partial)),
+            (
+                "fifo",
+                Entry::local(Kind::Skip("neither a file nor a folder".into())),
+            ),
         ]
         .into_iter()
         .map(|(p, e)| (p.to_owned(), e))
@@ -178,8 +222,8 @@ mod tests {
         .into_iter()
         .map(|(p, e)| (p.to_owned(), e))
         .collect();
-        let r = compare(&local, &remote, None);
-        assert_eq!(r.identical, 2);
+        let r = compare(&local, &align(&local, &remote));
+        assert_eq!(r.identical, 3, "same, empty, and Case paired with case");
         let kinds: Vec<(&str, &str)> = r
             .differences
             .iter()
@@ -196,14 +240,20 @@ mod tests {
         assert_eq!(
             kinds,
             [
-                ("Case", "unchecked"),
-                ("case", "unchecked"),
+                (".x.part", "unchecked"),
+                ("Two", "unchecked"),
                 ("hash", "differ"),
                 ("nohash", "unchecked"),
                 ("onlyhere", "local"),
                 ("onlythere", "remote"),
                 ("size", "differ"),
+                ("two", "unchecked"),
             ]
+        );
+        assert_eq!(
+            r.skipped.len(),
+            1,
+            "the FIFO is skipped, as mirror skips it"
         );
     }
 }

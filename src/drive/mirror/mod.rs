@@ -14,13 +14,18 @@
 //!   sides when the last run left them equal, so a file changed on both sides since is a
 //!   conflict, reported and left alone unless the caller lets the source win. Deletions come
 //!   last and only when every transfer succeeded and nothing is in conflict, and never more
-//!   than `max_delete` ([`apply`]); remote deletions go to the recycle bin.
+//!   than `max_delete` ([`apply`]); remote deletions go to the recycle bin. Local deletions are
+//!   permanent, so they also need a record of an earlier run of the pair (or `force`): the
+//!   first run into a folder the user already filled deletes nothing of it unasked.
+//! - OneDrive names ignore case and Unicode form, local ones do not: the two sides are paired
+//!   by OneDrive's rule (`align`), so `café` in NFC here and NFD there is one item.
 //! - Items that can never be mirrored (OneNote notebooks and other packages, files OneDrive
 //!   flagged as malware, shortcuts to other drives, symbolic links) are reported as skipped and
 //!   are not failures: they would otherwise fail every run and hold every deletion back. The
 //!   item of the same path on the other side is left alone. Names that cannot exist on the
 //!   other side are failures (the user can rename them), reported and skipped.
 
+mod align;
 mod apply;
 mod check;
 mod local;
@@ -78,8 +83,13 @@ pub struct MirrorOptions {
     /// Compare files of equal size by quickXorHash instead of mtime (reads every such local
     /// file).
     pub checksum: bool,
-    /// The source wins conflicts (files changed on both sides since the last run).
+    /// The source wins conflicts (files changed on both sides since the last run), and replaces
+    /// a target item of the other kind (a file where the source has a folder, or the reverse).
     pub overwrite: bool,
+    /// Lets `delete` remove local items although no earlier run of this pair is recorded (no
+    /// state file, or no `state_dir`): local deletions are permanent, so without a record of
+    /// what an earlier run put there, they are held back unless forced.
+    pub force: bool,
     /// Compute and report the plan; change nothing (nor the state file).
     pub dry_run: bool,
     /// Which items take part (all when `None`).
@@ -115,48 +125,59 @@ pub async fn mirror(
     opts: &MirrorOptions,
 ) -> Result<MirrorReport> {
     let upload = opts.direction == Direction::Upload;
-    let folder = remote_folder(client, remote, upload, opts.dry_run).await?;
+    let (folder, created) = remote_folder(client, remote, upload, opts.dry_run).await?;
     if !upload && !opts.dry_run {
         tokio::fs::create_dir_all(local)
             .await
             .map_err(|e| Error::io(local, e))?;
     }
-    let root = local.to_owned();
-    let mut local_tree = tokio::task::spawn_blocking(move || local::scan(&root, !upload))
-        .await
-        .map_err(|e| Error::io(local, std::io::Error::other(e.to_string())))??;
+    let (root, filter) = (local.to_owned(), opts.filter.clone());
+    let mut local_tree =
+        tokio::task::spawn_blocking(move || local::scan(&root, !upload, filter.as_ref()))
+            .await
+            .map_err(|e| Error::io(local, std::io::Error::other(e.to_string())))??;
     let Some(folder) = folder else {
         // A dry run of an upload to a folder that does not exist yet: everything is new.
         local::refuse_bad_names(&mut local_tree, &remote_path(remote, None));
         let none = BTreeMap::new();
-        return Ok(report::dry_run(&local_tree, &Tree::new(), opts, &none));
+        let plan = plan::plan(
+            &local_tree,
+            &Tree::new(),
+            &report::rules(opts, &none, false),
+        );
+        return Ok(report::dry_run(&plan));
     };
     let found = survey(client, remote, local, opts, &folder, local_tree).await?;
     let (source, target) = match upload {
         true => (&found.local_tree, &found.remote_tree),
         false => (&found.remote_tree, &found.local_tree),
     };
+    let rules = report::rules(opts, &found.base, found.recorded);
+    let plan = plan::plan(source, target, &rules);
     if opts.dry_run {
-        let mut report = report::dry_run(source, target, opts, &found.base);
+        let mut report = report::dry_run(&plan);
         report.full_scan = found.fresh.full;
         return Ok(report);
     }
-    let plan = plan::plan(source, target, &report::rules(opts, &found.base));
     let mut report = report::of_plan(&plan);
     report.full_scan = found.fresh.full;
     let sides = Sides {
         client,
         local,
         source,
-        target,
+        target: &plan.target,
         upload,
         folder_id: &folder.id,
     };
-    let failures = report.failed.len() + report.conflicts.len();
-    let done = apply::apply(&sides, &plan, opts, failures).await?;
-    let synced = report::next_base(&found.base, source, target, upload, &plan.same, &done);
+    let done = apply::apply(&sides, &plan, opts).await?;
+    let stale = done.failed.iter().any(|(_, e)| e.is_not_found());
+    let synced = report::next_base(&found.base, source, &plan.target, upload, &plan.same, &done);
     report.absorb(done);
-    if synced != found.base || found.fresh.changed {
+    report.folders += created;
+    if stale {
+        // An item the snapshot holds is not where it says: trust no link, start over next time.
+        save(client, found.state_file, found.fresh.forgotten(), synced).await?;
+    } else if synced != found.base || found.fresh.changed {
         save(client, found.state_file, found.fresh, synced).await?;
     }
     Ok(report)
@@ -169,6 +190,8 @@ struct Found {
     fresh: remote::Remote,
     state_file: Option<StateFile>,
     base: BTreeMap<String, Synced>,
+    /// An earlier run of this pair left a state.
+    recorded: bool,
 }
 
 /// Loads the pair's state, brings the remote side up to date, and readies the local tree for
@@ -189,6 +212,7 @@ async fn survey(
         Some(f) => f.load().await,
         None => None,
     };
+    let recorded = saved.is_some();
     let (base, resume_from) = match saved {
         Some(s) => (s.synced, s.delta_link.map(|l| (s.items, l))),
         None => (BTreeMap::new(), None),
@@ -200,7 +224,7 @@ async fn survey(
         local::refuse_bad_names(&mut local_tree, &remote_path(remote, Some(folder)));
     }
     if opts.checksum {
-        let pairs = same_size_files(&local_tree, &remote_tree);
+        let pairs = same_size_files(&local_tree, &remote_tree, opts);
         local::hash_files(&mut local_tree, local, pairs, parallel).await;
     }
     Ok(Found {
@@ -209,6 +233,7 @@ async fn survey(
         fresh,
         state_file,
         base,
+        recorded,
     })
 }
 
@@ -229,7 +254,7 @@ async fn save(
         _ => fresh.delta_link,
     };
     let state = State {
-        delta_link: Some(link),
+        delta_link: (!link.is_empty()).then_some(link),
         items: fresh.snapshot,
         synced,
         ..State::default()
@@ -237,19 +262,19 @@ async fn save(
     file.save(state).await
 }
 
-/// The remote folder; `None` only in a dry run of an upload to a path that does not exist
-/// yet (a real upload creates it).
+/// The remote folder (`None` only in a dry run of an upload to a path that does not exist
+/// yet), and how many folders were created to make it (a real upload creates it).
 async fn remote_folder(
     client: &GraphClient,
     remote: &ItemRef,
     upload: bool,
     dry_run: bool,
-) -> Result<Option<DriveItem>> {
-    let folder = match client.item(remote).await {
-        Ok(item) => item,
+) -> Result<(Option<DriveItem>, usize)> {
+    let (folder, created) = match client.item(remote).await {
+        Ok(item) => (item, 0),
         Err(e) if e.is_not_found() && upload => match remote {
-            ItemRef::Path(_) if dry_run => return Ok(None),
-            ItemRef::Path(p) => super::mkdir_p(client, p).await?,
+            ItemRef::Path(_) if dry_run => return Ok((None, 0)),
+            ItemRef::Path(p) => super::mkdir_p_counted(client, p).await?,
             _ => return Err(e),
         },
         Err(e) => return Err(e),
@@ -257,7 +282,7 @@ async fn remote_folder(
     if let Some(e) = not_of_this_drive(client, remote, &folder) {
         return Err(e);
     }
-    Ok(Some(folder))
+    Ok((Some(folder), created))
 }
 
 /// Why `folder`, the item `remote` names, cannot be mirrored or checked: it is no folder, or
@@ -318,13 +343,26 @@ fn open_state(
     StateFile::open(dir, &drive, &folder.id, &abs)
 }
 
-/// Local files with a remote file of the same path and size (whose hashes `checksum` needs).
-fn same_size_files(local: &Tree, remote: &Tree) -> Vec<String> {
-    local
-        .iter()
-        .filter_map(|(path, e)| {
-            let (l, r) = (e.file()?, remote.get(path)?.file()?);
-            (l.size == r.size && r.hash.is_some()).then(|| path.clone())
-        })
-        .collect()
+/// Local files (by their own paths) with a remote file of the same name (as OneDrive names
+/// them) and size, taking part in the run: the files whose hashes `checksum` needs.
+fn same_size_files(local: &Tree, remote: &Tree, opts: &MirrorOptions) -> Vec<String> {
+    let filter = opts.filter.as_ref();
+    let (local, remote) = (plan::kept(local, filter), plan::kept(remote, filter));
+    let alike = |l: &side::Entry, r: &side::Entry| matches!((l.file(), r.file()), (Some(l), Some(r)) if l.size == r.size && r.hash.is_some());
+    if opts.direction == Direction::Upload {
+        let aligned = align::align(&local, &remote);
+        local
+            .iter()
+            .filter(|(p, l)| aligned.target.get(*p).is_some_and(|r| alike(l, r)))
+            .map(|(p, _)| p.clone())
+            .collect()
+    } else {
+        let aligned = align::align(&remote, &local);
+        aligned
+            .target
+            .iter()
+            .filter(|(p, l)| remote.get(*p).is_some_and(|r| alike(l, r)))
+            .map(|(p, l)| l.real.clone().unwrap_or_else(|| p.clone()))
+            .collect()
+    }
 }

@@ -1,12 +1,16 @@
 //! The comparison of source and target: what to create, transfer and delete, and what to
 //! report instead (conflicts, refused names, items that are never mirrored). Pure: no I/O,
-//! so every rule is tested on its own.
+//! so every rule is tested on its own. What a dry run prints is this plan, so it is exactly
+//! what the real run does (but for transfers that fail when tried).
 //!
 //! The rules, in the order they apply to each path:
-//! - excluded by `--exclude`/`--include`: ignored on both sides (never deleted);
-//! - a source name that cannot exist on the target (refused), or that is one name on OneDrive
-//!   with another source name or with a different target name (case or Unicode form): reported
-//!   and skipped with all below it, and the target's item is left alone;
+//! - excluded by `--exclude`/`--include`: ignored on both sides (never deleted); with a filter,
+//!   a source folder is created only when something below it is copied;
+//! - the target's items are filed under the source's spelling of their names ([`super::align`]);
+//!   a source name that cannot exist on the target (refused), or that is one name on OneDrive
+//!   with another source name: reported and skipped with all below it, and the target's item
+//!   is left alone;
+//! - an item that cannot be read, on either side: reported as failed and left alone;
 //! - a source item that is never mirrored (notebook, package, flagged, shortcut, link): reported
 //!   and skipped, and the target's item of that path is left alone;
 //! - equal files (same size and mtime to the second, or with `--checksum` the same hash):
@@ -14,14 +18,24 @@
 //! - different files: the source is transferred, unless the file changed on both sides since
 //!   the last run (by the synced record), or, with no record, the target is newer than the
 //!   source: then it is a conflict, reported and left alone unless `--overwrite`;
-//! - a file on one side and a folder on the other: a conflict;
+//! - a file on one side and a folder on the other: a conflict; with `--overwrite` the target's
+//!   item is removed first and the source's put in its place;
 //! - what only the target has: deleted with `--delete` (a folder whole when nothing below it
 //!   must stay), except a file changed since the last run, which is a conflict; kept otherwise.
+//!   This tool's partial downloads in a local target go with `--delete` once their file is no
+//!   longer to be fetched.
+//!
+//! Deletions are held back, all of them, when anything failed or is in conflict, when there
+//! are more than `--max-delete`, and when a local target would lose items that no earlier
+//! run of this pair recorded (a local deletion is permanent) unless forced.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
+use self::whole::{deletions, owner, prune_mkdirs};
 use super::Filter;
-use super::side::{self, Entry, FileInfo, Kind, Tree, key, parent_of, same_time};
+use super::align::align;
+use super::side::{self, Entry, FileInfo, Kind, Tree, is_below, parent_of, same_time};
 use super::state::Synced;
 
 /// How to compare.
@@ -38,27 +52,45 @@ pub(crate) struct Rules<'a> {
     pub checksum: bool,
     /// Which paths take part.
     pub filter: Option<&'a Filter>,
+    /// Never delete more items than this.
+    pub max_delete: Option<usize>,
+    /// Local deletions may go ahead although no earlier run of this pair is recorded: true
+    /// when a run is recorded, or when forced.
+    pub local_deletes_vouched: bool,
 }
 
 /// What to do.
 #[derive(Debug, Default)]
 pub(crate) struct Plan {
+    /// Target items removed first, so that the source's item of the other kind can take their
+    /// place (a file facing a folder, with `--overwrite`).
+    pub replaced: Vec<Delete>,
     /// Target folders to create, parents first.
     pub mkdirs: Vec<String>,
     /// Files to transfer.
     pub transfers: Vec<Transfer>,
     /// Target items to delete (with `--delete`).
     pub deletes: Vec<Delete>,
+    /// This tool's partial downloads in the local target that no file needs any more.
+    pub partials: Vec<String>,
     /// Files equal on both sides.
     pub same: Vec<String>,
     /// Paths left alone because both sides changed (or the sides disagree on the kind).
     pub conflicts: Vec<(String, String)>,
-    /// Source paths that cannot be mirrored, with why.
+    /// Source paths that cannot be mirrored for their name, with why.
     pub refused: Vec<(String, String)>,
+    /// Paths that could not be read (on either side), with why.
+    pub unreadable: Vec<(String, String)>,
     /// Paths never mirrored, with why (not failures).
     pub skipped: Vec<(String, String)>,
     /// Target items the source lacks, kept (no `--delete`).
     pub kept: usize,
+    /// The limit on deletions.
+    pub max_delete: Option<usize>,
+    /// The deletions are of local items no earlier run recorded, and not forced.
+    pub unvouched: bool,
+    /// The target as compared: its items filed under the source's spellings.
+    pub target: Tree,
 }
 
 /// One file to transfer.
@@ -83,34 +115,91 @@ pub(crate) struct Delete {
     pub items: usize,
 }
 
+impl Plan {
+    /// Items that fail before anything is tried: refused names, unreadable items, conflicts.
+    pub fn failures(&self) -> usize {
+        self.refused.len() + self.unreadable.len() + self.conflicts.len()
+    }
+
+    /// Why the deletions must not run, given `failures` items failed or in conflict in all:
+    /// anything failed, more than `max_delete`, or local items no earlier run recorded.
+    pub fn hold(&self, failures: usize) -> Option<String> {
+        let items: usize = self.deletes.iter().map(|d| d.items).sum();
+        if items == 0 {
+            None
+        } else if failures > 0 {
+            Some(format!(
+                "{items} deletions not done: {failures} items failed or are in conflict"
+            ))
+        } else if let Some(m) = self.max_delete.filter(|m| items > *m) {
+            Some(format!(
+                "{items} deletions not done: more than --max-delete {m}; nothing deleted"
+            ))
+        } else if self.unvouched {
+            Some(format!(
+                "{items} deletions not done: no earlier mirror into this local folder is \
+                 recorded and local deletions are permanent; check them with --dry-run, then \
+                 run again with --force"
+            ))
+        } else {
+            None
+        }
+    }
+}
+
 /// Compares `source` and `target` under `rules`.
 pub(crate) fn plan(source: &Tree, target: &Tree, rules: &Rules<'_>) -> Plan {
-    let source_out = excluded(source, rules.filter);
-    let target_out = excluded(target, rules.filter);
+    let source = kept(source, rules.filter);
+    let aligned = align(&source, target);
+    let target = aligned.target;
+    let target_out = excluded(&target, rules.filter);
     let mut walk = Walk {
         rules,
         plan: Plan::default(),
-        stopped: HashSet::new(),
+        stopped: aligned.stopped,
         extras: BTreeSet::new(),
+        partials: Vec::new(),
     };
-    let refusals = name_clashes(source, &source_out, target, &target_out, &mut walk.stopped);
     let paths: BTreeSet<&String> = source.keys().chain(target.keys()).collect();
     for path in paths {
         if walk.is_stopped(path) {
             continue;
         }
-        if let Some(why) = refusals.get(path.as_str()) {
+        if let Some(why) = aligned.refused.get(path.as_str()) {
             walk.refuse(path, why.clone());
             continue;
         }
-        let s = source.get(path).filter(|_| !source_out.contains(path));
         let t = target.get(path).filter(|_| !target_out.contains(path));
-        walk.visit(path, s, t);
+        walk.visit(path, source.get(path), t);
+    }
+    let (mut plan, extras) = walk.finish(&source);
+    if rules.filter.is_some() {
+        prune_mkdirs(&mut plan);
     }
     if rules.delete {
-        walk.plan.deletes = deletions(target, &walk.extras);
+        // Against the whole target: a folder holding an excluded item is never deleted whole.
+        plan.deletes = deletions(&target, &extras);
+        let folders: Vec<&Delete> = plan.deletes.iter().filter(|d| d.folder).collect();
+        plan.partials
+            .retain(|p| !folders.iter().any(|d| is_below(p, &d.path)));
     }
-    walk.plan
+    for r in plan.replaced.iter_mut().filter(|r| r.folder) {
+        r.items += side::below(&target, &r.path).count();
+    }
+    plan.max_delete = rules.max_delete;
+    plan.unvouched = !rules.source_is_local && !rules.local_deletes_vouched;
+    plan.target = target;
+    plan
+}
+
+/// `tree` without what `filter` leaves out (an excluded folder with all below it).
+pub(crate) fn kept<'a>(tree: &'a Tree, filter: Option<&Filter>) -> Cow<'a, Tree> {
+    let out = excluded(tree, filter);
+    if out.is_empty() {
+        return Cow::Borrowed(tree);
+    }
+    let rest = tree.iter().filter(|(p, _)| !out.contains(*p));
+    Cow::Owned(rest.map(|(p, e)| (p.clone(), e.clone())).collect())
 }
 
 /// The paths the filter leaves out, with everything below an excluded folder.
@@ -127,45 +216,6 @@ pub(crate) fn excluded(tree: &Tree, filter: Option<&Filter>) -> HashSet<String> 
     out
 }
 
-/// Source paths that would become one OneDrive name with another source path, or with a
-/// target path of another spelling; the target's spelling is stopped (left alone).
-fn name_clashes(
-    source: &Tree,
-    source_out: &HashSet<String>,
-    target: &Tree,
-    target_out: &HashSet<String>,
-    stopped: &mut HashSet<String>,
-) -> HashMap<String, String> {
-    let mut by_key: HashMap<String, Vec<&String>> = HashMap::new();
-    for path in source.keys().filter(|p| !source_out.contains(*p)) {
-        by_key.entry(key(path)).or_default().push(path);
-    }
-    let target_keys: HashMap<String, &String> = target
-        .keys()
-        .filter(|p| !target_out.contains(*p))
-        .map(|p| (key(p), p))
-        .collect();
-    let mut out = HashMap::new();
-    for (k, group) in by_key {
-        if let [a, b, ..] = group.as_slice() {
-            for (p, other) in group.iter().map(|p| (p, if p == a { b } else { a })) {
-                let why = format!(
-                    "{other:?} is the same name on OneDrive (names ignore case and Unicode form)"
-                );
-                out.insert((*p).clone(), why);
-            }
-        } else if let (Some(other), [p]) = (target_keys.get(&k), group.as_slice())
-            && other != p
-            && !source.contains_key(*other)
-        {
-            let why = format!("the target has it as {other:?}, the same name on OneDrive");
-            out.insert((*p).clone(), why);
-            stopped.insert((*other).clone());
-        }
-    }
-    out
-}
-
 /// The comparison's running state.
 struct Walk<'a> {
     rules: &'a Rules<'a>,
@@ -174,6 +224,8 @@ struct Walk<'a> {
     stopped: HashSet<String>,
     /// Target paths to delete.
     extras: BTreeSet<String>,
+    /// The target's partial downloads, to judge once every file is.
+    partials: Vec<String>,
 }
 
 impl Walk<'_> {
@@ -190,6 +242,11 @@ impl Walk<'_> {
         self.stop(path);
     }
 
+    fn unreadable(&mut self, path: &str, why: &str) {
+        self.plan.unreadable.push((path.to_owned(), why.to_owned()));
+        self.stop(path);
+    }
+
     fn conflict(&mut self, path: &str, why: &str) {
         self.plan.conflicts.push((path.to_owned(), why.to_owned()));
         self.stop(path);
@@ -197,13 +254,19 @@ impl Walk<'_> {
 
     fn visit(&mut self, path: &str, s: Option<&Entry>, t: Option<&Entry>) {
         match (s.map(|e| &e.kind), t.map(|e| &e.kind)) {
-            (None, None) | (Some(Kind::Folder), Some(Kind::Folder)) => {}
+            (None | Some(Kind::Partial), None) | (Some(Kind::Folder), Some(Kind::Folder)) => {}
+            (_, Some(Kind::Partial)) => self.partials.push(path.to_owned()),
+            (Some(Kind::Unreadable(why)), _) => self.unreadable(path, why),
+            (Some(_), Some(Kind::Unreadable(why))) => self.unreadable(path, why),
+            (None, Some(Kind::Unreadable(why))) if self.rules.delete => {
+                self.unreadable(path, why);
+            }
             (Some(Kind::Refused(why)), _) => self.refuse(path, why.clone()),
             (Some(Kind::Skip(why)), _) => {
                 self.plan.skipped.push((path.to_owned(), why.clone()));
                 self.stop(path);
             }
-            (None, Some(Kind::Refused(why) | Kind::Skip(why))) => {
+            (None | Some(Kind::Partial), Some(Kind::Refused(why) | Kind::Skip(why))) => {
                 let why = format!("left alone on the target: {why}");
                 self.plan.skipped.push((path.to_owned(), why));
                 self.stop(path);
@@ -211,15 +274,43 @@ impl Walk<'_> {
             (Some(_), Some(Kind::Refused(_) | Kind::Skip(_))) => {
                 self.conflict(path, "the target's item of this name cannot be replaced");
             }
-            (None, Some(kind)) => self.extra(path, kind),
+            (None | Some(Kind::Partial), Some(kind)) => self.extra(path, kind),
             (Some(Kind::Folder), None) => self.plan.mkdirs.push(path.to_owned()),
-            (Some(Kind::File(f)), None) => self.plan.transfers.push(Transfer {
-                path: path.to_owned(),
-                size: f.size,
-                new: true,
-            }),
+            (Some(Kind::File(f)), None) => self.transfer(path, f, true),
             (Some(Kind::File(s)), Some(Kind::File(t))) => self.files(path, s, t),
-            (Some(_), Some(_)) => self.conflict(path, "a file on one side, a folder on the other"),
+            (Some(_), Some(kind)) => self.kinds_differ(path, s, kind),
+        }
+    }
+
+    fn transfer(&mut self, path: &str, f: &FileInfo, new: bool) {
+        self.plan.transfers.push(Transfer {
+            path: path.to_owned(),
+            size: f.size,
+            new,
+        });
+    }
+
+    /// A file on one side, a folder on the other: a conflict, or with `--overwrite` the
+    /// target's item makes way for the source's.
+    fn kinds_differ(&mut self, path: &str, s: Option<&Entry>, target_kind: &Kind) {
+        if !self.rules.overwrite {
+            let why =
+                "a file on one side, a folder on the other (--overwrite replaces the target's)";
+            self.conflict(path, why);
+            return;
+        }
+        let folder = *target_kind == Kind::Folder;
+        self.plan.replaced.push(Delete {
+            path: path.to_owned(),
+            folder,
+            items: 1,
+        });
+        match s.and_then(Entry::file) {
+            Some(f) => {
+                self.transfer(path, f, true);
+                self.stop(path);
+            }
+            None => self.plan.mkdirs.push(path.to_owned()),
         }
     }
 
@@ -250,11 +341,7 @@ impl Walk<'_> {
         }
         match self.conflict_reason(path, s, t) {
             Some(why) if !self.rules.overwrite => self.conflict(path, why),
-            _ => self.plan.transfers.push(Transfer {
-                path: path.to_owned(),
-                size: s.size,
-                new: false,
-            }),
+            _ => self.transfer(path, s, false),
         }
     }
 
@@ -278,6 +365,22 @@ impl Walk<'_> {
             },
         }
     }
+
+    /// The plan and the target paths to delete, once the target's partial downloads are
+    /// judged: one goes (with `--delete`) unless its file is one the source has and the target
+    /// does not have equal (to be fetched now, or left in conflict or failed for a later run).
+    fn finish(mut self, source: &Tree) -> (Plan, BTreeSet<String>) {
+        if self.rules.delete {
+            let same: HashSet<&str> = self.plan.same.iter().map(String::as_str).collect();
+            for partial in std::mem::take(&mut self.partials) {
+                let wanted = owner(source, &partial).is_some_and(|o| !same.contains(o.as_str()));
+                if !wanted {
+                    self.plan.partials.push(partial);
+                }
+            }
+        }
+        (self.plan, self.extras)
+    }
 }
 
 /// Equal files: the same size, and the same hash (`checksum`, when both are known) or the same
@@ -297,35 +400,7 @@ fn ancestors(path: &str) -> impl Iterator<Item = &str> {
     path.match_indices('/').map(move |(i, _)| &path[..i])
 }
 
-/// The deletions for `extras`: a folder whole when everything below it goes too, otherwise its
-/// deletable contents one by one (the folder stays for what must stay).
-fn deletions(target: &Tree, extras: &BTreeSet<String>) -> Vec<Delete> {
-    let mut units = Vec::new();
-    let mut covered: HashSet<&str> = HashSet::new();
-    for path in extras {
-        if ancestors(path).any(|a| covered.contains(a)) {
-            continue;
-        }
-        if target.get(path).is_some_and(|e| e.kind == Kind::Folder) {
-            let below: Vec<&String> = side::below(target, path).collect();
-            if below.iter().all(|p| extras.contains(*p)) {
-                covered.insert(path);
-                units.push(Delete {
-                    path: path.clone(),
-                    folder: true,
-                    items: 1 + below.len(),
-                });
-            }
-        } else {
-            units.push(Delete {
-                path: path.clone(),
-                folder: false,
-                items: 1,
-            });
-        }
-    }
-    units
-}
+mod whole;
 
 #[cfg(test)]
 mod tests;

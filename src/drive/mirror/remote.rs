@@ -39,6 +39,17 @@ pub(crate) struct Remote {
     pub changed: bool,
 }
 
+impl Remote {
+    /// This snapshot without its delta link, so that the next run enumerates the folder
+    /// afresh: for when the snapshot proved wrong (an item it holds was not found).
+    pub fn forgotten(self) -> Self {
+        Remote {
+            delta_link: String::new(),
+            ..self
+        }
+    }
+}
+
 /// Brings `saved` (snapshot and deltaLink from the last run) up to date, or enumerates the
 /// folder when there is none or the server refuses the link. Authentication and transient
 /// failures end the run; any other refusal of a saved link means "start over".
@@ -253,7 +264,14 @@ pub(crate) fn tree(snapshot: &Snapshot, root_id: &str) -> Tree {
                 (RemoteKind::Skip(why), _) => Kind::Skip(why.clone()),
             };
             let id = Some(child_id.clone());
-            tree.insert(path, Entry { kind, id });
+            tree.insert(
+                path,
+                Entry {
+                    kind,
+                    id,
+                    real: None,
+                },
+            );
         }
     }
     tree

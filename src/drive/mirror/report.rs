@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::apply::{self, hold};
+use super::apply;
 use super::plan;
 use super::side::{Kind, Tree, is_below};
 use super::state::{Print, Synced};
@@ -14,12 +14,18 @@ use crate::graph::names;
 /// One step of a mirror's plan (what a dry run prints).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Step {
+    /// Remove this target item first, so that the source's item of the other kind can take
+    /// its place (`overwrite`; relative path, items that disappear with it).
+    Replace(String, usize),
     /// Create this target folder (relative path).
     Mkdir(String),
     /// Transfer this file (relative path, bytes).
     Transfer(String, u64),
     /// Delete this target item (relative path, items that disappear with it).
     Delete(String, usize),
+    /// Remove this partial download of this tool, whose file is no longer to be fetched
+    /// (relative path).
+    RemovePartial(String),
 }
 
 /// What a mirror did (or, in a dry run, would do). Paths are relative to the mirrored folders.
@@ -33,8 +39,10 @@ pub struct MirrorReport {
     pub bytes: u64,
     /// Folders created.
     pub folders: usize,
-    /// Items deleted.
+    /// Items deleted (and items replaced by an item of the other kind).
     pub deleted: usize,
+    /// Partial downloads removed.
+    pub partials: usize,
     /// Files already equal.
     pub unchanged: usize,
     /// Target items the source lacks, kept (no `delete`).
@@ -66,15 +74,18 @@ impl MirrorReport {
         self.bytes = done.bytes;
         self.folders = done.folders;
         self.deleted = done.deleted;
+        self.partials = done.partials;
         self.failed.extend(done.failed);
         self.held = done.held;
     }
 }
 
-/// The comparison rules of `opts` over the records `base`.
+/// The comparison rules of `opts` over the records `base`; `recorded` says whether an
+/// earlier run of this pair left a state.
 pub(super) fn rules<'a>(
     opts: &'a MirrorOptions,
     base: &'a BTreeMap<String, Synced>,
+    recorded: bool,
 ) -> plan::Rules<'a> {
     plan::Rules {
         base,
@@ -83,51 +94,58 @@ pub(super) fn rules<'a>(
         overwrite: opts.overwrite,
         checksum: opts.checksum,
         filter: opts.filter.as_ref(),
+        max_delete: opts.max_delete,
+        local_deletes_vouched: recorded || opts.force,
     }
 }
 
-/// The report of a dry run: the plan, and the deletions it would hold back.
-pub(super) fn dry_run(
-    source: &Tree,
-    target: &Tree,
-    opts: &MirrorOptions,
-    base: &BTreeMap<String, Synced>,
-) -> MirrorReport {
-    let plan = plan::plan(source, target, &rules(opts, base));
-    let mut report = of_plan(&plan);
-    let failures = report.failed.len() + report.conflicts.len();
-    report.held = hold(failures, &plan.deletes, opts.max_delete);
+/// The report of a dry run: the plan as the real run would carry it out, without the
+/// deletions it would hold back (and saying why).
+pub(super) fn dry_run(plan: &plan::Plan) -> MirrorReport {
+    let mut report = of_plan(plan);
+    report.held = plan.hold(plan.failures());
+    if report.held.is_some() {
+        report.steps.retain(|s| !matches!(s, Step::Delete(..)));
+    }
     report
 }
 
 /// A report holding what the plan says (nothing done yet).
 pub(super) fn of_plan(plan: &plan::Plan) -> MirrorReport {
-    let steps = plan
-        .mkdirs
+    let replaced = plan
+        .replaced
         .iter()
-        .map(|p| Step::Mkdir(p.clone()))
-        .chain(
-            plan.transfers
-                .iter()
-                .map(|t| Step::Transfer(t.path.clone(), t.size)),
-        )
-        .chain(
-            plan.deletes
-                .iter()
-                .map(|d| Step::Delete(d.path.clone(), d.items)),
-        )
-        .collect();
+        .map(|d| Step::Replace(d.path.clone(), d.items));
+    let mkdirs = plan.mkdirs.iter().map(|p| Step::Mkdir(p.clone()));
+    let transfers = plan
+        .transfers
+        .iter()
+        .map(|t| Step::Transfer(t.path.clone(), t.size));
+    let deletes = plan
+        .deletes
+        .iter()
+        .map(|d| Step::Delete(d.path.clone(), d.items));
+    let partials = plan.partials.iter().map(|p| Step::RemovePartial(p.clone()));
+    let refused = plan
+        .refused
+        .iter()
+        .map(|(p, why)| (p.clone(), names::invalid(p, why.clone())));
+    let unreadable = plan.unreadable.iter().map(|(p, why)| {
+        let e = std::io::Error::other(why.clone());
+        (p.clone(), Error::io(p, e))
+    });
     MirrorReport {
-        steps,
+        steps: replaced
+            .chain(mkdirs)
+            .chain(transfers)
+            .chain(deletes)
+            .chain(partials)
+            .collect(),
         unchanged: plan.same.len(),
         kept: plan.kept,
         skipped: plan.skipped.clone(),
         conflicts: plan.conflicts.clone(),
-        failed: plan
-            .refused
-            .iter()
-            .map(|(p, why)| (p.clone(), names::invalid(p, why.clone())))
-            .collect(),
+        failed: refused.chain(unreadable).collect(),
         ..MirrorReport::default()
     }
 }
@@ -145,6 +163,12 @@ pub(super) fn next_base(
     let mut base: BTreeMap<String, Synced> = old
         .iter()
         .filter(|(p, _)| source.contains_key(*p) || target.contains_key(*p))
+        .filter(|(p, _)| {
+            !done
+                .removed
+                .iter()
+                .any(|gone| *p == gone || is_below(p, gone))
+        })
         .map(|(p, s)| (p.clone(), s.clone()))
         .collect();
     for path in same {
@@ -163,9 +187,6 @@ pub(super) fn next_base(
     }
     for (path, record) in &done.synced {
         base.insert(path.clone(), record.clone());
-    }
-    for gone in &done.removed {
-        base.retain(|p, _| p != gone && !is_below(p, gone));
     }
     base
 }

@@ -18,6 +18,9 @@ pub(crate) struct Entry {
     /// Remote items: the item id (folders receive uploads; files are fetched and deleted by
     /// it). `None` on the local side.
     pub id: Option<String>,
+    /// The item's own path on its side when the tree files it under the other side's spelling
+    /// of the same OneDrive name (`café` in NFD here, NFC there; see [`super::align`]).
+    pub real: Option<String>,
 }
 
 /// What an item is, for mirroring.
@@ -30,9 +33,16 @@ pub(crate) enum Kind {
     /// Never mirrored, and not a failure: notebooks, packages, flagged files, shortcuts to
     /// other drives, symbolic links. Its path on the other side is left alone.
     Skip(String),
-    /// Cannot be mirrored because of its name (or could not be read): a failure when on the
-    /// source side; left alone when on the target side.
+    /// Cannot be mirrored because of its name: a failure when on the source side; left alone
+    /// when on the target side.
     Refused(String),
+    /// Could not be read (a folder that cannot be listed, a file whose facts cannot be had),
+    /// with the system's reason: a failure on either side, and left alone.
+    Unreadable(String),
+    /// A partial download of this tool (`.NAME.part`, `.NAME.part.json`) in the local folder:
+    /// never mirrored itself; on the target side of a download it is removed with `--delete`
+    /// once the file it belongs to is no longer to be fetched.
+    Partial,
 }
 
 /// What the comparison knows about a file.
@@ -51,7 +61,11 @@ pub(crate) struct FileInfo {
 impl Entry {
     /// A local entry (no id).
     pub fn local(kind: Kind) -> Self {
-        Entry { kind, id: None }
+        Entry {
+            kind,
+            id: None,
+            real: None,
+        }
     }
 
     /// The file facts, for files.

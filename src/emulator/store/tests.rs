@@ -1,5 +1,6 @@
 //! Unit tests of `store`.
 use super::*;
+use crate::emulator::blob::{Content, Stored};
 
 fn world() -> Store {
     let mut s = Store::new(Profile::Personal);
@@ -38,16 +39,18 @@ fn remove_is_recursive_and_leaves_tombstones() {
 fn replaced_content_becomes_a_version() {
     let mut s = world();
     let blob = |k: &str| Blob {
-        key: k.into(),
         size: 1,
-        quick_xor: String::new(),
-        sha256: String::new(),
+        content: Content::Stored(Box::new(Stored {
+            key: k.into(),
+            quick_xor: String::new(),
+            sha256: String::new(),
+        })),
     };
     let f = s.insert(ROOT, "f", Some(blob("a")));
     for i in 0..MAX_VERSIONS + 1 {
         s.set_content(f, blob(&format!("b{i}")));
     }
     let node = s.get(f).unwrap();
-    assert_eq!(node.versions.len(), MAX_VERSIONS);
-    assert_eq!(node.versions[0].blob.key, "b0");
+    assert_eq!(node.versions().len(), MAX_VERSIONS);
+    assert_eq!(node.versions()[0].blob.key(), Some("b0"));
 }

@@ -40,7 +40,7 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
             retry: retry.clone(),
             ..auth::DevicePolling::default()
         };
-        auth::device_login_with(&mut cfg, &polling, |dc| eprintln!("{}", dc.message)).await?;
+        auth::device_login_with(&mut cfg, &polling, |dc| errln!("{}", dc.message)).await?;
     } else if let Some(url) = &args.url {
         let pending = PendingLogin::take(&path)?.ok_or_else(|| {
             CommandError::new(exit::AUTH, "no sign-in is pending").with_hint(format!(
@@ -74,17 +74,17 @@ async fn paste_login(
 ) -> Result<bool, CommandError> {
     let (url, pending) = auth::authorize_url(cfg)?;
     pending.save(&cfg.path)?;
-    eprintln!(
+    errln!(
         "Visit this URL, sign in and allow access, then give the address of the page you land on:\n\n  {url}\n"
     );
     if !sess.settings.interactive {
-        eprintln!(
+        errln!(
             "then run: {}",
             hint::command("auth 'URL-AFTER-LAST-REDIRECT'")
         );
         return Ok(false);
     }
-    eprint!("URL after last redirect: ");
+    errprint!("URL after last redirect: ");
     let _ = std::io::stderr().flush();
     let mut line = String::new();
     std::io::stdin()

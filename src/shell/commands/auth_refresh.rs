@@ -10,6 +10,11 @@ pub struct Args {}
 
 /// Runs `auth_refresh`.
 pub async fn run(sess: &mut Session, _args: Args) -> CmdResult {
+    if sess.config_path.is_none() {
+        return Err(CommandError::usage(
+            "the demo drive needs no sign-in (nothing to refresh)",
+        ));
+    }
     let tokens = sess.tokens.clone().ok_or_else(|| {
         let message = match &sess.config_path {
             Some(p) => format!("{}: no refresh token (nothing to refresh)", p.display()),

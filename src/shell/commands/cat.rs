@@ -52,7 +52,7 @@ pub async fn write_all(sess: &Session, targets: &[Target], force: bool) -> CmdRe
                         Some(_) => Err(binary_refused(&t.label())),
                         None => {
                             let copy = std::io::Error::new(source.kind(), source.to_string());
-                            return output::written(Err(copy)).map_err(|e| e.in_command("cat"));
+                            return output::written(Err(copy));
                         }
                     }
                 }

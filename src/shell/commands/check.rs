@@ -33,8 +33,12 @@ pub struct Args {
 const HELP: &str = "\
 Prints one line per path that is not identical: `* PATH` differs (size or hash, or a file
 against a folder), `+ PATH` only in LOCAL_DIR, `- PATH` only in REMOTE_DIR, `! PATH` not
-compared (no hash on the server, unreadable, a notebook, a case clash), then a summary on
-stderr. With --json: {\"path\", \"status\": differ|only_local|only_remote|unchecked, \"detail\"}.
+compared (no hash on the server, unreadable, two local names that are one OneDrive name, a
+partial download left by an interrupted transfer), then a summary on stderr. Names that
+differ only in case or Unicode form are one name, as on OneDrive. What mirror never copies
+(notebooks, shortcuts, symbolic links, FIFOs) is reported as skipped on stderr, not as a
+difference. With --json: {\"path\", \"status\": differ|only_local|only_remote|unchecked,
+\"detail\"} on stdout, skipped items as {\"path\", \"status\": \"skipped\", \"detail\"} on stderr.
 
 Exit: 0 identical, 6 not.";
 
@@ -69,11 +73,25 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
         }
     }
     output::out(&text)?;
+    if !sess.settings.quiet {
+        for (path, why) in &report.skipped {
+            if json {
+                let v = json!({"path": path, "status": "skipped", "detail": why});
+                errprint!("{}", output::json_line(&v));
+            } else {
+                errln!("check: {}: skipped: {}", escape(path), escape(why));
+            }
+        }
+    }
     if !sess.settings.quiet && !json {
         let [differ, local, remote, unchecked] = counts;
-        eprintln!(
+        let skipped = match report.skipped.len() {
+            0 => String::new(),
+            n => format!(", {n} skipped"),
+        };
+        errln!(
             "check: {} identical, {differ} differ, {local} only local, {remote} only remote, \
-             {unchecked} not compared",
+             {unchecked} not compared{skipped}",
             report.identical
         );
     }

@@ -7,9 +7,10 @@ use crate::shell::session::Session;
 
 /// Copy files and folders on the server (into DST if it is a folder).
 #[derive(Debug, clap::Args)]
+#[command(override_usage = "cp SRC... DST")]
 pub struct Args {
     /// Sources, then the destination.
-    #[arg(required = true, num_args = 2.., value_name = "SRC... DST")]
+    #[arg(required = true, num_args = 2.., value_name = "PATH")]
     pub paths: Vec<String>,
 }
 

@@ -1,6 +1,8 @@
 //! `get [-r] [-c] [-P N] REMOTE... [LOCAL]`: download files (and with `-r` folders). With two
 //! or more arguments the last is the local destination (the seed's `get file file_dst`); `-`
-//! writes to stdout, as does a seed-style `skydrive-cli get X > file` without LOCAL. Files
+//! writes to stdout, as does a seed-style `skydrive-cli get X > file` without LOCAL: one file
+//! argument (no pattern, no `-r`, not a folder), piped; anything else saves files as it does on
+//! a terminal (`get -r Pics > log` from cron). Files
 //! arrive under a temporary name and are renamed once verified; Ctrl-C removes the partial
 //! file unless `-c` asked to keep it for resuming. A remote name that is not one safe local
 //! file name (`..`, `a/b`, control characters: a broken or hostile server) is refused for that
@@ -41,13 +43,32 @@ pub struct Args {
 /// Runs `get`.
 pub async fn run(sess: &mut Session, mut args: Args) -> CmdResult {
     let local = (args.paths.len() >= 2).then(|| args.paths.pop().unwrap_or_default());
-    let targets = sess.expand(&args.paths).await?;
-    let to_stdout = local.as_deref() == Some("-")
-        || (local.is_none() && sess.settings.argv_mode && !std::io::stdout().is_terminal());
+    let mut targets = sess.expand(&args.paths).await?;
+    let to_stdout = match local.as_deref() {
+        Some(l) => l == "-",
+        None => seed_stdout(sess, &args, &mut targets).await,
+    };
     if to_stdout {
         return super::cat::write_all(sess, &targets, false).await;
     }
     fetch_all(sess, &args, &targets, local.as_deref()).await
+}
+
+/// The seed's `skydrive-cli get X > file`: argv mode, stdout not a terminal, and one file
+/// argument (no `-r`, no pattern, not a folder: its metadata is fetched, and kept).
+async fn seed_stdout(sess: &Session, args: &Args, targets: &mut [Target]) -> bool {
+    let one = args.paths.len() == 1 && !sess.globs.contains(&args.paths[0]);
+    if !(one && !args.recursive && sess.settings.argv_mode) || std::io::stdout().is_terminal() {
+        return false;
+    }
+    let [target] = targets else {
+        return false;
+    };
+    if target.known.is_none() {
+        target.known = sess.client.item(&target.item).await.ok();
+    }
+    // An item that cannot be fetched fails below, in either path, with its own message.
+    !target.known.as_ref().is_some_and(DriveItem::is_folder)
 }
 
 /// Where a remote item lands; the remote name is used only when it is a safe local name

@@ -4,7 +4,7 @@
 use clap::CommandFactory;
 
 use super::CommandLine;
-use crate::shell::error::{CmdResult, CommandError};
+use crate::shell::error::CmdResult;
 use crate::shell::output;
 
 /// Show the commands, or one command's help.
@@ -35,7 +35,7 @@ pub fn run(args: Args) -> CmdResult {
         Some(name) => {
             let sub = root
                 .find_subcommand_mut(&name)
-                .ok_or_else(|| CommandError::usage(format!("help: no such command: {name}")))?;
+                .ok_or_else(|| super::unknown_command(&name))?;
             output::out(&format!("{}\n", sub.render_help()))
         }
     }

@@ -6,14 +6,15 @@
 //! what they hold.
 //! `-h` means human sizes here (as in coreutils); help is `--help`. Names sort as
 //! items::name_order says (ignoring case on a terminal); sizes follow output::size_text's rule
-//! (human on a terminal).
+//! (human on a terminal). Like every command taking several paths, a path that cannot be
+//! listed is reported and the others are still listed (exit 6 when some failed).
 
 use clap::ArgAction;
 
 use crate::drive::{Listed, Walk};
 use crate::graph::DriveItem;
 use crate::shell::cache;
-use crate::shell::error::{CmdResult, CommandError, about};
+use crate::shell::error::{CmdResult, CommandError, Tally};
 use crate::shell::items::{self, Lines};
 use crate::shell::output::{self, Format};
 use crate::shell::session::{Session, Target, join};
@@ -63,42 +64,76 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
     };
     let targets = sess.expand(&paths).await?;
     let many = targets.len() > 1;
-    for (n, t) in targets.iter().enumerate() {
-        if args.recursive {
-            recursive(sess, &args, t, n).await?;
-            continue;
+    let mut tally = Tally::default();
+    let mut n = 0;
+    for t in &targets {
+        let listed = if args.recursive {
+            recursive(sess, &args, t, n).await
+        } else {
+            one(sess, &args, t, many.then_some(n)).await
+        };
+        match listed {
+            Err(Failed::Output(e)) => return Err(e),
+            Err(Failed::Listing(e)) => tally.record(&t.label(), Err(e), many),
+            Ok(()) => {
+                n += 1;
+                tally.record(&t.label(), Ok(()), many);
+            }
         }
-        let dir = t.path.clone().unwrap_or_else(|| t.label());
-        let header = (many && sess.settings.format != Format::Json).then(|| {
+    }
+    tally.finish()
+}
+
+/// Why one target of `ls` failed: its listing (reported; the other targets are still listed)
+/// or standard output (the command ends there).
+enum Failed {
+    Listing(CommandError),
+    Output(CommandError),
+}
+
+/// `ls` of one target; `many`: the number of targets listed before it, when there are
+/// several (each folder then gets its `PATH:` line).
+async fn one(sess: &Session, args: &Args, t: &Target, many: Option<usize>) -> Result<(), Failed> {
+    let dir = t.path.clone().unwrap_or_else(|| t.label());
+    let header = many
+        .filter(|_| sess.settings.format != Format::Json)
+        .map(|n| {
             let sep = if n > 0 { "\n" } else { "" };
             format!("{sep}{}:\n", output::escape(&dir))
         });
-        let mut shown = Shown {
-            sess,
-            args: &args,
-            dir: &dir,
-            header,
-        };
-        let streams = shown.streams();
-        let (folder, kids) = list(
-            sess,
-            t,
-            |page| if streams { shown.page(page) } else { Ok(()) },
-        )
-        .await
-        .map_err(|e| e.in_command(&t.label()))?;
-        let Some(id) = folder else {
-            let list: Vec<(&DriveItem, String)> = kids.iter().map(|k| (k, dir.clone())).collect();
-            print(sess, &args, &list)?;
-            continue;
-        };
-        if !streams {
-            shown.page(&kids)?;
-        }
-        shown.flush_header()?;
-        if dir.starts_with('/') {
-            sess.cache().store(&id, &dir, kids);
-        }
+    let mut shown = Shown {
+        sess,
+        args,
+        dir: &dir,
+        header,
+        broken: None,
+    };
+    let streams = shown.streams();
+    let found = list(
+        sess,
+        t,
+        |page| if streams { shown.page(page) } else { Ok(()) },
+    )
+    .await;
+    if let Some(e) = shown.broken.take() {
+        return Err(Failed::Output(e));
+    }
+    let (folder, kids) = found.map_err(Failed::Listing)?;
+    let Some(id) = folder else {
+        let shown = |k: &&DriveItem| args.all || !k.name.starts_with('.');
+        let list: Vec<_> = kids
+            .iter()
+            .filter(shown)
+            .map(|k| (k, dir.clone()))
+            .collect();
+        return print(sess, args, &list).map_err(Failed::Output);
+    };
+    if !streams {
+        shown.page(&kids).map_err(Failed::Output)?;
+    }
+    shown.flush_header().map_err(Failed::Output)?;
+    if dir.starts_with('/') {
+        sess.cache().store(&id, &dir, kids);
     }
     Ok(())
 }
@@ -114,6 +149,8 @@ struct Shown<'a> {
     dir: &'a str,
     /// The folder's `NAME:` line (several folders), until it is printed.
     header: Option<String>,
+    /// Standard output failed while a page was printed.
+    broken: Option<CommandError>,
 }
 
 impl Shown<'_> {
@@ -132,15 +169,22 @@ impl Shown<'_> {
 
     /// Prints `items` (a page, or the whole folder), sorted.
     fn page(&mut self, items: &[DriveItem]) -> CmdResult {
-        self.flush_header()?;
-        let mut list: Vec<(&DriveItem, String)> = items
-            .iter()
-            .filter(|i| self.args.all || !i.name.starts_with('.'))
-            .map(|k| (k, join(self.dir, &k.name)))
-            .collect();
-        sort(self.sess.settings.format, &mut list, self.args);
-        print(self.sess, self.args, &list)
+        let text = self.header.take().unwrap_or_default()
+            + &folder_text(self.sess, self.args, self.dir, items);
+        output::out(&text).inspect_err(|e| self.broken = Some(e.clone()))
     }
+}
+
+/// The listing of `items`, children of the folder `dir`, sorted, hidden names dropped
+/// unless `-a`.
+fn folder_text(sess: &Session, args: &Args, dir: &str, items: &[DriveItem]) -> String {
+    let mut list: Vec<(&DriveItem, String)> = items
+        .iter()
+        .filter(|i| args.all || !i.name.starts_with('.'))
+        .map(|k| (k, join(dir, &k.name)))
+        .collect();
+    sort(sess.settings.format, &mut list, args);
+    render(sess, args, &list)
 }
 
 /// The target's children and its id when it is a folder, else the target alone; `page` sees
@@ -162,20 +206,27 @@ async fn list(
     cache::list_item_pages(&sess.client, &item, page).await
 }
 
-/// `ls -R` of the target numbered `n` (see the module docs).
-async fn recursive(sess: &Session, args: &Args, t: &Target, n: usize) -> CmdResult {
+/// `ls -R` of a target, after `n` targets listed (see the module docs).
+async fn recursive(sess: &Session, args: &Args, t: &Target, n: usize) -> Result<(), Failed> {
     let format = sess.settings.format;
-    let mut walk = Walk::<Listed>::start(&sess.client, &t.item, items::walk_options(format))
-        .await
-        .map_err(about(&t.label()))?;
+    let walk = Walk::<Listed>::start(&sess.client, &t.item, items::walk_options(format)).await;
+    let mut walk = walk.map_err(|e| Failed::Listing(e.into()))?;
     let base = t.path.clone().unwrap_or_else(|| t.label());
     if !walk.root().is_folder() {
-        return print(sess, args, &[(walk.root(), base)]);
+        return print(sess, args, &[(walk.root(), base)]).map_err(Failed::Output);
     }
     let mut out = Lines::default();
     let mut first = n == 0;
-    while let Some(folder) = out.wait(walk.next_folder()).await? {
-        let folder = folder.map_err(about(&t.label()))?;
+    let streams = Shown {
+        sess,
+        args,
+        dir: "",
+        header: None,
+        broken: None,
+    }
+    .streams();
+    while let Some(folder) = out.wait(walk.next_folder()).await.map_err(Failed::Output)? {
+        let folder = folder.map_err(|e| Failed::Listing(e.into()))?;
         if !args.all && folder.path.split('/').any(|name| name.starts_with('.')) {
             continue;
         }
@@ -183,35 +234,31 @@ async fn recursive(sess: &Session, args: &Args, t: &Target, n: usize) -> CmdResu
             "" => base.clone(),
             below => join(&base, below),
         };
+        let mut text = String::new();
         if format != Format::Json {
-            let sep = if first { "" } else { "\n" };
-            out.push(&format!("{sep}{}:\n", output::escape(&dir)))?;
+            text = format!(
+                "{}{}:\n",
+                if first { "" } else { "\n" },
+                output::escape(&dir)
+            );
         }
         first = false;
-        // A few pages' worth at a time: a folder of 100,000 items is never all driveItems.
-        let streams = Shown {
-            sess,
-            args,
-            dir: &dir,
-            header: None,
-        }
-        .streams();
-        let step = if streams { 1000 } else { usize::MAX };
-        for chunk in folder.children.chunks(step) {
+        // A page's worth at a time: a folder of 100,000 items is never all driveItems.
+        for chunk in folder
+            .children
+            .chunks(if streams { 1000 } else { usize::MAX })
+        {
             let chunk: Vec<DriveItem> = chunk.iter().map(Listed::to_item).collect();
-            let mut list: Vec<(&DriveItem, String)> = chunk
-                .iter()
-                .filter(|i| args.all || !i.name.starts_with('.'))
-                .map(|k| (k, join(&dir, &k.name)))
-                .collect();
-            sort(format, &mut list, args);
-            out.push(&render(sess, args, &list))?;
+            text.push_str(&folder_text(sess, args, &dir, &chunk));
+            out.push(&std::mem::take(&mut text))
+                .map_err(Failed::Output)?;
         }
+        out.push(&text).map_err(Failed::Output)?;
         if out.closed() {
             return Ok(());
         }
     }
-    out.flush()
+    out.flush().map_err(Failed::Output)
 }
 
 fn sort(format: Format, list: &mut [(&DriveItem, String)], args: &Args) {

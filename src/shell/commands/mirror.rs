@@ -8,18 +8,23 @@
 //!
 //! Output: a dry run prints its plan on stdout (`mkdir`, `get`/`put`, `rm` lines, or JSON
 //! lines with `--json`); every run reports conflicts, refused names, failures and skipped
-//! items on stderr, then one summary line (a JSON line on stdout with `--json`).
+//! items on stderr (JSON lines there with `--json`, like errors), then one summary line (a
+//! JSON line on stdout with `--json`). Sizes follow the shell's one rule (`size_text`).
+//!
+//! Defaults: the target defaults to the source's name in the current folder of the other
+//! side, as in lftp; a source without a name (the drive's root, the local `/`) has no default,
+//! since the current folder itself would be mirrored into and, with `-e`, emptied. Filters
+//! ignore case, as OneDrive names and the shell's remote globs do.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use serde_json::{Value, json};
+mod output;
 
-use crate::drive::mirror::{self, Direction, Filter, MirrorOptions, MirrorReport, Step};
-use crate::error::escape_controls;
+use self::output::{incomplete, print_plan, print_problems, print_summary};
+use crate::drive::mirror::{self, Direction, Filter, MirrorOptions};
 use crate::shell::error::{CmdResult, CommandError, about, exit};
 use crate::shell::glob;
-use crate::shell::output::{self, Format, escape, human_size};
 use crate::shell::progress::Meter;
 use crate::shell::session::{Session, join, split_parent};
 
@@ -54,6 +59,9 @@ pub struct Args {
     /// Print what would be done; change nothing.
     #[arg(long = "dry-run")]
     pub dry_run: bool,
+    /// With -e, delete local items although no earlier mirror into this folder is recorded.
+    #[arg(long = "force")]
+    pub force: bool,
     /// The remote folder (with -R: the local folder).
     #[arg(value_name = "SOURCE")]
     pub source: String,
@@ -66,10 +74,10 @@ pub struct Args {
 #[derive(Debug, Clone, clap::Args)]
 pub struct Filters {
     /// Leave out matching items (repeatable; see `help mirror`).
-    #[arg(long = "exclude", value_name = "GLOB")]
+    #[arg(long = "exclude", value_name = "GLOB", value_parser = pattern)]
     pub exclude: Vec<String>,
     /// Take only matching files (repeatable; folders are always descended).
-    #[arg(long = "include", value_name = "GLOB")]
+    #[arg(long = "include", value_name = "GLOB", value_parser = pattern)]
     pub include: Vec<String>,
 }
 
@@ -87,15 +95,24 @@ changed since (a saved delta link in $SKYDRIVE_HOME/mirror), so an unchanged fol
 requests.
 
 A file changed on both sides since the last run (with no record of one: a target newer than
-its source) is a conflict: reported, left alone, exit 6; --overwrite lets the source win.
-Deletions (-e) run last, only when every transfer succeeded and nothing is in conflict, and
-never more than --max-delete. Notebooks, flagged files, shortcuts and symbolic links are
-skipped (not failures); names the other side cannot hold are reported and skipped (exit 6).
+its source) is a conflict: reported, left alone, exit 6; --overwrite lets the source win,
+also over a target item of the other kind (a file where the source has a folder). Deletions
+(-e) run last, only when every transfer succeeded and nothing is in conflict, never more
+than --max-delete, and in a local folder no earlier mirror recorded only with --force: local
+deletions are permanent (remote ones go to the recycle bin). Notebooks, flagged files,
+shortcuts, symbolic links and FIFOs are skipped (not failures); names the other side cannot
+hold and items that cannot be read are reported (exit 6). A name spelled another way on the
+target (case, Unicode form: one name on OneDrive) is that item; its spelling is kept.
 
-GLOB: `*`, `?`, `[...]`; without `/` it matches a name at any depth, with `/` the path from
-the mirrored folder; a trailing `/` matches folders only. Excluded items are never deleted.
+GLOB: `*`, `?`, `[...]`, ignoring case; without `/` it matches a name at any depth, with `/`
+the path from the mirrored folder; a trailing `/` matches folders only. Excluded items are
+neither read nor deleted; with a filter, folders are created only for files copied into them.
 
-Exit: 0 the target mirrors the source; 6 some items failed, conflicts, or deletions held back.
+TARGET defaults to SOURCE's name in the current folder; the drive's root (and the local /)
+has no name, so give the target: `mirror / DIR`.
+
+Exit: 0 the target mirrors the source (items only on the target, kept without -e, do not
+count); 6 some items failed, conflicts, or deletions held back; 2 a bad pattern or no target.
 --dry-run prints `mkdir`, `get`/`put` and `rm` lines and exits as the run would.";
 
 /// Runs `mirror`.
@@ -116,6 +133,7 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
         checksum: args.checksum,
         overwrite: args.overwrite,
         dry_run: args.dry_run,
+        force: args.force,
         filter: args.filters.filter(),
         state_dir: crate::shell::connect::data_dir().map(|d| d.join("mirror")),
         progress: meter.tree(),
@@ -143,7 +161,7 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
 }
 
 /// The remote folder argument and the local folder, defaults filled in (lftp's: the source's
-/// name in the current folder of the other side).
+/// name in the current folder of the other side; a source without a name has no default).
 fn endpoints(sess: &Session, args: &Args) -> Result<(String, PathBuf), CommandError> {
     if !args.reverse {
         let local = match &args.target {
@@ -154,7 +172,10 @@ fn endpoints(sess: &Session, args: &Args) -> Result<(String, PathBuf), CommandEr
                     CommandError::usage("mirror: give the local folder (TARGET) for an id")
                 })?;
                 let name = split_parent(&path).1;
-                PathBuf::from(if name.is_empty() { "." } else { name.as_str() })
+                if name.is_empty() {
+                    return Err(nameless("the drive's root", "mirror / DIR"));
+                }
+                PathBuf::from(name)
             }
         };
         return Ok((args.source.clone(), local));
@@ -165,11 +186,32 @@ fn endpoints(sess: &Session, args: &Args) -> Result<(String, PathBuf), CommandEr
         None => {
             let abs = std::fs::canonicalize(&local)
                 .map_err(|e| CommandError::new(exit::NOT_FOUND, format!("{}: {e}", args.source)))?;
-            let name = abs.file_name().map(|n| n.to_string_lossy().into_owned());
-            join(&sess.cwd.path, &name.unwrap_or_default())
+            let Some(name) = abs.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+                return Err(nameless("the local root", "mirror -R / REMOTE_DIR"));
+            };
+            join(&sess.cwd.path, &name)
         }
     };
     Ok((remote, local))
+}
+
+/// No default target for a source without a name: it would be the current folder itself.
+fn nameless(what: &str, fix: &str) -> CommandError {
+    CommandError::usage(format!(
+        "mirror: {what} has no name to give the target, and the current folder is never \
+         taken unasked"
+    ))
+    .with_hint(format!(
+        "name the target: `{fix}` (`.` for the current folder)"
+    ))
+}
+
+/// A `--exclude`/`--include` value: a pattern that can match something.
+fn pattern(s: &str) -> Result<String, String> {
+    match glob::problem(s) {
+        Some(why) => Err(why),
+        None => Ok(s.to_owned()),
+    }
 }
 
 /// The `--include`/`--exclude` filter (see the help text), `None` without patterns.
@@ -191,144 +233,21 @@ fn filter(include: &[String], exclude: &[String]) -> Option<Filter> {
             } else {
                 path.rsplit('/').next().unwrap_or(path)
             };
-            (folder || !folders_only) && glob::matches(pat, subject, false)
+            (folder || !folders_only) && glob::matches(pat, subject, true)
         };
         !exclude.iter().any(hit) && (folder || include.is_empty() || include.iter().any(hit))
     }))
 }
 
-/// The plan of a dry run on stdout: `mkdir D/`, `get F (SIZE)` / `put F (SIZE)`, `rm X`.
-fn print_plan(sess: &Session, report: &MirrorReport, upload: bool) -> CmdResult {
-    let json = sess.settings.format == Format::Json;
-    let verb = if upload { "put" } else { "get" };
-    let mut text = String::new();
-    for step in &report.steps {
-        let (action, path, extra) = match step {
-            Step::Mkdir(p) => ("mkdir", p, json!({})),
-            Step::Transfer(p, size) => (verb, p, json!({"size": size})),
-            Step::Delete(p, items) => ("rm", p, json!({"items": items})),
-        };
-        if json {
-            let mut v = json!({"action": action, "path": path});
-            if let (Value::Object(m), Value::Object(e)) = (&mut v, extra) {
-                m.extend(e);
-            }
-            text.push_str(&output::json_line(&v));
-        } else {
-            let note = match step {
-                Step::Mkdir(_) => "/".to_owned(),
-                Step::Transfer(_, size) => format!(" ({})", human_size(*size)),
-                Step::Delete(_, n) if *n > 1 => format!(" ({n} items)"),
-                Step::Delete(..) => String::new(),
-            };
-            text.push_str(&format!("{action} {}{note}\n", escape(path)));
-        }
-    }
-    output::out(&text)
-}
-
-/// Conflicts, failures (each with its message), skipped items (unless `-q`) and held
-/// deletions, on stderr.
-fn print_problems(sess: &Session, report: &MirrorReport, failed: Vec<(String, crate::Error)>) {
-    for (path, why) in &report.conflicts {
-        eprintln!("mirror: {}: conflict: {}", escape(path), escape(why));
-    }
-    for (path, e) in failed {
-        let message = escape_controls(&CommandError::from(e).message);
-        eprintln!("mirror: {}: {message}", escape(&path));
-    }
-    if !sess.settings.quiet {
-        for (path, why) in &report.skipped {
-            eprintln!("mirror: {}: skipped: {}", escape(path), escape(why));
-        }
-    }
-    if let Some(held) = &report.held {
-        eprintln!("mirror: {held}");
-    }
-}
-
-/// One summary line: on stderr, or a JSON line on stdout with `--json`.
-fn print_summary(sess: &Session, report: &MirrorReport, args: &Args, failed: usize) -> CmdResult {
-    let planned = |f: fn(&Step) -> bool| report.steps.iter().filter(|s| f(s)).count();
-    let (copied, folders, deleted, bytes) = if args.dry_run {
-        let bytes = report.steps.iter().map(|s| match s {
-            Step::Transfer(_, n) => *n,
-            _ => 0,
-        });
-        let deleted = report.steps.iter().map(|s| match s {
-            Step::Delete(_, n) if report.held.is_none() => *n,
-            _ => 0,
-        });
-        (
-            planned(|s| matches!(s, Step::Transfer(..))),
-            planned(|s| matches!(s, Step::Mkdir(_))),
-            deleted.sum(),
-            bytes.sum(),
-        )
-    } else {
-        (report.copied, report.folders, report.deleted, report.bytes)
-    };
-    if sess.settings.format == Format::Json {
-        let v = json!({"dry_run": args.dry_run, "copied": copied, "bytes": bytes,
-            "folders": folders, "deleted": deleted, "unchanged": report.unchanged,
-            "kept": report.kept, "skipped": report.skipped.len(),
-            "conflicts": report.conflicts.len(), "failed": failed,
-            "full_scan": report.full_scan});
-        return output::out(&output::json_line(&v));
-    }
-    if sess.settings.quiet {
-        return Ok(());
-    }
-    let (copy, create, delete) = match args.dry_run {
-        true => ("would copy", "would create", "would delete"),
-        false => ("copied", "created", "deleted"),
-    };
-    let mut line = format!(
-        "mirror: {copy} {copied} files ({}), {create} {folders} folders, {delete} {deleted} \
-         items, {} unchanged",
-        human_size(bytes),
-        report.unchanged
-    );
-    for (n, what) in [
-        (report.skipped.len(), "skipped"),
-        (report.conflicts.len(), "in conflict"),
-        (failed, "failed"),
-    ] {
-        if n > 0 {
-            line.push_str(&format!(", {n} {what}"));
-        }
-    }
-    eprintln!("{line}");
-    if report.kept > 0 {
-        eprintln!(
-            "mirror: {} items only on the target kept (-e/--delete removes them)",
-            report.kept
-        );
-    }
-    Ok(())
-}
-
-/// Exit 6: the target is not (or, in a dry run, would not be) a mirror of the source.
-fn incomplete(report: &MirrorReport, failed: usize) -> CommandError {
-    let mut parts = Vec::new();
-    if failed > 0 {
-        parts.push(format!("{failed} failed"));
-    }
-    if !report.conflicts.is_empty() {
-        parts.push(format!("{} in conflict", report.conflicts.len()));
-    }
-    if report.held.is_some() {
-        parts.push("deletions held back".to_owned());
-    }
-    CommandError::new(
-        exit::PARTIAL,
-        format!("not a complete mirror: {}", parts.join(", ")),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::filter;
+
+    #[test]
+    fn bad_patterns_are_refused() {
+        assert!(super::pattern("[").is_err() && super::pattern("").is_err());
+        assert!(super::pattern("a[b]c").is_ok() && super::pattern("\\[").is_ok());
+    }
 
     #[test]
     fn globs_match_names_at_any_depth_paths_from_the_top_and_folders_with_a_slash() {
@@ -340,6 +259,11 @@ mod tests {
         assert!(keep("a/b/x.txt", false));
         let only = filter(&s(&["*.jpg"]), &[]).unwrap();
         assert!(only("Pics/a.jpg", false) && !only("Pics/a.png", false));
+        assert!(
+            only("Pics/B.JPG", false),
+            "patterns ignore case, as OneDrive names do"
+        );
+        assert!(!keep("BUILD", true) && !keep("a/B/X.TMP", false));
         assert!(only("Pics", true), "folders are descended");
         assert!(filter(&[], &[]).is_none());
     }

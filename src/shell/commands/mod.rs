@@ -229,7 +229,7 @@ fn is_command(name: &str) -> bool {
 }
 
 /// `NAME: unknown command`, with the nearest commands when there are any.
-fn unknown_command(name: &str) -> CommandError {
+pub(super) fn unknown_command(name: &str) -> CommandError {
     let near = hint::similar_commands(name);
     let help = hint::command("help");
     let hint = match near.as_slice() {
@@ -262,10 +262,18 @@ fn usage_error(name: &str, text: &str) -> CommandError {
             .collect();
         message = format!("{message} {}", listed.join(" "));
     }
-    let usage = text
-        .lines()
-        .find_map(|l| l.strip_prefix("Usage: "))
-        .map_or_else(|| name.to_owned(), str::to_owned);
+    // From the command's own definition: clap's error text shortens it for some errors
+    // (`exit 300` showed `usage: exit`, without `[STATUS]`).
+    let usage = <CommandLine as clap::CommandFactory>::command()
+        .find_subcommand_mut(name)
+        .map(|sub| sub.render_usage().to_string())
+        .and_then(|u| u.strip_prefix("Usage: ").map(str::to_owned))
+        .or_else(|| {
+            text.lines()
+                .find_map(|l| l.strip_prefix("Usage: "))
+                .map(str::to_owned)
+        })
+        .unwrap_or_else(|| name.to_owned());
     CommandError::usage(message)
         .with_hint(format!("usage: {usage} (see {})", hint::help_of(name)))
         .in_command(name)

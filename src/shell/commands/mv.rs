@@ -8,10 +8,11 @@ use crate::shell::session::{Session, Target, split_parent};
 /// Move or rename files and folders (into DST if it is a folder), within one drive: into or out
 /// of a shared folder, copy then remove.
 #[derive(Debug, clap::Args)]
+#[command(override_usage = "mv SRC... DST")]
 pub struct Args {
     /// Sources, then the destination (on the same drive: into or out of a shared folder, use
     /// cp then rm).
-    #[arg(required = true, num_args = 2.., value_name = "SRC... DST")]
+    #[arg(required = true, num_args = 2.., value_name = "PATH")]
     pub paths: Vec<String>,
 }
 

@@ -3,7 +3,10 @@
 //! (the seed's and Graph's default); `-n` refuses (exit 7), `--rename` keeps both. Small files
 //! go up in one request, larger ones by an upload session. An interrupted session is kept (its
 //! URL in `.NAME.upload.json` beside the file): `put -c` continues it if the file is unchanged,
-//! a plain `put` cancels it and starts over, like `get` and `get -c`.
+//! a plain `put` cancels it and starts over, like `get` and `get -c`. Only regular files and
+//! folders are uploaded: a FIFO, socket or device is refused (reading a FIFO would wait for a
+//! writer forever), and so is a name a pattern matches that is not UTF-8 (no OneDrive name
+//! can hold it), before anything is sent.
 
 use std::path::{Path, PathBuf};
 
@@ -96,7 +99,10 @@ pub async fn run(sess: &mut Session, mut args: Args) -> CmdResult {
     let mut t = Totals::default();
     let mut plain = Vec::new();
     for local in locals {
-        if !local.is_dir() {
+        if let Some(what) = crate::shell::special_file(&local) {
+            let e = CommandError::new(exit::FAILED, format!("is {what}, not a file (not sent)"));
+            t.tally.record(&local.display().to_string(), Err(e), many);
+        } else if !local.is_dir() {
             plain.push(local);
         } else if !args.recursive {
             let e = CommandError::new(exit::FAILED, "is a folder (use -r)");
@@ -236,7 +242,7 @@ fn check_names(locals: &[PathBuf], recursive: bool, base: Option<&str>) -> CmdRe
         1 => Err(CommandError::from(bad.remove(0)).with_hint(hint)),
         _ => {
             for e in &bad {
-                eprintln!("put: {}", escape_controls(&e.to_string()));
+                errln!("put: {}", escape_controls(&e.to_string()));
             }
             Err(CommandError::new(
                 exit::CONFLICT,
@@ -303,9 +309,24 @@ fn local_files(sess: &Session, args: &[String]) -> Result<Vec<PathBuf>, CommandE
         let entries = std::fs::read_dir(&dir_path).map_err(|e| {
             CommandError::new(exit::NOT_FOUND, format!("{}: {e}", dir_path.display()))
         })?;
-        let mut found: Vec<PathBuf> = entries
+        let names: Vec<std::ffi::OsString> = entries
             .filter_map(Result::ok)
-            .filter_map(|e| e.file_name().into_string().ok())
+            .map(|e| e.file_name())
+            .collect();
+        if let Some(bad) = names
+            .iter()
+            .find(|n| n.to_str().is_none() && glob::matches(pat, &n.to_string_lossy(), false))
+        {
+            let shown = escape_controls(&Path::new(&dir).join(bad).display().to_string());
+            return Err(CommandError::new(
+                exit::CONFLICT,
+                format!("{shown}: the local name is not UTF-8, which no OneDrive name can hold; nothing was sent"),
+            )
+            .with_hint("rename it (e.g. with `convmv`), or leave it out of the pattern"));
+        }
+        let mut found: Vec<PathBuf> = names
+            .into_iter()
+            .filter_map(|n| n.into_string().ok())
             .filter(|n| glob::matches(pat, n, false))
             .map(|n| {
                 if dir.is_empty() {

@@ -46,7 +46,7 @@ fn confirm(sess: &Session, targets: &[Target]) -> CmdResult {
         .with_hint("add -f: `rm -rf PATH`"));
     }
     let names: Vec<String> = targets.iter().map(Target::label).collect();
-    eprint!(
+    errprint!(
         "remove {} recursively (to the recycle bin)? [y/N] ",
         names.join(", ")
     );

@@ -10,6 +10,7 @@
 
 use std::io::Write;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
 
 use crate::shell::error::{CmdResult, CommandError, exit};
@@ -17,14 +18,33 @@ use crate::shell::error::{CmdResult, CommandError, exit};
 /// How many leading bytes decide whether content is binary (git looks at the first 8000).
 const SNIFF: usize = 8192;
 
+/// Set when standard output was closed at start (`>&-`): Rust's stdout quietly drops writes
+/// to a closed descriptor, so every write checks this instead and fails.
+static CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Records that standard output was closed when the process started (Rust's runtime put
+/// `/dev/null` in its place).
+pub fn mark_closed() {
+    CLOSED.store(true, Ordering::Relaxed);
+}
+
+/// The error a write to a closed standard output gets.
+fn closed() -> std::io::Result<()> {
+    if CLOSED.load(Ordering::Relaxed) {
+        Err(std::io::Error::other("it is closed"))
+    } else {
+        Ok(())
+    }
+}
+
 /// Writes `text` to stdout under the module's rule.
 pub fn out(text: &str) -> CmdResult {
     let mut stdout = std::io::stdout().lock();
-    written(
+    written(closed().and_then(|()| {
         stdout
             .write_all(text.as_bytes())
-            .and_then(|()| stdout.flush()),
-    )
+            .and_then(|()| stdout.flush())
+    }))
 }
 
 /// The module's rule for the result of a write to stdout.
@@ -116,6 +136,9 @@ impl tokio::io::AsyncWrite for Stdout {
         buf: &[u8],
     ) -> Poll<std::io::Result<usize>> {
         let this = self.get_mut();
+        if let Err(e) = closed() {
+            return Poll::Ready(Err(e));
+        }
         let Some(held) = this.held.as_mut() else {
             return Poll::Ready(this.inner.write(buf));
         };

@@ -75,7 +75,21 @@ impl EmuProcess {
 }
 
 impl Drop for EmuProcess {
+    /// SIGTERM first, so the emulator removes its temp drive (a SIGKILL would leave it in the
+    /// temp folder); SIGKILL if it has not exited within 2 s.
     fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = Command::new("kill")
+                .arg("-TERM")
+                .arg(self.child.id().to_string())
+                .status();
+            for _ in 0..200 {
+                if !matches!(self.child.try_wait(), Ok(None)) {
+                    return;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

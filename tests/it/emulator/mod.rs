@@ -3,6 +3,7 @@
 
 mod auth;
 mod concurrent;
+mod delta;
 mod drive;
 mod faults;
 mod fidelity;
@@ -12,6 +13,7 @@ mod listing;
 mod ops;
 mod persist;
 mod profiles;
+mod scale;
 mod sharing;
 mod transfer;
 

@@ -47,8 +47,8 @@ async fn personal_ids_and_drive_id_cases() {
     let (_, delta) = api.get("/me/drive/root/delta").await;
     let in_delta = items(&delta).iter().find(|i| i["id"] == id).unwrap();
     assert_eq!(
-        in_delta["parentReference"]["driveId"], up,
-        "delta: upper case"
+        in_delta["parentReference"]["driveId"], d,
+        "delta of your own drive: lower case, as /me/drive says (rclone's delta mode compares them)"
     );
     for (drive, item) in [
         (d.to_owned(), id.to_lowercase()),
@@ -68,6 +68,16 @@ async fn personal_ids_and_drive_id_cases() {
     let other = api.emu.other_drive_id();
     assert!(other.starts_with('0'));
     assert_eq!(remote_drive, other.trim_start_matches('0').to_lowercase());
+    let target = shortcut["remoteItem"]["id"].as_str().unwrap();
+    let (_, on_its_drive) = api
+        .get(&format!("/drives/{remote_drive}/items/{target}/children"))
+        .await;
+    let owner_drive = items(&on_its_drive)[0]["parentReference"]["driveId"].clone();
+    assert_eq!(
+        owner_drive,
+        other.to_uppercase(),
+        "a shared folder queried on its own drive: upper case"
+    );
 }
 
 #[tokio::test]

@@ -263,3 +263,28 @@ fn an_upload_mirror_creates_the_remote_folder_and_mirrors_back_unchanged() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(reqs.len(), 2, "{reqs:?}");
 }
+
+#[test]
+fn items_moved_out_of_the_remote_folder_are_gone_on_the_next_run_both_ways() {
+    let p = mirrored();
+    p.ok("mkdir /Elsewhere; mv /R/a.txt /R/d /Elsewhere");
+    let (code, err, reqs) = p.counted("mirror -e /R L");
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("deleted 5 items"),
+        "a.txt, d, d/c.txt, d/e, d/e/f.txt: {err}"
+    );
+    assert!(reqs.len() <= 3, "incremental, no walk: {reqs:?}");
+    let left: Vec<String> = local_files(&p.work().join("L")).into_keys().collect();
+    assert_eq!(left, ["b.bin", "g/h.txt"]);
+
+    // Upload: the remote side lost g/h.txt to a move; the next run puts it back.
+    p.ok("mv /R/g/h.txt /Elsewhere");
+    let (code, err, reqs) = p.counted("mirror -R L /R");
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("copied 1 files"), "{err}");
+    let puts = reqs.iter().filter(|r| r["method"] == "PUT").count();
+    assert_eq!(puts, 1, "{reqs:?}");
+    assert_eq!(p.remote_bytes("/R/g/h.txt"), b"file g/h.txt\n");
+    assert_eq!(p.remote_bytes("/Elsewhere/h.txt"), b"file g/h.txt\n");
+}

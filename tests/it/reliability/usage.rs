@@ -22,7 +22,7 @@ fn cases() -> Vec<Case> {
             // `ls -h` means human sizes: its help is `ls --help`.
             "ls" => &["ls:", "hint: usage: ls [OPTIONS] [PATHS]...", " ls --help`"],
             "mkdir" => &["mkdir:", "hint: usage: mkdir", " mkdir -h`"],
-            "mv" => &["mv:", "hint: usage: mv", " mv -h`"],
+            "mv" => &["mv:", "hint: usage: mv SRC... DST (", " mv -h`"],
             "pwd" => &["pwd:", "hint: usage: pwd", " pwd -h`"],
             "get" => &["get:", "hint: usage: get", " get -h`"],
             _ => &[],
@@ -40,6 +40,12 @@ fn cases() -> Vec<Case> {
             line: "get 'Pics/image1.jpg",
             argv: None,
             says: &["unterminated quote '", "hint: close the quote"],
+        },
+        Case {
+            what: "a chain with nothing on its left",
+            line: "&& ls /Pics",
+            argv: None,
+            says: &["needs a command on its left", "hint: put a command before"],
         },
         Case {
             what: "a pipe",
@@ -141,7 +147,7 @@ fn each_usage_error_exits_2_with_usage_in_each_mode() {
             runs += 1;
         }
     }
-    assert_eq!(runs, 10 * 3 + 7);
+    assert_eq!(runs, 11 * 3 + 7);
 }
 
 #[test]
@@ -176,4 +182,95 @@ fn top_level_usage_errors_exit_2() {
         assert!(stderr.contains(says), "{args:?}: {stderr}");
         assert!(stderr.contains("help"), "{args:?}: {stderr}");
     }
+}
+
+#[test]
+fn usage_lines_come_from_the_command_definition() {
+    let env = Env::new();
+    for (line, usage) in [
+        ("exit 300", "hint: usage: exit [STATUS] ("),
+        ("exit 1 2", "hint: usage: exit [STATUS] ("),
+        ("cp Pics", "hint: usage: cp SRC... DST ("),
+    ] {
+        let out = env.demo().args(["-c", line]).assert().code(2);
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert!(stderr.contains(usage), "{line}: {stderr}");
+    }
+    let help = env.run("help mv");
+    assert!(help.contains("Usage: mv SRC... DST"), "{help}");
+    let out = env.demo().args(["help", "mirorr"]).assert().code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.contains("did you mean `mirror`?"), "{stderr}");
+}
+
+#[test]
+fn every_error_of_a_script_is_reported_syntax_errors_included() {
+    let env = Env::new();
+    let script = "foo\nls | x\nmkdir /Made\nbar -q\nls 'open\n";
+    std::fs::write(env.path().join("s.sky"), script).unwrap();
+    for args in [&["-f", "s.sky"][..], &["-c", script][..]] {
+        let out = env.demo().args(args).assert().code(2);
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        let src = if args[0] == "-f" { "s.sky" } else { "-c" };
+        for (line, says) in [
+            (1, "foo: unknown command"),
+            (2, "syntax error: pipes"),
+            (4, "bar: unknown command"),
+            (5, "syntax error: unterminated quote"),
+        ] {
+            assert!(
+                stderr.contains(&format!("{src}:{line}: {says}")),
+                "{line}: {stderr}"
+            );
+        }
+        assert!(stderr.contains("stopped: 5 commands not run"), "{stderr}");
+    }
+    assert!(!env.run("ls /").contains("Made"), "nothing ran");
+}
+
+#[test]
+fn words_after_c_f_or_e_are_refused_not_dropped() {
+    let env = Env::new();
+    std::fs::write(env.path().join("s.sky"), "pwd\n").unwrap();
+    for args in [
+        &["-c", "pwd", "mkdir", "ZZ"][..],
+        &["-f", "s.sky", "mkdir", "ZZ"][..],
+        &["-e", "pwd", "mkdir", "ZZ"][..],
+    ] {
+        let out = env.demo().args(args).write_stdin("").assert().code(2);
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert!(stderr.contains("`mkdir ZZ` after -"), "{args:?}: {stderr}");
+        assert!(stderr.contains("would not be run"), "{args:?}: {stderr}");
+        assert!(out.get_output().stdout.is_empty(), "{args:?}: nothing ran");
+    }
+    assert!(!env.run("ls /").contains("ZZ"));
+}
+
+#[test]
+fn hints_point_where_they_can_be_followed() {
+    let env = Env::new();
+    // The demo has nothing to refresh and no sign-in: no hint to run `auth`.
+    let out = env.demo().arg("auth_refresh").assert().code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("the demo drive needs no sign-in"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("auth`"), "{stderr}");
+    // `&&` at the end of a script: no quote to close.
+    let out = env.demo().args(["-c", "ls &&"]).assert().code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.contains("hint: put a command after"), "{stderr}");
+    assert!(!stderr.contains("quote"), "{stderr}");
+    // `-e` runs its commands as at the prompt: a mistyped one is the whole story there.
+    let out = env.demo().args(["-e", "lss"]).write_stdin("").assert();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.contains("lss: unknown command"), "{stderr}");
+    assert!(!stderr.contains("stopped:"), "{stderr}");
+    let out = env.demo().args(["-e", "lss; pwd"]).write_stdin("").assert();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("stopped: 1 command not run"),
+        "pwd did not run: {stderr}"
+    );
 }

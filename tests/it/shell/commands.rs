@@ -251,7 +251,7 @@ const CASES: &[Case] = &[
         setup: "",
         line: "auth_refresh",
         stdout: "",
-        code: 4,
+        code: 2,
     },
 ];
 

@@ -163,3 +163,198 @@ fn a_history_file_that_cannot_be_used_is_said_once_and_the_session_goes_on() {
     assert_eq!(said.matches("cannot be written").count(), 1, "{said}");
     assert!(shown.contains("pwd"), "{shown}");
 }
+
+/// `skydrive-cli --demo ARGS` with standard error on `/dev/full` (every message refused) and
+/// standard output on `out`: the exit code.
+fn with_full_stderr(env: &Env, args: &[&str], out: Stdio) -> Option<i32> {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    Command::new(assert_cmd::cargo::cargo_bin("skydrive-cli"))
+        .env_clear()
+        .env("HOME", env.path())
+        .env("SKYDRIVE_HOME", env.path().join("data"))
+        .env("SKYDRIVE_DEMO_SEED", "readme")
+        .current_dir(env.path())
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(out)
+        .stderr(full)
+        .status()
+        .unwrap()
+        .code()
+}
+
+#[test]
+fn a_message_that_cannot_be_written_keeps_the_exit_code() {
+    let env = Env::new();
+    for (args, code) in [
+        (&["--demo", "ls", "nope"][..], 3),
+        (&["--demo", "lss"][..], 2),
+        (&["--demo", "ls", "-Z"][..], 2),
+        (&["--demo", "-c", "ls; ls nope; ls"][..], 3),
+        (&["--demo", "-c", "-ls nope"][..], 0),
+        (&["--nope"][..], 2),
+    ] {
+        let got = with_full_stderr(&env, args, Stdio::null());
+        assert_eq!(got, Some(code), "{args:?} (101 is a panic)");
+    }
+    // Output of `get X -` fails as `get`'s own, not as a `cat` the user never typed.
+    let (code, stderr) = to_full_disk(&env, &["get", "Documents/README.txt", "-"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("get: cannot write") && !stderr.contains("cat:"),
+        "{stderr}"
+    );
+    // Standard output: help and version that do not get out fail like any other output.
+    for args in [&["--help"][..], &["-V"][..]] {
+        let (code, stderr) = to_full_disk(&env, args);
+        assert_eq!(code, Some(1), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("cannot write to standard output"),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn a_closed_standard_output_fails_a_command_that_writes() {
+    let env = Env::new();
+    let run = |cmds: &str| {
+        // `sh -c 'CMD >&-'`: the descriptor is closed, as the user's shell does it.
+        let line = format!(
+            "{} --demo -c {} >&-",
+            shell_words::quote(
+                assert_cmd::cargo::cargo_bin("skydrive-cli")
+                    .to_str()
+                    .unwrap()
+            ),
+            shell_words::quote(cmds)
+        );
+        let out = Command::new("sh")
+            .arg("-c")
+            .arg(line)
+            .env("HOME", env.path())
+            .env("SKYDRIVE_HOME", env.path().join("data"))
+            .env("SKYDRIVE_DEMO_SEED", "readme")
+            .current_dir(env.path())
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, stderr) = run("ls");
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("cannot write to standard output: it is closed"),
+        "{stderr}"
+    );
+    let (code, stderr) = run("mkdir Quiet");
+    assert_eq!(
+        code,
+        Some(0),
+        "a command that writes nothing is fine: {stderr}"
+    );
+}
+
+#[test]
+fn a_history_file_that_is_a_device_or_fifo_is_never_read() {
+    let env = Env::new();
+    let data = env.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    for (what, make) in [
+        ("a device", "ln -s /dev/full history"),
+        ("a device", "ln -s /dev/zero history"),
+        ("a FIFO", "mkfifo history"),
+    ] {
+        let _ = std::fs::remove_file(data.join("history"));
+        assert!(
+            Command::new("sh")
+                .args(["-c", make])
+                .current_dir(&data)
+                .status()
+                .unwrap()
+                .success()
+        );
+        let (said, shown) = prompt_session(&env, &data, None, &["pwd"]);
+        assert!(
+            said.contains(&format!("is {what}, not a regular file")),
+            "{make}: {said}"
+        );
+        assert_eq!(said.matches("note: history").count(), 1, "{make}: {said}");
+        assert!(
+            shown.contains("pwd"),
+            "{make}: the session's lines stay: {shown}"
+        );
+    }
+}
+
+#[test]
+fn put_refuses_a_fifo_and_a_name_that_is_not_utf8() {
+    let env = Env::new();
+    std::fs::create_dir_all(env.path().join("FF")).unwrap();
+    assert!(
+        Command::new("mkfifo")
+            .arg(env.path().join("FF/pipe"))
+            .status()
+            .unwrap()
+            .success()
+    );
+    let start = std::time::Instant::now();
+    let out = env
+        .demo()
+        .timeout(std::time::Duration::from_secs(30))
+        .args(["put", "FF/pipe"])
+        .assert()
+        .code(1);
+    assert!(start.elapsed().as_secs() < 20, "no wait for a writer");
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("FF/pipe: is a FIFO, not a file"),
+        "{stderr}"
+    );
+
+    use std::os::unix::ffi::OsStrExt;
+    let nu = env.path().join("NU");
+    std::fs::create_dir_all(&nu).unwrap();
+    std::fs::write(nu.join("a.txt"), "a").unwrap();
+    std::fs::write(nu.join(std::ffi::OsStr::from_bytes(b"b\xff.txt")), "b").unwrap();
+    let out = env.demo().args(["-c", "put NU/*.txt"]).assert().code(7);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("b\u{fffd}.txt: the local name is not UTF-8"),
+        "{stderr}"
+    );
+    assert!(!env.run("ls /").contains("a.txt"), "nothing was sent");
+}
+
+#[test]
+fn every_message_of_the_shell_goes_through_the_writer_that_cannot_panic() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/shell");
+    let mut stack = vec![root];
+    let mut found = Vec::new();
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let path = e.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|x| x == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                for (n, line) in text.lines().enumerate() {
+                    let code = line.split("//").next().unwrap_or("");
+                    if code.contains("eprintln!(") || code.contains("eprint!(") {
+                        found.push(format!("{}:{}", path.display(), n + 1));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "use errln!/errprint! (eprintln! panics on 2>/dev/full): {found:?}"
+    );
+}

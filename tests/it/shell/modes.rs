@@ -157,7 +157,9 @@ fn exit_uses_the_given_or_last_status() {
         .assert()
         .code(9)
         .stdout("");
-    env.demo().args(["-c", "-ls Nope; exit"]).assert().code(3);
+    env.demo().args(["-c", "ls Nope || exit"]).assert().code(3);
+    // An ignored failure leaves the status 0.
+    env.demo().args(["-c", "-ls Nope; exit"]).assert().code(0);
 }
 
 #[test]
@@ -280,4 +282,119 @@ fn scripts_that_are_not_utf8_are_refused_naming_the_line() {
         .arg("ls")
         .assert()
         .stdout("- Documents\n- Pics\n- Shared Folder\n");
+}
+
+#[test]
+fn an_ignored_failure_is_marked_and_leaves_status_0() {
+    let env = Env::new();
+    let out = env.demo().args(["-c", "-ls nope"]).assert().code(0);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.contains("-c:1: ignored: ls: /nope:"), "{stderr}");
+    // The README's idiom: a script that ends with an ignored `rm`.
+    std::fs::write(env.path().join("s.sky"), "ls\n-rm X1/old.txt\n").unwrap();
+    let out = env.demo().args(["-f", "s.sky"]).assert().code(0);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.contains("s.sky:2: ignored: rm:"), "{stderr}");
+    let out = env
+        .demo()
+        .args(["--json", "-c", "-ls nope"])
+        .assert()
+        .code(0);
+    let line: serde_json::Value = serde_json::from_slice(&out.get_output().stderr).unwrap();
+    assert_eq!(
+        (line["ignored"].clone(), line["code"].clone()),
+        (true.into(), 3.into())
+    );
+}
+
+/// `skydrive-cli ARGS` on a standalone emulator whose downloads crawl (64 KiB/s), killed with
+/// `signal` once `.big.bin.part` holds bytes: the exit code, and whether the partial file is
+/// still there.
+fn signalled_get(env: &Env, emu: &super::Emu, args: &[&str], signal: &str) -> (Option<i32>, bool) {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("skydrive-cli"))
+        .env("HOME", env.path())
+        .env("SKYDRIVE_HOME", env.path().join("data"))
+        .env("SKYDRIVE_CONFIG", &emu.config)
+        .current_dir(env.path())
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let part = env.path().join(".big.bin.part");
+    let start = std::time::Instant::now();
+    while std::fs::metadata(&part).map_or(0, |m| m.len()) == 0 {
+        assert!(start.elapsed().as_secs() < 60, "no partial file");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    crate::common::signal(child.id(), signal);
+    let code = child.wait().unwrap().code();
+    assert!(
+        !env.path().join("big.bin").exists(),
+        "nothing under the final name"
+    );
+    (code, part.exists())
+}
+
+#[test]
+fn sigterm_and_sighup_cancel_like_ctrl_c_and_exit_128_plus_n() {
+    let env = Env::new();
+    let emu = super::Emu::start(env.path(), &["--download-rate", "64"]);
+    std::fs::write(env.path().join("big.bin"), vec![3u8; 2 << 20]).unwrap();
+    env.cmd()
+        .env("SKYDRIVE_CONFIG", &emu.config)
+        .args(["put", "big.bin"])
+        .assert()
+        .success();
+    std::fs::remove_file(env.path().join("big.bin")).unwrap();
+    let (code, part) = signalled_get(&env, &emu, &["-c", "get big.bin; ls"], "TERM");
+    assert_eq!(
+        (code, part),
+        (Some(143), false),
+        "the partial file is removed"
+    );
+    let (code, part) = signalled_get(&env, &emu, &["-c", "get big.bin"], "HUP");
+    assert_eq!((code, part), (Some(129), false));
+    let (code, part) = signalled_get(&env, &emu, &["-c", "get -c big.bin"], "TERM");
+    assert_eq!((code, part), (Some(143), true), "-c keeps it, as on Ctrl-C");
+}
+
+#[test]
+fn seed_style_get_writes_to_a_pipe_only_for_one_file_argument() {
+    let env = Env::new();
+    let piped = |args: &[&str]| {
+        let out = env.demo().args(args).assert().success();
+        out.get_output().stdout.clone()
+    };
+    // One file: its content, as the seed did (`get X > file`).
+    assert!(!piped(&["get", "Documents/README.txt"]).is_empty());
+    assert!(!env.path().join("README.txt").exists());
+    // A folder with -r, and a pattern: saved as on a terminal, nothing on stdout.
+    assert!(piped(&["get", "-r", "Pics"]).is_empty());
+    assert!(env.path().join("Pics/image1.jpg").is_file());
+    assert!(piped(&["get", "Pics/*.jpg"]).is_empty());
+    assert!(env.path().join("image1.jpg").is_file() && env.path().join("image2.jpg").is_file());
+}
+
+#[test]
+fn ls_of_several_paths_lists_each_it_can_and_exits_6() {
+    let env = Env::new();
+    let out = env
+        .demo()
+        .args(["-c", "ls Documents nope Pics"])
+        .assert()
+        .code(6);
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stdout.contains("README.txt") && stdout.contains("image2.jpg"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("/nope:") && stderr.contains("1 of 3 items failed"),
+        "{stderr}"
+    );
+    // One missing path alone keeps its own code, as for `cat`.
+    env.demo().args(["ls", "nope"]).assert().code(3);
 }
