@@ -187,6 +187,11 @@ pub(super) struct Subtree<R> {
 }
 
 impl<R> Subtree<R> {
+    /// The items it holds, handed out or not.
+    pub(super) fn len(&self) -> usize {
+        self.records.len()
+    }
+
     /// The record in `slot`, unless handed out.
     pub(super) fn record(&self, slot: u32) -> Option<&R> {
         self.records.get(slot as usize)?.as_ref()

@@ -6,8 +6,8 @@
 //! depth-first name order. Each planned folder is a job (a listing, or a delta enumeration of
 //! its whole subtree) or a folder inside a subtree a finished enumeration brought. Jobs start
 //! in the plan's order (a stack of their own), so the folders needed soonest are asked for
-//! first; results that arrive early wait, at most one per concurrent request, so memory holds
-//! the folders in flight and not the tree.
+//! first; results that arrive early wait, at most 16 jobs and 16,384 items per concurrent
+//! request, so memory holds the folders in flight and not the tree.
 //!
 //! An enumeration whose first page shows that more follow is split when nothing else is
 //! waiting and requests are idle: the folder is listed instead and each of its folders gets an
@@ -58,6 +58,23 @@ enum Output<R> {
     Tree(Subtree<R>),
 }
 
+impl<R> Output<R> {
+    /// The items it holds.
+    fn len(&self) -> usize {
+        match self {
+            Output::Listed(v) => v.len(),
+            Output::Tree(t) => t.len(),
+        }
+    }
+}
+
+/// Finished jobs that may wait to be handed out, per request at once: enough for the folders
+/// ahead at each level of a deep tree to keep every request busy.
+const WAITING_JOBS: usize = 16;
+
+/// Items those jobs may hold, per request at once (a few MiB of records).
+const WAITING_ITEMS: usize = 16_384;
+
 /// A folder still to hand out.
 struct Pending {
     path: String,
@@ -88,7 +105,9 @@ pub struct Walk<'a, R: Record> {
     running: FuturesUnordered<Running<'a, R>>,
     trees: HashMap<usize, Subtree<R>>,
     seen: HashSet<String>,
+    /// Jobs done and not handed out, and the items they hold.
     done: usize,
+    waiting: usize,
     /// The index this walk writes as it goes, if any.
     tee: Option<Box<Tee>>,
 }
@@ -126,6 +145,7 @@ impl<'a, R: Record> Walk<'a, R> {
             trees: HashMap::new(),
             seen: HashSet::from([key]),
             done: 0,
+            waiting: 0,
             tee,
         }
     }
@@ -211,7 +231,10 @@ impl<'a, R: Record> Walk<'a, R> {
     /// Starts planned jobs, most urgent first, while requests are free and few results wait.
     fn fill(&mut self) {
         let limit = self.opts.concurrency.max(1);
-        while self.running.len() < limit && self.done < limit {
+        while self.running.len() < limit
+            && self.done < WAITING_JOBS * limit
+            && self.waiting < WAITING_ITEMS * limit
+        {
             let Some(n) = self.queue.pop() else { return };
             self.launch(n);
         }
@@ -251,6 +274,7 @@ impl<'a, R: Record> Walk<'a, R> {
                 self.replan(n, How::List { delta_below: false });
             }
             outcome => {
+                self.waiting += outcome.as_ref().map_or(0, Output::len);
                 self.jobs[n].1 = State::Done(outcome);
                 self.done += 1;
             }
@@ -276,6 +300,9 @@ impl<'a, R: Record> Walk<'a, R> {
             From::Job(n) => {
                 let state = std::mem::replace(&mut self.jobs[n].1, State::Taken);
                 self.done = self.done.saturating_sub(1);
+                if let State::Done(Ok(output)) = &state {
+                    self.waiting = self.waiting.saturating_sub(output.len());
+                }
                 let below = self.jobs[n].0.how == How::List { delta_below: true };
                 match state {
                     State::Done(Ok(Output::Listed(v))) => {
