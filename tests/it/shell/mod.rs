@@ -12,6 +12,7 @@ mod output;
 mod pty;
 mod seed_readme;
 mod terminal;
+mod typeahead;
 
 use std::path::Path;
 
