@@ -9,10 +9,10 @@ mod hints;
 mod local_state;
 mod modes;
 mod output;
+mod prompt_thread;
 mod pty;
 mod seed_readme;
 mod terminal;
-mod typeahead;
 
 use std::path::Path;
 
