@@ -68,6 +68,16 @@ impl std::fmt::Debug for Config {
     }
 }
 
+/// The directory for the shell's history, the demo drive and the state of transfers and
+/// mirrors: `$SKYDRIVE_HOME`, else the platform's data directory
+/// (`~/.local/share/skydrive-cli` on Linux); `None` when neither is known (no home directory).
+pub fn data_dir() -> Option<PathBuf> {
+    if let Some(home) = std::env::var_os("SKYDRIVE_HOME").filter(|h| !h.is_empty()) {
+        return Some(PathBuf::from(home));
+    }
+    directories::ProjectDirs::from("", "", "skydrive-cli").map(|d| d.data_dir().to_path_buf())
+}
+
 impl Config {
     /// The config path: `explicit` (from `--config`), else `$SKYDRIVE_CONFIG`, else `~/.lcrc`.
     pub fn default_path(explicit: Option<&Path>) -> PathBuf {

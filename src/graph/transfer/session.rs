@@ -6,7 +6,8 @@
 //! session that is gone (404) or refuses every fragment is replaced. The session URL is kept
 //! in a state file with the local file's size and mtime, so a later run continues the same
 //! session if the file has not changed and [`UploadOptions::resume`] is set (`put -c`); a run
-//! without it cancels the saved session and starts over.
+//! without it cancels the saved session and starts over. The state file lives in the data
+//! directory, never beside the source (see [`super::state`]).
 
 use std::path::{Path, PathBuf};
 
@@ -37,7 +38,8 @@ struct Job<'a> {
     /// The target's URL path, stored in the state file to recognise the same upload.
     key: String,
     src: &'a Source,
-    state_path: PathBuf,
+    /// Where the session is saved for a later run; `None`: nowhere to keep it.
+    state_path: Option<PathBuf>,
     opts: &'a UploadOptions,
 }
 
@@ -56,11 +58,12 @@ impl GraphClient {
         src: &Source,
         opts: &UploadOptions,
     ) -> Result<DriveItem> {
+        let key = target.url_path(self.drive_prefix(), None);
         let job = Job {
             target,
-            key: target.url_path(self.drive_prefix(), None),
+            state_path: self.upload_state_path(src, &key, opts)?,
+            key,
             src,
-            state_path: upload_state_path(src, opts)?,
             opts,
         };
         let (mut url, mut offset) = self.open_session(&job).await?;
@@ -124,7 +127,7 @@ impl GraphClient {
             ));
         }
         let _ = self.http().delete(dead).send().await;
-        state::remove(&job.state_path).await;
+        remove_state(job).await;
         self.open_session(job).await
     }
 
@@ -160,7 +163,7 @@ impl GraphClient {
         hash: &RunningHash,
     ) -> Result<DriveItem> {
         let src = job.src;
-        state::remove(&job.state_path).await;
+        remove_state(job).await;
         report(&job.opts.progress, src.size, src.size);
         Asked::target(job.target, job.opts.conflict).check(&item)?;
         if item.size.is_some_and(|s| s != src.size) {
@@ -179,8 +182,12 @@ impl GraphClient {
     /// Continues the session saved in the state file when resuming is asked for, the local
     /// file is unchanged and the session still answers; else creates a new one and saves it.
     async fn open_session(&self, job: &Job<'_>) -> Result<(String, u64)> {
-        let (src, state_path) = (job.src, job.state_path.as_path());
-        if let Some(saved) = state::load::<UploadState>(state_path).await {
+        let src = job.src;
+        let saved = match &job.state_path {
+            Some(path) => state::load::<UploadState>(path).await,
+            None => None,
+        };
+        if let Some(saved) = saved {
             let same =
                 saved.target == job.key && saved.size == src.size && saved.mtime == src.mtime;
             if job.opts.resume
@@ -193,7 +200,7 @@ impl GraphClient {
             // since the server refuses a second open session for one file.
             let url = saved.upload_url;
             let _ = self.http().delete(&url).send().await;
-            state::remove(state_path).await;
+            remove_state(job).await;
         }
         let session = self
             .create_upload_session(job.target, job.opts.conflict, &src.mtime)
@@ -207,7 +214,9 @@ impl GraphClient {
             size: src.size,
             mtime: src.mtime.clone(),
         };
-        state::save(state_path, &saved).await?;
+        if let Some(path) = &job.state_path {
+            state::save(path, &saved).await?;
+        }
         Ok((url, 0))
     }
 
@@ -305,22 +314,34 @@ async fn read_ahead(path: &Path, next: u64, frag: u64, size: u64) -> Option<(u64
     read_range(path, next, len).await.ok().map(|d| (next, d))
 }
 
-fn upload_state_path(src: &Source, opts: &UploadOptions) -> Result<PathBuf> {
-    let name = src
-        .path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .ok_or_else(|| Error::io(&src.path, std::io::ErrorKind::InvalidInput.into()))?;
-    let dir = match &opts.state_dir {
-        Some(d) => d.clone(),
-        None => src
+impl GraphClient {
+    /// The state file of uploading `src` to `key` (see [`state::upload_state_file`]): named by
+    /// this client's Graph URL, the target and the source's absolute path.
+    fn upload_state_path(
+        &self,
+        src: &Source,
+        key: &str,
+        opts: &UploadOptions,
+    ) -> Result<Option<PathBuf>> {
+        let name = src
             .path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."))
-            .to_owned(),
-    };
-    Ok(state::hidden_sibling(&dir, name, ".upload.json"))
+            .file_name()
+            .and_then(|n| n.to_str())
+            .ok_or_else(|| Error::io(&src.path, std::io::ErrorKind::InvalidInput.into()))?;
+        let Some(dir) = opts.state_dir.clone().or_else(state::default_upload_dir) else {
+            return Ok(None);
+        };
+        let source = std::path::absolute(&src.path).map_err(|e| Error::io(&src.path, e))?;
+        let identity = format!("{}\n{key}\n{}", self.url(""), source.display());
+        Ok(Some(state::upload_state_file(&dir, name, &identity)))
+    }
+}
+
+/// Forgets the saved session of `job`.
+async fn remove_state(job: &Job<'_>) {
+    if let Some(path) = &job.state_path {
+        state::remove(path).await;
+    }
 }
 
 fn check_hash(item: &DriveItem, hasher: &QuickXorHash) -> Result<()> {

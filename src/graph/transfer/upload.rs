@@ -34,7 +34,9 @@ pub struct UploadOptions {
     pub fragment_size: u64,
     /// Files up to this size are sent with one PUT.
     pub simple_limit: u64,
-    /// Where to keep the session state file; `None`: beside the local file.
+    /// The folder for upload session state files (`NAME~HASH.upload.json`, so that `put -c`
+    /// can continue in a later run); `None`: `uploads` in [`crate::config::data_dir`]. Never
+    /// the source's folder, which may be read-only or someone else's.
     pub state_dir: Option<PathBuf>,
     /// Continue the upload session saved by an earlier run when the local file is unchanged
     /// (default). Without it a saved session is cancelled and the upload starts over.

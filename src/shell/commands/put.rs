@@ -2,8 +2,9 @@
 //! folders) into the current or given remote folder. Existing names are replaced by default
 //! (the seed's and Graph's default); `-n` refuses (exit 7), `--rename` keeps both. Small files
 //! go up in one request, larger ones by an upload session. An interrupted session is kept (its
-//! URL in `.NAME.upload.json` beside the file): `put -c` continues it if the file is unchanged,
-//! a plain `put` cancels it and starts over, like `get` and `get -c`.
+//! URL under `uploads/` in the data directory, never beside the file, whose folder may be
+//! read-only): `put -c` continues it if the file is unchanged, a plain `put` cancels it and
+//! starts over, like `get` and `get -c`.
 
 use std::path::{Path, PathBuf};
 

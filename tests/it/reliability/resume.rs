@@ -61,6 +61,18 @@ fn fragments(log: &[Value], from: usize) -> Vec<(u64, u64)> {
         .collect()
 }
 
+/// The upload state file `put` saved in the data dir (`SKYDRIVE_HOME`, see [`spawn`]).
+fn saved_upload(dir: &Path) -> Option<std::path::PathBuf> {
+    let mut found: Vec<_> = std::fs::read_dir(dir.join("home/uploads"))
+        .ok()?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.to_string_lossy().ends_with(".upload.json"))
+        .collect();
+    assert!(found.len() <= 1, "{found:?}");
+    found.pop()
+}
+
 /// The first byte the upload session saved in `state` still expects (asked without a token).
 fn next_expected(state: &Path) -> u64 {
     let saved: Value = serde_json::from_slice(&std::fs::read(state).unwrap()).unwrap();
@@ -92,8 +104,11 @@ fn put_killed_mid_way(dir: &Path) -> (Emu, Vec<u8>, usize, u64) {
     // 700 ms latency has passed: count from after that.
     std::thread::sleep(Duration::from_secs(2));
     let at_kill = emu.requests().len();
-    let state = dir.join("work/.big.bin.upload.json");
-    assert!(state.exists(), "the session was saved for a resume");
+    assert!(
+        !dir.join("work/.big.bin.upload.json").exists(),
+        "nothing written beside the source"
+    );
+    let state = saved_upload(dir).expect("the session was saved for a resume");
     let next = next_expected(&state);
     assert!(
         next >= 20 * MIB as u64 && next < data.len() as u64,
@@ -124,7 +139,11 @@ fn put_c_after_sigkill_sends_only_what_the_server_lacks() {
         "each missing fragment sent once: {after:?}"
     );
     assert!(after.iter().all(|f| f.1 == 202 || f.1 == 201), "{after:?}");
-    assert!(!dir.path().join("work/.big.bin.upload.json").exists());
+    assert_eq!(
+        saved_upload(dir.path()),
+        None,
+        "the state is gone once done"
+    );
     let out = cli(dir.path(), &emu)
         .args(["-c", "cat big.bin"])
         .output()
@@ -158,6 +177,33 @@ fn put_without_c_after_sigkill_starts_over() {
         .output()
         .unwrap();
     assert!(out.stdout == data);
+}
+
+/// The newcomer's case: `put ro/big6.bin` from a folder that takes no new file failed with
+/// "Permission denied" on the session state written beside the source. The tests run as root,
+/// for whom a mode 555 folder is no obstacle: `/proc/PID/fd` takes no new file even for root.
+#[cfg(target_os = "linux")]
+#[test]
+fn put_from_a_folder_that_takes_no_new_file() {
+    use std::os::fd::AsRawFd;
+    let dir = workspace();
+    let data = pattern(6 * MIB + 5, 9);
+    let real = dir.path().join("big6.bin");
+    std::fs::write(&real, &data).unwrap();
+    let open = std::fs::File::open(&real).unwrap();
+    let source = format!("/proc/{}/fd/{}", std::process::id(), open.as_raw_fd());
+    let emu = Emu::start(dir.path(), &["--empty"]);
+    cli(dir.path(), &emu)
+        .args(["-c", &format!("mkdir Tmp; put {source} Tmp")])
+        .assert()
+        .success();
+    let name = source.rsplit('/').next().unwrap();
+    let out = cli(dir.path(), &emu)
+        .args(["-c", &format!("cat Tmp/{name}")])
+        .output()
+        .unwrap();
+    assert!(out.stdout == data, "remote bytes equal the local file");
+    assert_eq!(saved_upload(dir.path()), None);
 }
 
 #[test]
