@@ -27,6 +27,7 @@ use super::partial::{
     DiscardPartial, check_local_dir, local_write_error, open_part, resume_offset,
 };
 use super::state::{self, DownloadState};
+use super::streams::Ranged;
 use super::{Cancel, Progress, report};
 use crate::error::{Error, ErrorKind, Result};
 use crate::graph::answer::{host_of, network_error};
@@ -36,8 +37,14 @@ use crate::graph::model::DriveItem;
 use crate::graph::quickxor::QuickXorHash;
 use crate::graph::wait::Notice;
 
+/// Streams for one big file by default (rclone's `--multi-thread-streams`).
+pub const DEFAULT_STREAMS: usize = 4;
+/// Files of at least this many bytes are fetched in several streams by default (256 MiB,
+/// rclone's `--multi-thread-cutoff`).
+pub const DEFAULT_MULTI_STREAM_CUTOFF: u64 = 256 << 20;
+
 /// How to download.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct DownloadOptions {
     /// Pick up a `.NAME.part` left by an earlier run (if it belongs to the same remote version).
     pub resume: bool,
@@ -48,12 +55,35 @@ pub struct DownloadOptions {
     /// Remove the `.part` files when the download is cancelled or its future dropped (Ctrl-C
     /// without `-c`); without it they stay for a later resume.
     pub discard_partial: bool,
+    /// Byte ranges fetched at once for a file of at least
+    /// [`DownloadOptions::multi_stream_cutoff`] bytes, each over a connection of its own
+    /// (lftp's `pget -n`; rclone's `--multi-thread-streams`); 1 (or 0): one stream. Only
+    /// downloads to a file use several.
+    pub streams: usize,
+    /// The smallest file (bytes) fetched in several streams (rclone's
+    /// `--multi-thread-cutoff`).
+    pub multi_stream_cutoff: u64,
+}
+
+impl Default for DownloadOptions {
+    fn default() -> Self {
+        DownloadOptions {
+            resume: false,
+            progress: None,
+            cancel: Cancel::new(),
+            discard_partial: false,
+            streams: DEFAULT_STREAMS,
+            multi_stream_cutoff: DEFAULT_MULTI_STREAM_CUTOFF,
+        }
+    }
 }
 
 impl std::fmt::Debug for DownloadOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DownloadOptions")
             .field("resume", &self.resume)
+            .field("streams", &self.streams)
+            .field("multi_stream_cutoff", &self.multi_stream_cutoff)
             .finish_non_exhaustive()
     }
 }
@@ -123,6 +153,7 @@ impl GraphClient {
             id: meta.id.clone(),
             tag: meta.c_tag.clone().or_else(|| meta.e_tag.clone()),
             size: meta.size.unwrap_or(0),
+            done: None,
         };
         let mut discard = DiscardPartial {
             files: [part.clone(), state_path.clone()],
@@ -142,8 +173,9 @@ impl GraphClient {
         })
     }
 
-    /// The body of [`GraphClient::download_to_file`]: fills `part`, verifies it, renames it;
-    /// returns the number of bytes.
+    /// The body of [`GraphClient::download_to_file`]: fills `part` (in several ranges when the
+    /// file is big enough, else in one stream), verifies it, renames it; returns the number of
+    /// bytes.
     async fn download_part(
         &self,
         meta: &DriveItem,
@@ -153,6 +185,53 @@ impl GraphClient {
         want: DownloadState,
         opts: &DownloadOptions,
     ) -> Result<u64> {
+        let ranged = match meta.size {
+            Some(size) if opts.streams > 1 && size > 0 && size >= opts.multi_stream_cutoff => {
+                self.download_ranges(meta, part, state_path, &want, opts)
+                    .await
+            }
+            _ => Ok(Ranged::NotRanged),
+        };
+        let fetched = match ranged {
+            Ok(Ranged::Done(hasher)) => Ok((want.size, hasher)),
+            Ok(Ranged::NotRanged) => {
+                self.download_stream(meta, part, state_path, want, opts)
+                    .await
+            }
+            Err(e) => Err(e),
+        };
+        let checked = fetched.and_then(|(total, hasher)| {
+            self.verify(meta, total, &hasher)?;
+            Ok(total)
+        });
+        let total = match checked {
+            Ok(total) => total,
+            Err(e) => {
+                // Bytes that contradict the server's own hash or size are no base for a resume.
+                if matches!(e.kind(), ErrorKind::Integrity { .. }) {
+                    let _ = tokio::fs::remove_file(&part).await;
+                    state::remove(state_path).await;
+                }
+                return Err(named(e, &meta.name));
+            }
+        };
+        tokio::fs::rename(&part, dest)
+            .await
+            .map_err(|e| Error::io(dest, e))?;
+        state::remove(state_path).await;
+        Ok(total)
+    }
+
+    /// Fills `part` in one stream (going on from a matching `.part` when resuming); returns
+    /// the bytes it holds and their hash, unchecked.
+    async fn download_stream(
+        &self,
+        meta: &DriveItem,
+        part: &Path,
+        state_path: &Path,
+        want: DownloadState,
+        opts: &DownloadOptions,
+    ) -> Result<(u64, QuickXorHash)> {
         let mut hasher = QuickXorHash::new();
         let offset = resume_offset(opts.resume, part, state_path, &want, &mut hasher).await?;
         if offset == 0 {
@@ -182,23 +261,7 @@ impl GraphClient {
             .flush()
             .await
             .map_err(|e| Error::io(part, local_write_error(e)));
-        drop(file);
-        let checked = streamed
-            .and(flushed)
-            .and_then(|()| self.verify(meta, total, &hasher));
-        if let Err(e) = checked {
-            // Bytes that contradict the server's own hash or size are no base for a resume.
-            if matches!(e.kind(), ErrorKind::Integrity { .. }) {
-                let _ = tokio::fs::remove_file(&part).await;
-                state::remove(state_path).await;
-            }
-            return Err(named(e, &meta.name));
-        }
-        tokio::fs::rename(&part, dest)
-            .await
-            .map_err(|e| Error::io(dest, e))?;
-        state::remove(state_path).await;
-        Ok(total)
+        streamed.and(flushed).map(|()| (total, hasher))
     }
 
     /// Streams a file's content into `out` (stdout, a pipe, ...) and verifies it at the end

@@ -70,7 +70,8 @@ pub(super) async fn open_part(part: &Path, offset: u64) -> Result<tokio::fs::Fil
     Ok(file)
 }
 
-/// Where to start: the length of a matching `.part` (hashing what it holds), else 0.
+/// Where to start: the length of a matching `.part` that one stream wrote (hashing what it
+/// holds), else 0.
 pub(super) async fn resume_offset(
     resume: bool,
     part: &Path,
@@ -78,7 +79,8 @@ pub(super) async fn resume_offset(
     want: &DownloadState,
     hasher: &mut QuickXorHash,
 ) -> Result<u64> {
-    if !resume || state::load::<DownloadState>(state_path).await.as_ref() != Some(want) {
+    let saved = state::load::<DownloadState>(state_path).await;
+    if !resume || !saved.is_some_and(|s| s.same_version(want) && s.done.is_none()) {
         return Ok(0);
     }
     let Ok(meta) = tokio::fs::metadata(part).await else {

@@ -15,14 +15,26 @@ use std::time::SystemTime;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+use super::spans::Spans;
 use crate::error::{Error, Result};
 
-/// What a partial download belongs to.
+/// What a partial download belongs to, and for one in several ranges, what it holds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct DownloadState {
     pub id: String,
     pub tag: Option<String>,
     pub size: u64,
+    /// The spans a download in several ranges has written (the `.part` has holes); `None`:
+    /// one stream, the `.part` holds the bytes from 0 to its length.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub done: Option<Spans>,
+}
+
+impl DownloadState {
+    /// Whether `saved` belongs to the same remote version (whatever it holds).
+    pub(crate) fn same_version(&self, saved: &DownloadState) -> bool {
+        (&self.id, &self.tag, self.size) == (&saved.id, &saved.tag, saved.size)
+    }
 }
 
 /// An upload session to pick up again.
@@ -90,13 +102,26 @@ pub(crate) async fn load<T: DeserializeOwned>(path: &Path) -> Option<T> {
 
 /// Writes `value` to `path` atomically (mode 0600), making its folder (mode 0700) if needed.
 pub(crate) async fn save<T: Serialize>(path: &Path, value: &T) -> Result<()> {
+    write(path, value, true).await
+}
+
+/// [`save`] without waiting for the disk: for progress saved often during a transfer.
+pub(crate) async fn save_progress<T: Serialize>(path: &Path, value: &T) -> Result<()> {
+    write(path, value, false).await
+}
+
+async fn write<T: Serialize>(path: &Path, value: &T, sync: bool) -> Result<()> {
     let bytes = serde_json::to_vec(value).map_err(|e| Error::decode("transfer state", e))?;
     let path = path.to_owned();
     tokio::task::spawn_blocking(move || {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             make_private_dir(dir)?;
         }
-        crate::config::write_private(&path, &bytes)
+        if sync {
+            crate::config::write_private(&path, &bytes)
+        } else {
+            crate::config::write_private_unsynced(&path, &bytes)
+        }
     })
     .await
     .map_err(|e| Error::decode("transfer state", e))?

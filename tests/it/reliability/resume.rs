@@ -253,6 +253,88 @@ fn get_c_after_sigkill_continues_with_range() {
     assert!(!part.exists() && !out.join(".big.bin.part.json").exists());
 }
 
+/// The spans a download in several ranges saved in its `.part.json`.
+fn saved_spans(state: &Path) -> Vec<(u64, u64)> {
+    let Ok(bytes) = std::fs::read(state) else {
+        return Vec::new();
+    };
+    let saved: Value = serde_json::from_slice(&bytes).unwrap_or_default();
+    saved["done"]
+        .as_array()
+        .map(|spans| {
+            spans
+                .iter()
+                .map(|s| (s[0].as_u64().unwrap(), s[1].as_u64().unwrap()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn get_c_after_sigkill_of_a_download_in_ranges_fetches_only_what_is_missing() {
+    let dir = workspace();
+    let data = pattern(24 * MIB + 777, 10);
+    std::fs::write(dir.path().join("work/big.bin"), &data).unwrap();
+    let mut emu = Emu::start(dir.path(), &["--empty"]);
+    cli(dir.path(), &emu)
+        .args(["-c", "put big.bin /"])
+        .assert()
+        .success();
+    emu.stop();
+    // 1 MiB/s per connection, 4 connections: the spans are saved every 2 s.
+    let mut slow = Emu::start(dir.path(), &["--download-rate", "1024"]);
+    let out = dir.path().join("work/out");
+    let state = out.join(".big.bin.part.json");
+    let child = spawn(
+        dir.path(),
+        &slow,
+        "get --cutoff 1M --streams 4 big.bin out/big.bin",
+    );
+    let total = |spans: &[(u64, u64)]| spans.iter().map(|(a, b)| b - a).sum::<u64>();
+    wait_for(Duration::from_secs(60), || {
+        total(&saved_spans(&state)) >= 4 * MIB as u64
+    });
+    kill9(child);
+    slow.stop();
+    assert!(final_names(&out).is_empty(), "nothing under the final name");
+    let spans = saved_spans(&state);
+    let kept = total(&spans);
+    assert!(kept < data.len() as u64, "{spans:?}");
+    let emu = Emu::start(dir.path(), &[]);
+    cli(dir.path(), &emu)
+        .args(["-c", "get -c --cutoff 1M big.bin out/big.bin"])
+        .assert()
+        .success();
+    let asked: Vec<(u64, u64)> = emu
+        .requests()
+        .iter()
+        .filter(|r| r["listener"] == "content" && r["method"] == "GET")
+        .map(|r| {
+            let range = r["range"]
+                .as_str()
+                .expect("ranged")
+                .strip_prefix("bytes=")
+                .unwrap();
+            let (a, b) = range.split_once('-').unwrap();
+            (a.parse().unwrap(), b.parse::<u64>().unwrap() + 1)
+        })
+        .collect();
+    for (a, b) in &asked {
+        assert!(
+            spans.iter().all(|(sa, sb)| b <= sa || a >= sb),
+            "asked again for saved bytes: {a}-{b} of {spans:?}"
+        );
+    }
+    assert_eq!(
+        total(&asked),
+        data.len() as u64 - kept,
+        "only the missing bytes"
+    );
+    assert!(std::fs::read(out.join("big.bin")).unwrap() == data);
+    assert_eq!(final_names(&out), ["big.bin"]);
+    assert!(!state.exists() && !out.join(".big.bin.part").exists());
+}
+
 #[cfg(unix)]
 fn mode(path: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;

@@ -4,6 +4,7 @@
 
 mod completion;
 mod download;
+mod ranges;
 mod upload;
 
 use std::path::{Path, PathBuf};
