@@ -1,7 +1,8 @@
 //! Upload sessions: resumable within and across runs.
 //!
-//! Fragments are multiples of 320 KiB; the next fragment is read while the current one is on
-//! the wire, so at most two fragments are in memory. After a lost answer (5xx, network error)
+//! Fragments are multiples of 320 KiB; the next fragment is read and hashed on the blocking
+//! pool while the current one is on the wire, so at most two fragments are in memory and the
+//! sending never waits for the disk or the hash. After a lost answer (5xx, network error)
 //! or a 416 we ask the session which ranges it still expects and continue from there; a
 //! session that is gone (404) or refuses every fragment is replaced. The session URL is kept
 //! in a state file with the local file's size and mtime, so a later run continues the same
@@ -16,7 +17,7 @@ use reqwest::StatusCode;
 
 use super::partial::hash_file;
 use super::state::{self, UploadState};
-use super::upload::{FRAGMENT_UNIT, Source, UploadOptions, read_range};
+use super::upload::{FRAGMENT_UNIT, Fragment, Source, UploadOptions, read_fragment};
 use super::{Cancel, report};
 use crate::error::{Error, ErrorKind, Result};
 use crate::graph::answer::{decode_json, error_from_response, host_of, network_error};
@@ -70,7 +71,10 @@ impl GraphClient {
         let frag = (opts.fragment_size / FRAGMENT_UNIT).max(1) * FRAGMENT_UNIT;
         let mut hash = RunningHash::default();
         let (mut failures, mut restarts) = (0u32, 0u32);
-        let mut ahead: Option<(u64, Bytes)> = None;
+        let mut ahead: Option<Fragment> = None;
+        // Fragment buffers sent and back (reused: fresh 10 MiB buffers on the blocking pool's
+        // threads grew the peak memory by a third).
+        let mut spare: Vec<Vec<u8>> = Vec::new();
         loop {
             opts.cancel.check()?;
             if offset >= src.size {
@@ -79,16 +83,20 @@ impl GraphClient {
                 return self.finished(&job, item, &hash).await;
             }
             let len = frag.min(src.size - offset);
-            let data = match ahead.take() {
-                Some((o, d)) if o == offset && d.len() as u64 == len => d,
-                _ => read_range(&src.path, offset, len).await?,
+            let now = match ahead.take() {
+                Some(f) if f.offset == offset && f.data.len() as u64 == len => f,
+                _ => read_fragment(&src.path, offset, len, take(&mut spare)).await?,
             };
-            hash.feed(&src.path, offset, &data).await?;
+            hash.add(&src.path, &now).await?;
+            let sent = now.data.clone();
             let ack;
             (ack, ahead) = tokio::join!(
-                self.put_cancellable(&url, offset, data, src.size, &opts.cancel),
-                read_ahead(&src.path, offset + len, frag, src.size)
+                self.put_cancellable(&url, offset, now.data, src.size, &opts.cancel),
+                read_ahead(&src.path, offset + len, frag, src.size, take(&mut spare))
             );
+            if let Ok(back) = sent.try_into_mut() {
+                spare.push(back.into());
+            }
             match ack {
                 Ok(Ack::Done(item)) => {
                     return self.finished(&job, *item, &hash).await;
@@ -289,6 +297,17 @@ struct RunningHash {
 }
 
 impl RunningHash {
+    /// Adds a fragment: its own hash when it comes next (the usual case), else its bytes
+    /// through [`RunningHash::feed`].
+    async fn add(&mut self, path: &Path, f: &Fragment) -> Result<()> {
+        if f.offset != self.upto {
+            return self.feed(path, f.offset, &f.data).await;
+        }
+        self.hasher.combine(&f.hash);
+        self.upto += f.data.len() as u64;
+        Ok(())
+    }
+
     /// Feeds the fragment at `offset`; bytes hashed before (a resent fragment) are skipped.
     async fn feed(&mut self, path: &Path, offset: u64, data: &[u8]) -> Result<()> {
         if offset > self.upto {
@@ -304,14 +323,25 @@ impl RunningHash {
     }
 }
 
-/// Reads the fragment at `next` (if any) while the current one is on the wire; a failed
-/// read is retried synchronously later.
-async fn read_ahead(path: &Path, next: u64, frag: u64, size: u64) -> Option<(u64, Bytes)> {
+/// Reads and hashes the fragment at `next` (if any) while the current one is on the wire; a
+/// failed read is retried later.
+async fn read_ahead(
+    path: &Path,
+    next: u64,
+    frag: u64,
+    size: u64,
+    buf: Vec<u8>,
+) -> Option<Fragment> {
     if next >= size {
         return None;
     }
     let len = frag.min(size - next);
-    read_range(path, next, len).await.ok().map(|d| (next, d))
+    read_fragment(path, next, len, buf).await.ok()
+}
+
+/// A spare buffer, or a new one.
+fn take(spare: &mut Vec<Vec<u8>>) -> Vec<u8> {
+    spare.pop().unwrap_or_default()
 }
 
 impl GraphClient {
