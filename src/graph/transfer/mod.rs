@@ -7,6 +7,7 @@
 //! transfer resumes in a later run, and neither ever leaves a partial file under the final
 //! name. Pre-authenticated URLs (download, upload session) never receive the token.
 
+mod body;
 mod download;
 mod partial;
 mod session;

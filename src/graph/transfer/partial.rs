@@ -54,19 +54,16 @@ pub(super) fn local_write_error(e: std::io::Error) -> std::io::Error {
     }
 }
 
-/// Opens `.NAME.part`, cut to `offset` bytes and positioned there.
-pub(super) async fn open_part(part: &Path, offset: u64) -> Result<tokio::fs::File> {
-    let mut file = tokio::fs::OpenOptions::new()
+/// Opens `.NAME.part` for writing, cut to `offset` bytes (positioned writes go after).
+pub(super) fn open_part(part: &Path, offset: u64) -> Result<std::fs::File> {
+    let file = std::fs::OpenOptions::new()
         .create(true)
         .write(true)
         .truncate(false)
         .open(part)
-        .await
         .map_err(|e| Error::io(part, e))?;
-    file.set_len(offset).await.map_err(|e| Error::io(part, e))?;
-    file.seek(std::io::SeekFrom::Start(offset))
-        .await
-        .map_err(|e| Error::io(part, e))?;
+    file.set_len(offset)
+        .map_err(|e| Error::io(part, local_write_error(e)))?;
     Ok(file)
 }
 

@@ -25,10 +25,11 @@ use std::time::Duration;
 use futures_util::future::join_all;
 use reqwest::StatusCode;
 
+use super::body::Out;
 use super::partial::{hash_file, local_write_error};
 use super::spans::{Spans, pieces};
 use super::state::{self, DownloadState};
-use super::writer::{BUFFER, RangeWriter};
+use super::writer::{Gather, RangeWriter};
 use super::{Cancel, DownloadOptions, report};
 use crate::error::{Error, ErrorKind, Result};
 use crate::graph::answer::{error_from_response, host_of, network_error};
@@ -120,30 +121,31 @@ impl GraphClient {
             e = job.save_now_and_then(state_path, want) => Err(Stop::Failed(e)),
         };
         let Job { writer, hash, .. } = job;
-        let written = writer.finish().await;
-        let kept = match &written {
-            Ok(spans) => spans.clone(),
-            Err(_) => Spans::default(),
-        };
-        match ran {
-            Err(Stop::NotRanged) => {
+        let (kept, written) = writer.finish().await;
+        match (ran, written) {
+            (Err(Stop::NotRanged), _) => {
                 let _ = tokio::fs::remove_file(part).await;
                 state::remove(state_path).await;
                 Ok(Ranged::NotRanged)
             }
-            Err(Stop::Failed(e)) => {
+            // A failed write is the cause of whatever the streams saw of it.
+            (Err(stop), written) => {
                 let _ = save_spans(state_path, want, &kept).await;
-                Err(e)
+                written?;
+                Err(match stop {
+                    Stop::Failed(e) => e,
+                    _ => ErrorKind::Cancelled.into(),
+                })
             }
-            Err(Stop::Halted) => {
-                let _ = save_spans(state_path, want, &kept).await;
-                Err(ErrorKind::Cancelled.into())
+            (Ok(()), written) => {
+                written?;
+                if !kept.covers(size) {
+                    return Err(Error::decode("download", "the ranges left bytes unwritten"));
+                }
+                Ok(Ranged::Done(
+                    hash.into_inner().unwrap_or_else(|p| p.into_inner()),
+                ))
             }
-            Ok(()) if written?.covers(size) => {
-                let hash = hash.into_inner().unwrap_or_else(|p| p.into_inner());
-                Ok(Ranged::Done(hash))
-            }
-            Ok(()) => Err(Error::decode("download", "the ranges left bytes unwritten")),
         }
     }
 }
@@ -240,8 +242,7 @@ impl Job<'_> {
             Ok(r) => self.check_answer(r, *at).await?,
             Err(e) => return Err(Attempt::Again(network_error(e))),
         };
-        let mut buf = self.writer.buffer();
-        let mut buf_at = *at;
+        let mut out = Gather::new(&self.writer, *at);
         let got = loop {
             let chunk = tokio::select! {
                 biased;
@@ -258,34 +259,19 @@ impl Job<'_> {
             let take = bytes
                 .len()
                 .min(usize::try_from(end - *at).unwrap_or(usize::MAX));
-            let mut data = &bytes[..take];
-            hasher.update(data);
-            *at += take as u64;
-            while !data.is_empty() {
-                let room = (BUFFER - buf.len()).min(data.len());
-                buf.extend_from_slice(&data[..room]);
-                data = &data[room..];
-                if buf.len() == BUFFER {
-                    let full = std::mem::replace(&mut buf, self.writer.buffer());
-                    self.writer
-                        .write(buf_at, full)
-                        .await
-                        .map_err(Attempt::stop)?;
-                    buf_at += BUFFER as u64;
-                }
+            hasher.update(&bytes[..take]);
+            if let Err(e) = out.put(&bytes[..take]).await {
+                break Err(Attempt::stop(e));
             }
+            *at += take as u64;
             let moved = self.moved.fetch_add(take as u64, Ordering::Relaxed) + take as u64;
             report(&self.opts.progress, moved, self.size);
             if *at >= end {
                 break Ok(());
             }
         };
-        if !buf.is_empty() {
-            self.writer
-                .write(buf_at, buf)
-                .await
-                .map_err(Attempt::stop)?;
-        }
+        // What arrived is good even when the connection dropped: it goes to the file.
+        out.flush().await.map_err(Attempt::stop)?;
         got
     }
 

@@ -1,6 +1,8 @@
-//! The writer of a download in several ranges: one thread that takes 1 MiB buffers with their
-//! offsets and writes each with one positioned write, so that the streams fill one `.part`
-//! at once without sharing a file position, and the runtime thread never waits on the disk.
+//! The writer of a download: one thread that takes 1 MiB buffers with their offsets and
+//! writes them with positioned writes of 128 KiB, so that several streams fill one `.part` at
+//! once without sharing a file position, and the runtime thread never waits on the disk (a
+//! single stream gathers into the same buffers: fewer hand-offs than a write per network
+//! chunk through tokio's blocking pool, bench/results.md).
 //!
 //! It records what it has written ([`Spans`]): only bytes on their way to the disk count as
 //! done in the state file a later `get -c` reads. Buffers go back to a pool once written and
@@ -11,12 +13,17 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::{mpsc, oneshot};
 
+use super::body::Out;
 use super::partial::local_write_error;
 use super::spans::Spans;
 use crate::error::{Error, Result};
 
-/// The size of one write (bytes).
+/// The size of one buffer handed to the writer thread (bytes).
 pub(super) const BUFFER: usize = 1 << 20;
+/// One write (bytes). Measured (bench/results.md): single writes of 256 KiB or 1 MiB spent
+/// most of their time in the kernel's copy into the page cache (three times the system time
+/// of the whole download), 16 KiB writes cost more calls, 64-128 KiB were the fastest.
+const WRITE: usize = 128 << 10;
 /// Buffers waiting for the writer at most.
 const QUEUE: usize = 8;
 
@@ -89,19 +96,70 @@ impl RangeWriter {
         lock(&self.shared.written).clone()
     }
 
-    /// Waits until every queued buffer is written; returns the spans written.
+    /// Waits until every queued buffer is written; returns the spans written and how the
+    /// writing ended.
     ///
     /// # Errors
     ///
-    /// The first failed write ([`crate::ErrorKind::Io`], a full disk said plainly).
-    pub(super) async fn finish(mut self) -> Result<Spans> {
+    /// The first failed write ([`crate::ErrorKind::Io`], a full disk said plainly): the cause
+    /// of any "the writer stopped" a stream saw.
+    pub(super) async fn finish(mut self) -> (Spans, Result<()>) {
         self.queue = None;
         let ended = match self.ended.take() {
             Some(rx) => rx.await.unwrap_or(Ok(())),
             None => Ok(()),
         };
-        ended.map_err(|e| Error::io(&self.path, local_write_error(e)))?;
-        Ok(self.written())
+        let ended = ended.map_err(|e| Error::io(&self.path, local_write_error(e)));
+        (self.written(), ended)
+    }
+}
+
+/// Bytes that follow one another from offset `at`, gathered into [`BUFFER`]-sized buffers for
+/// a [`RangeWriter`] (one stream's, or one range's).
+pub(super) struct Gather<'w> {
+    writer: &'w RangeWriter,
+    buf: Vec<u8>,
+    /// Where `buf` goes.
+    at: u64,
+}
+
+impl<'w> Gather<'w> {
+    /// Bytes from `at` on for `writer`.
+    pub(super) fn new(writer: &'w RangeWriter, at: u64) -> Self {
+        Gather {
+            writer,
+            buf: writer.buffer(),
+            at,
+        }
+    }
+
+    /// Hands over what is gathered (call it when the bytes stop, failed or not).
+    ///
+    /// # Errors
+    ///
+    /// The writer has stopped.
+    pub(super) async fn flush(&mut self) -> Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let full = std::mem::replace(&mut self.buf, self.writer.buffer());
+        let at = self.at;
+        self.at += full.len() as u64;
+        self.writer.write(at, full).await
+    }
+}
+
+impl Out for Gather<'_> {
+    async fn put(&mut self, mut data: &[u8]) -> Result<()> {
+        while !data.is_empty() {
+            let room = (BUFFER - self.buf.len()).min(data.len());
+            self.buf.extend_from_slice(&data[..room]);
+            data = &data[room..];
+            if self.buf.len() == BUFFER {
+                self.flush().await?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -112,7 +170,9 @@ fn write_all(
     shared: &Shared,
 ) -> std::io::Result<()> {
     while let Some(Piece { at, mut buf }) = pieces.blocking_recv() {
-        write_at(file, &buf, at)?;
+        for (i, part) in buf.chunks(WRITE).enumerate() {
+            write_at(file, part, at + (i * WRITE) as u64)?;
+        }
         lock(&shared.written).insert(at, at + buf.len() as u64);
         buf.clear();
         lock(&shared.pool).push(buf);
