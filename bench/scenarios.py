@@ -77,7 +77,7 @@ def measure(cmd, env=None, stdout=subprocess.DEVNULL, cwd=None, check=True, serv
 class Emu:
     """A standalone skydrive-emu process; `stop()` returns its request log entries."""
 
-    def __init__(self, ctx, name, latency=None, data=None, empty=True, extra=()):
+    def __init__(self, ctx, name, latency=None, data=None, empty=True, extra=(), blobs_in_memory=False):
         self.ctx = ctx
         self.config = ctx.path(name, "emu.lcrc")
         self.log = ctx.path(name, "requests.jsonl")
@@ -90,7 +90,10 @@ class Emu:
         if data:
             cmd += ["--data", data]
         cmd += list(extra)
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+        # Without --data the blobs go to a temp dir: in memory when asked (big files, a full disk).
+        env = dict(os.environ, TMPDIR=ctx.shm) if blobs_in_memory else None
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+                                     env=env)
         line = self.proc.stdout.readline().decode().strip()
         if not line.startswith("listening on "):
             raise RuntimeError("skydrive-emu said %r" % line)
