@@ -54,15 +54,16 @@ pub(super) fn local_write_error(e: std::io::Error) -> std::io::Error {
     }
 }
 
-/// Opens `.NAME.part` for writing, cut to `offset` bytes (positioned writes go after).
-pub(super) fn open_part(part: &Path, offset: u64) -> Result<std::fs::File> {
+/// Opens `.NAME.part` for positioned writes, `len` bytes long: cut to the bytes one stream
+/// keeps, or extended with holes for several streams to fill.
+pub(super) fn open_part(part: &Path, len: u64) -> Result<std::fs::File> {
     let file = std::fs::OpenOptions::new()
         .create(true)
         .write(true)
         .truncate(false)
         .open(part)
         .map_err(|e| Error::io(part, e))?;
-    file.set_len(offset)
+    file.set_len(len)
         .map_err(|e| Error::io(part, local_write_error(e)))?;
     Ok(file)
 }

@@ -26,7 +26,7 @@ use futures_util::future::join_all;
 use reqwest::StatusCode;
 
 use super::body::Out;
-use super::partial::{hash_file, local_write_error};
+use super::partial::{hash_file, open_part};
 use super::spans::{Spans, pieces};
 use super::state::{self, DownloadState};
 use super::writer::{Gather, RangeWriter};
@@ -100,7 +100,7 @@ impl GraphClient {
         let (done, hash) = resumed_spans(opts.resume, part, state_path, want).await?;
         save_spans(state_path, want, &done).await?;
         let already = done.total();
-        let file = open_sparse(part, size)?;
+        let file = open_part(part, size)?;
         let todo = pieces(&done.missing(size), opts.streams);
         let job = Job {
             client: self,
@@ -405,19 +405,6 @@ async fn save_spans(state_path: &Path, want: &DownloadState, done: &Spans) -> Re
         ..want.clone()
     };
     state::save_progress(state_path, &saved).await
-}
-
-/// Opens `.part` for positioned writes, `size` bytes long (holes where nothing is written).
-fn open_sparse(part: &Path, size: u64) -> Result<std::fs::File> {
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .write(true)
-        .truncate(false)
-        .open(part)
-        .map_err(|e| Error::io(part, e))?;
-    file.set_len(size)
-        .map_err(|e| Error::io(part, local_write_error(e)))?;
-    Ok(file)
 }
 
 /// A client for the ranges: HTTP/1.1 only, so that each range has a connection of its own.

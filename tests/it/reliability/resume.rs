@@ -206,17 +206,24 @@ fn put_from_a_folder_that_takes_no_new_file() {
     assert_eq!(saved_upload(dir.path()), None);
 }
 
-#[test]
-fn get_c_after_sigkill_continues_with_range() {
-    let dir = workspace();
-    let data = pattern(20 * MIB + 999, 8);
-    std::fs::write(dir.path().join("work/big.bin"), &data).unwrap();
-    let mut emu = Emu::start(dir.path(), &["--empty"]);
-    cli(dir.path(), &emu)
+/// Writes `work/big.bin` (`len` bytes of pattern `seed`) and uploads it to an emulator whose
+/// drive stays in `dir` (stopped again); returns the bytes.
+fn uploaded(dir: &Path, len: usize, seed: u32) -> Vec<u8> {
+    let data = pattern(len, seed);
+    std::fs::write(dir.join("work/big.bin"), &data).unwrap();
+    let mut emu = Emu::start(dir, &["--empty"]);
+    cli(dir, &emu)
         .args(["-c", "put big.bin /"])
         .assert()
         .success();
     emu.stop();
+    data
+}
+
+#[test]
+fn get_c_after_sigkill_continues_with_range() {
+    let dir = workspace();
+    let data = uploaded(dir.path(), 20 * MIB + 999, 8);
     let mut slow = Emu::start(dir.path(), &["--download-rate", "8192"]);
     let out = dir.path().join("work/out");
     let part = out.join(".big.bin.part");
@@ -273,14 +280,7 @@ fn saved_spans(state: &Path) -> Vec<(u64, u64)> {
 #[test]
 fn get_c_after_sigkill_of_a_download_in_ranges_fetches_only_what_is_missing() {
     let dir = workspace();
-    let data = pattern(24 * MIB + 777, 10);
-    std::fs::write(dir.path().join("work/big.bin"), &data).unwrap();
-    let mut emu = Emu::start(dir.path(), &["--empty"]);
-    cli(dir.path(), &emu)
-        .args(["-c", "put big.bin /"])
-        .assert()
-        .success();
-    emu.stop();
+    let data = uploaded(dir.path(), 24 * MIB + 777, 10);
     // 1 MiB/s per connection, 4 connections: the spans are saved every 2 s.
     let mut slow = Emu::start(dir.path(), &["--download-rate", "1024"]);
     let out = dir.path().join("work/out");

@@ -24,12 +24,21 @@ fn ranged() -> DownloadOptions {
     }
 }
 
-/// An empty drive holding `big.bin` (SIZE bytes); its bytes.
-async fn with_big_file() -> (Env, Vec<u8>) {
+/// An empty drive holding `big.bin` (SIZE bytes) served with `faults`; its bytes.
+async fn with_big_file(faults: Faults) -> (Env, Vec<u8>) {
     let env = empty_env().await;
     let data = pattern(SIZE, 21);
     env.emu.put_file("big.bin", &data);
+    env.emu.set_faults(faults);
     (env, data)
+}
+
+/// Downloads `big.bin` into the test's folder with `opts`.
+async fn fetch(env: &Env, opts: &DownloadOptions) -> skydrive::Result<skydrive::DriveItem> {
+    let dest = env.dir.path().join("big.bin");
+    env.client
+        .download_to_file(&ItemRef::path("big.bin"), &dest, opts)
+        .await
 }
 
 /// The `Range` of every content request, as (first byte, end) with `end` exclusive.
@@ -61,7 +70,7 @@ fn leftovers(env: &Env) -> Vec<String> {
 
 #[tokio::test]
 async fn a_big_file_comes_in_ranges_that_tile_it() {
-    let (env, data) = with_big_file().await;
+    let (env, data) = with_big_file(Faults::default()).await;
     let dest = env.dir.path().join("big.bin");
     let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
     let log = seen.clone();
@@ -100,7 +109,7 @@ async fn a_big_file_comes_in_ranges_that_tile_it() {
 
 #[tokio::test]
 async fn one_stream_or_a_small_file_takes_one_request() {
-    let (env, data) = with_big_file().await;
+    let (env, data) = with_big_file(Faults::default()).await;
     let dest = env.dir.path().join("big.bin");
     for opts in [
         DownloadOptions {
@@ -131,18 +140,14 @@ async fn one_stream_or_a_small_file_takes_one_request() {
 
 #[tokio::test]
 async fn a_dropped_range_goes_on_from_its_last_byte() {
-    let (env, data) = with_big_file().await;
     // Every 3rd request for content drops its connection half-way through the body.
-    env.emu.set_faults(Faults {
+    let (env, data) = with_big_file(Faults {
         drop_every: 3,
         ..Faults::default()
-    });
-    let dest = env.dir.path().join("big.bin");
-    env.client
-        .download_to_file(&ItemRef::path("big.bin"), &dest, &ranged())
-        .await
-        .unwrap();
-    assert_eq!(std::fs::read(&dest).unwrap(), data);
+    })
+    .await;
+    fetch(&env, &ranged()).await.unwrap();
+    assert_eq!(std::fs::read(env.dir.path().join("big.bin")).unwrap(), data);
     let got = ranges(&env);
     // A continuation asks for the rest of a range asked before: same end, a later start.
     let continued = got
@@ -159,12 +164,12 @@ async fn a_dropped_range_goes_on_from_its_last_byte() {
 
 #[tokio::test]
 async fn a_cancelled_download_continues_with_only_the_missing_spans() {
-    let (env, data) = with_big_file().await;
     // 2 MiB/s per connection: the cancel comes with about 1 MiB of 5 on disk.
-    env.emu.set_faults(Faults {
+    let (env, data) = with_big_file(Faults {
         download_rate: 2 * MIB as u64,
         ..Faults::default()
-    });
+    })
+    .await;
     let dest = env.dir.path().join("big.bin");
     let cancel = Cancel::new();
     let stop = cancel.clone();
@@ -219,43 +224,33 @@ async fn a_cancelled_download_continues_with_only_the_missing_spans() {
 
 #[tokio::test]
 async fn a_wrong_hash_fails_and_discards_the_partial_file() {
-    let (env, _) = with_big_file().await;
-    env.emu.set_faults(Faults {
+    let (env, _) = with_big_file(Faults {
         hostile: vec![Hostile::WrongHashes],
         ..Faults::default()
-    });
-    let dest = env.dir.path().join("big.bin");
-    let err = env
-        .client
-        .download_to_file(&ItemRef::path("big.bin"), &dest, &ranged())
-        .await
-        .unwrap_err();
+    })
+    .await;
+    let err = fetch(&env, &ranged()).await.unwrap_err();
     let ErrorKind::Integrity { name, detail } = err.kind() else {
         panic!("{err:?}");
     };
     assert_eq!(name, "big.bin");
     assert!(detail.contains("quickXorHash"), "{detail}");
     assert!(ranges(&env).len() >= 4, "it came in ranges");
-    assert!(!dest.exists());
+    assert!(!env.dir.path().join("big.bin").exists());
     assert!(leftovers(&env).is_empty(), "{:?}", leftovers(&env));
 }
 
 #[tokio::test]
 async fn a_listed_size_that_lies_is_fetched_in_one_stream() {
     for delta in [4096, -4096] {
-        let (env, data) = with_big_file().await;
-        env.emu.set_faults(Faults {
+        let (env, data) = with_big_file(Faults {
             listed_size_delta: delta,
             ..Faults::default()
-        });
-        let dest = env.dir.path().join("big.bin");
-        let item = env
-            .client
-            .download_to_file(&ItemRef::path("big.bin"), &dest, &ranged())
-            .await
-            .unwrap();
+        })
+        .await;
+        let item = fetch(&env, &ranged()).await.unwrap();
         assert_eq!(item.size, Some(SIZE as u64), "the bytes received");
-        assert_eq!(std::fs::read(&dest).unwrap(), data);
+        assert_eq!(std::fs::read(env.dir.path().join("big.bin")).unwrap(), data);
         let content: Vec<_> = env
             .emu
             .request_log()
