@@ -1,5 +1,9 @@
 //! Downloads: follow the `/content` 302 without the token, stream the body chunk by chunk,
-//! resume with `Range` after a dropped connection, verify the quickXorHash.
+//! resume with `Range` after a dropped connection, verify the quickXorHash. A file of at
+//! least [`DownloadOptions::multi_stream_cutoff`] comes in several ranges at once
+//! ([`super::streams`]); a resumed download goes on in the way its `.part.json` says it was
+//! made (a one-stream `.part` is taken up by several streams; spans left by several streams
+//! are started over by one).
 //!
 //! The bytes land in a hidden `.NAME.part` and are renamed over `NAME` only once verified, so
 //! no half-written file ever carries the final name. We do not fsync before the rename, like
