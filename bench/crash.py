@@ -65,7 +65,9 @@ def crash_put(ctx, emu, local, size):
     # emulator's latency has passed: count from after that.
     time.sleep(1)
     mark = len(emu.read_log())
-    with open(os.path.join(cwd, ".%s.upload.json" % name)) as f:
+    uploads = os.path.join(emu.env["SKYDRIVE_HOME"], "uploads")
+    (state,) = [e for e in os.listdir(uploads) if e.startswith(name + "~") and e.endswith(".upload.json")]
+    with open(os.path.join(uploads, state)) as f:
         url = json.load(f)["upload_url"]
     with urllib.request.urlopen(url, timeout=60) as r:
         nxt = int(json.load(r)["nextExpectedRanges"][0].split("-")[0])

@@ -19,8 +19,9 @@ SHARED_TOOLS = os.path.join(os.environ.get("SKYDRIVE_SHARED") or os.path.join(
 
 
 class Context:
-    def __init__(self, root, bins, work, runs, quick):
+    def __init__(self, root, bins, work, runs, quick, shm=None):
         self.root, self.bins, self.work, self.runs, self.quick = root, bins, work, runs, quick
+        self.shm = shm or work
 
     def exe(self, name):
         return os.path.join(self.bins, name)
@@ -30,35 +31,53 @@ class Context:
         os.makedirs(os.path.dirname(p), exist_ok=True)
         return p
 
+    def memory_path(self, *parts):
+        """A path in memory (tmpfs) when there is one, else on the disk like `path`."""
+        p = os.path.join(self.shm, *parts)
+        os.makedirs(os.path.dirname(p), exist_ok=True)
+        return p
+
 
 class Result:
-    """Wall seconds, peak RSS in KiB and exit status of one process."""
+    """Wall seconds, peak RSS in KiB, CPU seconds (user + system) and exit status of one
+    process, and the CPU seconds the emulator spent meanwhile (None when not sampled)."""
 
-    def __init__(self, secs, rss_kib, rc, stdout=b""):
+    def __init__(self, secs, rss_kib, rc, stdout=b"", cpu=0.0, server_cpu=None):
         self.secs, self.rss_kib, self.rc, self.stdout = secs, rss_kib, rc, stdout
+        self.cpu, self.server_cpu = cpu, server_cpu
 
 
-def measure(cmd, env=None, stdout=subprocess.DEVNULL, cwd=None, check=True):
-    """Runs cmd under GNU time, which reports the peak RSS of the program itself (wait4 on a
-    child forked from Python would also count Python's own pages from before the exec)."""
+def process_cpu(pid):
+    """CPU seconds (user + system) process `pid` has used so far, from /proc/PID/stat."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(cmd, env=None, stdout=subprocess.DEVNULL, cwd=None, check=True, server=None):
+    """Runs cmd under GNU time, which reports the peak RSS and CPU time of the program itself
+    (wait4 on a child forked from Python would also count Python's own pages from before the
+    exec). `server`: an Emu whose CPU time over the run is recorded too."""
     rss_file = os.path.join(os.environ.get("TMPDIR", "/tmp"), "skydrive-bench-rss-%d" % os.getpid())
+    before = process_cpu(server.proc.pid) if server else None
     t0 = time.perf_counter()
-    p = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", rss_file] + list(cmd), env=env, stdout=stdout,
-                         stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, cwd=cwd)
+    p = subprocess.Popen(["/usr/bin/time", "-f", "%M %U %S", "-o", rss_file] + list(cmd), env=env,
+                         stdout=stdout, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, cwd=cwd)
     out, err = p.communicate()
     secs = time.perf_counter() - t0
+    server_cpu = process_cpu(server.proc.pid) - before if server else None
     with open(rss_file) as f:
-        rss = int(f.read().strip().splitlines()[-1])
+        rss, user, system = f.read().strip().splitlines()[-1].split()
     os.remove(rss_file)
     if check and p.returncode != 0:
         raise RuntimeError("%s failed (%d): %s" % (" ".join(cmd), p.returncode, err.decode(errors="replace")[-2000:]))
-    return Result(secs, rss, p.returncode, out or b"")
+    return Result(secs, int(rss), p.returncode, out or b"", float(user) + float(system), server_cpu)
 
 
 class Emu:
     """A standalone skydrive-emu process; `stop()` returns its request log entries."""
 
-    def __init__(self, ctx, name, latency=None, data=None, empty=True, extra=()):
+    def __init__(self, ctx, name, latency=None, data=None, empty=True, extra=(), blobs_in_memory=False):
         self.ctx = ctx
         self.config = ctx.path(name, "emu.lcrc")
         self.log = ctx.path(name, "requests.jsonl")
@@ -71,7 +90,10 @@ class Emu:
         if data:
             cmd += ["--data", data]
         cmd += list(extra)
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+        # Without --data the blobs go to a temp dir: in memory when asked (big files, a full disk).
+        env = dict(os.environ, TMPDIR=ctx.shm) if blobs_in_memory else None
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+                                     env=env)
         line = self.proc.stdout.readline().decode().strip()
         if not line.startswith("listening on "):
             raise RuntimeError("skydrive-emu said %r" % line)
@@ -136,6 +158,12 @@ def stats(results):
     return statistics.median(secs), min(secs), max(secs), max(r.rss_kib for r in results)
 
 
+def median_cpu(results):
+    """Median CPU seconds of the client and of the server (None when not sampled)."""
+    server = [r.server_cpu for r in results if r.server_cpu is not None]
+    return statistics.median(r.cpu for r in results), statistics.median(server) if server else None
+
+
 def fmt_row(name, results, size=None, ratio=None, requests=None):
     med, lo, hi, rss = stats(results)
     rate = " | %.0f MiB/s" % (size / MIB / med) if size else " | -"
@@ -154,43 +182,6 @@ def repeat(ctx, fn, before=None):
             before()
         out.append(fn())
     return out
-
-
-def big_transfers(ctx):
-    """Scenarios 1 and 2: one big file down (vs curl on the same URL) and up (upload session)."""
-    sizes = [32 * MIB] if ctx.quick else [256 * MIB, 1024 * MIB, 2048 * MIB]
-    rows = [TABLE_HEAD]
-    for size in sizes:
-        label = "%d MiB" % (size // MIB)
-        local = ctx.path("big", "src-%d.bin" % size)
-        write_random(local, size)
-        emu = Emu(ctx, "big-%d" % size)
-        try:
-            mark = len(emu.read_log())
-            up = repeat(ctx, lambda: measure(emu.cli("put", local, "/"), env=emu.env))
-            up_reqs = len(emu.requests_since(mark)) // ctx.runs
-            name = os.path.basename(local)
-            meta = emu.api("/me/drive/root:/%s?$select=id,size,@microsoft.graph.downloadUrl" % name)
-            url = meta["@microsoft.graph.downloadUrl"]
-            dst = ctx.path("big", "dst.bin")
-            rm = lambda: os.path.exists(dst) and os.remove(dst)
-            curl = repeat(ctx, lambda: measure(["curl", "-sS", "-f", "-o", dst, url]), before=rm)
-            mark = len(emu.read_log())
-            get = repeat(ctx, lambda: measure(emu.cli("get", "/" + name, dst), env=emu.env), before=rm)
-            get_reqs = len(emu.requests_since(mark)) // ctx.runs
-            if os.path.getsize(dst) != size:
-                raise RuntimeError("downloaded %d bytes, expected %d" % (os.path.getsize(dst), size))
-            curl_med = stats(curl)[0]
-            rows.append(fmt_row("%s download: curl (the limit)" % label, curl, size, 1.0))
-            rows.append(fmt_row("%s download: skydrive-cli get" % label, get, size, curl_med / stats(get)[0], get_reqs))
-            rows.append(fmt_row("%s upload: skydrive-cli put (session)" % label, up, size,
-                                curl_med / stats(up)[0], up_reqs))
-        finally:
-            emu.stop()
-            os.remove(local)
-    return ("## 1-2. One big file down and up\n\nTargets: get at least 0.9x curl's throughput; put at least "
-            "0.7x the download limit; peak memory under 64 MiB and independent of file size. Ratio = curl's "
-            "median time / this row's median time.\n\n" + "\n".join(rows) + "\n")
 
 
 def many_small(ctx):
@@ -324,10 +315,12 @@ def micro(ctx):
             "candidates in under 1 ms.\n\n" + "\n".join(rows) + "\n")
 
 
-# Imported last: crash.py uses the helpers above.
+# Imported last: these use the helpers above.
 from crash import crash_resume  # noqa: E402
 from mirror import mirror_unchanged  # noqa: E402
 from million import million  # noqa: E402
+from transfers import big_transfers, rate_limited, against_rclone  # noqa: E402
 
-ALL = [("big", big_transfers), ("small", many_small), ("tree", tree_walk), ("startup", startup), ("micro", micro),
-       ("crash", crash_resume), ("mirror", mirror_unchanged), ("million", million)]
+ALL = [("big", big_transfers), ("rate", rate_limited), ("rclone", against_rclone), ("small", many_small),
+       ("tree", tree_walk), ("startup", startup), ("micro", micro), ("crash", crash_resume),
+       ("mirror", mirror_unchanged), ("million", million)]

@@ -435,7 +435,7 @@ _skydrive__cli() {
             return 0
             ;;
         skydrive__subcmd__cli__subcmd__get)
-            opts="-r -c -P -h --recursive --continue --parallel --help"
+            opts="-r -c -P -n -h --recursive --continue --parallel --multi-thread-streams --streams --multi-thread-cutoff --cutoff --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -446,6 +446,26 @@ _skydrive__cli() {
                     return 0
                     ;;
                 -P)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --streams)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --multi-thread-streams)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cutoff)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --multi-thread-cutoff)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -105,6 +105,8 @@ complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand du" -l help -d
 complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand cat" -s f -l force -d 'Write binary content to a terminal too (it is held back by default)'
 complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand cat" -s h -l help -d 'Print help'
 complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand get" -s P -l parallel -d 'Files transferred at once' -r
+complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand get" -s n -l streams -l multi-thread-streams -d 'Byte ranges fetched at once for a file of at least --cutoff, each over its own connection (lftp\'s pget -n, rclone\'s --multi-thread-streams); 1 turns it off' -r
+complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand get" -l cutoff -l multi-thread-cutoff -d 'Files of at least SIZE come in several streams (rclone\'s --multi-thread-cutoff): bytes, or with K, M, G, T (powers of 1024, `256M`, `1GiB`)' -r
 complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand get" -s r -l recursive -d 'Download folders with their contents'
 complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand get" -s c -l continue -d 'Continue a partial download (and keep partial files on Ctrl-C)'
 complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand get" -s h -l help -d 'Print help'

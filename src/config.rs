@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 mod edit;
 pub mod save;
 mod yaml;
-pub use save::{ConfigLock, write_private};
+pub use save::{ConfigLock, write_private, write_private_unsynced};
 use yaml::{at_line, check_regular_file, key_line, parse_doc, scalar};
 
 /// Microsoft's public-cloud Graph endpoint.
@@ -66,6 +66,16 @@ impl std::fmt::Debug for Config {
             .field("has_refresh_token", &self.refresh_token.is_some())
             .finish_non_exhaustive()
     }
+}
+
+/// The directory for the shell's history, the demo drive and the state of transfers and
+/// mirrors: `$SKYDRIVE_HOME`, else the platform's data directory
+/// (`~/.local/share/skydrive-cli` on Linux); `None` when neither is known (no home directory).
+pub fn data_dir() -> Option<PathBuf> {
+    if let Some(home) = std::env::var_os("SKYDRIVE_HOME").filter(|h| !h.is_empty()) {
+        return Some(PathBuf::from(home));
+    }
+    directories::ProjectDirs::from("", "", "skydrive-cli").map(|d| d.data_dir().to_path_buf())
 }
 
 impl Config {

@@ -72,7 +72,8 @@ struct Args {
     /// Store every Nth upload fragment but answer it with 500.
     #[arg(long, value_name = "N", default_value_t = 0)]
     lose_fragment_every: u32,
-    /// Send download bodies at most this many KiB per second (0: unlimited).
+    /// Send each download body at most this many KiB per second (0: unlimited); each body
+    /// (connection) is paced on its own, as real servers limit each connection.
     #[arg(long, value_name = "KIB", default_value_t = 0)]
     download_rate: u64,
     /// Append every request to FILE as one JSON object per line (method, path, status,

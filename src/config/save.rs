@@ -174,6 +174,16 @@ impl Config {
 /// Writes `bytes` to `path` atomically (temp file beside it, then rename), mode 0600. A
 /// symbolic link stays a link: the file it points to is replaced.
 pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_private_file(path, bytes, true)
+}
+
+/// [`write_private`] without waiting for the disk (no fsync): for state that is advice, saved
+/// often while a large file is being written (an fsync then may wait for that file's data).
+pub fn write_private_unsynced(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_private_file(path, bytes, false)
+}
+
+fn write_private_file(path: &Path, bytes: &[u8], sync: bool) -> Result<()> {
     let target = write_target(path);
     let dir = target
         .parent()
@@ -190,7 +200,7 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
     // The file itself, not the wrapper, whose errors repeat the temp file's path.
     let file = tmp.as_file_mut();
     file.write_all(bytes)
-        .and_then(|()| file.sync_all())
+        .and_then(|()| if sync { file.sync_all() } else { Ok(()) })
         .map_err(|e| Error::io(&target, e))?;
     tmp.persist(&target)
         .map_err(|e| Error::io(&target, e.error))?;

@@ -14,7 +14,8 @@ use super::walk::{Listed, Record, Walk, WalkOptions, join_rel};
 use crate::error::{Error, ErrorKind, Result};
 use crate::graph::endpoints::Conflict;
 use crate::graph::transfer::{
-    Cancel, DEFAULT_FRAGMENT, DownloadOptions, Progress, UploadOptions, partial_file_names,
+    Cancel, DEFAULT_FRAGMENT, DEFAULT_MULTI_STREAM_CUTOFF, DEFAULT_STREAMS, DownloadOptions,
+    Progress, UploadOptions, partial_file_names,
 };
 use crate::graph::{DriveItem, GraphClient, ItemRef, names};
 
@@ -34,6 +35,11 @@ pub struct TreeOptions {
     pub conflict: Conflict,
     /// Uploads: session fragment size.
     pub fragment_size: u64,
+    /// Downloads: ranges fetched at once for a big file ([`DownloadOptions::streams`]).
+    pub streams: usize,
+    /// Downloads: the smallest file fetched in several ranges
+    /// ([`DownloadOptions::multi_stream_cutoff`]).
+    pub multi_stream_cutoff: u64,
     /// Per-file progress.
     pub progress: Option<TreeProgress>,
     /// Stops the whole transfer.
@@ -48,6 +54,8 @@ impl Default for TreeOptions {
             discard_partial: false,
             conflict: Conflict::Replace,
             fragment_size: DEFAULT_FRAGMENT,
+            streams: DEFAULT_STREAMS,
+            multi_stream_cutoff: DEFAULT_MULTI_STREAM_CUTOFF,
             progress: None,
             cancel: Cancel::new(),
         }
@@ -164,6 +172,8 @@ async fn fetch(
         progress: file_progress(opts, &path),
         cancel: opts.cancel.clone(),
         discard_partial: opts.discard_partial,
+        streams: opts.streams,
+        multi_stream_cutoff: opts.multi_stream_cutoff,
     };
     let dest = local.join(&path);
     let r = client

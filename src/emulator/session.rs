@@ -1,8 +1,9 @@
 //! Resumable upload sessions (graph-api.md §5.2) on the content listener: a constant total in
 //! `Content-Range`, sequential fragments each under 60 MiB, 202 with `nextExpectedRanges`, 416
 //! on overlap, status GET, cancel DELETE, expiry and the final 201/200 with the item.
-//! Fragments are appended to a blob file while the running hashes are kept in the session, so
-//! memory stays flat however large the file.
+//! Fragments are appended to a blob file, so memory stays flat however large the file; the
+//! file is hashed behind the fragments as they are committed (`blob::HashBehind`), off the
+//! request path.
 //!
 //! As on the service (graph-api.md §13): a non-final fragment need not be a multiple of
 //! 320 KiB (that is advice, not a rule the service enforces per request), and
@@ -17,11 +18,11 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::IntoResponse;
 use serde_json::{Value, json};
+use std::io::Seek;
 use time::OffsetDateTime;
-use tokio::io::AsyncSeekExt;
 
 use super::Shared;
-use super::blob::{Blobs, Hashers, WriteError, append_body};
+use super::blob::{Blobs, HashBehind, WriteError, append_body};
 use super::items::{Target, body_conflict, check_if_match, resolve, write_target};
 use super::patch::parse_time;
 use super::path::ItemPath;
@@ -46,7 +47,7 @@ pub(crate) struct Session {
     key: String,
     total: Option<u64>,
     received: u64,
-    hashers: Hashers,
+    hashes: HashBehind,
     expires: OffsetDateTime,
     busy: bool,
     fs: (Option<super::store::Stamp>, Option<super::store::Stamp>),
@@ -78,7 +79,7 @@ pub(crate) async fn create_session(
             .and_then(Value::as_u64)
             .filter(|t| *t > 0),
         received: 0,
-        hashers: Hashers::default(),
+        hashes: HashBehind::default(),
         expires: OffsetDateTime::now_utc() + SESSION_TTL,
         busy: false,
         fs: (
@@ -250,7 +251,7 @@ fn begin_fragment(
     shared: &Shared,
     id: &str,
     headers: &HeaderMap,
-) -> Result<(u64, u64, String, Hashers), ApiError> {
+) -> Result<(u64, u64, String), ApiError> {
     let (start, end, total) = content_range(headers).ok_or_else(|| {
         ApiError::bad_request("Content-Range bytes a-b/total is required").inner("invalidRange")
     })?;
@@ -293,7 +294,7 @@ fn begin_fragment(
     }
     s.busy = true;
     s.total = Some(total);
-    Ok((start, len, s.key.clone(), s.hashers.clone()))
+    Ok((start, len, s.key.clone()))
 }
 
 /// Clears a session's `busy` flag if a fragment's handler is dropped mid-write: a client that
@@ -320,13 +321,13 @@ async fn fragment(shared: &Arc<Shared>, id: &str, headers: &HeaderMap, body: Bod
     if let Some(n) = lock(shared).get(id).and_then(|s| s.done) {
         return item_answer(shared, n, false);
     }
-    let (start, len, key, mut hashers) = begin_fragment(shared, id, headers)?;
+    let (start, len, key) = begin_fragment(shared, id, headers)?;
     let mut busy = BusyGuard {
         shared,
         id,
         armed: true,
     };
-    let written = write_fragment(shared, &key, start, len, &mut hashers, body).await;
+    let written = write_fragment(shared, &key, start, len, body).await;
     let finished = {
         let mut sessions = lock(shared);
         busy.armed = false;
@@ -334,21 +335,20 @@ async fn fragment(shared: &Arc<Shared>, id: &str, headers: &HeaderMap, body: Bod
         s.busy = false;
         written?;
         s.received = start + len;
-        s.hashers = hashers;
         s.expires = OffsetDateTime::now_utc() + SESSION_TTL;
+        s.hashes.catch_up(shared.blobs.path(&key), s.received);
         (Some(s.received) == s.total).then(|| {
             (
                 (s.user, s.base),
                 s.rel.clone(),
                 s.conflict.clone(),
                 s.fs.clone(),
-                s.key.clone(),
-                s.hashers.clone(),
+                s.hashes.clone(),
             )
         })
     };
     let lost = shared.faults.lose_fragment();
-    let Some(((user, base), rel, conflict, fs, key, hashers)) = finished else {
+    let Some(((user, base), rel, conflict, fs, hashes)) = finished else {
         if lost {
             return Err(ApiError::internal("fault: fragment stored, answer lost"));
         }
@@ -363,6 +363,8 @@ async fn fragment(shared: &Arc<Shared>, id: &str, headers: &HeaderMap, body: Bod
         conflict: &conflict,
         fs,
     };
+    let path = shared.blobs.path(&key);
+    let hashers = hashes.finish(&path, start + len).await?;
     let result = commit(shared, &c, hashers.finish(key.clone()));
     match result {
         Ok((n, created)) => {
@@ -388,28 +390,28 @@ async fn write_fragment(
     key: &str,
     start: u64,
     len: u64,
-    h: &mut Hashers,
     body: Body,
 ) -> Result<(), ApiError> {
-    let mut file = tokio::fs::OpenOptions::new()
-        .write(true)
-        .open(shared.blobs.path(key))
-        .await?;
-    file.set_len(start).await?;
-    file.seek(std::io::SeekFrom::Start(start)).await?;
-    let mut trial = h.clone();
-    let res = append_body(&mut file, &mut trial, body, len).await;
+    let path = shared.blobs.path(key);
+    let file = std::fs::OpenOptions::new().write(true).open(&path)?;
+    file.set_len(start)?;
+    let mut file = file;
+    file.seek(std::io::SeekFrom::Start(start))?;
+    let res = append_body(file, body, len).await;
+    let cut = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&path)?
+            .set_len(start)
+    };
     match res {
-        Ok(w) if w == len => {
-            *h = trial;
-            Ok(())
-        }
+        Ok(w) if w == len => Ok(()),
         Ok(_) | Err(WriteError::TooLarge) => {
-            file.set_len(start).await?;
+            cut()?;
             Err(mismatch("The body length does not match Content-Range"))
         }
         Err(e) => {
-            file.set_len(start).await?;
+            cut()?;
             Err(write_error(e))
         }
     }

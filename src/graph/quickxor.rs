@@ -5,6 +5,11 @@
 //! chunking, the result is the same. For speed, bytes are XORed into a 160-byte "lane" buffer
 //! indexed by position mod 160 (positions 160 apart land on the same offset), and the lanes are
 //! folded into the accumulator only at the end, so the hot loop is one XOR per byte.
+//!
+//! Where a byte lands depends on its position only, never on the bytes before it, so parts of
+//! a file can be hashed apart and in any order ([`QuickXorHash::at_offset`]) and the states
+//! merged ([`QuickXorHash::combine`]): a download in several ranges at once verifies the whole
+//! file without reading it again.
 
 use base64::Engine;
 
@@ -42,6 +47,38 @@ impl QuickXorHash {
             pos: 0,
             len: 0,
         }
+    }
+
+    /// A fresh state for bytes that start at byte `offset` of the content, to be merged with
+    /// the other parts' states by [`QuickXorHash::combine`].
+    pub fn at_offset(offset: u64) -> Self {
+        QuickXorHash {
+            lanes: [0; LANES],
+            pos: (offset % LANES as u64) as usize,
+            len: 0,
+        }
+    }
+
+    /// Merges the state of other bytes of the same content (made with
+    /// [`QuickXorHash::at_offset`], not overlapping these): the result is the state of both,
+    /// its length the sum. When the parts cover the content from its start without a gap,
+    /// [`QuickXorHash::update`] goes on after its end.
+    pub fn combine(&mut self, other: &QuickXorHash) {
+        for (a, b) in self.lanes.iter_mut().zip(&other.lanes) {
+            *a ^= b;
+        }
+        self.len += other.len;
+        self.pos = (self.len % LANES as u64) as usize;
+    }
+
+    /// The number of bytes fed (over all combined parts).
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// True when no byte was fed.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
     }
 
     /// Feeds more input.
@@ -180,6 +217,34 @@ mod tests {
                 rest = &rest[n..];
             }
             prop_assert_eq!(h.finish_base64(), hash_base64(&data));
+        }
+
+        #[test]
+        fn parts_hashed_apart_combine_in_any_order(
+            data in proptest::collection::vec(any::<u8>(), 0..3000),
+            cuts in proptest::collection::vec(0usize..3000, 0..8),
+            rotate in 0usize..8,
+        ) {
+            let mut at: Vec<usize> = cuts.into_iter().map(|c| c % (data.len() + 1)).collect();
+            at.push(0);
+            at.push(data.len());
+            at.sort_unstable();
+            let mut parts: Vec<QuickXorHash> = at
+                .windows(2)
+                .map(|w| {
+                    let mut h = QuickXorHash::at_offset(w[0] as u64);
+                    h.update(&data[w[0]..w[1]]);
+                    h
+                })
+                .collect();
+            let n = parts.len();
+            parts.rotate_left(rotate % n);
+            let mut all = QuickXorHash::new();
+            for p in &parts {
+                all.combine(p);
+            }
+            prop_assert_eq!(all.len(), data.len() as u64);
+            prop_assert_eq!(all.finish_base64(), hash_base64(&data));
         }
     }
 }

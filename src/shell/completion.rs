@@ -183,15 +183,14 @@ impl ShellHelper {
             .map(|c| c.clone())
             .unwrap_or_else(|p| p.into_inner().clone());
         let (cache, path) = (self.cache.clone(), abs.clone());
-        let fetch = self.handle.spawn(async move {
+        let (done, fetched) = std::sync::mpsc::channel();
+        self.handle.spawn(async move {
             let _ = cache::fetch_listing(&client, &cache, &path).await;
+            let _ = done.send(());
         });
-        // The completer runs inside readline, outside the runtime, so block_on is allowed here;
-        // on timeout the spawned fetch goes on and fills the cache for the next Tab.
-        let waited = self
-            .handle
-            .block_on(async { tokio::time::timeout(FETCH_BUDGET, fetch).await });
-        if waited.is_err() {
+        // The completer runs on the prompt's thread while the runtime runs the fetch; on
+        // timeout the fetch goes on and fills the cache for the next Tab.
+        if fetched.recv_timeout(FETCH_BUDGET).is_err() {
             return Vec::new();
         }
         [up, pick(&mut cache::lock(&self.cache)).unwrap_or_default()].concat()

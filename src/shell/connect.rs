@@ -46,10 +46,7 @@ impl TokenSource for NotSignedIn {
 /// The directory for history and the demo drive: `$SKYDRIVE_HOME`, else the platform's data
 /// directory (`~/.local/share/skydrive-cli` on Linux). Tests point it at a temp dir.
 pub fn data_dir() -> Option<PathBuf> {
-    if let Some(home) = std::env::var_os("SKYDRIVE_HOME").filter(|h| !h.is_empty()) {
-        return Some(PathBuf::from(home));
-    }
-    directories::ProjectDirs::from("", "", "skydrive-cli").map(|d| d.data_dir().to_path_buf())
+    crate::config::data_dir()
 }
 
 /// Where the library's notices (long waits, warnings) go: one line each on stderr, a JSON

@@ -1,8 +1,10 @@
 //! The `skydrive-cli` shell: one grammar for the interactive prompt, scripts (stdin or `-f`),
 //! `-c` strings and seed-style one-shot commands (design.md §2).
 //!
-//! The library is async; the shell owns a tokio runtime and runs one command at a time with
-//! `block_on`. In script modes the first failing command stops the run (fail-fast) with its
+//! The library is async; the shell owns a single-threaded tokio runtime and runs one command
+//! at a time on it. One thread is the leanest path for a transfer (body chunks never cross
+//! threads, bench/results.md); the prompt's line editor has a thread of its own so that the
+//! runtime keeps running between lines (`linereader`). In script modes the first failing command stops the run (fail-fast) with its
 //! exit code and a `SOURCE:LINE: message` on stderr; `-cmd`, `||` and `--keep-going` opt out.
 
 /// `eprintln!` that cannot panic. `eprintln!` panics when standard error refuses the write
@@ -35,6 +37,7 @@ mod hint;
 mod histfile;
 mod items;
 mod lexer;
+mod linereader;
 mod output;
 mod place;
 mod progress;
@@ -67,7 +70,10 @@ pub fn main() -> u8 {
         Ok(cli) => cli,
         Err(code) => return code,
     };
-    let rt = match tokio::runtime::Runtime::new() {
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             errln!("skydrive-cli: cannot start the async runtime: {e}");
@@ -90,7 +96,6 @@ pub fn main() -> u8 {
     };
     match rt.block_on(run_mode(&cli, &mut sess)) {
         Some(code) => code,
-        // The prompt runs outside the runtime so that the completer may block_on fetches.
         None => repl::run(&rt, &mut sess, if cli.demo { "demo" } else { "onedrive" }),
     }
 }

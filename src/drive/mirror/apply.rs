@@ -196,6 +196,7 @@ async fn download(sides: &Sides<'_>, opts: &MirrorOptions, path: &str) -> Result
         discard_partial: !opts.resume,
         progress: progress(opts, path),
         cancel: opts.cancel.clone(),
+        ..DownloadOptions::default()
     };
     sides.client.download_item_to_file(item, &dest, &dl).await?;
     let local = set_mtime(&dest, f).await?;

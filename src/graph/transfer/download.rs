@@ -1,5 +1,9 @@
 //! Downloads: follow the `/content` 302 without the token, stream the body chunk by chunk,
-//! resume with `Range` after a dropped connection, verify the quickXorHash.
+//! resume with `Range` after a dropped connection, verify the quickXorHash. A file of at
+//! least [`DownloadOptions::multi_stream_cutoff`] comes in several ranges at once
+//! ([`super::streams`]); a resumed download goes on in the way its `.part.json` says it was
+//! made (a one-stream `.part` is taken up by several streams; spans left by several streams
+//! are started over by one).
 //!
 //! The bytes land in a hidden `.NAME.part` and are renamed over `NAME` only once verified, so
 //! no half-written file ever carries the final name. We do not fsync before the rename, like
@@ -20,25 +24,32 @@
 
 use std::path::Path;
 
-use reqwest::StatusCode;
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 
-use super::partial::{
-    DiscardPartial, check_local_dir, local_write_error, open_part, resume_offset,
-};
+use super::body::{BodyError, Out, Plain, Sink, check, copy_body};
+use super::partial::{DiscardPartial, check_local_dir, open_part, resume_offset};
 use super::source::refused_for_good;
+use super::spans::Spans;
 use super::state::{self, DownloadState};
-use super::{Cancel, Progress, report};
+use super::streams::Ranged;
+use super::writer::{Gather, RangeWriter};
+use super::{Cancel, Progress};
 use crate::error::{Error, ErrorKind, Result};
-use crate::graph::answer::{host_of, network_error};
+use crate::graph::answer::host_of;
 use crate::graph::client::GraphClient;
 use crate::graph::locator::ItemRef;
 use crate::graph::model::DriveItem;
 use crate::graph::quickxor::QuickXorHash;
 use crate::graph::wait::Notice;
 
+/// Streams for one big file by default (rclone's `--multi-thread-streams`).
+pub const DEFAULT_STREAMS: usize = 4;
+/// Files of at least this many bytes are fetched in several streams by default (256 MiB,
+/// rclone's `--multi-thread-cutoff`).
+pub const DEFAULT_MULTI_STREAM_CUTOFF: u64 = 256 << 20;
+
 /// How to download.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct DownloadOptions {
     /// Pick up a `.NAME.part` left by an earlier run (if it belongs to the same remote version).
     pub resume: bool,
@@ -49,12 +60,35 @@ pub struct DownloadOptions {
     /// Remove the `.part` files when the download is cancelled or its future dropped (Ctrl-C
     /// without `-c`); without it they stay for a later resume.
     pub discard_partial: bool,
+    /// Byte ranges fetched at once for a file of at least
+    /// [`DownloadOptions::multi_stream_cutoff`] bytes, each over a connection of its own
+    /// (lftp's `pget -n`; rclone's `--multi-thread-streams`); 1 (or 0): one stream. Only
+    /// downloads to a file use several.
+    pub streams: usize,
+    /// The smallest file (bytes) fetched in several streams (rclone's
+    /// `--multi-thread-cutoff`).
+    pub multi_stream_cutoff: u64,
+}
+
+impl Default for DownloadOptions {
+    fn default() -> Self {
+        DownloadOptions {
+            resume: false,
+            progress: None,
+            cancel: Cancel::new(),
+            discard_partial: false,
+            streams: DEFAULT_STREAMS,
+            multi_stream_cutoff: DEFAULT_MULTI_STREAM_CUTOFF,
+        }
+    }
 }
 
 impl std::fmt::Debug for DownloadOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DownloadOptions")
             .field("resume", &self.resume)
+            .field("streams", &self.streams)
+            .field("multi_stream_cutoff", &self.multi_stream_cutoff)
             .finish_non_exhaustive()
     }
 }
@@ -113,6 +147,7 @@ impl GraphClient {
             id: meta.id.clone(),
             tag: meta.c_tag.clone().or_else(|| meta.e_tag.clone()),
             size: meta.size.unwrap_or(0),
+            done: None,
         };
         let mut discard = DiscardPartial {
             files: [part.clone(), state_path.clone()],
@@ -136,8 +171,9 @@ impl GraphClient {
         })
     }
 
-    /// The body of [`GraphClient::download_to_file`]: fills `part`, verifies it, renames it;
-    /// returns the number of bytes.
+    /// The body of [`GraphClient::download_to_file`]: fills `part` (in several ranges when the
+    /// file is big enough, else in one stream), verifies it, renames it; returns the number of
+    /// bytes.
     async fn download_part(
         &self,
         meta: &DriveItem,
@@ -147,6 +183,53 @@ impl GraphClient {
         want: DownloadState,
         opts: &DownloadOptions,
     ) -> Result<u64> {
+        let ranged = match meta.size {
+            Some(size) if opts.streams > 1 && size > 0 && size >= opts.multi_stream_cutoff => {
+                self.download_ranges(meta, part, state_path, &want, opts)
+                    .await
+            }
+            _ => Ok(Ranged::NotRanged),
+        };
+        let fetched = match ranged {
+            Ok(Ranged::Done(hasher)) => Ok((want.size, hasher)),
+            Ok(Ranged::NotRanged) => {
+                self.download_stream(meta, part, state_path, want, opts)
+                    .await
+            }
+            Err(e) => Err(e),
+        };
+        let checked = fetched.and_then(|(total, hasher)| {
+            self.verify(meta, total, &hasher)?;
+            Ok(total)
+        });
+        let total = match checked {
+            Ok(total) => total,
+            Err(e) => {
+                // Bytes that contradict the server's own hash or size are no base for a resume.
+                if matches!(e.kind(), ErrorKind::Integrity { .. }) {
+                    let _ = tokio::fs::remove_file(&part).await;
+                    state::remove(state_path).await;
+                }
+                return Err(named(e, &meta.name));
+            }
+        };
+        tokio::fs::rename(&part, dest)
+            .await
+            .map_err(|e| Error::io(dest, e))?;
+        state::remove(state_path).await;
+        Ok(total)
+    }
+
+    /// Fills `part` in one stream (going on from a matching `.part` when resuming); returns
+    /// the bytes it holds and their hash, unchecked.
+    async fn download_stream(
+        &self,
+        meta: &DriveItem,
+        part: &Path,
+        state_path: &Path,
+        want: DownloadState,
+        opts: &DownloadOptions,
+    ) -> Result<(u64, QuickXorHash)> {
         let mut hasher = QuickXorHash::new();
         let offset = resume_offset(opts.resume, part, state_path, &want, &mut hasher).await?;
         if offset == 0 {
@@ -155,10 +238,9 @@ impl GraphClient {
         // A `.part` an earlier run completed needs no request (a Range would only get 416).
         let complete =
             offset > 0 && Some(offset) == meta.size && check(meta, offset, &hasher).is_ok();
-        let mut file = open_part(part, offset).await?;
+        let writer = RangeWriter::start(open_part(part, offset)?, part, Spans::default())?;
         let mut sink = Sink {
-            out: &mut file,
-            name: part,
+            out: Gather::new(&writer, offset),
             hasher,
             offset,
             total: meta.size.unwrap_or(0),
@@ -169,30 +251,12 @@ impl GraphClient {
         } else {
             self.stream_content(&id, &mut sink, opts).await
         };
+        // Written even on failure: a resume trusts the `.part` length.
+        let flushed = sink.out.flush().await;
         let (total, hasher) = (sink.offset, sink.hasher);
-        // Flush even on failure: tokio writes in the background, and a resume trusts the
-        // `.part` length.
-        let flushed = file
-            .flush()
-            .await
-            .map_err(|e| Error::io(part, local_write_error(e)));
-        drop(file);
-        let checked = streamed
-            .and(flushed)
-            .and_then(|()| self.verify(meta, total, &hasher));
-        if let Err(e) = checked {
-            // Bytes that contradict the server's own hash or size are no base for a resume.
-            if matches!(e.kind(), ErrorKind::Integrity { .. }) {
-                let _ = tokio::fs::remove_file(&part).await;
-                state::remove(state_path).await;
-            }
-            return Err(named(e, &meta.name));
-        }
-        tokio::fs::rename(&part, dest)
-            .await
-            .map_err(|e| Error::io(dest, e))?;
-        state::remove(state_path).await;
-        Ok(total)
+        // A failed write is the cause of whatever the stream saw of it.
+        let (_, written) = writer.finish().await;
+        written.and(streamed).and(flushed).map(|()| (total, hasher))
     }
 
     /// Streams a file's content into `out` (stdout, a pipe, ...) and verifies it at the end
@@ -207,8 +271,7 @@ impl GraphClient {
         let meta = self.downloadable(self.item(item).await?).await?;
         let name = Path::new("<output>");
         let mut sink = Sink {
-            out,
-            name,
+            out: Plain { out, name },
             hasher: QuickXorHash::new(),
             offset: 0,
             total: meta.size.unwrap_or(0),
@@ -217,7 +280,7 @@ impl GraphClient {
         self.stream_content(&id, &mut sink, opts)
             .await
             .map_err(|e| named(e, &meta.name))?;
-        sink.out.flush().await.map_err(|e| Error::io(name, e))?;
+        sink.out.out.flush().await.map_err(|e| Error::io(name, e))?;
         self.verify(&meta, sink.offset, &sink.hasher)?;
         Ok(sink.offset)
     }
@@ -225,10 +288,10 @@ impl GraphClient {
     /// Writes the content from `sink.offset` on until the transfer's framing says it is
     /// complete (see the module docs), re-requesting with `Range` after a dropped connection
     /// (bounded by the retry policy, counted without progress).
-    async fn stream_content<W: AsyncWrite + Unpin>(
+    async fn stream_content<O: Out>(
         &self,
         item: &ItemRef,
-        sink: &mut Sink<'_, W>,
+        sink: &mut Sink<O>,
         opts: &DownloadOptions,
     ) -> Result<()> {
         let mut failures = 0;
@@ -310,129 +373,5 @@ fn named(e: Error, name: &str) -> Error {
         }
         .into(),
         _ => e,
-    }
-}
-
-/// Where downloaded bytes go, with the running hash and position.
-struct Sink<'a, W> {
-    out: &'a mut W,
-    /// For error messages.
-    name: &'a Path,
-    hasher: QuickXorHash,
-    offset: u64,
-    /// The content's total length: the listed size until an answer's framing says otherwise.
-    total: u64,
-}
-
-enum BodyError {
-    Fatal(Error),
-    /// The connection ended before the body did (worth a `Range` request from where it ended).
-    Dropped(Error),
-}
-
-/// What an answer's framing announces, in content offsets: where its body starts and ends,
-/// and the content's total length when known. A 206 says so in `Content-Range: bytes
-/// a-b/total`; a 200 is the whole content, `Content-Length` long. `None`: no length (chunked),
-/// the end of the stream is the end of the content.
-fn framing(resp: &reqwest::Response) -> Option<(u64, u64, Option<u64>)> {
-    if resp.status() == StatusCode::PARTIAL_CONTENT {
-        let range = resp.headers().get(reqwest::header::CONTENT_RANGE)?;
-        let (span, total) = range
-            .to_str()
-            .ok()?
-            .strip_prefix("bytes ")?
-            .split_once('/')?;
-        let (start, end) = span.split_once('-')?;
-        let (start, end): (u64, u64) = (start.trim().parse().ok()?, end.trim().parse().ok()?);
-        return Some((start, end + 1, total.trim().parse().ok()));
-    }
-    let len = resp.content_length()?;
-    Some((0, len, Some(len)))
-}
-
-/// Copies one answer's body into `sink` from byte `from` of the content (a `200` to a ranged
-/// request means the server ignored `Range`: what we have is skipped), chunk by chunk, and
-/// learns the content's length from the answer's framing. A body that ends before its
-/// framing says is [`BodyError::Dropped`].
-async fn copy_body<W: AsyncWrite + Unpin>(
-    mut resp: reqwest::Response,
-    from: u64,
-    sink: &mut Sink<'_, W>,
-    opts: &DownloadOptions,
-) -> std::result::Result<(), BodyError> {
-    let mut skip = if resp.status() == StatusCode::PARTIAL_CONTENT {
-        0
-    } else {
-        from
-    };
-    let framed = framing(&resp);
-    match framed {
-        Some((start, _, _)) if skip == 0 && start != from => {
-            let e = format!("asked for the bytes from {from} on, the answer starts at {start}");
-            return Err(BodyError::Fatal(Error::decode("download", e)));
-        }
-        Some((_, _, Some(total))) => sink.total = total,
-        _ => {}
-    }
-    loop {
-        let chunk = tokio::select! {
-            biased;
-            () = opts.cancel.cancelled() => return Err(BodyError::Fatal(ErrorKind::Cancelled.into())),
-            c = resp.chunk() => c,
-        };
-        let mut chunk = match chunk {
-            Ok(Some(c)) => c,
-            Ok(None) => match framed {
-                Some((_, end, _)) if sink.offset < end => {
-                    let e =
-                        Error::decode("download", "connection closed before the end of the file");
-                    return Err(BodyError::Dropped(e));
-                }
-                Some(_) => return Ok(()),
-                None => {
-                    sink.total = sink.offset;
-                    return Ok(());
-                }
-            },
-            Err(e) => return Err(BodyError::Dropped(network_error(e))),
-        };
-        let n = skip.min(chunk.len() as u64);
-        skip -= n;
-        let _ = chunk.split_to(n as usize);
-        if chunk.is_empty() {
-            continue;
-        }
-        sink.out
-            .write_all(&chunk)
-            .await
-            .map_err(|e| BodyError::Fatal(Error::io(sink.name, local_write_error(e))))?;
-        sink.hasher.update(&chunk);
-        sink.offset += chunk.len() as u64;
-        report(&opts.progress, sink.offset, sink.total.max(sink.offset));
-    }
-}
-
-/// Whether `got` bytes hashing to `hasher` are the item's content: the quickXorHash decides;
-/// only an item without one is judged by its listed size.
-fn check(meta: &DriveItem, got: u64, hasher: &QuickXorHash) -> Result<()> {
-    let fail = |detail: String| -> Result<()> {
-        Err(ErrorKind::Integrity {
-            name: meta.name.clone(),
-            detail,
-        }
-        .into())
-    };
-    match (meta.quick_xor_hash(), meta.size) {
-        (Some(want), _) if want != hasher.finish_base64() => {
-            let listed = meta.size.map_or(String::new(), |s| format!(", {s} listed"));
-            fail(format!(
-                "quickXorHash differs ({got} bytes received{listed})"
-            ))
-        }
-        (Some(_), _) => Ok(()),
-        (None, Some(size)) if size != got => fail(format!(
-            "expected {size} bytes, got {got} (the item has no hash to check instead)"
-        )),
-        (None, _) => Ok(()),
     }
 }

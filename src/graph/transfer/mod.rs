@@ -1,17 +1,22 @@
 //! Content transfers: streamed, verified, resumable downloads and uploads.
 //!
 //! Memory stays flat whatever the file size: downloads are written chunk by chunk as they
-//! arrive (never buffering the body), and uploads hold at most two fragments (the one on the
-//! wire and the next one, read ahead). Both keep a small JSON state file so that an interrupted
+//! arrive (never buffering the body; a big file in several ranges at once through a writer
+//! thread with a bounded queue of 1 MiB buffers), and uploads hold at most two fragments (the
+//! one on the wire and the next one, read ahead). Both keep a small JSON state file so that an interrupted
 //! transfer resumes in a later run, and neither ever leaves a partial file under the final
 //! name. Pre-authenticated URLs (download, upload session) never receive the token.
 
+mod body;
 mod download;
 mod partial;
 mod session;
 mod source;
+mod spans;
 mod state;
+mod streams;
 mod upload;
+mod writer;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -20,7 +25,7 @@ use tokio::sync::Notify;
 
 use crate::error::{ErrorKind, Result};
 
-pub use download::DownloadOptions;
+pub use download::{DEFAULT_MULTI_STREAM_CUTOFF, DEFAULT_STREAMS, DownloadOptions};
 pub use upload::{DEFAULT_FRAGMENT, FRAGMENT_UNIT, SIMPLE_UPLOAD_LIMIT, UploadOptions};
 
 /// Progress callback: `(bytes done, bytes total)`, called after each chunk or fragment.

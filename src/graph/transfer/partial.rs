@@ -54,23 +54,22 @@ pub(super) fn local_write_error(e: std::io::Error) -> std::io::Error {
     }
 }
 
-/// Opens `.NAME.part`, cut to `offset` bytes and positioned there.
-pub(super) async fn open_part(part: &Path, offset: u64) -> Result<tokio::fs::File> {
-    let mut file = tokio::fs::OpenOptions::new()
+/// Opens `.NAME.part` for positioned writes, `len` bytes long: cut to the bytes one stream
+/// keeps, or extended with holes for several streams to fill.
+pub(super) fn open_part(part: &Path, len: u64) -> Result<std::fs::File> {
+    let file = std::fs::OpenOptions::new()
         .create(true)
         .write(true)
         .truncate(false)
         .open(part)
-        .await
         .map_err(|e| Error::io(part, e))?;
-    file.set_len(offset).await.map_err(|e| Error::io(part, e))?;
-    file.seek(std::io::SeekFrom::Start(offset))
-        .await
-        .map_err(|e| Error::io(part, e))?;
+    file.set_len(len)
+        .map_err(|e| Error::io(part, local_write_error(e)))?;
     Ok(file)
 }
 
-/// Where to start: the length of a matching `.part` (hashing what it holds), else 0.
+/// Where to start: the length of a matching `.part` that one stream wrote (hashing what it
+/// holds), else 0.
 pub(super) async fn resume_offset(
     resume: bool,
     part: &Path,
@@ -78,7 +77,8 @@ pub(super) async fn resume_offset(
     want: &DownloadState,
     hasher: &mut QuickXorHash,
 ) -> Result<u64> {
-    if !resume || state::load::<DownloadState>(state_path).await.as_ref() != Some(want) {
+    let saved = state::load::<DownloadState>(state_path).await;
+    if !resume || !saved.is_some_and(|s| s.same_version(want) && s.done.is_none()) {
         return Ok(0);
     }
     let Ok(meta) = tokio::fs::metadata(part).await else {

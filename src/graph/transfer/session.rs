@@ -1,12 +1,14 @@
 //! Upload sessions: resumable within and across runs.
 //!
-//! Fragments are multiples of 320 KiB; the next fragment is read while the current one is on
-//! the wire, so at most two fragments are in memory. After a lost answer (5xx, network error)
+//! Fragments are multiples of 320 KiB; the next fragment is read and hashed on the blocking
+//! pool while the current one is on the wire, so at most two fragments are in memory and the
+//! sending never waits for the disk or the hash. After a lost answer (5xx, network error)
 //! or a 416 we ask the session which ranges it still expects and continue from there; a
 //! session that is gone (404) or refuses every fragment is replaced. The session URL is kept
 //! in a state file with the local file's size and mtime, so a later run continues the same
 //! session if the file has not changed and [`UploadOptions::resume`] is set (`put -c`); a run
-//! without it cancels the saved session and starts over.
+//! without it cancels the saved session and starts over. The state file lives in the data
+//! directory, never beside the source (see [`super::state`]).
 
 use std::path::{Path, PathBuf};
 
@@ -15,7 +17,7 @@ use reqwest::StatusCode;
 
 use super::partial::hash_file;
 use super::state::{self, UploadState};
-use super::upload::{FRAGMENT_UNIT, Source, UploadOptions, read_range};
+use super::upload::{FRAGMENT_UNIT, Fragment, Source, UploadOptions, read_fragment};
 use super::{Cancel, report};
 use crate::error::{Error, ErrorKind, Result};
 use crate::graph::answer::{decode_json, error_from_response, host_of, network_error};
@@ -37,7 +39,8 @@ struct Job<'a> {
     /// The target's URL path, stored in the state file to recognise the same upload.
     key: String,
     src: &'a Source,
-    state_path: PathBuf,
+    /// Where the session is saved for a later run; `None`: nowhere to keep it.
+    state_path: Option<PathBuf>,
     opts: &'a UploadOptions,
 }
 
@@ -56,18 +59,22 @@ impl GraphClient {
         src: &Source,
         opts: &UploadOptions,
     ) -> Result<DriveItem> {
+        let key = self.item_path(target, None);
         let job = Job {
             target,
-            key: self.item_path(target, None),
+            state_path: self.upload_state_path(src, &key, opts)?,
+            key,
             src,
-            state_path: upload_state_path(src, opts)?,
             opts,
         };
         let (mut url, mut offset) = self.open_session(&job).await?;
         let frag = (opts.fragment_size / FRAGMENT_UNIT).max(1) * FRAGMENT_UNIT;
         let mut hash = RunningHash::default();
         let (mut failures, mut restarts) = (0u32, 0u32);
-        let mut ahead: Option<(u64, Bytes)> = None;
+        let mut ahead: Option<Fragment> = None;
+        // Fragment buffers sent and back (reused: fresh 10 MiB buffers on the blocking pool's
+        // threads grew the peak memory by a third).
+        let mut spare: Vec<Vec<u8>> = Vec::new();
         loop {
             opts.cancel.check()?;
             if offset >= src.size {
@@ -76,16 +83,20 @@ impl GraphClient {
                 return self.finished(&job, item, &hash).await;
             }
             let len = frag.min(src.size - offset);
-            let data = match ahead.take() {
-                Some((o, d)) if o == offset && d.len() as u64 == len => d,
-                _ => read_range(&src.path, offset, len).await?,
+            let now = match ahead.take() {
+                Some(f) if f.offset == offset && f.data.len() as u64 == len => f,
+                _ => read_fragment(&src.path, offset, len, take(&mut spare)).await?,
             };
-            hash.feed(&src.path, offset, &data).await?;
+            hash.add(&src.path, &now).await?;
+            let sent = now.data.clone();
             let ack;
             (ack, ahead) = tokio::join!(
-                self.put_cancellable(&url, offset, data, src.size, &opts.cancel),
-                read_ahead(&src.path, offset + len, frag, src.size)
+                self.put_cancellable(&url, offset, now.data, src.size, &opts.cancel),
+                read_ahead(&src.path, offset + len, frag, src.size, take(&mut spare))
             );
+            if let Ok(back) = sent.try_into_mut() {
+                spare.push(back.into());
+            }
             match ack {
                 Ok(Ack::Done(item)) => {
                     return self.finished(&job, *item, &hash).await;
@@ -124,7 +135,7 @@ impl GraphClient {
             ));
         }
         let _ = self.http().delete(dead).send().await;
-        state::remove(&job.state_path).await;
+        remove_state(job).await;
         self.open_session(job).await
     }
 
@@ -160,7 +171,7 @@ impl GraphClient {
         hash: &RunningHash,
     ) -> Result<DriveItem> {
         let src = job.src;
-        state::remove(&job.state_path).await;
+        remove_state(job).await;
         report(&job.opts.progress, src.size, src.size);
         let asked = self.resolve(job.target, Some("content"));
         Asked::target(&asked, job.opts.conflict).check(&item)?;
@@ -180,8 +191,12 @@ impl GraphClient {
     /// Continues the session saved in the state file when resuming is asked for, the local
     /// file is unchanged and the session still answers; else creates a new one and saves it.
     async fn open_session(&self, job: &Job<'_>) -> Result<(String, u64)> {
-        let (src, state_path) = (job.src, job.state_path.as_path());
-        if let Some(saved) = state::load::<UploadState>(state_path).await {
+        let src = job.src;
+        let saved = match &job.state_path {
+            Some(path) => state::load::<UploadState>(path).await,
+            None => None,
+        };
+        if let Some(saved) = saved {
             let same =
                 saved.target == job.key && saved.size == src.size && saved.mtime == src.mtime;
             if job.opts.resume
@@ -194,7 +209,7 @@ impl GraphClient {
             // since the server refuses a second open session for one file.
             let url = saved.upload_url;
             let _ = self.http().delete(&url).send().await;
-            state::remove(state_path).await;
+            remove_state(job).await;
         }
         let session = self
             .create_upload_session(job.target, job.opts.conflict, &src.mtime)
@@ -208,7 +223,9 @@ impl GraphClient {
             size: src.size,
             mtime: src.mtime.clone(),
         };
-        state::save(state_path, &saved).await?;
+        if let Some(path) = &job.state_path {
+            state::save(path, &saved).await?;
+        }
         Ok((url, 0))
     }
 
@@ -281,6 +298,17 @@ struct RunningHash {
 }
 
 impl RunningHash {
+    /// Adds a fragment: its own hash when it comes next (the usual case), else its bytes
+    /// through [`RunningHash::feed`].
+    async fn add(&mut self, path: &Path, f: &Fragment) -> Result<()> {
+        if f.offset != self.upto {
+            return self.feed(path, f.offset, &f.data).await;
+        }
+        self.hasher.combine(&f.hash);
+        self.upto += f.data.len() as u64;
+        Ok(())
+    }
+
     /// Feeds the fragment at `offset`; bytes hashed before (a resent fragment) are skipped.
     async fn feed(&mut self, path: &Path, offset: u64, data: &[u8]) -> Result<()> {
         if offset > self.upto {
@@ -296,32 +324,55 @@ impl RunningHash {
     }
 }
 
-/// Reads the fragment at `next` (if any) while the current one is on the wire; a failed
-/// read is retried synchronously later.
-async fn read_ahead(path: &Path, next: u64, frag: u64, size: u64) -> Option<(u64, Bytes)> {
+/// Reads and hashes the fragment at `next` (if any) while the current one is on the wire; a
+/// failed read is retried later.
+async fn read_ahead(
+    path: &Path,
+    next: u64,
+    frag: u64,
+    size: u64,
+    buf: Vec<u8>,
+) -> Option<Fragment> {
     if next >= size {
         return None;
     }
     let len = frag.min(size - next);
-    read_range(path, next, len).await.ok().map(|d| (next, d))
+    read_fragment(path, next, len, buf).await.ok()
 }
 
-fn upload_state_path(src: &Source, opts: &UploadOptions) -> Result<PathBuf> {
-    let name = src
-        .path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .ok_or_else(|| Error::io(&src.path, std::io::ErrorKind::InvalidInput.into()))?;
-    let dir = match &opts.state_dir {
-        Some(d) => d.clone(),
-        None => src
+/// A spare buffer, or a new one.
+fn take(spare: &mut Vec<Vec<u8>>) -> Vec<u8> {
+    spare.pop().unwrap_or_default()
+}
+
+impl GraphClient {
+    /// The state file of uploading `src` to `key` (see [`state::upload_state_file`]): named by
+    /// this client's Graph URL, the target and the source's absolute path.
+    fn upload_state_path(
+        &self,
+        src: &Source,
+        key: &str,
+        opts: &UploadOptions,
+    ) -> Result<Option<PathBuf>> {
+        let name = src
             .path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."))
-            .to_owned(),
-    };
-    Ok(state::hidden_sibling(&dir, name, ".upload.json"))
+            .file_name()
+            .and_then(|n| n.to_str())
+            .ok_or_else(|| Error::io(&src.path, std::io::ErrorKind::InvalidInput.into()))?;
+        let Some(dir) = opts.state_dir.clone().or_else(state::default_upload_dir) else {
+            return Ok(None);
+        };
+        let source = std::path::absolute(&src.path).map_err(|e| Error::io(&src.path, e))?;
+        let identity = format!("{}\n{key}\n{}", self.url(""), source.display());
+        Ok(Some(state::upload_state_file(&dir, name, &identity)))
+    }
+}
+
+/// Forgets the saved session of `job`.
+async fn remove_state(job: &Job<'_>) {
+    if let Some(path) = &job.state_path {
+        state::remove(path).await;
+    }
 }
 
 fn check_hash(item: &DriveItem, hasher: &QuickXorHash) -> Result<()> {

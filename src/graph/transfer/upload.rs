@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use bytes::Bytes;
 use reqwest::Method;
 use serde_json::json;
-use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
 use super::state;
 use super::{Cancel, Progress, report};
@@ -17,6 +16,7 @@ use crate::graph::endpoints::Conflict;
 use crate::graph::locator::ItemRef;
 use crate::graph::model::{DriveItem, UploadSession};
 use crate::graph::placed::Asked;
+use crate::graph::quickxor::QuickXorHash;
 
 /// Non-final session fragments must be a multiple of this (320 KiB).
 pub const FRAGMENT_UNIT: u64 = 320 * 1024;
@@ -34,7 +34,9 @@ pub struct UploadOptions {
     pub fragment_size: u64,
     /// Files up to this size are sent with one PUT.
     pub simple_limit: u64,
-    /// Where to keep the session state file; `None`: beside the local file.
+    /// The folder for upload session state files (`NAME~HASH.upload.json`, so that `put -c`
+    /// can continue in a later run); `None`: `uploads` in [`crate::config::data_dir`]. Never
+    /// the source's folder, which may be read-only or someone else's.
     pub state_dir: Option<PathBuf>,
     /// Continue the upload session saved by an earlier run when the local file is unchanged
     /// (default). Without it a saved session is cancelled and the upload starts over.
@@ -164,28 +166,59 @@ impl GraphClient {
     }
 }
 
-/// Reads `len` bytes of `path` from `offset` (one fragment).
+/// Reads `len` bytes of `path` from `offset` (a whole small file).
 pub(super) async fn read_range(path: &Path, offset: u64, len: u64) -> Result<Bytes> {
-    let mut file = tokio::fs::File::open(path)
+    Ok(read_fragment(path, offset, len, Vec::new()).await?.data)
+}
+
+/// One fragment of a file being uploaded, with the quickXorHash of its bytes at their offset
+/// (to be combined into the whole file's).
+pub(super) struct Fragment {
+    pub(super) offset: u64,
+    pub(super) data: Bytes,
+    pub(super) hash: QuickXorHash,
+}
+
+/// Reads and hashes `len` bytes of `path` from `offset` into `buf` (a buffer to reuse, or an
+/// empty one) on the blocking pool: one read into the memory that is sent.
+pub(super) async fn read_fragment(
+    path: &Path,
+    offset: u64,
+    len: u64,
+    buf: Vec<u8>,
+) -> Result<Fragment> {
+    let owned = path.to_owned();
+    let read = tokio::task::spawn_blocking(move || read_and_hash(&owned, offset, len, buf))
         .await
-        .map_err(|e| Error::io(path, e))?;
-    file.seek(std::io::SeekFrom::Start(offset))
-        .await
-        .map_err(|e| Error::io(path, e))?;
-    let cap = usize::try_from(len).map_err(|e| Error::decode("fragment size", e))?;
-    let mut buf = Vec::with_capacity(cap);
-    file.take(len)
-        .read_to_end(&mut buf)
-        .await
-        .map_err(|e| Error::io(path, e))?;
-    if buf.len() as u64 != len {
-        return Err(Error::io(
-            path,
-            std::io::Error::new(
+        .map_err(|e| Error::io(path, std::io::Error::other(e)))?;
+    read.map_err(|e| {
+        let e = match e.kind() {
+            std::io::ErrorKind::UnexpectedEof => std::io::Error::new(
                 std::io::ErrorKind::UnexpectedEof,
                 "the file shrank during the upload",
             ),
-        ));
-    }
-    Ok(Bytes::from(buf))
+            _ => e,
+        };
+        Error::io(path, e)
+    })
+}
+
+fn read_and_hash(
+    path: &Path,
+    offset: u64,
+    len: u64,
+    mut buf: Vec<u8>,
+) -> std::io::Result<Fragment> {
+    use std::io::{Read, Seek};
+    let mut file = std::fs::File::open(path)?;
+    file.seek(std::io::SeekFrom::Start(offset))?;
+    buf.resize(usize::try_from(len).map_err(std::io::Error::other)?, 0);
+    file.read_exact(&mut buf)?;
+    let mut hash = QuickXorHash::at_offset(offset);
+    hash.update(&buf);
+    Ok(Fragment {
+        offset,
+        data: Bytes::from(buf),
+        hash,
+    })
 }

@@ -7,6 +7,11 @@
 //! file unless `-c` asked to keep it for resuming. A remote name that is not one safe local
 //! file name (`..`, `a/b`, control characters: a broken or hostile server) is refused for that
 //! item (exit 7, or 6 when other items succeed); no name can place a file outside LOCAL.
+//!
+//! A file of at least `--cutoff` (256 MiB) comes in `-n`/`--streams` byte ranges at once (4),
+//! each over a connection of its own, as lftp's `pget -n` and rclone's multi-thread streams:
+//! servers that limit each connection then give several times one stream's speed. `--streams
+//! 1` turns it off; `get -c` continues the ranges an interrupted run left.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -14,7 +19,7 @@ use std::path::{Path, PathBuf};
 use futures_util::stream::{self, StreamExt};
 
 use crate::drive::{self, TreeOptions};
-use crate::graph::transfer::DownloadOptions;
+use crate::graph::transfer::{DEFAULT_STREAMS, DownloadOptions};
 use crate::graph::{DriveItem, ItemRef};
 use crate::shell::error::{CmdResult, CommandError, Tally, exit, reason_only};
 use crate::shell::progress::Meter;
@@ -34,6 +39,26 @@ pub struct Args {
     /// Files transferred at once.
     #[arg(short = 'P', long = "parallel", default_value_t = 4, value_name = "N")]
     pub parallel: usize,
+    /// Byte ranges fetched at once for a file of at least --cutoff, each over its own
+    /// connection (lftp's pget -n, rclone's --multi-thread-streams); 1 turns it off.
+    #[arg(
+        short = 'n',
+        long = "streams",
+        visible_alias = "multi-thread-streams",
+        default_value_t = DEFAULT_STREAMS,
+        value_name = "N"
+    )]
+    pub streams: usize,
+    /// Files of at least SIZE come in several streams (rclone's --multi-thread-cutoff):
+    /// bytes, or with K, M, G, T (powers of 1024, `256M`, `1GiB`).
+    #[arg(
+        long = "cutoff",
+        visible_alias = "multi-thread-cutoff",
+        default_value = "256M",
+        value_name = "SIZE",
+        value_parser = parse_size
+    )]
+    pub cutoff: u64,
     /// Remote files (globs allowed), then optionally the local file or folder. OneNote
     /// notebooks and files flagged as malware are refused (no content to download).
     #[arg(required = true, value_name = "REMOTE... [LOCAL]")]
@@ -158,6 +183,8 @@ async fn get_folder(
         parallel: args.parallel.max(1),
         resume: args.resume,
         discard_partial: !args.resume,
+        streams: args.streams,
+        multi_stream_cutoff: args.cutoff,
         progress: meter.tree(),
         ..TreeOptions::default()
     };
@@ -188,6 +215,8 @@ async fn download_files(
                 resume: args.resume,
                 discard_partial: !args.resume,
                 progress: meter.file(&target.label()),
+                streams: args.streams,
+                multi_stream_cutoff: args.cutoff,
                 ..DownloadOptions::default()
             };
             let client = &sess.client;
@@ -212,5 +241,55 @@ async fn download_files(
         }
         t.tally
             .record(&target.label(), r.map(drop).map_err(reason_only), many);
+    }
+}
+
+/// A size as rclone writes it: bytes, or a number with `K`, `M`, `G` or `T` (powers of 1024;
+/// `Ki`, `KiB` and `KB` read the same), decimals allowed (`1.5G`).
+fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let digits = t.find(|c: char| !(c.is_ascii_digit() || c == '.'));
+    let (number, unit) = t.split_at(digits.unwrap_or(t.len()));
+    let shift = match unit
+        .to_ascii_lowercase()
+        .trim_end_matches('b')
+        .trim_end_matches('i')
+    {
+        "" => 0,
+        "k" => 10,
+        "m" => 20,
+        "g" => 30,
+        "t" => 40,
+        _ => {
+            return Err(format!(
+                "{text:?}: expected bytes or a size like 256M, 1G, 512KiB"
+            ));
+        }
+    };
+    let n: f64 = number
+        .parse()
+        .map_err(|_| format!("{text:?}: expected bytes or a size like 256M, 1G, 512KiB"))?;
+    Ok((n * 2f64.powi(shift)) as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sizes_read_like_rclone() {
+        for (text, want) in [
+            ("0", 0),
+            ("4096", 4096),
+            ("256M", 256 << 20),
+            ("256Mi", 256 << 20),
+            ("1GiB", 1 << 30),
+            ("1.5k", 1536),
+            ("2T", 2 << 40),
+            ("10b", 10),
+        ] {
+            assert_eq!(super::parse_size(text), Ok(want), "{text}");
+        }
+        for bad in ["", "M", "12Q", "-1", "1..2G"] {
+            assert!(super::parse_size(bad).is_err(), "{bad}");
+        }
     }
 }

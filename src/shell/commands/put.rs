@@ -2,11 +2,12 @@
 //! folders) into the current or given remote folder. Existing names are replaced by default
 //! (the seed's and Graph's default); `-n` refuses (exit 7), `--rename` keeps both. Small files
 //! go up in one request, larger ones by an upload session. An interrupted session is kept (its
-//! URL in `.NAME.upload.json` beside the file): `put -c` continues it if the file is unchanged,
-//! a plain `put` cancels it and starts over, like `get` and `get -c`. Only regular files and
-//! folders are uploaded: a FIFO, socket or device is refused (reading a FIFO would wait for a
-//! writer forever), and so is a name a pattern matches that is not UTF-8 (no OneDrive name
-//! can hold it), before anything is sent.
+//! URL under `uploads/` in the data directory, never beside the file, whose folder may be
+//! read-only): `put -c` continues it if the file is unchanged, a plain `put` cancels it and
+//! starts over, like `get` and `get -c`. Only regular files and folders are uploaded: a FIFO,
+//! socket or device is refused (reading a FIFO would wait for a writer forever), and so is a
+//! name a pattern matches that is not UTF-8 (no OneDrive name can hold it), before anything is
+//! sent.
 
 use std::path::{Path, PathBuf};
 

@@ -9,6 +9,7 @@ mod hints;
 mod local_state;
 mod modes;
 mod output;
+mod prompt_thread;
 mod pty;
 mod seed_readme;
 mod terminal;

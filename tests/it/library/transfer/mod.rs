@@ -4,6 +4,7 @@
 
 mod completion;
 mod download;
+mod ranges;
 mod upload;
 
 use std::path::{Path, PathBuf};
@@ -24,13 +25,33 @@ fn cancel_after_first_progress(cancel: &Cancel) -> Progress {
     })
 }
 
-/// Small fragments and a 1 MiB simple-upload limit, so a 2 MiB file takes several fragments.
-fn session_opts() -> UploadOptions {
+/// Small fragments and a 1 MiB simple-upload limit, so a 2 MiB file takes several fragments;
+/// session state in the test's `state/` folder.
+fn session_opts(env: &Env) -> UploadOptions {
     UploadOptions {
         fragment_size: FRAGMENT_UNIT,
         simple_limit: 1 << 20,
+        state_dir: Some(state_dir(env)),
         ..UploadOptions::default()
     }
+}
+
+/// Where [`session_opts`] keeps upload state.
+fn state_dir(env: &Env) -> PathBuf {
+    env.dir.path().join("state")
+}
+
+/// The upload state files saved so far (none beside the sources, which are in the temp dir).
+fn saved_uploads(env: &Env) -> Vec<PathBuf> {
+    let beside: Vec<_> = std::fs::read_dir(env.dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".upload.json"))
+        .collect();
+    assert!(beside.is_empty(), "state beside the source: {beside:?}");
+    std::fs::read_dir(state_dir(env))
+        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default()
 }
 
 /// Download options that continue a partial file.
@@ -55,7 +76,7 @@ async fn interrupted_upload(env: &Env, local: &Path, name: &str) -> skydrive::Er
     let opts = UploadOptions {
         progress: Some(cancel_after_first_progress(&cancel)),
         cancel,
-        ..session_opts()
+        ..session_opts(env)
     };
     env.client
         .upload_file(&ItemRef::Root, name, local, &opts)

@@ -8,7 +8,7 @@ use skydrive::emulator::Listener;
 use skydrive::graph::transfer::UploadOptions;
 use skydrive::{ErrorKind, ItemRef};
 
-use super::{interrupted_upload, local_file, session_opts};
+use super::{interrupted_upload, local_file, saved_uploads, session_opts};
 use crate::library::{empty_env, pattern};
 
 #[tokio::test]
@@ -59,7 +59,7 @@ async fn session_upload_sends_fragments_without_the_token() {
     let local = local_file(&env, "big.bin", &data);
     let item = env
         .client
-        .upload_file(&ItemRef::path("In"), "big.bin", &local, &session_opts())
+        .upload_file(&ItemRef::path("In"), "big.bin", &local, &session_opts(&env))
         .await
         .unwrap();
     assert_eq!(item.size, Some(data.len() as u64));
@@ -85,7 +85,7 @@ async fn session_upload_sends_fragments_without_the_token() {
         .collect();
     assert_eq!(puts.len(), 10);
     assert!(puts.iter().all(|r| !r.authorization));
-    assert!(!env.dir.path().join(".big.bin.upload.json").exists());
+    assert!(saved_uploads(&env).is_empty());
 }
 
 #[tokio::test]
@@ -95,10 +95,10 @@ async fn interrupted_session_resumes_in_a_later_run() {
     let local = local_file(&env, "big.bin", &data);
     let err = interrupted_upload(&env, &local, "big.bin").await;
     assert!(matches!(err.kind(), ErrorKind::Cancelled), "{err}");
-    assert!(env.dir.path().join(".big.bin.upload.json").exists());
+    assert_eq!(saved_uploads(&env).len(), 1);
     env.emu.clear_request_log();
     env.client
-        .upload_file(&ItemRef::Root, "big.bin", &local, &session_opts())
+        .upload_file(&ItemRef::Root, "big.bin", &local, &session_opts(&env))
         .await
         .unwrap();
     assert_eq!(env.emu.file_bytes("big.bin").unwrap(), data);
@@ -120,7 +120,7 @@ async fn an_expired_session_starts_over() {
     );
     env.emu.expire_upload_sessions();
     env.client
-        .upload_file(&ItemRef::Root, "big.bin", &local, &session_opts())
+        .upload_file(&ItemRef::Root, "big.bin", &local, &session_opts(&env))
         .await
         .unwrap();
     assert_eq!(env.emu.file_bytes("big.bin").unwrap(), data);
@@ -139,7 +139,7 @@ async fn a_changed_local_file_gets_a_new_session() {
     std::fs::write(&local, &changed).unwrap();
     env.emu.clear_request_log();
     env.client
-        .upload_file(&ItemRef::Root, "big.bin", &local, &session_opts())
+        .upload_file(&ItemRef::Root, "big.bin", &local, &session_opts(&env))
         .await
         .unwrap();
     assert_eq!(env.emu.file_bytes("big.bin").unwrap(), changed);
@@ -160,7 +160,7 @@ async fn a_session_lost_mid_upload_is_restarted() {
                 emu.expire_upload_sessions();
             }
         })),
-        ..session_opts()
+        ..session_opts(&env)
     };
     env.client
         .upload_file(&ItemRef::Root, "big.bin", &local, &opts)
@@ -185,7 +185,7 @@ async fn a_dropped_upload_future_can_be_resumed() {
         latency: Duration::from_millis(40),
         ..Default::default()
     });
-    let opts = session_opts();
+    let opts = session_opts(&env);
     let run = env
         .client
         .upload_file(&ItemRef::Root, "big.bin", &local, &opts);
@@ -194,7 +194,7 @@ async fn a_dropped_upload_future_can_be_resumed() {
             .await
             .is_err()
     );
-    assert!(env.dir.path().join(".big.bin.upload.json").exists());
+    assert_eq!(saved_uploads(&env).len(), 1);
     assert!(env.emu.file_bytes("big.bin").is_none());
     env.emu.set_faults(skydrive::emulator::Faults::default());
     env.client
@@ -202,7 +202,7 @@ async fn a_dropped_upload_future_can_be_resumed() {
         .await
         .unwrap();
     assert_eq!(env.emu.file_bytes("big.bin").unwrap(), data);
-    assert!(!env.dir.path().join(".big.bin.upload.json").exists());
+    assert!(saved_uploads(&env).is_empty());
 }
 
 #[tokio::test]
@@ -232,4 +232,32 @@ async fn no_clobber_uploads_refuse_existing_names() {
         .unwrap();
     assert_ne!(item.name, "taken.txt");
     assert_eq!(env.emu.file_bytes(&item.name).unwrap(), b"new");
+}
+
+/// A source folder is never written to (the session state goes to the state folder): a file
+/// reached through `/proc/self/fd`, a folder that takes no new file even for root (the tests
+/// run as root, for whom a mode 555 folder is no obstacle), is cancelled mid-upload and then
+/// resumes in a later run.
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn a_source_in_a_folder_that_takes_no_new_file_uploads_and_resumes() {
+    use std::os::fd::AsRawFd;
+    let env = empty_env().await;
+    let data = pattern(2 * 1024 * 1024, 16);
+    let real = local_file(&env, "big.bin", &data);
+    let open = std::fs::File::open(&real).unwrap();
+    let source = std::path::PathBuf::from(format!("/proc/self/fd/{}", open.as_raw_fd()));
+    assert!(std::fs::write("/proc/self/fd/.probe", b"x").is_err());
+    let err = interrupted_upload(&env, &source, "big.bin").await;
+    assert!(err.is_cancelled(), "{err}");
+    assert_eq!(saved_uploads(&env).len(), 1);
+    env.emu.clear_request_log();
+    env.client
+        .upload_file(&ItemRef::Root, "big.bin", &source, &session_opts(&env))
+        .await
+        .unwrap();
+    assert_eq!(env.emu.file_bytes("big.bin").unwrap(), data);
+    let log = env.emu.request_log();
+    assert!(!log.iter().any(|r| r.path.ends_with("createUploadSession")));
+    assert!(saved_uploads(&env).is_empty());
 }
