@@ -83,14 +83,25 @@ async fn a_streaming_walk_runs_a_bounded_distance_ahead_of_its_output() {
             entered += usize::from(entry.item.is_folder());
             // Running and waiting listings: one at once, and at most 16 results waiting.
             let listed = requests(&env, "/children").len();
-            assert!(listed <= entered + 1 + 16, "{listed} listings for {entered} folders");
+            assert!(
+                listed <= entered + 1 + 16,
+                "{listed} listings for {entered} folders"
+            );
         }
         if items == 1 {
-            assert_eq!(requests(&env, "/children").len(), 1, "the first item at once");
+            assert_eq!(
+                requests(&env, "/children").len(),
+                1,
+                "the first item at once"
+            );
         }
     }
     assert_eq!(items, 1 + 60 * 2);
-    assert_eq!(requests(&env, "/children").len(), 61, "each folder listed once");
+    assert_eq!(
+        requests(&env, "/children").len(),
+        61,
+        "each folder listed once"
+    );
 }
 
 /// Every step of a walk of `T` in `order`, as `+path` (an item) and `-path` (a folder done).
