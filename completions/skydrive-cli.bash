@@ -605,7 +605,7 @@ _skydrive__cli() {
             return 0
             ;;
         skydrive__subcmd__cli__subcmd__ls)
-            opts="-l -h -a -t -S -r -1 --help"
+            opts="-l -h -a -t -S -r -R -1 --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

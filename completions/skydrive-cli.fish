@@ -87,6 +87,7 @@ complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand ls" -s a -d 'S
 complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand ls" -s t -d 'Sort by modification time, newest first'
 complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand ls" -s S -d 'Sort by size, largest first'
 complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand ls" -s r -d 'Reverse the order'
+complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand ls" -s R -d 'List the folders below too, each after a `PATH:` line'
 complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand ls" -s 1 -d 'One name per line (the default when piped)'
 complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand ls" -l help -d 'Print help'
 complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand tree" -s L -d 'Descend at most N levels' -r

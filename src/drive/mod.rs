@@ -15,7 +15,10 @@ use crate::graph::{DriveItem, GraphClient, ItemRef};
 
 pub use ops::{Destination, check_destination, cp, destination, destination_for, move_to, mv, rm};
 pub use tree::{TreeOptions, TreeProgress, TreeReport, get_tree, invalid_local_names, put_tree};
-pub use walk::{WalkEntry, walk, walk_by_delta, walk_by_listing};
+pub use walk::{
+    Folder, Listed, NameOrder, Record, Strategy, Visit, Visits, Walk, WalkEntry, WalkOptions,
+    media_type, modified, walk, walk_by_delta, walk_by_listing,
+};
 
 /// The item at `path` (`/`-separated from the root; empty or `/` is the root).
 pub async fn resolve(client: &GraphClient, path: &str) -> Result<DriveItem> {

@@ -4,13 +4,13 @@
 //! (verified, resumable), and a failure of one file is recorded without stopping the others
 //! (the shell turns a partial result into exit code 6). Cancellation stops everything.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use futures_util::stream::{self, StreamExt};
+use futures_util::stream::{self, FuturesUnordered, StreamExt};
 
-use super::walk::{WalkEntry, join_rel, walk};
+use super::walk::{Listed, Record, Walk, WalkOptions, join_rel};
 use crate::error::{Error, ErrorKind, Result};
 use crate::graph::endpoints::Conflict;
 use crate::graph::transfer::{
@@ -104,91 +104,132 @@ fn file_progress(opts: &TreeOptions, path: &str) -> Option<Progress> {
 }
 
 /// Downloads the folder `remote` with everything below it into the local folder `local`
-/// (created if missing). An item whose name is no safe local path component (`..`, `a/b`,
-/// control characters; see [`crate::graph::DriveItem::local_name`]) is refused and reported
-/// in [`TreeReport::failed`], with everything below it, while the rest goes on: no name from
-/// the server can place a file outside `local`.
+/// (created if missing). Downloads start as the walk finds the files (a folder's files as soon
+/// as its listing is in) and the walk keeps only the folders in flight, so a tree of any size
+/// starts at once and takes little memory. An item whose name is no safe local path component
+/// (`..`, `a/b`, control characters; see [`crate::graph::DriveItem::local_name`]) is refused
+/// and reported in [`TreeReport::failed`], with everything below it, while the rest goes on:
+/// no name from the server can place a file outside `local`.
 pub async fn get_tree(
     client: &GraphClient,
     remote: &ItemRef,
     local: &Path,
     opts: &TreeOptions,
 ) -> Result<TreeReport> {
-    let entries = walk(client, remote, opts.parallel, None).await?;
-    let mut report = TreeReport::default();
-    let entries = usable_locally(entries, &mut report);
+    let parallel = opts.parallel.max(1);
+    let walk_opts = WalkOptions {
+        concurrency: parallel,
+        download: true,
+        ..WalkOptions::default()
+    };
+    let mut walk = Walk::<Listed>::start(client, remote, walk_opts).await?;
     mkdir_local(local).await?;
-    for e in entries.iter().filter(|e| e.item.is_folder()) {
-        mkdir_local(&local.join(&e.path)).await?;
-        report.folders += 1;
-    }
-    let (files, refused): (Vec<_>, Vec<_>) = entries
-        .into_iter()
-        .filter(|e| !e.item.is_folder())
-        .partition(|e| e.item.kind().is_downloadable());
-    for e in refused {
-        if let Some(why) = e.item.kind().why_not_downloadable() {
-            let err = Error::refused(e.item.name.clone(), why, false);
-            report.failed.push((e.path, err));
+    let mut report = TreeReport::default();
+    let mut ready: VecDeque<(String, Listed)> = VecDeque::new();
+    let mut running = FuturesUnordered::new();
+    let mut walking = true;
+    loop {
+        while running.len() < parallel
+            && let Some((path, item)) = ready.pop_front()
+        {
+            running.push(fetch(client, local, opts, path, item));
+        }
+        tokio::select! {
+            folder = walk.next_folder(), if walking && ready.len() < parallel => match folder {
+                None => walking = false,
+                Some(folder) => {
+                    let f = folder?;
+                    for (path, item) in sort_out(&f.path, f.under_unsafe, f.children, &mut report) {
+                        if item.is_folder() {
+                            mkdir_local(&local.join(&path)).await?;
+                            report.folders += 1;
+                        } else {
+                            ready.push_back((path, item));
+                        }
+                    }
+                }
+            },
+            Some((path, r)) = running.next(), if !running.is_empty() => {
+                stop_if_cancelled(&r)?;
+                report.record(path, r);
+            }
+            else => return Ok(report),
         }
     }
-    let mut results = stream::iter(files)
-        .map(|e| async move {
-            let dl = DownloadOptions {
-                resume: opts.resume,
-                progress: file_progress(opts, &e.path),
-                cancel: opts.cancel.clone(),
-                discard_partial: opts.discard_partial,
-                streams: opts.streams,
-                multi_stream_cutoff: opts.multi_stream_cutoff,
-            };
-            let dest = local.join(&e.path);
-            // The walk's metadata is recent: no item request per file (a file changed since
-            // then fails verification and is reported).
-            let r = client.download_item_to_file(e.item, &dest, &dl).await;
-            (e.path, r.map(|i| i.size.unwrap_or(0)))
-        })
-        .buffer_unordered(opts.parallel.max(1));
-    while let Some((path, r)) = results.next().await {
-        stop_if_cancelled(&r)?;
-        report.record(path, r);
-    }
-    Ok(report)
 }
 
-/// The entries whose whole path is made of safe local names; each unsafe name is recorded
-/// as a failure (once: what lies below it is dropped with it). A second item with the same
-/// path is refused too (OneDrive never holds two, and both would write one local file), and
-/// so is an item named like the partial file of a sibling download (`.X.part` beside `X`).
-fn usable_locally(entries: Vec<WalkEntry>, report: &mut TreeReport) -> Vec<WalkEntry> {
-    let partials: HashSet<String> = entries
+/// Downloads the file `item` to `path` below `local`. The walk's metadata is recent: no item
+/// request per file (a file changed since then fails verification and is reported).
+async fn fetch(
+    client: &GraphClient,
+    local: &Path,
+    opts: &TreeOptions,
+    path: String,
+    item: Listed,
+) -> (String, Result<u64>) {
+    let dl = DownloadOptions {
+        resume: opts.resume,
+        progress: file_progress(opts, &path),
+        cancel: opts.cancel.clone(),
+        discard_partial: opts.discard_partial,
+        streams: opts.streams,
+        multi_stream_cutoff: opts.multi_stream_cutoff,
+    };
+    let dest = local.join(&path);
+    let r = client
+        .download_item_to_file(item.to_item(), &dest, &dl)
+        .await;
+    (path, r.map(|i| i.size.unwrap_or(0)))
+}
+
+/// The children of the folder at walk path `folder` that can be placed locally: folders
+/// (to create) and files to download, each with its path. The children of a folder whose
+/// path holds an unsafe name are dropped (that name was reported where it was listed); each
+/// unsafe name is reported as a failure, and so is an item named like a sister (OneDrive never
+/// holds two, and both would write one local file), or like the partial file of a sister's
+/// download (`.X.part` beside `X`), and anything that is no file to download (a notebook, a
+/// flagged file).
+fn sort_out(
+    folder: &str,
+    under_unsafe: bool,
+    children: Vec<Listed>,
+    report: &mut TreeReport,
+) -> Vec<(String, Listed)> {
+    if under_unsafe {
+        return Vec::new();
+    }
+    let partials: HashSet<String> = children
         .iter()
-        .filter(|e| e.item.kind().is_downloadable() && !e.under_unsafe)
-        .flat_map(|e| {
-            let (dir, name) = split_rel(&e.path);
-            partial_file_names(name).map(|p| join_rel(dir, &p))
-        })
+        .filter(|c| c.kind().is_downloadable())
+        .flat_map(|c| partial_file_names(c.name()))
         .collect();
-    let mut usable = Vec::with_capacity(entries.len());
     let mut seen = HashSet::new();
-    for e in entries.into_iter().filter(|e| !e.under_unsafe) {
-        let checked = e.item.local_name().and_then(|name| {
-            let clash = if !seen.insert(e.path.clone()) {
+    let mut usable = Vec::with_capacity(children.len());
+    for item in children {
+        let path = join_rel(folder, item.name());
+        let checked = item.local_name().and_then(|name| {
+            let why = if !seen.insert(name.to_owned()) {
                 "another item in this folder has the same name"
-            } else if partials.contains(&e.path) {
+            } else if partials.contains(name) {
                 "its name is that of the partial file of a sibling's download"
+            } else if let Some(why) = item
+                .kind()
+                .why_not_downloadable()
+                .filter(|_| !item.is_folder())
+            {
+                return Err(Error::refused(name, why, false));
             } else {
                 return Ok(());
             };
             Err(ErrorKind::UnsafeName {
                 name: name.to_owned(),
-                reason: clash.into(),
+                reason: why.into(),
             }
             .into())
         });
         match checked {
-            Ok(()) => usable.push(e),
-            Err(err) => report.failed.push((e.path, err)),
+            Ok(()) => usable.push((path, item)),
+            Err(err) => report.failed.push((path, err)),
         }
     }
     usable
@@ -381,40 +422,42 @@ pub(super) fn is_state_file(name: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn entry(path: &str, name: &str, under_unsafe: bool) -> WalkEntry {
-        WalkEntry {
-            path: path.into(),
-            depth: path.matches('/').count() + 1,
-            item: DriveItem {
-                name: name.into(),
-                file: Some(crate::graph::model::FileFacet::default()),
-                ..DriveItem::default()
-            },
-            under_unsafe,
-        }
+    fn file(name: &str) -> Listed {
+        let item = DriveItem {
+            id: name.into(),
+            name: name.into(),
+            file: Some(crate::graph::model::FileFacet::default()),
+            ..DriveItem::default()
+        };
+        Listed::new(item, true)
     }
 
     #[test]
     fn unsafe_repeated_and_partial_file_names_are_refused_once_each() {
         let mut report = TreeReport::default();
-        let kept = usable_locally(
-            vec![
-                entry("a.txt", "a.txt", false),
-                entry("a.txt", "a.txt", false),
-                entry("..", "..", false),
-                entry("../x", "x", true),
-                entry("b", "b", false),
-                entry("d/.b.part", ".b.part", false),
-                entry("d/b", "b", false),
-                entry(".a.txt.part.json", ".a.txt.part.json", false),
-                entry(".c.part", ".c.part", false),
-            ],
-            &mut report,
-        );
-        let kept: Vec<_> = kept.iter().map(|e| e.path.as_str()).collect();
-        assert_eq!(kept, ["a.txt", "b", "d/b", ".c.part"]);
+        let names = [
+            "a.txt",
+            "a.txt",
+            "..",
+            "b",
+            ".b.part",
+            ".a.txt.part.json",
+            ".c.part",
+        ];
+        let kept = sort_out("d", false, names.map(file).into(), &mut report);
+        let kept: Vec<_> = kept.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(kept, ["d/a.txt", "d/b", "d/.c.part"]);
         let failed: Vec<_> = report.failed.iter().map(|(p, _)| p.as_str()).collect();
-        assert_eq!(failed, ["a.txt", "..", "d/.b.part", ".a.txt.part.json"]);
+        assert_eq!(
+            failed,
+            ["d/a.txt", "d/..", "d/.b.part", "d/.a.txt.part.json"]
+        );
         assert!(report.failed.iter().all(|(_, e)| e.is_conflict()));
+        assert!(sort_out("d/..", true, vec![file("x")], &mut report).is_empty());
+        assert_eq!(
+            report.failed.len(),
+            4,
+            "below an unsafe name: dropped, not reported"
+        );
     }
 }

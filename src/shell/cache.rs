@@ -7,13 +7,16 @@
 //! the TTL (60 s); our own writes update them in place; `cache flush` clears everything. `ls`
 //! always asks the server and refreshes its entry, so listings never show stale data.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 use std::sync::Mutex;
 
-use super::error::{CommandError, exit};
-use crate::graph::{DriveItem, GraphClient, ItemRef};
+use futures_util::StreamExt;
+
+use super::error::{CmdResult, CommandError, exit};
+use crate::graph::model::Page;
+use crate::graph::{DriveItem, GraphClient, ItemRef, ListOptions};
 
 /// Default time a listing stays valid.
 pub const DEFAULT_TTL: Duration = Duration::from_secs(60);
@@ -273,56 +276,113 @@ pub async fn fetch_listing(
     Ok((folder, items))
 }
 
+/// What a listing found: the folder's id and its children, or, for a target that is no
+/// folder (a file, a notebook), `None` and the target itself.
+pub type Found = (Option<String>, Vec<DriveItem>);
+
 /// Lists a folder with as few requests as possible: the children first (their parent
 /// reference names the folder's id); only an empty answer needs the item itself, to tell an
 /// empty folder (`Some(id)`) from a file or a notebook (`None`, with the item as the only
 /// entry) and from a shortcut not known yet, whose shared folder is then listed on its drive.
-pub async fn list_folder(
+pub async fn list_folder(client: &GraphClient, item: &ItemRef) -> Result<Found, CommandError> {
+    list_folder_pages(client, item, |_| Ok(())).await
+}
+
+/// [`list_folder`], calling `page` with each page of a folder's children as it arrives (a
+/// folder of 100,000 children comes in 100 pages; `ls` prints each at once). An item a page
+/// repeats from an earlier one is dropped: a server that pages in a loop is stopped by the
+/// paging guard, but only after a few pages, which `page` has seen by then.
+pub async fn list_folder_pages(
     client: &GraphClient,
     item: &ItemRef,
-) -> Result<(Option<String>, Vec<DriveItem>), CommandError> {
-    let items = match client.children(item).await {
-        Ok(items) => items,
-        // Only an error answer may mean "a file has no children"; a broken answer is an error.
-        Err(e) if e.is_not_found() || e.is_auth() || e.is_transient() || e.status().is_none() => {
-            return Err(e.into());
-        }
-        Err(e) => {
-            // Graph refuses children of a file on some front-ends: show the file instead.
-            let me = client.item(item).await.map_err(|_| CommandError::from(e))?;
-            return Ok((None, vec![me]));
-        }
-    };
-    let parent = items
-        .first()
-        .and_then(|i| i.parent_reference.as_ref())
-        .and_then(|p| p.id.clone());
-    if let Some(id) = parent {
-        return Ok((Some(id), items));
+    mut page: impl FnMut(&[DriveItem]) -> CmdResult,
+) -> Result<Found, CommandError> {
+    let mut pages = std::pin::pin!(client.children_pages(item, &by_thousands()));
+    let mut items = Vec::new();
+    let mut folder = None;
+    let mut seen = HashSet::new();
+    while let Some(next) = pages.next().await {
+        let next = match next {
+            Ok(next) => next,
+            // A path through a shortcut not known yet: `children` finds the shortcut (and
+            // learns it) and lists there, all at once.
+            Err(e) if e.is_not_found() && items.is_empty() && folder.is_none() => Page {
+                value: client.children(item).await?,
+                next_link: None,
+                delta_link: None,
+            },
+            // Only an error answer may mean "a file has no children"; a broken answer is an
+            // error, and so is any error after the first page.
+            Err(e) if !items.is_empty() || folder.is_some() || !no_children(&e) => {
+                return Err(e.into());
+            }
+            Err(e) => {
+                // Graph refuses children of a file on some front-ends: show the file instead.
+                let me = client.item(item).await.map_err(|_| CommandError::from(e))?;
+                return Ok((None, vec![me]));
+            }
+        };
+        let mut next = next;
+        next.value.retain(|i| seen.insert(i.id.clone()));
+        client.learn(item, &next.value, true);
+        folder = folder.or_else(|| {
+            let first = next.value.first()?;
+            first.parent_reference.as_ref()?.id.clone()
+        });
+        page(&next.value)?;
+        items.extend(next.value);
+    }
+    if folder.is_some() {
+        return Ok((folder, items));
     }
     let me = client.item(item).await?;
     match me.remote() {
-        Some(target) if me.is_folder() => {
-            let items = client.children(&ItemRef::content_of(&me)).await?;
-            Ok((Some(target.id), items))
-        }
+        Some(_) if me.is_folder() => list_item_pages(client, &me, page).await,
         _ if me.is_folder() => Ok((Some(me.id), items)),
         _ => Ok((None, vec![me])),
+    }
+}
+
+/// True for an error that may only mean that the item has no children to list.
+fn no_children(e: &crate::Error) -> bool {
+    !(e.is_not_found() || e.is_auth() || e.is_transient() || e.status().is_none())
+}
+
+/// Pages of 1,000 items, the most Graph serves (graph-api.md §3).
+fn by_thousands() -> ListOptions {
+    ListOptions {
+        top: Some(1000),
+        ..ListOptions::default()
     }
 }
 
 /// Lists `item`, whose metadata is known: a folder's children where they are (a shortcut's
 /// on the shared folder's drive) with the folder's id there, or the item itself (`None`) when
 /// it is no folder (a file, a notebook).
-pub async fn list_item(
+pub async fn list_item(client: &GraphClient, item: &DriveItem) -> Result<Found, CommandError> {
+    list_item_pages(client, item, |_| Ok(())).await
+}
+
+/// [`list_item`], calling `page` with each page of a folder's children as it arrives.
+pub async fn list_item_pages(
     client: &GraphClient,
     item: &DriveItem,
-) -> Result<(Option<String>, Vec<DriveItem>), CommandError> {
+    mut page: impl FnMut(&[DriveItem]) -> CmdResult,
+) -> Result<Found, CommandError> {
     if !item.is_folder() {
         return Ok((None, vec![item.clone()]));
     }
     let id = item.remote().map_or_else(|| item.id.clone(), |t| t.id);
-    let items = client.children(&ItemRef::content_of(item)).await?;
+    let at = ItemRef::content_of(item);
+    let mut pages = std::pin::pin!(client.children_pages(&at, &by_thousands()));
+    let mut items = Vec::new();
+    let mut seen = HashSet::new();
+    while let Some(next) = pages.next().await {
+        let mut next = next?;
+        next.value.retain(|i| seen.insert(i.id.clone()));
+        page(&next.value)?;
+        items.extend(next.value);
+    }
     Ok((Some(id), items))
 }
 

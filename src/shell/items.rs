@@ -9,11 +9,14 @@
 //! seed's scripts and README session see the order they always saw.
 
 use std::cmp::Ordering;
+use std::io::Write;
+use std::task::Poll;
 
 use serde_json::{Value, json};
 
+use crate::drive::{Listed, NameOrder, WalkOptions};
 use crate::graph::DriveItem;
-use crate::shell::error::CmdResult;
+use crate::shell::error::{CmdResult, CommandError};
 use crate::shell::output::{self, Format};
 
 /// The type every command shows (`ls -l`, `find`, `--json`'s `type`): `folder` (shortcuts
@@ -48,80 +51,44 @@ pub fn kind_shown(item: &DriveItem) -> String {
     }
 }
 
-/// The seed's type name: `photo`, `video`, `audio` by facet or MIME type, else `file`; an
-/// item that is no plain file says what it is (`flagged`, `notebook`, `package`, `folder`).
+/// The seed's type name: `photo`, `video`, `audio` by facet, MIME type or extension
+/// ([`crate::drive::media_type`]), else `file`; an item that is no plain file says what it is
+/// (`flagged`, `notebook`, `package`, `folder`).
 pub fn seed_type(item: &DriveItem) -> &'static str {
-    let kind = item.kind();
-    if kind != crate::ItemKind::File {
-        return kind.label();
+    match item.kind() {
+        crate::ItemKind::File => crate::drive::media_type(item),
+        kind => kind.label(),
     }
-    let mime = item
-        .file
-        .as_ref()
-        .and_then(|f| f.mime_type.as_deref())
-        .unwrap_or("");
-    let ext = item
-        .name
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
-    if item.photo.is_some()
-        || item.image.is_some()
-        || mime.starts_with("image/")
-        || matches!(
-            ext.as_str(),
-            "jpg" | "jpeg" | "png" | "gif" | "heic" | "webp"
-        )
-    {
-        "photo"
-    } else if mime.starts_with("video/") || matches!(ext.as_str(), "mp4" | "mov" | "mkv") {
-        "video"
-    } else if mime.starts_with("audio/") || matches!(ext.as_str(), "mp3" | "flac" | "m4a") {
-        "audio"
+}
+
+/// The order of names in a listing printed in `format` (see the module docs).
+pub fn order(format: Format) -> NameOrder {
+    if format == Format::Table {
+        NameOrder::IgnoreCase
     } else {
-        "file"
+        NameOrder::CodePoint
+    }
+}
+
+/// How the shell's commands walk a tree (`tree`, `find`, `du`, `ls -R`): in `ls`'s order for
+/// `format`, keeping the drive's index in the data directory (`index/`, see
+/// `src/drive/walk/index.rs`).
+pub fn walk_options(format: Format) -> WalkOptions {
+    WalkOptions {
+        order: order(format),
+        index: crate::shell::connect::data_dir().map(|d| d.join("index")),
+        ..WalkOptions::default()
     }
 }
 
 /// The order of two names in a listing printed in `format` (see the module docs).
 pub fn name_order(format: Format, a: &str, b: &str) -> Ordering {
-    if format != Format::Table {
-        return a.cmp(b);
-    }
-    let (x, y) = (
-        a.chars().flat_map(char::to_lowercase),
-        b.chars().flat_map(char::to_lowercase),
-    );
-    x.cmp(y).then_with(|| a.cmp(b))
-}
-
-/// The order of two `/`-separated paths, segment by segment in [`name_order`]; a folder comes
-/// before what it holds with `parents_first` (as `find` walks), after it otherwise (as `du`
-/// sums).
-pub fn path_order(format: Format, a: &str, b: &str, parents_first: bool) -> Ordering {
-    let mut left = a.split('/').filter(|s| !s.is_empty());
-    let mut right = b.split('/').filter(|s| !s.is_empty());
-    loop {
-        match (left.next(), right.next()) {
-            (Some(x), Some(y)) => match name_order(format, x, y) {
-                Ordering::Equal => continue,
-                other => return other,
-            },
-            (None, None) => return Ordering::Equal,
-            (None, Some(_)) if parents_first => return Ordering::Less,
-            (Some(_), None) if parents_first => return Ordering::Greater,
-            (None, Some(_)) => return Ordering::Greater,
-            (Some(_), None) => return Ordering::Less,
-        }
-    }
+    order(format).compare(a, b)
 }
 
 /// Last modification time (the file system's, else the server's).
 pub fn modified(item: &DriveItem) -> Option<&str> {
-    item.file_system_info
-        .as_ref()
-        .and_then(|f| f.last_modified_date_time.as_deref())
-        .or(item.last_modified_date_time.as_deref())
+    crate::drive::modified(item)
 }
 
 /// Size in bytes as every command shows and counts it ([`DriveItem::shown_size`]: a
@@ -188,6 +155,29 @@ pub fn print_found(format: Format, list: &[(DriveItem, String)]) -> CmdResult {
     output::out(&text)
 }
 
+/// One item found by a walk (`find`), as its line in `format`: the row with `--json`, the
+/// path when piped (`- /a/b`), and on a terminal type, size, time and path in columns, with
+/// `(shared by OWNER)` after the path of an item on someone else's drive (a table would need
+/// the whole walk to size its columns; these lines come as it goes).
+pub fn found_line(format: Format, found: &Listed, path: &str) -> String {
+    match format {
+        Format::Seed => format!("- {}\n", output::escape(path)),
+        Format::Json => output::json_line(&row(&found.to_item(), path)),
+        Format::Table => {
+            let item = &found.to_item();
+            let shared = sharing(item).map(|(owner, _)| format!("  (shared by {owner})"));
+            format!(
+                "{:<8} {:>5}  {:<24}  {}{}\n",
+                kind(item),
+                output::size_text(format, false, size(item)),
+                modified(item).unwrap_or(""),
+                output::escape(path),
+                output::escape(&shared.unwrap_or_default())
+            )
+        }
+    }
+}
+
 /// Pairs items with their paths (from the parent reference, else the bare name).
 pub fn with_paths(list: Vec<DriveItem>) -> Vec<(DriveItem, String)> {
     list.into_iter()
@@ -196,6 +186,61 @@ pub fn with_paths(list: Vec<DriveItem>) -> Vec<(DriveItem, String)> {
             (i, p)
         })
         .collect()
+}
+
+/// Lines a command prints as it finds them (a walk's): gathered, and written out in blocks
+/// of [`Lines::BLOCK`] bytes and whenever the command is about to wait ([`Lines::wait`]), so
+/// output flows as the walk goes at the cost of few writes. A reader that went away
+/// (`| head`) is no failure ([`output::written`]); [`Lines::closed`] then tells the command
+/// to stop walking.
+#[derive(Debug, Default)]
+pub struct Lines {
+    buf: String,
+    closed: bool,
+}
+
+impl Lines {
+    /// Bytes gathered before they are written out.
+    pub const BLOCK: usize = 64 << 10;
+
+    /// Adds `text` (whole lines).
+    pub fn push(&mut self, text: &str) -> CmdResult {
+        self.buf.push_str(text);
+        if self.buf.len() >= Self::BLOCK {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Writes out what is gathered.
+    pub fn flush(&mut self) -> CmdResult {
+        if self.buf.is_empty() || self.closed {
+            self.buf.clear();
+            return Ok(());
+        }
+        let mut stdout = std::io::stdout().lock();
+        let result = stdout
+            .write_all(self.buf.as_bytes())
+            .and_then(|()| stdout.flush());
+        self.closed = matches!(&result, Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe);
+        self.buf.clear();
+        output::written(result)
+    }
+
+    /// True once the reader of standard output went away.
+    pub fn closed(&self) -> bool {
+        self.closed
+    }
+
+    /// Awaits `next`, writing out what is gathered first if it has to wait.
+    pub async fn wait<F: Future>(&mut self, next: F) -> Result<F::Output, CommandError> {
+        let mut next = std::pin::pin!(next);
+        if let Poll::Ready(v) = futures_util::poll!(next.as_mut()) {
+            return Ok(v);
+        }
+        self.flush()?;
+        Ok(next.await)
+    }
 }
 
 #[cfg(test)]
@@ -218,17 +263,12 @@ mod tests {
     }
 
     #[test]
-    fn names_sort_ignoring_case_and_paths_by_segment() {
+    fn names_sort_ignoring_case_on_a_terminal_and_by_code_point_for_programs() {
         let t = Format::Table;
         let mut names = vec!["Pics", "it's", "b", "B", "Ä", "a"];
         names.sort_by(|a, b| name_order(t, a, b));
         assert_eq!(names, ["a", "B", "b", "it's", "Pics", "Ä"]);
         names.sort_by(|a, b| name_order(Format::Seed, a, b));
         assert_eq!(names, ["B", "Pics", "a", "b", "it's", "Ä"]);
-        let mut paths = vec!["/b", "/a/z", "/a", "/A b", "/a/Y"];
-        paths.sort_by(|a, b| path_order(t, a, b, true));
-        assert_eq!(paths, ["/a", "/a/Y", "/a/z", "/A b", "/b"]);
-        paths.sort_by(|a, b| path_order(t, a, b, false));
-        assert_eq!(paths, ["/a/Y", "/a/z", "/a", "/A b", "/b"]);
     }
 }

@@ -4,16 +4,16 @@
 //! not (its size is no download size, and `get -r` does not fetch it): it is named on stderr
 //! instead. OneDrive's own folder sizes would count the notebook and not the shortcut, so they
 //! are not used. The order is du(1)'s: each folder after the folders it holds, sisters in
-//! `ls`'s order, the total last. Sizes follow output::size_text's rule (human on a terminal).
-
-use std::collections::HashMap;
+//! `ls`'s order, the total last; each line is printed as soon as its folder is summed, so
+//! only the sums of the folders on the walk's current path are held. Sizes follow
+//! output::size_text's rule (human on a terminal).
 
 use clap::ArgAction;
 use serde_json::json;
 
-use crate::drive;
+use crate::drive::{Listed, Record, Visit, Visits, Walk};
 use crate::shell::error::{CmdResult, about};
-use crate::shell::items;
+use crate::shell::items::{self, Lines};
 use crate::shell::output::{self, Format};
 use crate::shell::session::{Session, join};
 
@@ -38,71 +38,64 @@ pub struct Args {
 /// Runs `du`.
 pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
     let t = sess.target(args.path.as_deref().unwrap_or("."));
-    let root = sess.client.item(&t.item).await.map_err(about(&t.label()))?;
+    let format = sess.settings.format;
+    let walk = Walk::<Listed>::start(&sess.client, &t.item, items::walk_options(format))
+        .await
+        .map_err(about(&t.label()))?;
     let base = t.path.clone().unwrap_or_else(|| t.label());
-    let mut totals: HashMap<String, u64> = HashMap::new();
-    let mut folders = Vec::new();
-    if root.is_folder() {
-        let entries = drive::walk(&sess.client, &t.item, 8, None)
-            .await
-            .map_err(about(&t.label()))?;
-        for e in entries {
-            if e.item.is_folder() {
-                totals.entry(e.path.clone()).or_default();
-                folders.push(e.path);
-            } else if e.item.kind().is_package() {
-                let what = e.item.kind().why_not_downloadable().unwrap_or_default();
-                sess.note(&format!(
-                    "du: {}: not counted: {what}",
-                    output::escape(&join(&base, &e.path))
-                ));
-            } else {
-                add_to_ancestors(&mut totals, &e.path, items::size(&e.item));
+    let mut out = Lines::default();
+    let root = walk.root();
+    if !root.is_folder() {
+        let size = if root.kind().is_package() {
+            0
+        } else {
+            items::size(root)
+        };
+        out.push(&line(format, args.human, &base, size))?;
+        return out.flush();
+    }
+    // The sums of the folders from the root down to the walk's current folder.
+    let mut sums: Vec<u64> = vec![0];
+    let mut visits = Visits::new(walk, false);
+    while let Some(step) = out.wait(visits.next()).await? {
+        match step.map_err(about(&t.label()))? {
+            Visit::Item { entry, .. } if entry.item.is_folder() => sums.push(0),
+            Visit::Item { entry, .. } if entry.item.kind().is_package() => {
+                let what = entry.item.kind().why_not_downloadable().unwrap_or_default();
+                let path = output::escape(&join(&base, &entry.path));
+                sess.note(&format!("du: {path}: not counted: {what}"));
+            }
+            Visit::Item { entry, .. } => {
+                if let Some(sum) = sums.last_mut() {
+                    *sum += entry.item.shown_size();
+                }
+            }
+            Visit::Done { path, depth } => {
+                let size = sums.pop().unwrap_or(0);
+                if let Some(parent) = sums.last_mut() {
+                    *parent += size;
+                }
+                if depth == 0 {
+                    out.push(&line(format, args.human, &base, size))?;
+                } else if !args.summary {
+                    out.push(&line(format, args.human, &join(&base, &path), size))?;
+                }
             }
         }
-    } else if !root.kind().is_package() {
-        totals.insert(String::new(), items::size(&root));
-    }
-    let mut rows = Vec::new();
-    if !args.summary {
-        folders.sort_by(|a, b| items::path_order(sess.settings.format, a, b, false));
-        for f in folders {
-            let size = totals.get(&f).copied().unwrap_or(0);
-            rows.push((join(&base, &f), size));
+        if out.closed() {
+            return Ok(());
         }
     }
-    rows.push((base, totals.get("").copied().unwrap_or(0)));
-    print(sess, &args, &rows)
+    out.flush()
 }
 
-/// Adds `size` to every folder above the walk path `path`, the walk's root (`""`) included.
-fn add_to_ancestors(totals: &mut HashMap<String, u64>, path: &str, size: u64) {
-    let mut at = path;
-    loop {
-        at = at.rsplit_once('/').map_or("", |(parent, _)| parent);
-        *totals.entry(at.to_owned()).or_default() += size;
-        if at.is_empty() {
-            return;
-        }
+/// One folder's line: du(1)'s `SIZE<tab>PATH` when piped, aligned columns on a terminal, a
+/// JSON row with `--json`.
+fn line(format: Format, human: bool, path: &str, size: u64) -> String {
+    let shown = output::size_text(format, human, size);
+    match format {
+        Format::Json => output::json_line(&json!({"path": path, "size": size})),
+        Format::Table => format!("{shown:>5}  {}\n", output::escape(path)),
+        Format::Seed => format!("{shown}\t{}\n", output::escape(path)),
     }
-}
-
-fn print(sess: &Session, args: &Args, rows: &[(String, u64)]) -> CmdResult {
-    let fmt = |n: u64| output::size_text(sess.settings.format, args.human, n);
-    let text: String = match sess.settings.format {
-        Format::Json => rows
-            .iter()
-            .map(|(p, s)| output::json_line(&json!({"path": p, "size": s})))
-            .collect(),
-        Format::Table => {
-            let cells: Vec<Vec<String>> =
-                rows.iter().map(|(p, s)| vec![fmt(*s), p.clone()]).collect();
-            output::table(&["Size", "Path"], &cells)
-        }
-        Format::Seed => rows
-            .iter()
-            .map(|(p, s)| format!("{}\t{}\n", fmt(*s), output::escape(p)))
-            .collect(),
-    };
-    output::out(&text)
 }

@@ -1,10 +1,12 @@
 //! `find [PATH] [-name GLOB] [-type f|d] [-size [+-]N[KMG]] [-maxdepth N]`: walk a folder and
-//! print the matching paths, each folder before what it holds and sisters in `ls`'s order. The find(1)-style single-dash options are accepted as written.
+//! print the matching paths as the walk finds them, each folder before what it holds and
+//! sisters in `ls`'s order (the walk's order, so the first lines come long before the walk
+//! ends). The find(1)-style single-dash options are accepted as written.
 
-use crate::drive;
+use crate::drive::{Listed, Record, Visit, Visits, Walk, WalkOptions};
 use crate::shell::error::{CmdResult, CommandError, about};
 use crate::shell::glob;
-use crate::shell::items;
+use crate::shell::items::{self, Lines};
 use crate::shell::session::{Session, join};
 
 /// Find items below a folder by name, type and size.
@@ -59,31 +61,40 @@ fn size_test(spec: &str) -> Result<impl Fn(u64) -> bool, CommandError> {
 /// Runs `find`.
 pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
     let size_ok = args.size.as_deref().map(size_test).transpose()?;
+    let matches = |item: &Listed| {
+        let name_ok = args
+            .name
+            .as_deref()
+            .is_none_or(|p| glob::matches(p, item.name(), true));
+        let kind_ok = match args.kind.as_deref() {
+            Some("f") => item.is_file(),
+            Some("d") => item.is_folder(),
+            _ => true,
+        };
+        name_ok && kind_ok && size_ok.as_ref().is_none_or(|f| f(item.shown_size()))
+    };
     let t = sess.target(args.path.as_deref().unwrap_or("."));
-    let entries = drive::walk(&sess.client, &t.item, 8, args.maxdepth)
+    let format = sess.settings.format;
+    let opts = WalkOptions {
+        max_depth: args.maxdepth,
+        ..items::walk_options(format)
+    };
+    let walk = Walk::<Listed>::start(&sess.client, &t.item, opts)
         .await
         .map_err(about(&t.label()))?;
     let base = t.path.clone().unwrap_or_default();
-    let mut found: Vec<_> = entries
-        .into_iter()
-        .filter(|e| {
-            let name_ok = args
-                .name
-                .as_deref()
-                .is_none_or(|p| glob::matches(p, &e.item.name, true));
-            let kind_ok = match args.kind.as_deref() {
-                Some("f") => e.item.is_file(),
-                Some("d") => e.item.is_folder(),
-                _ => true,
-            };
-            let size_ok = size_ok.as_ref().is_none_or(|f| f(items::size(&e.item)));
-            name_ok && kind_ok && size_ok
-        })
-        .map(|e| {
-            let p = join(&base, &e.path);
-            (e.item, p)
-        })
-        .collect();
-    found.sort_by(|(_, a), (_, b)| items::path_order(sess.settings.format, a, b, true));
-    items::print_found(sess.settings.format, &found)
+    let mut visits = Visits::new(walk, false);
+    let mut out = Lines::default();
+    while let Some(step) = out.wait(visits.next()).await? {
+        if let Visit::Item { entry, .. } = step.map_err(about(&t.label()))?
+            && matches(&entry.item)
+        {
+            let path = join(&base, &entry.path);
+            out.push(&items::found_line(format, &entry.item, &path))?;
+        }
+        if out.closed() {
+            return Ok(());
+        }
+    }
+    out.flush()
 }

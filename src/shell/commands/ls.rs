@@ -1,5 +1,9 @@
-//! `ls [-l] [-h] [-a] [-t|-S] [-r] [-1] [PATH...]`: list folders (or show files). `ls` always
-//! asks the server and refreshes the listing cache, so what it shows is never stale.
+//! `ls [-l] [-h] [-a] [-t|-S] [-r] [-R] [-1] [PATH...]`: list folders (or show files). `ls`
+//! always asks the server and refreshes the listing cache, so what it shows is never stale.
+//! `-R` lists every folder below too, as `ls -R` does: each folder's `PATH:` line and its
+//! listing, folders in the walk's order (each before the folders it holds, sisters by name),
+//! printed as the walk finds them; without `-a`, names starting with `.` are not shown, nor
+//! what they hold.
 //! `-h` means human sizes here (as in coreutils); help is `--help`. Names sort as
 //! items::name_order says (ignoring case on a terminal); sizes follow output::size_text's rule
 //! (human on a terminal). Like every command taking several paths, a path that cannot be
@@ -7,10 +11,11 @@
 
 use clap::ArgAction;
 
+use crate::drive::{Listed, Walk};
 use crate::graph::DriveItem;
 use crate::shell::cache;
 use crate::shell::error::{CmdResult, CommandError, Tally};
-use crate::shell::items;
+use crate::shell::items::{self, Lines};
 use crate::shell::output::{self, Format};
 use crate::shell::session::{Session, Target, join};
 
@@ -37,6 +42,9 @@ pub struct Args {
     /// Reverse the order.
     #[arg(short = 'r')]
     pub reverse: bool,
+    /// List the folders below too, each after a `PATH:` line.
+    #[arg(short = 'R')]
+    pub recursive: bool,
     /// One name per line (the default when piped).
     #[arg(short = '1')]
     pub one: bool,
@@ -59,61 +67,201 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
     let mut tally = Tally::default();
     let mut n = 0;
     for t in &targets {
-        let (folder, kids) = match list(sess, t).await {
-            Ok(found) => found,
-            Err(e) => {
-                tally.record(&t.label(), Err(e), many);
-                continue;
-            }
+        let listed = if args.recursive {
+            recursive(sess, &args, t, n).await
+        } else {
+            one(sess, &args, t, many.then_some(n)).await
         };
-        let dir = t.path.clone().unwrap_or_else(|| t.label());
-        let is_folder = folder.is_some();
-        let mut list: Vec<(DriveItem, String)> = match folder {
-            Some(id) => {
-                if dir.starts_with('/') {
-                    sess.cache().store(&id, &dir, kids.clone());
-                }
-                kids.into_iter()
-                    .map(|k| {
-                        let p = join(&dir, &k.name);
-                        (k, p)
-                    })
-                    .collect()
+        match listed {
+            Err(Failed::Output(e)) => return Err(e),
+            Err(Failed::Listing(e)) => tally.record(&t.label(), Err(e), many),
+            Ok(()) => {
+                n += 1;
+                tally.record(&t.label(), Ok(()), many);
             }
-            None => kids.into_iter().map(|k| (k, dir.clone())).collect(),
-        };
-        list.retain(|(i, _)| args.all || !i.name.starts_with('.'));
-        sort(sess.settings.format, &mut list, &args);
-        if many && sess.settings.format != Format::Json && is_folder {
-            let sep = if n > 0 { "\n" } else { "" };
-            output::out(&format!("{sep}{}:\n", output::escape(&dir)))?;
         }
-        print(sess, &args, &list)?;
-        n += 1;
-        tally.record(&t.label(), Ok(()), many);
     }
     tally.finish()
 }
 
-/// The target's children and its id when it is a folder, else the target alone. The current
-/// folder (checked by `cd`) is listed at once; any other path is fetched first, so that a
-/// notebook shows as itself rather than its sections, and a shortcut's shared folder is
-/// listed on its own drive.
+/// Why one target of `ls` failed: its listing (reported; the other targets are still listed)
+/// or standard output (the command ends there).
+enum Failed {
+    Listing(CommandError),
+    Output(CommandError),
+}
+
+/// `ls` of one target; `many`: the number of targets listed before it, when there are
+/// several (each folder then gets its `PATH:` line).
+async fn one(sess: &Session, args: &Args, t: &Target, many: Option<usize>) -> Result<(), Failed> {
+    let dir = t.path.clone().unwrap_or_else(|| t.label());
+    let header = many
+        .filter(|_| sess.settings.format != Format::Json)
+        .map(|n| {
+            let sep = if n > 0 { "\n" } else { "" };
+            format!("{sep}{}:\n", output::escape(&dir))
+        });
+    let mut shown = Shown {
+        sess,
+        args,
+        dir: &dir,
+        header,
+        broken: None,
+    };
+    let streams = shown.streams();
+    let found = list(
+        sess,
+        t,
+        |page| if streams { shown.page(page) } else { Ok(()) },
+    )
+    .await;
+    if let Some(e) = shown.broken.take() {
+        return Err(Failed::Output(e));
+    }
+    let (folder, kids) = found.map_err(Failed::Listing)?;
+    let Some(id) = folder else {
+        let shown = |k: &&DriveItem| args.all || !k.name.starts_with('.');
+        let list: Vec<_> = kids
+            .iter()
+            .filter(shown)
+            .map(|k| (k, dir.clone()))
+            .collect();
+        return print(sess, args, &list).map_err(Failed::Output);
+    };
+    if !streams {
+        shown.page(&kids).map_err(Failed::Output)?;
+    }
+    shown.flush_header().map_err(Failed::Output)?;
+    if dir.starts_with('/') {
+        sess.cache().store(&id, &dir, kids);
+    }
+    Ok(())
+}
+
+/// How one folder's listing is printed: page by page as the pages arrive when it is sorted
+/// by name, each page in `ls`'s order (a folder of up to 1,000 items comes in one page, so
+/// in one order; a bigger one prints its first lines after one round trip, in the server's
+/// order from page to page), else whole (`-t`, `-S` and `-r` need every item, and so does
+/// the table of `-l` on a terminal, to size its columns).
+struct Shown<'a> {
+    sess: &'a Session,
+    args: &'a Args,
+    dir: &'a str,
+    /// The folder's `NAME:` line (several folders), until it is printed.
+    header: Option<String>,
+    /// Standard output failed while a page was printed.
+    broken: Option<CommandError>,
+}
+
+impl Shown<'_> {
+    fn streams(&self) -> bool {
+        let a = self.args;
+        let table = self.sess.settings.format == Format::Table && a.long;
+        !(a.by_time || a.by_size || a.reverse || table)
+    }
+
+    fn flush_header(&mut self) -> CmdResult {
+        match self.header.take() {
+            Some(h) => output::out(&h),
+            None => Ok(()),
+        }
+    }
+
+    /// Prints `items` (a page, or the whole folder), sorted.
+    fn page(&mut self, items: &[DriveItem]) -> CmdResult {
+        let text = self.header.take().unwrap_or_default()
+            + &folder_text(self.sess, self.args, self.dir, items);
+        output::out(&text).inspect_err(|e| self.broken = Some(e.clone()))
+    }
+}
+
+/// The listing of `items`, children of the folder `dir`, sorted, hidden names dropped
+/// unless `-a`.
+fn folder_text(sess: &Session, args: &Args, dir: &str, items: &[DriveItem]) -> String {
+    let mut list: Vec<(&DriveItem, String)> = items
+        .iter()
+        .filter(|i| args.all || !i.name.starts_with('.'))
+        .map(|k| (k, join(dir, &k.name)))
+        .collect();
+    sort(sess.settings.format, &mut list, args);
+    render(sess, args, &list)
+}
+
+/// The target's children and its id when it is a folder, else the target alone; `page` sees
+/// each page of a folder's children as it arrives. The current folder (checked by `cd`) is
+/// listed at once; any other path is fetched first, so that a notebook shows as itself rather
+/// than its sections, and a shortcut's shared folder is listed on its own drive.
 async fn list(
     sess: &Session,
     t: &Target,
-) -> Result<(Option<String>, Vec<DriveItem>), CommandError> {
+    page: impl FnMut(&[DriveItem]) -> CmdResult,
+) -> Result<cache::Found, CommandError> {
     if let Some(known) = &t.known {
-        return cache::list_item(&sess.client, known).await;
+        return cache::list_item_pages(&sess.client, known, page).await;
     }
     if t.path.as_deref() == Some(sess.cwd.path.as_str()) {
-        return cache::list_folder(&sess.client, &t.item).await;
+        return cache::list_folder_pages(&sess.client, &t.item, page).await;
     }
     let item = sess.client.item(&t.item).await?;
-    cache::list_item(&sess.client, &item).await
+    cache::list_item_pages(&sess.client, &item, page).await
 }
 
-fn sort(format: Format, list: &mut [(DriveItem, String)], args: &Args) {
+/// `ls -R` of a target, after `n` targets listed (see the module docs).
+async fn recursive(sess: &Session, args: &Args, t: &Target, n: usize) -> Result<(), Failed> {
+    let format = sess.settings.format;
+    let walk = Walk::<Listed>::start(&sess.client, &t.item, items::walk_options(format)).await;
+    let mut walk = walk.map_err(|e| Failed::Listing(e.into()))?;
+    let base = t.path.clone().unwrap_or_else(|| t.label());
+    if !walk.root().is_folder() {
+        return print(sess, args, &[(walk.root(), base)]).map_err(Failed::Output);
+    }
+    let mut out = Lines::default();
+    let mut first = n == 0;
+    let streams = Shown {
+        sess,
+        args,
+        dir: "",
+        header: None,
+        broken: None,
+    }
+    .streams();
+    while let Some(folder) = out.wait(walk.next_folder()).await.map_err(Failed::Output)? {
+        let folder = folder.map_err(|e| Failed::Listing(e.into()))?;
+        if !args.all && folder.path.split('/').any(|name| name.starts_with('.')) {
+            continue;
+        }
+        let dir = match folder.path.as_str() {
+            "" => base.clone(),
+            below => join(&base, below),
+        };
+        let mut text = String::new();
+        if format != Format::Json {
+            text = format!(
+                "{}{}:\n",
+                if first { "" } else { "\n" },
+                output::escape(&dir)
+            );
+        }
+        first = false;
+        // A page's worth at a time: a folder of 100,000 items is never all driveItems.
+        for chunk in folder
+            .children
+            .chunks(if streams { 1000 } else { usize::MAX })
+        {
+            let chunk: Vec<DriveItem> = chunk.iter().map(Listed::to_item).collect();
+            text.push_str(&folder_text(sess, args, &dir, &chunk));
+            out.push(&std::mem::take(&mut text))
+                .map_err(Failed::Output)?;
+        }
+        out.push(&text).map_err(Failed::Output)?;
+        if out.closed() {
+            return Ok(());
+        }
+    }
+    out.flush().map_err(Failed::Output)
+}
+
+fn sort(format: Format, list: &mut [(&DriveItem, String)], args: &Args) {
     list.sort_by(|(a, _), (b, _)| items::name_order(format, &a.name, &b.name));
     if args.by_time {
         list.sort_by(|(a, _), (b, _)| items::modified(b).cmp(&items::modified(a)));
@@ -125,9 +273,14 @@ fn sort(format: Format, list: &mut [(DriveItem, String)], args: &Args) {
     }
 }
 
-fn print(sess: &Session, args: &Args, list: &[(DriveItem, String)]) -> CmdResult {
+fn print(sess: &Session, args: &Args, list: &[(&DriveItem, String)]) -> CmdResult {
+    output::out(&render(sess, args, list))
+}
+
+/// `list` as `ls` prints it in the session's format.
+fn render(sess: &Session, args: &Args, list: &[(&DriveItem, String)]) -> String {
     let size = |i: &DriveItem| output::size_text(sess.settings.format, args.human, items::size(i));
-    let text = match sess.settings.format {
+    match sess.settings.format {
         Format::Json => list
             .iter()
             .map(|(i, p)| output::json_line(&items::row(i, p)))
@@ -172,6 +325,5 @@ fn print(sess: &Session, args: &Args, list: &[(DriveItem, String)]) -> CmdResult
                 format!("{}{slash}\n", output::escape(&i.name))
             })
             .collect(),
-    };
-    output::out(&text)
+    }
 }

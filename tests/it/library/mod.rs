@@ -11,6 +11,7 @@ mod paging;
 mod signin;
 mod transfer;
 mod waits;
+mod walks;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -57,13 +58,17 @@ pub fn fast_retry() -> RetryPolicy {
 }
 
 pub async fn env_with(seed: Seed, faults: Faults) -> Env {
-    let emu = Emulator::start(EmulatorOptions {
+    env_of(EmulatorOptions {
         seed,
         faults,
         ..EmulatorOptions::default()
     })
     .await
-    .unwrap();
+}
+
+/// An emulator started with `opts`, and a client for it.
+pub async fn env_of(opts: EmulatorOptions) -> Env {
+    let emu = Emulator::start(opts).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("lcrc");
     emu.write_config(&path).unwrap();

@@ -13,6 +13,7 @@ mod prompt_thread;
 mod pty;
 mod seed_readme;
 mod terminal;
+mod walks;
 
 use std::path::Path;
 
