@@ -4,6 +4,7 @@
 //! Everything here is policy the shell would otherwise repeat per command; nothing here talks
 //! HTTP directly.
 
+mod local_tree;
 pub mod mirror;
 mod ops;
 mod tree;
@@ -13,8 +14,9 @@ use crate::error::{Error, Result};
 use crate::graph::endpoints::Conflict;
 use crate::graph::{DriveItem, GraphClient, ItemRef};
 
+pub use local_tree::invalid_local_names;
 pub use ops::{Destination, check_destination, cp, destination, destination_for, move_to, mv, rm};
-pub use tree::{TreeOptions, TreeProgress, TreeReport, get_tree, invalid_local_names, put_tree};
+pub use tree::{TreeOptions, TreeProgress, TreeReport, get_tree, put_tree};
 pub use walk::{
     Folder, Listed, NameOrder, Record, Strategy, Visit, Visits, Walk, WalkEntry, WalkOptions,
     media_type, modified, walk, walk_by_delta, walk_by_listing,

@@ -8,7 +8,7 @@ use futures_util::stream::{self, StreamExt};
 
 use super::Filter;
 use super::side::{Entry, Kind, Tree, system_ms};
-use crate::drive::tree::is_state_file;
+use crate::drive::local_tree::is_state_file;
 use crate::drive::walk::join_rel;
 use crate::error::{Error, Result};
 use crate::graph::names;

@@ -251,7 +251,7 @@ pub(crate) fn tree(snapshot: &Snapshot, root_id: &str) -> Tree {
             let path = join_rel(&prefix, &e.name);
             let kind = match (&e.kind, probe.local_name()) {
                 (_, Err(err)) => Kind::Refused(err.to_string()),
-                (_, Ok(name)) if crate::drive::tree::is_state_file(name) => {
+                (_, Ok(name)) if crate::drive::local_tree::is_state_file(name) => {
                     Kind::Skip("it is named like a partial-transfer file of this tool".into())
                 }
                 (RemoteKind::Folder, _) => {

@@ -10,20 +10,19 @@
 //! while the next fragment arrives. Only bytes a fragment committed are hashed, so a fragment
 //! cut short is never part of the hash.
 
-use std::io::{self, Read, Seek, SeekFrom, Write};
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::io::{self, Write};
+use std::path::PathBuf;
 
 use axum::body::Body;
-use base64::Engine;
 use bytes::Bytes;
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
+
+mod hash;
 
 use super::resp::random_hex;
 use super::synth;
-use crate::graph::quickxor::QuickXorHash;
+pub(crate) use hash::{HashBehind, Hashers};
 
 /// The content of one file: its size and where its bytes come from.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -148,41 +147,6 @@ impl From<Blob> for BlobRepr {
                 sha256: None,
                 synthetic: Some(seed),
             },
-        }
-    }
-}
-
-/// Running hashes of content being written.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Hashers {
-    qx: QuickXorHash,
-    sha: Sha256,
-    len: u64,
-}
-
-impl Hashers {
-    /// Feeds more content.
-    pub(crate) fn update(&mut self, data: &[u8]) {
-        self.qx.update(data);
-        self.sha.update(data);
-        self.len += data.len() as u64;
-    }
-
-    /// The blob record for content stored under `key`.
-    pub(crate) fn finish(self, key: String) -> Blob {
-        let sha: String = self
-            .sha
-            .finalize()
-            .iter()
-            .map(|b| format!("{b:02X}"))
-            .collect();
-        Blob {
-            size: self.len,
-            content: Content::Stored(Box::new(Stored {
-                key,
-                quick_xor: base64::engine::general_purpose::STANDARD.encode(self.qx.finish()),
-                sha256: sha,
-            })),
         }
     }
 }
@@ -418,52 +382,4 @@ fn joined(
 ) -> Result<std::fs::File, WriteError> {
     r.map_err(|e| WriteError::Io(io::Error::other(e)))?
         .map_err(WriteError::Io)
-}
-
-/// The running hashes of a blob file, fed from the file itself behind the writer (see the
-/// module docs): `catch_up` hashes from where it stopped to a given length.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct HashBehind(Arc<Mutex<Hashers>>);
-
-impl HashBehind {
-    /// Hashes `path` up to `upto` bytes on the blocking pool, in the background.
-    pub(crate) fn catch_up(&self, path: PathBuf, upto: u64) {
-        let this = self.clone();
-        tokio::task::spawn_blocking(move || this.catch_up_now(&path, upto));
-    }
-
-    /// Hashes `path` up to `len` bytes (waiting for catch-ups in flight) and returns the
-    /// hashes of exactly those bytes.
-    pub(crate) async fn finish(&self, path: &Path, len: u64) -> io::Result<Hashers> {
-        let (this, path) = (self.clone(), path.to_owned());
-        tokio::task::spawn_blocking(move || {
-            this.catch_up_now(&path, len)?;
-            let h = this.0.lock().unwrap_or_else(|p| p.into_inner());
-            if h.len != len {
-                return Err(io::Error::other("the blob file is shorter than its bytes"));
-            }
-            Ok(h.clone())
-        })
-        .await
-        .map_err(io::Error::other)?
-    }
-
-    /// Blocking: hashes the bytes of `path` from where the hashes stop up to `upto`.
-    fn catch_up_now(&self, path: &Path, upto: u64) -> io::Result<()> {
-        let mut h = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        if h.len >= upto {
-            return Ok(());
-        }
-        let mut file = std::fs::File::open(path)?;
-        file.seek(SeekFrom::Start(h.len))?;
-        let mut left = file.take(upto - h.len);
-        let mut buf = vec![0u8; WRITE_BATCH];
-        loop {
-            let n = left.read(&mut buf)?;
-            if n == 0 {
-                return Ok(());
-            }
-            h.update(&buf[..n]);
-        }
-    }
 }
