@@ -92,6 +92,39 @@ async fn resolve(client: &GraphClient, dest: &str, src: Option<&ItemRef>) -> Res
     Err(Error::refused(dest, "already exists", true))
 }
 
+/// Resolves a destination given as an item rather than a path (an id, as `info` shows it):
+/// a folder, or a shortcut to one, receives the item under its own name, as a path to a
+/// folder does. Anything else (a file, a notebook) is refused as a conflict (exit 7): `mv` and
+/// `cp` never replace an item, and an id names no new name to give. `label` names `dest` in
+/// the error.
+///
+/// # Errors
+///
+/// [`crate::ErrorKind::Refused`] for an item that is no folder; not found when `dest` names
+/// nothing; else those of the request.
+pub async fn destination_item(
+    client: &GraphClient,
+    dest: &ItemRef,
+    label: &str,
+) -> Result<Destination> {
+    let found = client.item(dest).await?;
+    if found.is_folder() {
+        return Ok(Destination {
+            parent: found,
+            name: None,
+        });
+    }
+    Err(Error::refused(
+        label,
+        format!(
+            "is a {}, not a folder: an id destination names the folder to put things in \
+             (to give a new name, name the destination by its path)",
+            found.kind().label()
+        ),
+        true,
+    ))
+}
+
 /// The last segment of `dest` as a new name in the folder its other segments name.
 async fn new_name(client: &GraphClient, dest: &str) -> Result<Destination> {
     let trimmed = dest.trim_end_matches('/');

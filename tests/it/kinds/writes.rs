@@ -71,3 +71,50 @@ on_both_profiles! {
         assert_eq!(env.run("ls"), "- Documents\n- Pics\n- Shared Folder\n");
     }
 }
+
+on_both_profiles! {
+    fn an_id_destination_naming_a_folder_means_into_that_folder(env) {
+        let env = &kinds(env);
+        let pics = id_of(env, "/Pics");
+        let docs = id_of(env, "/Documents");
+        let shortcut = id_of(env, "/Shared Folder");
+        env.run(&format!("mv Documents/README.txt id:{pics}"));
+        env.run(&format!("cp Pics/image1.jpg {docs}"));
+        env.run(&format!("cp Pics/image2.jpg Pics/README.txt id:{docs}"));
+        env.run(&format!("cp Pics/README.txt {shortcut}"));
+        assert_eq!(
+            env.run("ls Pics"),
+            "- README.txt\n- image1.jpg\n- image2.jpg\n"
+        );
+        assert_eq!(
+            env.run("ls Documents"),
+            "- Notebook\n- README.txt\n- flagged.exe\n- image1.jpg\n- image2.jpg\n"
+        );
+        assert_eq!(env.run("ls 'Shared Folder'"), "- README.txt\n- notes.txt\n- sub\n");
+        // Nothing was named after an id.
+        assert_eq!(env.run("ls"), "- Documents\n- Pics\n- Shared Folder\n");
+        // In a session whose listings are cached, the moved item shows where it went.
+        env.run("mkdir New");
+        let new = id_of(env, "/New");
+        assert_eq!(
+            env.run(&format!("ls Pics; ls New; mv Pics/README.txt {new}; ls Pics; ls New")),
+            "- README.txt\n- image1.jpg\n- image2.jpg\n- image1.jpg\n- image2.jpg\n- README.txt\n"
+        );
+    }
+
+    fn an_id_destination_naming_a_file_or_a_notebook_is_refused(env) {
+        let env = &kinds(env);
+        let file = id_of(env, "/Pics/image2.jpg");
+        let notebook = id_of(env, "/Documents/Notebook");
+        for line in [
+            format!("mv Pics/image1.jpg id:{file}"),
+            format!("cp Pics/image1.jpg {file}"),
+            format!("cp Pics/image1.jpg Documents/README.txt id:{file}"),
+        ] {
+            refused(env, &line, "is a file, not a folder");
+        }
+        refused(env, &format!("mv Pics/image1.jpg {notebook}"), "is a notebook, not a folder");
+        assert_eq!(env.run("ls Pics"), "- image1.jpg\n- image2.jpg\n");
+        assert_eq!(env.json("info Pics/image2.jpg")[0]["id"], file.as_str());
+    }
+}
