@@ -118,3 +118,42 @@ on_both_profiles! {
         assert_eq!(env.json("info Pics/image2.jpg")[0]["id"], file.as_str());
     }
 }
+
+on_both_profiles! {
+    fn cp_of_a_shortcut_copies_the_shared_content(env) {
+        let env = &kinds(env);
+        // Each in its own process: the shortcut is not known beforehand.
+        env.run("cp 'Shared Folder' Pics");
+        env.run("cp 'Shared Folder' Documents/copy");
+        let shortcut = id_of(env, "/Shared Folder");
+        env.run(&format!("ls; cp {shortcut} Pics/again"));
+        let copied = "  notes.txt: file\n  sub:\n    a.txt: file\n";
+        assert_eq!(env.run("tree 'Pics/Shared Folder'"), format!("Shared Folder:\n{copied}"));
+        assert_eq!(env.run("tree Documents/copy"), format!("copy:\n{copied}"));
+        assert_eq!(env.run("tree Pics/again"), format!("again:\n{copied}"));
+        assert_eq!(
+            env.run("cat 'Pics/Shared Folder/notes.txt'"),
+            "Notes everyone may edit.\n"
+        );
+        // The copies are the user's own folders, not shortcuts.
+        let rows = env.json("ls -l Pics");
+        assert!(rows.iter().all(|r| r.get("shared").is_none()), "{rows:?}");
+    }
+
+    fn cp_of_a_notebook_is_refused(env) {
+        let env = &kinds(env);
+        for line in [
+            "cp Documents/Notebook Pics",
+            "cp Documents/Notebook Pics/nb",
+        ] {
+            refused(env, line, "is a notebook, which cannot be copied");
+        }
+        // With other sources, they are copied and the exit says some were not.
+        env.demo()
+            .args(["-c", "cp Documents/README.txt Documents/Notebook Pics"])
+            .assert()
+            .code(6)
+            .stderr(predicate::str::contains("is a notebook, which cannot be copied"));
+        assert_eq!(env.run("ls Pics"), "- README.txt\n- image1.jpg\n- image2.jpg\n");
+    }
+}
