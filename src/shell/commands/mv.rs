@@ -79,7 +79,10 @@ pub async fn place(sess: &Session, mut paths: Vec<String>) -> Result<Placement, 
     }
     let to = match (&dst_path, sources.as_slice()) {
         (None, _) => {
-            drive::destination_item(&sess.client, &dst_target.item, &dst_target.label()).await?
+            let label = dst_target.label();
+            drive::destination_item(&sess.client, &dst_target.item, &label)
+                .await
+                .map_err(about(&label))?
         }
         (Some(p), [one]) => drive::destination_for(&sess.client, p, &one.item).await?,
         (Some(p), _) => drive::destination(&sess.client, p).await?,

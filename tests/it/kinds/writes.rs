@@ -157,3 +157,44 @@ on_both_profiles! {
         assert_eq!(env.run("ls Pics"), "- README.txt\n- image1.jpg\n- image2.jpg\n");
     }
 }
+
+on_both_profiles! {
+    fn moves_within_the_owners_drive_are_moves_in_every_address_form(env) {
+        let env = &kinds(env);
+        let sub = id_of(env, "Shared Folder/sub");
+        let folder = id_of(env, "shared:Shared Folder");
+        env.run(&format!("cd 'shared:Shared Folder'; mv notes.txt {sub}"));
+        assert_eq!(env.run("ls 'Shared Folder/sub'"), "- a.txt\n- notes.txt\n");
+        env.run(&format!("cd 'shared:Shared Folder'; mv sub/notes.txt id:{folder}"));
+        env.run("cd 'Shared Folder/sub'; mv a.txt ..");
+        assert_eq!(env.run("ls 'shared:Shared Folder'"), "- a.txt\n- notes.txt\n- sub\n");
+        if is_business(env) {
+            env.run("mv 'Shared Folder/a.txt' 'Shared Folder/sub'");
+        } else {
+            // A personal id names its drive: from the user's own drive too.
+            env.run(&format!("mv 'Shared Folder/a.txt' {sub}"));
+            env.run(&format!("mv 'Shared Folder/sub/a.txt' id:{folder}"));
+            env.run(&format!("mv 'Shared Folder/a.txt' {sub}"));
+        }
+        assert_eq!(env.run("ls 'Shared Folder/sub'"), "- a.txt\n");
+    }
+
+    fn moves_between_drives_are_refused_saying_copy_then_remove(env) {
+        let env = &kinds(env);
+        let pics = id_of(env, "/Pics");
+        let mut lines = vec![
+            "mv 'Shared Folder/notes.txt' /".to_owned(),
+            "mv 'Shared Folder/sub' Pics".to_owned(),
+            "mv Pics/image1.jpg 'Shared Folder/sub'".to_owned(),
+            format!("mv 'Shared Folder/notes.txt' {pics}"),
+        ];
+        if !is_business(env) {
+            lines.push(format!("cd 'shared:Shared Folder'; mv notes.txt id:{pics}"));
+        }
+        for line in &lines {
+            refused(env, line, "copy it there (`cp`), then remove the original (`rm`)");
+        }
+        assert_eq!(env.run("tree 'Shared Folder'"), "Shared Folder:\n  notes.txt: file\n  sub:\n    a.txt: file\n");
+        assert_eq!(env.run("ls Pics"), "- image1.jpg\n- image2.jpg\n");
+    }
+}
