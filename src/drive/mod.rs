@@ -15,7 +15,10 @@ use crate::graph::endpoints::Conflict;
 use crate::graph::{DriveItem, GraphClient, ItemRef};
 
 pub use local_tree::invalid_local_names;
-pub use ops::{Destination, check_destination, cp, destination, destination_for, move_to, mv, rm};
+pub use ops::{
+    Destination, check_destination, cp, destination, destination_for, destination_item, move_to,
+    mv, rm,
+};
 pub use tree::{TreeOptions, TreeProgress, TreeReport, get_tree, put_tree};
 pub use walk::{
     Folder, Listed, NameOrder, Record, Strategy, Visit, Visits, Walk, WalkEntry, WalkOptions,

@@ -11,7 +11,7 @@
 //! copies cross drives.
 
 use crate::error::{Error, Result};
-use crate::graph::{DriveItem, GraphClient, ItemRef, names, same_drive};
+use crate::graph::{DriveItem, GraphClient, ItemRef, RemoteTarget, names, same_drive};
 
 /// Where `mv`/`cp` put an item.
 #[derive(Debug, Clone)]
@@ -90,6 +90,39 @@ async fn resolve(client: &GraphClient, dest: &str, src: Option<&ItemRef>) -> Res
         });
     }
     Err(Error::refused(dest, "already exists", true))
+}
+
+/// Resolves a destination given as an item rather than a path (an id, as `info` shows it):
+/// a folder, or a shortcut to one, receives the item under its own name, as a path to a
+/// folder does. Anything else (a file, a notebook) is refused as a conflict (exit 7): `mv` and
+/// `cp` never replace an item, and an id names no new name to give. `label` names `dest` in
+/// the error.
+///
+/// # Errors
+///
+/// [`crate::ErrorKind::Refused`] for an item that is no folder; not found when `dest` names
+/// nothing; else those of the request.
+pub async fn destination_item(
+    client: &GraphClient,
+    dest: &ItemRef,
+    label: &str,
+) -> Result<Destination> {
+    let found = client.item(dest).await?;
+    if found.is_folder() {
+        return Ok(Destination {
+            parent: found,
+            name: None,
+        });
+    }
+    Err(Error::refused(
+        label,
+        format!(
+            "is a {}, not a folder: an id destination names the folder to put things in \
+             (to give a new name, name the destination by its path)",
+            found.kind().label()
+        ),
+        true,
+    ))
 }
 
 /// The last segment of `dest` as a new name in the folder its other segments name.
@@ -184,11 +217,15 @@ pub async fn cp(client: &GraphClient, src: &ItemRef, dest: &str) -> Result<Drive
 
 /// Deletes `item`; a folder only with `recursive` (Graph itself would delete it whole). A
 /// shortcut is removed alone, without `recursive`: the shared folder stays with its owner.
+///
+/// # Errors
+///
+/// [`crate::ErrorKind::Refused`], a conflict (exit 7), with nothing sent, for what `rm` never
+/// removes ([`check_removable`]); not a conflict for a folder without `recursive`; else those
+/// of the requests.
 pub async fn rm(client: &GraphClient, item: &ItemRef, recursive: bool) -> Result<()> {
     let found = client.item(item).await?;
-    if found.root.is_some() {
-        return Err(Error::refused("/", "the root cannot be removed", false));
-    }
+    check_removable(client, &found).await?;
     let shortcut = found.remote();
     if found.is_folder() && shortcut.is_none() && !recursive {
         return Err(Error::refused(
@@ -202,4 +239,57 @@ pub async fn rm(client: &GraphClient, item: &ItemRef, recursive: bool) -> Result
         client.forget_mount(&target);
     }
     Ok(())
+}
+
+/// Refuses, as a conflict (exit 7), to remove what is not the user's to remove, however it
+/// was named: a drive's root, and an item someone shared with you itself (the owner's folder
+/// or file, whether named `shared:NAME`, `/` inside `cd shared:NAME`, by id or by a path that
+/// comes back to it). What a shared folder holds can be removed (when it is shared
+/// read-write), and a shortcut to it is the user's own item: `rm SHORTCUT` removes the
+/// shortcut, as OneDrive's "Remove shortcut" does, never the folder it points to.
+///
+/// Costs no request for an item of the client's own drive; for one on another drive (through
+/// a shortcut, `shared:`, an id) one `sharedWithMe` listing.
+async fn check_removable(client: &GraphClient, found: &DriveItem) -> Result<()> {
+    if found.root.is_some() {
+        return Err(Error::refused(
+            "/",
+            "a drive's root cannot be removed (remove what it holds by name)",
+            true,
+        ));
+    }
+    if found.remote().is_none() && is_shared_with_you(client, found).await? {
+        return Err(Error::refused(
+            found.name.clone(),
+            "was shared with you and belongs to its owner: rm removes what a shared folder \
+             holds, never the shared item itself (a shortcut to it in your drive is removed \
+             by its own name: `rm SHORTCUT`)",
+            true,
+        ));
+    }
+    Ok(())
+}
+
+/// True when `found` is an item someone shared with the user, itself: the item a client
+/// rooted in a shared place ([`GraphClient::rooted_at`]) starts at, or, for an item on
+/// another drive than the client's, one that `sharedWithMe` lists.
+async fn is_shared_with_you(client: &GraphClient, found: &DriveItem) -> Result<bool> {
+    let Some(drive) = drive_of(found) else {
+        return Ok(false);
+    };
+    let here = RemoteTarget {
+        drive_id: drive,
+        id: found.id.clone(),
+    };
+    if client.rooted().is_some_and(|root| root.same(&here)) {
+        return Ok(true);
+    }
+    if same_drive(&here.drive_id, &client.drive_id().await?) {
+        return Ok(false);
+    }
+    let shared = client.shared_with_me().await?;
+    Ok(shared
+        .iter()
+        .filter_map(DriveItem::remote)
+        .any(|t| t.same(&here)))
 }

@@ -5,6 +5,10 @@
 //! or out of one): the destination then names its drive (`parentReference.driveId`), and the
 //! new item is fetched on that drive
 //! (<https://learn.microsoft.com/en-us/graph/api/driveitem-copy>).
+//!
+//! Every copy starts from the item's answer ([`GraphClient::copy_source`]): a shortcut is one
+//! item of the user's drive that points to a shared folder, and copying it would make an
+//! empty folder, so its target is copied; a notebook has no content to copy, and is refused.
 
 use std::time::Duration;
 
@@ -50,16 +54,66 @@ impl GraphClient {
     }
 
     /// [`GraphClient::start_copy`] into `parent`: a folder by id ([`ItemRef::Id`]) or on its
-    /// drive ([`ItemRef::OnDrive`] without a path, as [`ItemRef::content_of`] gives it).
+    /// drive ([`ItemRef::OnDrive`] without a path, as [`ItemRef::content_of`] gives it). What
+    /// is copied is what [`GraphClient::copy_source`] says.
     pub async fn start_copy_to(
         &self,
         item: &ItemRef,
         parent: &ItemRef,
         new_name: Option<&str>,
     ) -> Result<String> {
+        let (source, name) = self.copy_source(item, new_name).await?;
+        self.post_copy(&source, parent, name.as_deref()).await
+    }
+
+    /// What a copy of `item` copies, and under which name (`None`: its own): a shortcut (or a
+    /// shared item, `remoteItem`) is followed to the folder or file it points to, on its
+    /// owner's drive (`POST /drives/{remoteItem.parentReference.driveId}/items/{remoteItem.id}/copy`,
+    /// graph-api.md §13), and the copy takes the shortcut's name, so `cp SHORTCUT DEST` copies
+    /// the shared content instead of the shortcut, an empty folder of the user's own. One
+    /// `GET` of the item before the copy.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::ErrorKind::Refused`] (a conflict, exit 7), nothing sent, for a notebook or
+    /// another package: it has no content of its own (its `/content` answers 404), and
+    /// OneNote, not a copy of its parts, makes a copy of a notebook; a name OneDrive would
+    /// refuse; else those of the request.
+    pub async fn copy_source(
+        &self,
+        item: &ItemRef,
+        new_name: Option<&str>,
+    ) -> Result<(ItemRef, Option<String>)> {
         if let Some(n) = new_name {
             check_name(n)?;
         }
+        let found = self.item(item).await?;
+        let kind = found.kind();
+        if kind.is_package() {
+            return Err(Error::refused(
+                found.name,
+                format!(
+                    "is a {}, which cannot be copied: it has no content of its own \
+                     (make a copy in OneNote)",
+                    kind.label()
+                ),
+                true,
+            ));
+        }
+        let name = new_name.map(str::to_owned);
+        Ok(match found.remote() {
+            Some(_) => (ItemRef::content_of(&found), name.or(Some(found.name))),
+            None => (item.clone(), name),
+        })
+    }
+
+    /// `POST {item}/copy` into `parent` as it is asked: the monitor URL.
+    async fn post_copy(
+        &self,
+        item: &ItemRef,
+        parent: &ItemRef,
+        new_name: Option<&str>,
+    ) -> Result<String> {
         let (id, drive) = destination(parent)?;
         let mut body = json!({"parentReference": {"id": id}});
         if let Some(d) = drive {
@@ -146,21 +200,23 @@ impl GraphClient {
     }
 
     /// [`GraphClient::copy`] into `parent`, a folder on this or another drive (see
-    /// [`GraphClient::start_copy_to`]).
+    /// [`GraphClient::start_copy_to`]; a shortcut copies what it points to, a notebook is
+    /// refused: [`GraphClient::copy_source`]).
     pub async fn copy_to(
         &self,
         item: &ItemRef,
         parent: &ItemRef,
         new_name: Option<&str>,
     ) -> Result<DriveItem> {
-        let monitor = self.start_copy_to(item, parent, new_name).await?;
+        let (source, name) = self.copy_source(item, new_name).await?;
+        let monitor = self.post_copy(&source, parent, name.as_deref()).await?;
         let (parent_id, drive) = destination(parent)?;
         let copied = self
             .wait_copy_on(&monitor, Duration::from_millis(200), drive)
             .await?;
         let asked = Asked {
             parent: Parent::id(parent_id),
-            name: new_name,
+            name: name.as_deref(),
             conflict: Conflict::Fail,
         };
         asked.check(&copied)?;

@@ -1,7 +1,7 @@
 //! `mv SRC... DST`: move or rename files and folders on the server (no data moves).
 
 use crate::drive;
-use crate::graph::names;
+use crate::graph::{DriveItem, names};
 use crate::shell::error::{CmdResult, CommandError, Tally, about, exit, reason_only};
 use crate::shell::session::{Session, Target, split_parent};
 
@@ -10,33 +10,28 @@ use crate::shell::session::{Session, Target, split_parent};
 #[derive(Debug, clap::Args)]
 #[command(override_usage = "mv SRC... DST")]
 pub struct Args {
-    /// Sources, then the destination (on the same drive: into or out of a shared folder, use
-    /// cp then rm).
+    /// Sources, then the destination: a folder (by path or id) to move them into, or a new
+    /// path; on the same drive (into or out of a shared folder, use cp then rm).
     #[arg(required = true, num_args = 2.., value_name = "PATH")]
     pub paths: Vec<String>,
 }
 
 /// Runs `mv`.
 pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
-    let Placement {
-        sources,
-        to,
-        parent_path,
-    } = place(sess, args.paths).await?;
-    let parent_id = to.folder_id();
-    let many = sources.len() > 1;
+    let placement = place(sess, args.paths).await?;
+    let many = placement.sources.len() > 1;
     let mut tally = Tally::default();
-    for src in &sources {
-        let r = drive::move_to(&sess.client, &src.item, &to).await;
+    for src in &placement.sources {
+        let r = drive::move_to(&sess.client, &src.item, &placement.to).await;
         let r = r.map(|item| {
-            let mut cache = sess.cache();
             if let Some(p) = &src.path {
+                let mut cache = sess.cache();
                 let old_parent = cache.folder_id(&split_parent(p).0).map(str::to_owned);
                 if let Some(op) = old_parent {
                     cache.remove(&op, &item.id, p);
                 }
             }
-            cache.upsert(&parent_id, &parent_path, item);
+            placement.record(sess, item);
         });
         tally.record(&src.label(), r.map_err(reason_only), many);
     }
@@ -50,25 +45,47 @@ pub struct Placement {
     /// The folder receiving them, and the new name when DST names one item rather than an
     /// existing folder.
     pub to: drive::Destination,
-    /// The receiving folder's absolute path (for the listing cache).
-    pub parent_path: String,
+    /// The receiving folder's absolute path (for the listing cache), when DST was a path.
+    pub parent_path: Option<String>,
+}
+
+impl Placement {
+    /// Tells the listing cache that `item` now is in the receiving folder; when that folder
+    /// was given by id (its path unknown), the cache is emptied instead.
+    pub fn record(&self, sess: &Session, item: DriveItem) {
+        let mut cache = sess.cache();
+        match &self.parent_path {
+            Some(path) => cache.upsert(&self.to.folder_id(), path, item),
+            None => cache.flush(),
+        }
+    }
 }
 
 /// Resolves `SRC... DST` (the last path is DST); several sources need DST to be an existing
 /// folder, and names OneDrive treats as one (`a/x.txt b/X.txt`) are refused. A DST whose last
 /// segment OneDrive would refuse as a name is refused first; neither check sends a request
-/// for path arguments.
+/// for path arguments. A DST given by id names a folder to put the sources in, as a path to
+/// a folder does ([`drive::destination_item`]).
 pub async fn place(sess: &Session, mut paths: Vec<String>) -> Result<Placement, CommandError> {
     let dst = paths.pop().unwrap_or_default();
-    let dst_path = sess.resolve_path(&dst);
-    drive::check_destination(&dst_path)?;
+    let dst_target = sess.target(&dst);
+    let dst_path = dst_target.path.clone();
+    if let Some(p) = &dst_path {
+        drive::check_destination(p)?;
+    }
     let sources = sess.expand(&paths).await?;
     if sources.len() > 1 {
         check_distinct(sess, &sources).await?;
     }
-    let to = match sources.as_slice() {
-        [one] => drive::destination_for(&sess.client, &dst_path, &one.item).await?,
-        _ => drive::destination(&sess.client, &dst_path).await?,
+    let to = match (&dst_path, sources.as_slice()) {
+        (None, _) => {
+            let label = dst_target.label();
+            drive::destination_item(&sess.client, &dst_target.item, &label)
+                .await
+                .map_err(about(&label))?
+        }
+        (Some(p), [one]) => drive::destination_for(&sess.client, p, &one.item).await?,
+        (Some(p), _) => drive::destination(&sess.client, p).await?,
     };
     if sources.len() > 1 && to.name.is_some() {
         return Err(CommandError::new(
@@ -76,10 +93,10 @@ pub async fn place(sess: &Session, mut paths: Vec<String>) -> Result<Placement, 
             format!("{dst}: no such folder"),
         ));
     }
-    let parent_path = match &to.name {
-        Some(_) => split_parent(&dst_path).0,
-        None => dst_path,
-    };
+    let parent_path = dst_path.map(|p| match &to.name {
+        Some(_) => split_parent(&p).0,
+        None => p,
+    });
     Ok(Placement {
         sources,
         to,

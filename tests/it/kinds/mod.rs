@@ -16,6 +16,7 @@ mod notebooks;
 mod partials;
 mod shared;
 mod shortcuts;
+mod writes;
 
 use std::collections::BTreeMap;
 use std::path::Path;

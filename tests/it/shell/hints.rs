@@ -47,8 +47,8 @@ fn rm_of_a_folder_is_the_clients_own_refusal() {
             .and(predicate::str::contains("HTTP").not())
             .and(predicate::str::contains("isAFolder").not()),
     );
-    env.demo().args(["-c", "rm /"]).assert().code(1).stderr(
-        predicate::str::contains("the root cannot be removed")
+    env.demo().args(["-c", "rm /"]).assert().code(7).stderr(
+        predicate::str::contains("a drive's root cannot be removed")
             .and(predicate::str::contains("HTTP").not()),
     );
 }
