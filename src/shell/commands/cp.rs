@@ -29,8 +29,8 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
             .client
             .copy_to(&src.item, &folder, to.name.as_deref())
             .await;
-        if let Ok(item) = &r {
-            sess.cache().upsert(&parent_id, &parent_path, item.clone());
+        if let (Ok(item), Some(pp)) = (&r, &parent_path) {
+            sess.cache().upsert(&parent_id, pp, item.clone());
         }
         tally.record(&src.label(), r.map(drop).map_err(reason_only), many);
     }

@@ -36,7 +36,9 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
                     cache.remove(&op, &item.id, p);
                 }
             }
-            cache.upsert(&parent_id, &parent_path, item);
+            if let Some(pp) = &parent_path {
+                cache.upsert(&parent_id, pp, item);
+            }
         });
         tally.record(&src.label(), r.map_err(reason_only), many);
     }
@@ -50,8 +52,9 @@ pub struct Placement {
     /// The folder receiving them, and the new name when DST names one item rather than an
     /// existing folder.
     pub to: drive::Destination,
-    /// The receiving folder's absolute path (for the listing cache).
-    pub parent_path: String,
+    /// The receiving folder's absolute path where the session is (for the listing cache);
+    /// `None` when DST is elsewhere (`shared:NAME/…`, `id:ID/…`).
+    pub parent_path: Option<String>,
 }
 
 /// Resolves `SRC... DST` (the last path is DST); several sources need DST to be an existing
@@ -60,15 +63,16 @@ pub struct Placement {
 /// for path arguments.
 pub async fn place(sess: &Session, mut paths: Vec<String>) -> Result<Placement, CommandError> {
     let dst = paths.pop().unwrap_or_default();
-    let dst_path = sess.resolve_path(&dst);
+    let spot = sess.spot(&dst).await?;
+    let (client, dst_path) = (&spot.client, spot.path.clone());
     drive::check_destination(&dst_path)?;
     let sources = sess.expand(&paths).await?;
     if sources.len() > 1 {
         check_distinct(sess, &sources).await?;
     }
     let to = match sources.as_slice() {
-        [one] => drive::destination_for(&sess.client, &dst_path, &one.item).await?,
-        _ => drive::destination(&sess.client, &dst_path).await?,
+        [one] => drive::destination_for(client, &dst_path, &one.item).await?,
+        _ => drive::destination(client, &dst_path).await?,
     };
     if sources.len() > 1 && to.name.is_some() {
         return Err(CommandError::new(
@@ -80,6 +84,7 @@ pub async fn place(sess: &Session, mut paths: Vec<String>) -> Result<Placement, 
         Some(_) => split_parent(&dst_path).0,
         None => dst_path,
     };
+    let parent_path = spot.here.then_some(parent_path);
     Ok(Placement {
         sources,
         to,
