@@ -140,6 +140,45 @@ impl Session {
         }
     }
 
+    /// The item `item` names, fetched where the session is; an id the session's drive does
+    /// not know is looked for on the drives of what `shared` lists, since a work account's
+    /// ids do not name their drive (graph-api.md §13). Used where an id may name a folder
+    /// on another drive (`cd ID`, the folder of `put`, `mkdir`, `mv`, `cp`).
+    ///
+    /// # Errors
+    ///
+    /// The first answer's error when no shared drive knows the id either; a refusal (403) on
+    /// a shared drive that knows it.
+    pub async fn fetch_anywhere(&self, item: &ItemRef) -> crate::Result<DriveItem> {
+        let first = match self.client.item(item).await {
+            Err(e) if e.is_not_found() => e,
+            done => return done,
+        };
+        let ItemRef::Id(id) = item else {
+            return Err(first);
+        };
+        let mut drives: Vec<String> = Vec::new();
+        for entry in self.home.shared_with_me().await.unwrap_or_default() {
+            if let Some(t) = entry.remote()
+                && !drives.iter().any(|d| same_drive(d, &t.drive_id))
+            {
+                drives.push(t.drive_id);
+            }
+        }
+        for drive in drives {
+            let there = ItemRef::OnDrive {
+                drive,
+                id: id.clone(),
+                path: None,
+            };
+            match self.home.item(&there).await {
+                Err(e) if e.is_not_found() => {}
+                done => return done,
+            }
+        }
+        Err(first)
+    }
+
     /// Where folder `found` (fetched by id, on any drive) is, as a place and a path there, so
     /// that paths below it address it and never a folder of the same name elsewhere:
     /// - on the drive the session's place is on (or the user's own drive), where Graph gives

@@ -254,7 +254,7 @@ impl Session {
             ItemRef::IdPath(id, p) => (ItemRef::Id(id.clone()), Some(p.clone())),
             other => (other.clone(), None),
         };
-        let found = self.client.item(&top).await.map_err(about(arg))?;
+        let found = self.fetch_anywhere(&top).await.map_err(about(arg))?;
         let drive = found
             .parent_reference
             .as_ref()

@@ -72,8 +72,7 @@ async fn here(sess: &Session, arg: &str) -> Result<(Option<Place>, Folder), Comm
         return Ok((sess.place.clone(), folder));
     }
     let found = sess
-        .client
-        .item(&target.item)
+        .fetch_anywhere(&target.item)
         .await
         .map_err(|e| no_access(e, &label))?;
     if !found.is_folder() {
