@@ -239,9 +239,9 @@ impl Session {
         }
         let is_top = |id: &str| {
             tops.iter().find(|p| match p {
-                Place::Shared { drive: d, id: top, .. } => {
-                    same_drive(d, drive) && top.eq_ignore_ascii_case(id)
-                }
+                Place::Shared {
+                    drive: d, id: top, ..
+                } => same_drive(d, drive) && top.eq_ignore_ascii_case(id),
                 _ => false,
             })
         };

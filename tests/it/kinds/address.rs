@@ -84,10 +84,9 @@ on_both_profiles! {
         let env = &kinds(env);
         assert_eq!(env.run("ls 'Shared Folder/'*.txt"), "- notes.txt\n");
         env.run("get 'shared:Shared Folder/sub/'*");
-        assert_eq!(
-            std::fs::read_to_string(env.path().join("a.txt")).unwrap().is_empty(),
-            false
-        );
+        let a = std::fs::read_to_string(env.path().join("a.txt")).unwrap();
+        assert!(!a.is_empty());
+        assert_eq!(a, env.run("cat 'shared:Shared Folder/sub/a.txt'"));
         env.demo()
             .args(["-c", "cat 'shared:Shared Folder/nope.txt'"])
             .assert()
