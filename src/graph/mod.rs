@@ -21,6 +21,7 @@ pub use client::{GraphClient, StaticToken, TokenSource};
 pub use endpoints::{Conflict, Delta, LinkOptions, ListOptions, MAX_IDLE_PAGES};
 pub use locator::ItemRef;
 pub use model::{
-    Drive, DriveItem, ItemKind, Page, PageItem, Permission, Quota, RemoteTarget, User, same_drive,
+    Drive, DriveItem, ItemKind, Page, PageItem, Permission, Quota, RemoteTarget, User, drive_key,
+    same_drive,
 };
 pub use wait::{Notice, Notify, RetryPolicy};

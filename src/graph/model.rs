@@ -10,7 +10,7 @@ mod item;
 mod kind;
 
 pub use item::{DriveItem, FileFacet, FileSystemInfo, FolderFacet, Hashes, ItemReference};
-pub use kind::{ItemKind, RemoteTarget, same_drive};
+pub use kind::{ItemKind, RemoteTarget, drive_key, same_drive};
 
 /// A drive (`/me/drive`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -7,7 +7,10 @@
 
 use super::error::{CommandError, exit};
 use super::session::{Folder, Session};
-use crate::graph::{DriveItem, GraphClient};
+use crate::graph::{DriveItem, GraphClient, ItemRef, same_drive};
+
+/// How many folders a folder reached by id is climbed to find the shared item above it.
+const CLIMB: usize = 32;
 
 /// Where the session is when it is not on the user's own drive: shown in the prompt and by
 /// `pwd --json`, and restored by `cd -`.
@@ -29,6 +32,14 @@ pub enum Place {
         /// Its id there.
         id: String,
     },
+    /// At a folder of another drive reached by id (`cd ID`) that is not below anything
+    /// `shared` lists: paths start at that folder, which the prompt names `id:ID`.
+    Item {
+        /// Its drive.
+        drive: String,
+        /// Its id there.
+        id: String,
+    },
 }
 
 impl Place {
@@ -37,6 +48,24 @@ impl Place {
         match self {
             Place::Drive { name, .. } => format!("drive:{name}"),
             Place::Shared { name, .. } => format!("shared:{name}"),
+            Place::Item { id, .. } => format!("id:{id}"),
+        }
+    }
+
+    /// The drive the place is on.
+    pub fn drive(&self) -> &str {
+        match self {
+            Place::Drive { id, .. } => id,
+            Place::Shared { drive, .. } | Place::Item { drive, .. } => drive,
+        }
+    }
+
+    /// `path` (absolute within the place) as the user types it back from anywhere:
+    /// `shared:Shared Folder/sub`, `drive:Documents/x`, `id:ID/sub`; the place alone at `/`.
+    pub fn path_label(&self, path: &str) -> String {
+        match path.trim_matches('/') {
+            "" => self.label(),
+            rel => format!("{}/{rel}", self.label()),
         }
     }
 }
@@ -76,6 +105,15 @@ impl Session {
         }
     }
 
+    /// The current folder as `pwd` prints it and `cd` takes it back: its path on the user's
+    /// own drive, else its place and path there ([`Place::path_label`]).
+    pub fn where_label(&self) -> String {
+        match &self.place {
+            None => self.cwd.path.clone(),
+            Some(place) => place.path_label(&self.cwd.path),
+        }
+    }
+
     /// Moves the session to `folder` at `place` (`cd`, `cd shared:…`, `drive`, `cd ~`), with
     /// the place's client, remembering where it was for `cd -`; a change of place empties the
     /// listing cache, whose paths belong to the place.
@@ -96,7 +134,164 @@ impl Session {
         match place {
             None => self.home.clone(),
             Some(Place::Drive { id, .. }) => self.home.for_drive(id),
-            Some(Place::Shared { drive, id, .. }) => self.home.rooted_at(drive, id),
+            Some(Place::Shared { drive, id, .. } | Place::Item { drive, id }) => {
+                self.home.rooted_at(drive, id)
+            }
         }
+    }
+
+    /// The item `item` names, fetched where the session is; an id the session's drive does
+    /// not know is looked for on the drives of what `shared` lists, since a work account's
+    /// ids do not name their drive (graph-api.md §13). Used where an id may name a folder
+    /// on another drive (`cd ID`, the folder of `put`, `mkdir`, `mv`, `cp`).
+    ///
+    /// # Errors
+    ///
+    /// The first answer's error when no shared drive knows the id either; a refusal (403) on
+    /// a shared drive that knows it.
+    pub async fn fetch_anywhere(&self, item: &ItemRef) -> crate::Result<DriveItem> {
+        let first = match self.client.item(item).await {
+            Err(e) if e.is_not_found() => e,
+            done => return done,
+        };
+        let ItemRef::Id(id) = item else {
+            return Err(first);
+        };
+        let mut drives: Vec<String> = Vec::new();
+        for entry in self.home.shared_with_me().await.unwrap_or_default() {
+            if let Some(t) = entry.remote()
+                && !drives.iter().any(|d| same_drive(d, &t.drive_id))
+            {
+                drives.push(t.drive_id);
+            }
+        }
+        for drive in drives {
+            let there = ItemRef::OnDrive {
+                drive,
+                id: id.clone(),
+                path: None,
+            };
+            match self.home.item(&there).await {
+                Err(e) if e.is_not_found() => {}
+                done => return done,
+            }
+        }
+        Err(first)
+    }
+
+    /// Where folder `found` (fetched by id, on any drive) is, as a place and a path there, so
+    /// that paths below it address it and never a folder of the same name elsewhere:
+    /// - on the drive the session's place is on (or the user's own drive), where Graph gives
+    ///   its path (`parentReference.path`): that place (or home) and that path;
+    /// - else below the shared item the session is in, or below one `shared` lists: that
+    ///   shared place and the path from it, found by climbing `parentReference.id`;
+    /// - else [`Place::Item`]: rooted at the folder itself.
+    pub async fn place_of_folder(
+        &self,
+        found: &DriveItem,
+    ) -> Result<(Option<Place>, Folder), CommandError> {
+        let drive = item_drive(found);
+        let own = self.home.drive_id().await?;
+        let tree = |d: &str| drive.as_deref().is_none_or(|x| same_drive(x, d));
+        if let Some(path) = tree_path(found) {
+            match &self.place {
+                Some(p @ Place::Drive { id, .. }) if tree(id) => {
+                    return Ok((Some(p.clone()), folder(found, path)));
+                }
+                _ if tree(&own) => return Ok((None, folder(found, path))),
+                _ => {}
+            }
+        }
+        let Some(drive) = drive else {
+            return Ok((self.place.clone(), folder(found, "/".into())));
+        };
+        if let Some((place, path)) = self.climb(found, &drive).await? {
+            return Ok((Some(place), folder(found, path)));
+        }
+        let place = Place::Item {
+            drive,
+            id: found.id.clone(),
+        };
+        Ok((Some(place), folder(found, "/".into())))
+    }
+
+    /// The shared place above `found` (the one the session is in, or one `shared` lists) and
+    /// the path from it, climbing at most [`CLIMB`] parents; `None` when none is above it.
+    async fn climb(
+        &self,
+        found: &DriveItem,
+        drive: &str,
+    ) -> Result<Option<(Place, String)>, CommandError> {
+        let mut tops: Vec<Place> = self
+            .place
+            .iter()
+            .filter(|p| matches!(p, Place::Shared { .. }))
+            .cloned()
+            .collect();
+        for entry in self.home.shared_with_me().await.unwrap_or_default() {
+            if let Some(t) = entry.remote() {
+                tops.push(Place::Shared {
+                    name: entry.name,
+                    drive: t.drive_id,
+                    id: t.id,
+                });
+            }
+        }
+        let is_top = |id: &str| {
+            tops.iter().find(|p| match p {
+                Place::Shared {
+                    drive: d, id: top, ..
+                } => same_drive(d, drive) && top.eq_ignore_ascii_case(id),
+                _ => false,
+            })
+        };
+        let mut names = Vec::new();
+        let mut cur = found.clone();
+        for _ in 0..CLIMB {
+            if let Some(top) = is_top(&cur.id) {
+                names.reverse();
+                return Ok(Some((top.clone(), format!("/{}", names.join("/")))));
+            }
+            let Some(parent) = cur.parent_reference.as_ref().and_then(|r| r.id.clone()) else {
+                break;
+            };
+            names.push(cur.name.clone());
+            let up = ItemRef::OnDrive {
+                drive: drive.to_owned(),
+                id: parent,
+                path: None,
+            };
+            match self.home.item(&up).await {
+                Ok(item) => cur = item,
+                Err(_) => break,
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// The drive an item is on (`parentReference.driveId`), if the answer names it.
+fn item_drive(item: &DriveItem) -> Option<String> {
+    item.parent_reference
+        .as_ref()
+        .and_then(|r| r.drive_id.clone())
+        .filter(|d| !d.is_empty())
+}
+
+/// The item's path from its drive's root, when Graph gives one (`parentReference.path`:
+/// `/drive/root:/a` or `/drives/{id}/root:/a`; the root itself is `/`).
+fn tree_path(item: &DriveItem) -> Option<String> {
+    if item.root.is_some() {
+        return Some("/".to_owned());
+    }
+    let parent = item.parent_reference.as_ref()?.path.as_deref()?;
+    let (_, rel) = parent.split_once("root:")?;
+    Some(format!("{}/{}", rel.trim_end_matches('/'), item.name))
+}
+
+fn folder(found: &DriveItem, path: String) -> Folder {
+    Folder {
+        id: found.id.clone(),
+        path,
     }
 }

@@ -10,12 +10,12 @@ use std::sync::{Arc, Mutex};
 
 use super::cache::{self, DirCache};
 use super::connect::Connection;
-use super::error::{CommandError, exit};
+use super::error::{CommandError, about, exit};
 use super::glob;
 use super::output::Format;
 pub use super::place::Place;
 use crate::auth::ConfigTokens;
-use crate::graph::{DriveItem, GraphClient, ItemRef};
+use crate::graph::{DriveItem, GraphClient, ItemRef, RemoteTarget};
 
 /// A remote folder: its id and absolute path (`/` for the root).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,19 +66,28 @@ pub struct Target {
     pub path: Option<String>,
     /// Metadata already fetched while expanding a glob.
     pub known: Option<DriveItem>,
+    /// How messages name it, in a form the user can type back: the path, or
+    /// `shared:NAME/PATH`, or `id:ID/PATH`.
+    pub shown: String,
 }
 
 impl Target {
-    /// The path for messages, or the id.
+    /// How messages name the item: a path, `shared:NAME/PATH` or `id:ID/PATH`, never an
+    /// internal form.
     pub fn label(&self) -> String {
-        match (&self.path, &self.item) {
-            (Some(p), _) => p.clone(),
-            (None, ItemRef::Id(id) | ItemRef::OnDrive { id, path: None, .. }) => {
-                format!("id:{id}")
-            }
-            (None, other) => format!("{other:?}"),
-        }
+        self.shown.clone()
     }
+}
+
+/// Where a folder argument is, for creating in it ([`Session::spot`]).
+#[derive(Debug, Clone)]
+pub struct Spot {
+    /// A client whose paths reach the folder.
+    pub client: GraphClient,
+    /// Its absolute path for that client.
+    pub path: String,
+    /// True when the client is the session's own (its paths are the listing cache's).
+    pub here: bool,
 }
 
 /// State shared by all commands of one shell run.
@@ -147,9 +156,37 @@ impl Session {
         resolve(&self.cwd.path, arg)
     }
 
-    /// Reads an object argument: `id:XYZ`, a Graph-looking id (unless `-p`), anything with
-    /// `-i`, else a path.
-    pub fn target(&self, arg: &str) -> Target {
+    /// Reads an object argument, the one way every command does (README "Addressing"):
+    /// `shared:NAME[/PATH]` (an item `shared` lists, or a path below it; not with `-p`),
+    /// `id:ID[/PATH]`, a Graph-looking id (unless `-p`), anything with `-i`, else a path from
+    /// the current folder. An id names an item of the drive the session is on, or of the
+    /// drive a personal id names.
+    ///
+    /// # Errors
+    ///
+    /// `shared:NAME` naming nothing shared with the user (exit 3) or several items (exit 2);
+    /// an empty id (exit 2).
+    pub async fn target(&self, arg: &str) -> Result<Target, CommandError> {
+        if let Some(rest) = shared_arg(arg, self.settings.addressing) {
+            let (entry, below) = self.shared_item(rest).await?;
+            let mut item = ItemRef::content_of(&entry);
+            let mut shown = format!("shared:{}", entry.name);
+            if let Some(below) = below {
+                item = item.child(&below);
+                shown = format!("{shown}/{below}");
+            }
+            return Ok(Target {
+                item,
+                path: None,
+                known: None,
+                shown,
+            });
+        }
+        self.plain_target(arg)
+    }
+
+    /// [`Session::target`] for what needs no request: ids and paths.
+    fn plain_target(&self, arg: &str) -> Result<Target, CommandError> {
         let id = match self.settings.addressing {
             Addressing::Id => Some(arg.strip_prefix("id:").unwrap_or(arg)),
             Addressing::Path => None,
@@ -157,45 +194,99 @@ impl Session {
                 .strip_prefix("id:")
                 .or_else(|| looks_like_id(arg).then_some(arg)),
         };
-        match id {
-            Some(id) => Target {
-                item: id_ref(id),
-                path: None,
+        let Some(id) = id else {
+            let path = self.resolve_path(arg);
+            return Ok(Target {
+                item: ItemRef::path(&path),
+                shown: path.clone(),
+                path: Some(path),
                 known: None,
-            },
-            None => {
-                let path = self.resolve_path(arg);
-                Target {
-                    item: ItemRef::path(&path),
-                    path: Some(path),
-                    known: None,
-                }
-            }
+            });
+        };
+        let (id, below) = match id.split_once('/') {
+            Some((id, below)) => (id, below.trim_matches('/')),
+            None => (id, ""),
+        };
+        if id.is_empty() {
+            return Err(CommandError::usage(format!(
+                "{arg}: empty id (write `id:ID`, an id as `info` shows it)"
+            )));
         }
+        let (item, shown) = match below {
+            "" => (id_ref(id), format!("id:{id}")),
+            below => (id_ref(id).child(below), format!("id:{id}/{below}")),
+        };
+        Ok(Target {
+            item,
+            path: None,
+            known: None,
+            shown,
+        })
     }
 
-    /// Reads object arguments, expanding the glob patterns of this command against cached (or
-    /// fetched) listings. A pattern that matches nothing names the item of that literal name,
-    /// if any; otherwise it is a not-found error. `shared:NAME[/PATH]` names an item someone
-    /// shared with the user (or a path below it), as `shared` lists them.
+    /// Where a folder to create or to put into is: a client whose paths reach it, and its
+    /// path there (`mkdir`, `put`'s folder, the destination of `mv` and `cp`). A path is
+    /// where the session is; `shared:NAME[/PATH]` is below that shared item, and `id:ID[/PATH]`
+    /// below that item, wherever it is; `here` is true for the session's own place (whose
+    /// listing cache the path belongs to).
+    ///
+    /// # Errors
+    ///
+    /// Those of [`Session::target`], and of fetching the item an id names.
+    pub async fn spot(&self, arg: &str) -> Result<Spot, CommandError> {
+        let target = self.target(arg).await?;
+        if let Some(path) = target.path {
+            return Ok(Spot {
+                client: self.client.clone(),
+                path,
+                here: true,
+            });
+        }
+        let (top, below) = match &target.item {
+            ItemRef::OnDrive { drive, id, path } => (
+                ItemRef::OnDrive {
+                    drive: drive.clone(),
+                    id: id.clone(),
+                    path: None,
+                },
+                path.clone(),
+            ),
+            ItemRef::IdPath(id, p) => (ItemRef::Id(id.clone()), Some(p.clone())),
+            other => (other.clone(), None),
+        };
+        let found = self.fetch_anywhere(&top).await.map_err(about(arg))?;
+        let drive = found
+            .parent_reference
+            .as_ref()
+            .and_then(|r| r.drive_id.clone());
+        let anchor = match (found.remote(), drive) {
+            (Some(t), _) => t,
+            (None, Some(drive_id)) => RemoteTarget {
+                drive_id,
+                id: found.id.clone(),
+            },
+            (None, None) => RemoteTarget {
+                drive_id: self.client.drive_id().await?,
+                id: found.id.clone(),
+            },
+        };
+        Ok(Spot {
+            client: self.home.rooted_at(&anchor.drive_id, &anchor.id),
+            path: resolve("/", below.as_deref().unwrap_or("")),
+            here: false,
+        })
+    }
+
+    /// Reads object arguments ([`Session::target`]), expanding the glob patterns of this
+    /// command against cached (or fetched) listings. A pattern that matches nothing names the
+    /// item of that literal name, if any; otherwise it is a not-found error. The folder part
+    /// of a pattern is read as any argument is (`shared:NAME/*.txt`, `id:ID/*`, a path
+    /// through a shortcut).
     pub async fn expand(&self, args: &[String]) -> Result<Vec<Target>, CommandError> {
         let mut out = Vec::new();
         for arg in args {
-            if let Some(rest) = shared_arg(arg, self.settings.addressing) {
-                let (entry, below) = self.shared_item(rest).await?;
-                let mut item = ItemRef::content_of(&entry);
-                if let Some(below) = below {
-                    item = item.child(&below);
-                }
-                out.push(Target {
-                    item,
-                    path: None,
-                    known: None,
-                });
-                continue;
-            }
             if !self.globs.contains(arg) {
-                out.push(self.target(arg));
+                out.push(self.target(arg).await?);
                 continue;
             }
             let (dir, pat) = glob::split(arg).ok_or_else(|| {
@@ -203,38 +294,29 @@ impl Session {
                     "{arg}: patterns are allowed in the last path segment only"
                 ))
             })?;
-            let dir_path = self.resolve_path(if dir.is_empty() { "." } else { &dir });
-            let (_, items) = self.listing(&dir_path).await?;
-            let before = out.len();
-            // As in sh, a pattern that matches nothing stands for itself: `get 'a[1].txt'`
-            // fetches the file of that name when there is one.
-            let literal = glob::unescape(pat).to_lowercase();
-            let matched: Vec<DriveItem> = items
-                .iter()
-                .filter(|i| glob::matches(pat, &i.name, true))
-                .cloned()
-                .collect();
-            let chosen = if matched.is_empty() {
-                items
-                    .into_iter()
-                    .filter(|i| i.name.to_lowercase() == literal)
-                    .collect()
-            } else {
-                matched
+            let dir_t = self.target(if dir.is_empty() { "." } else { &dir }).await?;
+            let items = match &dir_t.path {
+                Some(p) => self.listing(p).await?.1,
+                None => self
+                    .client
+                    .children(&dir_t.item)
+                    .await
+                    .map_err(about(&dir_t.label()))?,
             };
-            for it in chosen {
-                let path = join(&dir_path, &it.name);
-                out.push(Target {
-                    item: ItemRef::of_item(&it),
-                    path: Some(path),
-                    known: Some(it),
-                });
-            }
-            if out.len() == before {
+            let chosen = matching(pat, items);
+            if chosen.is_empty() {
                 return Err(CommandError::new(
                     exit::NOT_FOUND,
                     format!("{arg}: no match"),
                 ));
+            }
+            for it in chosen {
+                out.push(Target {
+                    item: ItemRef::of_item(&it),
+                    path: dir_t.path.as_deref().map(|d| join(d, &it.name)),
+                    shown: join(&dir_t.label(), &it.name),
+                    known: Some(it),
+                });
             }
         }
         Ok(out)
@@ -256,6 +338,21 @@ impl Session {
             errln!("{msg}");
         }
     }
+}
+
+/// The items of a listing that `pat` matches; as in sh, a pattern that matches nothing stands
+/// for itself (`get 'a[1].txt'` fetches the file of that name when there is one).
+fn matching(pat: &str, items: Vec<DriveItem>) -> Vec<DriveItem> {
+    let (matched, rest): (Vec<DriveItem>, Vec<DriveItem>) = items
+        .into_iter()
+        .partition(|i| glob::matches(pat, &i.name, true));
+    if !matched.is_empty() {
+        return matched;
+    }
+    let literal = glob::unescape(pat);
+    rest.into_iter()
+        .filter(|i| crate::graph::names::same_name(&i.name, &literal))
+        .collect()
 }
 
 /// Resolves `arg` against the absolute folder `cwd`.

@@ -167,7 +167,7 @@ impl StateFile {
     pub fn open(dir: &Path, drive: &str, folder: &str, local: &Path) -> Result<Self> {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         let mut h = Sha256::new();
-        for part in [drive.to_lowercase().as_bytes(), folder.as_bytes()] {
+        for part in [crate::graph::drive_key(drive).as_bytes(), folder.as_bytes()] {
             h.update(part);
             h.update([0]);
         }
@@ -188,7 +188,7 @@ impl StateFile {
             Ok(()) => Ok(StateFile {
                 path,
                 _lock: lock,
-                drive: drive.to_lowercase(),
+                drive: crate::graph::drive_key(drive),
                 folder: folder.to_owned(),
                 local: local.to_string_lossy().into_owned(),
             }),

@@ -104,19 +104,24 @@ impl RemoteTarget {
     }
 }
 
-/// True when two drive ids name one drive. OneDrive sends a personal drive's id in upper case
-/// in some answers and in lower case in others, and drops its leading zeros in
-/// `remoteItem.parentReference.driveId` (graph-api.md §1.1): ids are compared ignoring ASCII
-/// case, and leading zeros of an id made of hex digits only (the personal form) are ignored.
+/// True when two drive ids name one drive, compared as each form requires (graph-api.md
+/// §1.1, §13): a personal drive id (hex digits) is sent in upper case in some answers and in
+/// lower case in others, and without its leading zeros in `remoteItem.parentReference.driveId`,
+/// so case and leading zeros are ignored; a work or school drive id (`b!…`, base64) is
+/// case-sensitive and compared exactly.
 pub fn same_drive(a: &str, b: &str) -> bool {
-    let canonical = |d: &str| {
-        if d.bytes().all(|c| c.is_ascii_hexdigit()) {
-            d.trim_start_matches('0').to_ascii_lowercase()
-        } else {
-            d.to_ascii_lowercase()
-        }
-    };
-    canonical(a) == canonical(b)
+    drive_key(a) == drive_key(b)
+}
+
+/// The canonical form of a drive id, equal for two ids exactly when [`same_drive`] is true
+/// (for keys of maps and file names): a personal id in lower case without leading zeros, any
+/// other id as it is.
+pub fn drive_key(id: &str) -> String {
+    if !id.is_empty() && id.bytes().all(|c| c.is_ascii_hexdigit()) {
+        id.trim_start_matches('0').to_ascii_lowercase()
+    } else {
+        id.to_owned()
+    }
 }
 
 impl DriveItem {
@@ -173,5 +178,27 @@ impl DriveItem {
             Some(r) if own == 0 => r.size.unwrap_or(0),
             _ => own,
         }
+    }
+}
+
+#[cfg(test)]
+mod drive_id_tests {
+    use super::{drive_key, same_drive};
+
+    #[test]
+    fn personal_drive_ids_ignore_case_and_leading_zeros() {
+        assert!(same_drive("04A7C1E93B5D2F68", "4a7c1e93b5d2f68"));
+        assert!(same_drive("5d1b2c3a4f6e7d80", "5D1B2C3A4F6E7D80"));
+        assert!(!same_drive("04A7C1E93B5D2F68", "5D1B2C3A4F6E7D80"));
+        assert_eq!(drive_key("04A7C1E93B5D2F68"), "4a7c1e93b5d2f68");
+    }
+
+    #[test]
+    fn business_drive_ids_are_case_sensitive() {
+        let a = "b!Vk5hT2xBbnRlc3QxMjM0NTY3ODkwYWJjZGVmZ2hpams";
+        assert!(same_drive(a, a));
+        assert!(!same_drive(a, &a.to_ascii_lowercase()));
+        assert!(!same_drive(a, &a.to_ascii_uppercase()));
+        assert_eq!(drive_key(a), a);
     }
 }

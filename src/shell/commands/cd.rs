@@ -35,11 +35,11 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
         _ if arg.starts_with("~/") => {
             let home = sess.client_at(None);
             let path = crate::shell::session::resolve("/", &arg[1..]);
-            (None, enter(&home, &ItemRef::path(&path), Some(path)).await?)
+            (None, enter(&home, &ItemRef::path(&path), path).await?)
         }
         _ => match arg.strip_prefix("shared:").filter(|r| !r.is_empty()) {
             Some(rest) => shared(sess, rest).await?,
-            None => (sess.place.clone(), here(sess, arg).await?),
+            None => here(sess, arg).await?,
         },
     };
     sess.go(place, folder);
@@ -56,27 +56,59 @@ fn root() -> Folder {
     }
 }
 
-/// The folder `arg` names where the session is.
-async fn here(sess: &Session, arg: &str) -> Result<Folder, CommandError> {
+/// The folder `arg` names where the session is, and the place it puts the session in: a
+/// path stays in the session's place; an id (or `shared:NAME`) may name a folder on another
+/// drive, where the session follows it (`Session::place_of_folder`).
+async fn here(sess: &Session, arg: &str) -> Result<(Option<Place>, Folder), CommandError> {
     let target = sess.expand(&[arg.to_owned()]).await?;
     let [target] = target.as_slice() else {
         return Err(CommandError::usage(format!("{arg}: matches several items")));
     };
-    enter(&sess.client, &target.item, target.path.clone())
+    let label = target.label();
+    if let Some(path) = &target.path {
+        let folder = enter(&sess.client, &target.item, path.clone())
+            .await
+            .map_err(|e| e.in_command(&label))?;
+        return Ok((sess.place.clone(), folder));
+    }
+    let found = sess
+        .fetch_anywhere(&target.item)
         .await
-        .map_err(|e| e.in_command(&target.label()))
+        .map_err(|e| no_access(e, &label))?;
+    if !found.is_folder() {
+        return Err(CommandError::new(exit::FAILED, "not a folder").in_command(&label));
+    }
+    sess.place_of_folder(&found).await
 }
 
-/// The folder `item` of `client`, at the absolute `path` when the argument gave one.
+/// An error fetching a folder by id: a refusal (403, a drive the user cannot list, such as
+/// the root of a drive that only shares a folder with them) is exit 7 naming what works.
+fn no_access(e: crate::Error, label: &str) -> CommandError {
+    if e.status() != Some(403) {
+        return CommandError::from(e).in_command(label);
+    }
+    CommandError::new(
+        exit::CONFLICT,
+        "you have no access to this folder (another person's drive is reachable only \
+         through what they shared with you)",
+    )
+    .in_command(label)
+    .with_hint(format!(
+        "{} lists what others shared with you; {} enters one",
+        crate::shell::hint::command("shared"),
+        crate::shell::hint::command("cd shared:NAME")
+    ))
+}
+
+/// The folder `item` of `client`, at the absolute `path` the argument gave.
 async fn enter(
     client: &crate::graph::GraphClient,
     item: &ItemRef,
-    path: Option<String>,
+    path: String,
 ) -> Result<Folder, CommandError> {
-    let label = path.clone().unwrap_or_default();
-    let found = client.item(item).await.map_err(about(&label))?;
+    let found = client.item(item).await.map_err(about(&path))?;
     if !found.is_folder() {
-        return Err(CommandError::new(exit::FAILED, "not a folder").in_command(&label));
+        return Err(CommandError::new(exit::FAILED, "not a folder").in_command(&path));
     }
     let path = shown_path(&found, path, client.rooted().is_none());
     Ok(Folder { id: found.id, path })
@@ -84,13 +116,9 @@ async fn enter(
 
 /// The path to show for folder `found`: the one the server names when it is the path asked
 /// for (the server's case), else the path asked for with the server's spelling of the last
-/// name (a path through a shortcut, inside a shared item); for an id, the server's path on
-/// the user's own tree.
-fn shown_path(found: &DriveItem, asked: Option<String>, own_tree: bool) -> String {
+/// name (a path through a shortcut, inside a shared item).
+fn shown_path(found: &DriveItem, asked: String, own_tree: bool) -> String {
     let server = items::path_of(found).filter(|_| own_tree);
-    let Some(asked) = asked else {
-        return server.unwrap_or_else(|| "/".to_owned());
-    };
     let same = |a: &str, b: &str| {
         let (a, b): (Vec<&str>, Vec<&str>) = (a.split('/').collect(), b.split('/').collect());
         a.len() == b.len() && a.iter().zip(&b).all(|(x, y)| names::same_name(x, y))
@@ -119,7 +147,7 @@ async fn shared(sess: &Session, rest: &str) -> Result<(Option<Place>, Folder), C
     };
     let client = sess.client_at(Some(&place));
     let path = format!("/{}", below.unwrap_or_default());
-    let folder = enter(&client, &ItemRef::path(&path), Some(path.clone()))
+    let folder = enter(&client, &ItemRef::path(&path), path.clone())
         .await
         .map_err(|e| e.in_command(&label))?;
     Ok((Some(place), folder))

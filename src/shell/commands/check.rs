@@ -44,7 +44,7 @@ Exit: 0 identical, 6 not.";
 
 /// Runs `check`.
 pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
-    let remote = sess.target(&args.remote);
+    let remote = sess.target(&args.remote).await?;
     let opts = CheckOptions {
         parallel: args.parallel.max(1),
         filter: args.filters.filter(),

@@ -2,7 +2,8 @@
 //! can reach (`drives` lists them: on work or school accounts the team sites' libraries
 //! besides OneDrive). The session starts at that drive's root, the prompt names the drive,
 //! and `drive ~` (or `cd ~`) returns to the user's own drive. Names are compared ignoring
-//! case, ids as OneDrive's drive ids compare (ignoring case and a personal id's leading zeros).
+//! case, ids as OneDrive's drive ids compare (`graph::same_drive`: a personal id ignoring
+//! case and leading zeros, a work or school `b!…` id exactly).
 
 use serde_json::json;
 

@@ -37,7 +37,7 @@ pub struct Args {
 
 /// Runs `du`.
 pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
-    let t = sess.target(args.path.as_deref().unwrap_or("."));
+    let t = sess.target(args.path.as_deref().unwrap_or(".")).await?;
     let format = sess.settings.format;
     let walk = Walk::<Listed>::start(&sess.client, &t.item, items::walk_options(format))
         .await

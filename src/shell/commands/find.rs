@@ -73,7 +73,7 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
         };
         name_ok && kind_ok && size_ok.as_ref().is_none_or(|f| f(item.shown_size()))
     };
-    let t = sess.target(args.path.as_deref().unwrap_or("."));
+    let t = sess.target(args.path.as_deref().unwrap_or(".")).await?;
     let format = sess.settings.format;
     let opts = WalkOptions {
         max_depth: args.maxdepth,
@@ -82,7 +82,7 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
     let walk = Walk::<Listed>::start(&sess.client, &t.item, opts)
         .await
         .map_err(about(&t.label()))?;
-    let base = t.path.clone().unwrap_or_default();
+    let base = t.path.clone().unwrap_or_else(|| t.label());
     let mut visits = Visits::new(walk, false);
     let mut out = Lines::default();
     while let Some(step) = out.wait(visits.next()).await? {

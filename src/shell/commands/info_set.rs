@@ -20,7 +20,7 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
     if !changes.is_object() {
         return Err(CommandError::usage("the data must be a JSON object"));
     }
-    let t = sess.target(&args.path);
+    let t = sess.target(&args.path).await?;
     let item = sess
         .client
         .update(&t.item, &changes)

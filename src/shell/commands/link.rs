@@ -33,7 +33,7 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
         "shared_edit_link" => "edit",
         t => t,
     };
-    let t = sess.target(&args.path);
+    let t = sess.target(&args.path).await?;
     let opts = LinkOptions {
         link_type: link_type.to_owned(),
         scope: args.scope,

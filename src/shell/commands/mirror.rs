@@ -117,8 +117,8 @@ count); 6 some items failed, conflicts, or deletions held back; 2 a bad pattern 
 
 /// Runs `mirror`.
 pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
-    let (remote_arg, local) = endpoints(sess, &args)?;
-    let remote = sess.target(&remote_arg);
+    let (remote_arg, local) = endpoints(sess, &args).await?;
+    let remote = sess.target(&remote_arg).await?;
     let meter = Meter::new(sess);
     let opts = MirrorOptions {
         direction: if args.reverse {
@@ -162,12 +162,12 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
 
 /// The remote folder argument and the local folder, defaults filled in (lftp's: the source's
 /// name in the current folder of the other side; a source without a name has no default).
-fn endpoints(sess: &Session, args: &Args) -> Result<(String, PathBuf), CommandError> {
+async fn endpoints(sess: &Session, args: &Args) -> Result<(String, PathBuf), CommandError> {
     if !args.reverse {
         let local = match &args.target {
             Some(t) => PathBuf::from(t),
             None => {
-                let t = sess.target(&args.source);
+                let t = sess.target(&args.source).await?;
                 let path = t.path.ok_or_else(|| {
                     CommandError::usage("mirror: give the local folder (TARGET) for an id")
                 })?;

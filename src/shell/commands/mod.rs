@@ -147,7 +147,7 @@ pub enum Command {
 pub async fn dispatch(sess: &mut Session, cmd: Command) -> CmdResult {
     match cmd {
         Command::Cd(a) => cd::run(sess, a).await,
-        Command::Pwd(a) => pwd::run(sess, a),
+        Command::Pwd(a) => pwd::run(sess, a).await,
         Command::Ls(a) => ls::run(sess, a).await,
         Command::Tree(a) => tree::run(sess, a).await,
         Command::Find(a) => find::run(sess, a).await,

@@ -1,7 +1,7 @@
 //! `mv SRC... DST`: move or rename files and folders on the server (no data moves).
 
 use crate::drive;
-use crate::graph::{DriveItem, names};
+use crate::graph::{DriveItem, ItemRef, names};
 use crate::shell::error::{CmdResult, CommandError, Tally, about, exit, reason_only};
 use crate::shell::session::{Session, Target, split_parent};
 
@@ -45,13 +45,15 @@ pub struct Placement {
     /// The folder receiving them, and the new name when DST names one item rather than an
     /// existing folder.
     pub to: drive::Destination,
-    /// The receiving folder's absolute path (for the listing cache), when DST was a path.
+    /// The receiving folder's absolute path where the session is (for the listing cache);
+    /// `None` when DST is elsewhere (`shared:NAME/…`, `id:ID/…`).
     pub parent_path: Option<String>,
 }
 
 impl Placement {
-    /// Tells the listing cache that `item` now is in the receiving folder; when that folder
-    /// was given by id (its path unknown), the cache is emptied instead.
+    /// Tells the listing cache that `item` now is in the receiving folder; when that folder is
+    /// not where the session is (its path there unknown: it may still be a folder the cache
+    /// holds, by another name), the cache is emptied instead.
     pub fn record(&self, sess: &Session, item: DriveItem) {
         let mut cache = sess.cache();
         match &self.parent_path {
@@ -64,28 +66,26 @@ impl Placement {
 /// Resolves `SRC... DST` (the last path is DST); several sources need DST to be an existing
 /// folder, and names OneDrive treats as one (`a/x.txt b/X.txt`) are refused. A DST whose last
 /// segment OneDrive would refuse as a name is refused first; neither check sends a request
-/// for path arguments. A DST given by id names a folder to put the sources in, as a path to
-/// a folder does ([`drive::destination_item`]).
+/// for path arguments. DST is found as [`Session::spot`] finds it (a path where the session
+/// is, `shared:NAME[/PATH]`, `id:ID[/PATH]`); a DST that is an item itself (an id,
+/// `shared:NAME`) names a folder to put the sources in, as a path to a folder does
+/// ([`drive::destination_item`]).
 pub async fn place(sess: &Session, mut paths: Vec<String>) -> Result<Placement, CommandError> {
     let dst = paths.pop().unwrap_or_default();
-    let dst_target = sess.target(&dst);
-    let dst_path = dst_target.path.clone();
-    if let Some(p) = &dst_path {
-        drive::check_destination(p)?;
-    }
+    let spot = sess.spot(&dst).await?;
+    let (client, dst_path) = (&spot.client, spot.path.clone());
+    drive::check_destination(&dst_path)?;
     let sources = sess.expand(&paths).await?;
     if sources.len() > 1 {
         check_distinct(sess, &sources).await?;
     }
-    let to = match (&dst_path, sources.as_slice()) {
-        (None, _) => {
-            let label = dst_target.label();
-            drive::destination_item(&sess.client, &dst_target.item, &label)
-                .await
-                .map_err(about(&label))?
-        }
-        (Some(p), [one]) => drive::destination_for(&sess.client, p, &one.item).await?,
-        (Some(p), _) => drive::destination(&sess.client, p).await?,
+    let an_item = !spot.here && dst_path == "/";
+    let to = match sources.as_slice() {
+        _ if an_item => drive::destination_item(client, &ItemRef::path("/"), &dst)
+            .await
+            .map_err(about(&dst))?,
+        [one] => drive::destination_for(client, &dst_path, &one.item).await?,
+        _ => drive::destination(client, &dst_path).await?,
     };
     if sources.len() > 1 && to.name.is_some() {
         return Err(CommandError::new(
@@ -93,10 +93,11 @@ pub async fn place(sess: &Session, mut paths: Vec<String>) -> Result<Placement, 
             format!("{dst}: no such folder"),
         ));
     }
-    let parent_path = dst_path.map(|p| match &to.name {
-        Some(_) => split_parent(&p).0,
-        None => p,
-    });
+    let parent_path = match &to.name {
+        Some(_) => split_parent(&dst_path).0,
+        None => dst_path,
+    };
+    let parent_path = spot.here.then_some(parent_path);
     Ok(Placement {
         sources,
         to,

@@ -22,7 +22,7 @@ use crate::shell::error::{CmdResult, CommandError, Tally, about, exit};
 use crate::shell::glob;
 use crate::shell::output;
 use crate::shell::progress::Meter;
-use crate::shell::session::{Session, join};
+use crate::shell::session::{Session, Spot, join};
 
 /// Upload files (folders with -r) into the current or given remote folder.
 #[derive(Debug, clap::Args)]
@@ -50,7 +50,8 @@ pub struct Args {
 /// Where and how uploads go.
 struct Plan {
     folder: DriveItem,
-    folder_path: Option<String>,
+    /// Where the folder is (a client whose paths reach it, and its path there).
+    spot: Spot,
     conflict: Conflict,
     meter: Meter,
 }
@@ -71,13 +72,13 @@ pub async fn run(sess: &mut Session, mut args: Args) -> CmdResult {
         ".".to_owned()
     };
     let locals = local_files(sess, &args.paths)?;
-    let folder_t = sess.target(&remote);
-    check_names(&locals, args.recursive, folder_t.path.as_deref())?;
-    let folder = sess
+    let spot = sess.spot(&remote).await?;
+    check_names(&locals, args.recursive, Some(&spot.path))?;
+    let folder = spot
         .client
-        .item(&folder_t.item)
+        .item(&ItemRef::path(&spot.path))
         .await
-        .map_err(about(&folder_t.label()))?;
+        .map_err(about(&remote))?;
     if !folder.is_folder() {
         return Err(CommandError::new(
             exit::FAILED,
@@ -86,7 +87,7 @@ pub async fn run(sess: &mut Session, mut args: Args) -> CmdResult {
     }
     let plan = Plan {
         folder,
-        folder_path: folder_t.path,
+        spot,
         conflict: if args.no_clobber {
             Conflict::Fail
         } else if args.rename {
@@ -126,8 +127,7 @@ async fn put_folder(
     t: &mut Totals,
 ) -> CmdResult {
     let name = file_name(local)?;
-    let base = plan.folder_path.clone().unwrap_or_else(|| "/".into());
-    let made = drive::mkdir_p(&sess.client, &join(&base, &name)).await?;
+    let made = drive::mkdir_p(&plan.spot.client, &join(&plan.spot.path, &name)).await?;
     let opts = TreeOptions {
         parallel: args.parallel.max(1),
         resume: args.resume,
@@ -190,7 +190,7 @@ async fn upload_files(
             remember(
                 sess,
                 &plan.folder,
-                plan.folder_path.as_deref(),
+                plan.spot.here.then_some(plan.spot.path.as_str()),
                 item.clone(),
             );
         }

@@ -27,7 +27,7 @@ pub struct Args {
 
 /// Runs `tree`.
 pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
-    let t = sess.target(args.path.as_deref().unwrap_or("."));
+    let t = sess.target(args.path.as_deref().unwrap_or(".")).await?;
     let format = sess.settings.format;
     let opts = WalkOptions {
         max_depth: args.level,

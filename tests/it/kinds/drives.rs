@@ -37,9 +37,9 @@ on_both_profiles! {
         );
         assert_eq!(
             out,
-            "/\nOneDrive:\n  General:\n    Welcome.txt: file\n\
+            "drive:Documents\nOneDrive:\n  General:\n    Welcome.txt: file\n\
              - /General/Welcome.txt\n- /General/up/deep/f.txt\n\
-             /General/up\n- Documents\n- Pics\n- Shared Folder\n"
+             drive:Documents/General/up\n- Documents\n- Pics\n- Shared Folder\n"
         );
         assert_eq!(
             local_files(&env.path().join("lib")),

@@ -9,6 +9,7 @@
 //! - shared with you by Robin: `Shared Folder`, `Read-only Folder` (read only) and
 //!   `budget.txt`.
 
+mod address;
 mod agree;
 mod drives;
 mod ids;

@@ -35,8 +35,8 @@ on_both_profiles! {
         );
         assert_eq!(
             out,
-            "/\n- report.txt\n/\n- Documents\n- Pics\n- Shared Folder\n- report.txt\n\
-             /sub\n- a.txt\n- notes.txt\n- sub\n"
+            "shared:Read-only Folder\n- report.txt\n/\n- Documents\n- Pics\n- Shared Folder\n\
+             - report.txt\nshared:Shared Folder/sub\n- a.txt\n- notes.txt\n- sub\n"
         );
         let place = env.json("cd 'shared:Shared Folder'; pwd");
         assert_eq!(place[0]["place"], "shared:Shared Folder", "{place:?}");
