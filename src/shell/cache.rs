@@ -6,17 +6,21 @@
 //! entries). A path index maps lower-cased absolute paths to folder ids. Entries expire after
 //! the TTL (60 s); our own writes update them in place; `cache flush` clears everything. `ls`
 //! always asks the server and refreshes its entry, so listings never show stale data.
+//! Listings under way are known too ([`Flight`]), so a Tab waits for the one in flight
+//! instead of asking again, and not at all for a big one (`cache/flight.rs`).
 
-use std::collections::{HashMap, HashSet};
+mod flight;
+mod listing;
+
+pub use flight::Flight;
+pub use listing::{Found, list_folder_pages, list_item_pages};
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use std::sync::Mutex;
-
-use futures_util::StreamExt;
-
-use super::error::{CmdResult, CommandError, exit};
-use crate::graph::model::Page;
-use crate::graph::{DriveItem, GraphClient, ItemRef, ListOptions};
+use super::error::{CommandError, exit};
+use crate::graph::{DriveItem, GraphClient, ItemRef};
 
 /// Default time a listing stays valid.
 pub const DEFAULT_TTL: Duration = Duration::from_secs(60);
@@ -88,6 +92,8 @@ impl Listing {
 pub struct DirCache {
     listings: HashMap<String, Listing>,
     paths: HashMap<String, String>,
+    /// Listings under way, by lower-cased absolute path.
+    flights: HashMap<String, Arc<Flight>>,
     ttl: Duration,
     hits: u64,
     misses: u64,
@@ -118,6 +124,7 @@ impl DirCache {
         DirCache {
             listings: HashMap::new(),
             paths: HashMap::new(),
+            flights: HashMap::new(),
             ttl,
             hits: 0,
             misses: 0,
@@ -164,6 +171,21 @@ impl DirCache {
                 None
             }
         }
+    }
+
+    /// The listing of the folder at absolute `path` under way, if one is. A flight only the
+    /// cache still holds has no fetch behind it (one dropped before it ran): none.
+    pub fn flight(&self, path: &str) -> Option<Arc<Flight>> {
+        let flight = self.flights.get(&path.to_lowercase())?;
+        (Arc::strong_count(flight) > 1).then(|| flight.clone())
+    }
+
+    /// Notes a listing of the folder at absolute `path` starting (the newest is the one a Tab
+    /// waits for); [`fetch_in_flight`] reports to it and lands it.
+    pub fn depart(&mut self, path: &str) -> Arc<Flight> {
+        let flight = Arc::new(Flight::default());
+        self.flights.insert(path.to_lowercase(), flight.clone());
+        flight
     }
 
     /// Our own write added or replaced `item` in folder `parent_id`.
@@ -247,15 +269,38 @@ pub async fn cached_listing(
 }
 
 /// Fetches the folder at absolute `path` and its children, and stores them in the cache.
+/// Others see it under way ([`DirCache::flight`]).
 pub async fn fetch_listing(
     client: &GraphClient,
     cache: &Mutex<DirCache>,
     path: &str,
 ) -> Result<(String, Vec<DriveItem>), CommandError> {
+    let flight = lock(cache).depart(path);
+    fetch_in_flight(client, cache, path, flight).await
+}
+
+/// [`fetch_listing`] of a listing already noted as `flight` ([`DirCache::depart`]): each page
+/// is counted on it, and it lands when the listing is stored or has failed (or the fetch is
+/// dropped).
+pub async fn fetch_in_flight(
+    client: &GraphClient,
+    cache: &Mutex<DirCache>,
+    path: &str,
+    flight: Arc<Flight>,
+) -> Result<(String, Vec<DriveItem>), CommandError> {
+    let landing = Landing {
+        cache,
+        path,
+        flight,
+    };
+    let page = |_: &[DriveItem]| {
+        landing.flight.page();
+        Ok(())
+    };
     let known = lock(cache).entry(path);
     let listed = match &known {
-        Some(item) => list_item(client, item).await,
-        None => list_folder(client, &ItemRef::path(path)).await,
+        Some(item) => list_item_pages(client, item, page).await,
+        None => list_folder_pages(client, &ItemRef::path(path), page).await,
     };
     let (folder, items) = match listed {
         Ok(found) => found,
@@ -276,114 +321,26 @@ pub async fn fetch_listing(
     Ok((folder, items))
 }
 
-/// What a listing found: the folder's id and its children, or, for a target that is no
-/// folder (a file, a notebook), `None` and the target itself.
-pub type Found = (Option<String>, Vec<DriveItem>);
-
-/// Lists a folder with as few requests as possible: the children first (their parent
-/// reference names the folder's id); only an empty answer needs the item itself, to tell an
-/// empty folder (`Some(id)`) from a file or a notebook (`None`, with the item as the only
-/// entry) and from a shortcut not known yet, whose shared folder is then listed on its drive.
-pub async fn list_folder(client: &GraphClient, item: &ItemRef) -> Result<Found, CommandError> {
-    list_folder_pages(client, item, |_| Ok(())).await
+/// Lands a [`Flight`] when its fetch ends, however it ends.
+struct Landing<'a> {
+    cache: &'a Mutex<DirCache>,
+    path: &'a str,
+    flight: Arc<Flight>,
 }
 
-/// [`list_folder`], calling `page` with each page of a folder's children as it arrives (a
-/// folder of 100,000 children comes in 100 pages; `ls` prints each at once). An item a page
-/// repeats from an earlier one is dropped: a server that pages in a loop is stopped by the
-/// paging guard, but only after a few pages, which `page` has seen by then.
-pub async fn list_folder_pages(
-    client: &GraphClient,
-    item: &ItemRef,
-    mut page: impl FnMut(&[DriveItem]) -> CmdResult,
-) -> Result<Found, CommandError> {
-    let mut pages = std::pin::pin!(client.children_pages(item, &by_thousands()));
-    let mut items = Vec::new();
-    let mut folder = None;
-    let mut seen = HashSet::new();
-    while let Some(next) = pages.next().await {
-        let next = match next {
-            Ok(next) => next,
-            // A path through a shortcut not known yet: `children` finds the shortcut (and
-            // learns it) and lists there, all at once.
-            Err(e) if e.is_not_found() && items.is_empty() && folder.is_none() => Page {
-                value: client.children(item).await?,
-                next_link: None,
-                delta_link: None,
-            },
-            // Only an error answer may mean "a file has no children"; a broken answer is an
-            // error, and so is any error after the first page.
-            Err(e) if !items.is_empty() || folder.is_some() || !no_children(&e) => {
-                return Err(e.into());
-            }
-            Err(e) => {
-                // Graph refuses children of a file on some front-ends: show the file instead.
-                let me = client.item(item).await.map_err(|_| CommandError::from(e))?;
-                return Ok((None, vec![me]));
-            }
-        };
-        let mut next = next;
-        next.value.retain(|i| seen.insert(i.id.clone()));
-        client.learn(item, &next.value, true);
-        folder = folder.or_else(|| {
-            let first = next.value.first()?;
-            first.parent_reference.as_ref()?.id.clone()
-        });
-        page(&next.value)?;
-        items.extend(next.value);
+impl Drop for Landing<'_> {
+    fn drop(&mut self) {
+        let mut c = lock(self.cache);
+        let key = self.path.to_lowercase();
+        if c.flights
+            .get(&key)
+            .is_some_and(|f| Arc::ptr_eq(f, &self.flight))
+        {
+            c.flights.remove(&key);
+        }
+        drop(c);
+        self.flight.land();
     }
-    if folder.is_some() {
-        return Ok((folder, items));
-    }
-    let me = client.item(item).await?;
-    match me.remote() {
-        Some(_) if me.is_folder() => list_item_pages(client, &me, page).await,
-        _ if me.is_folder() => Ok((Some(me.id), items)),
-        _ => Ok((None, vec![me])),
-    }
-}
-
-/// True for an error that may only mean that the item has no children to list.
-fn no_children(e: &crate::Error) -> bool {
-    !(e.is_not_found() || e.is_auth() || e.is_transient() || e.status().is_none())
-}
-
-/// Pages of 1,000 items, the most Graph serves (graph-api.md §3).
-fn by_thousands() -> ListOptions {
-    ListOptions {
-        top: Some(1000),
-        ..ListOptions::default()
-    }
-}
-
-/// Lists `item`, whose metadata is known: a folder's children where they are (a shortcut's
-/// on the shared folder's drive) with the folder's id there, or the item itself (`None`) when
-/// it is no folder (a file, a notebook).
-pub async fn list_item(client: &GraphClient, item: &DriveItem) -> Result<Found, CommandError> {
-    list_item_pages(client, item, |_| Ok(())).await
-}
-
-/// [`list_item`], calling `page` with each page of a folder's children as it arrives.
-pub async fn list_item_pages(
-    client: &GraphClient,
-    item: &DriveItem,
-    mut page: impl FnMut(&[DriveItem]) -> CmdResult,
-) -> Result<Found, CommandError> {
-    if !item.is_folder() {
-        return Ok((None, vec![item.clone()]));
-    }
-    let id = item.remote().map_or_else(|| item.id.clone(), |t| t.id);
-    let at = ItemRef::content_of(item);
-    let mut pages = std::pin::pin!(client.children_pages(&at, &by_thousands()));
-    let mut items = Vec::new();
-    let mut seen = HashSet::new();
-    while let Some(next) = pages.next().await {
-        let mut next = next?;
-        next.value.retain(|i| seen.insert(i.id.clone()));
-        page(&next.value)?;
-        items.extend(next.value);
-    }
-    Ok((Some(id), items))
 }
 
 /// The path-index key of child `name` of folder `parent` (both absolute).
@@ -392,76 +349,4 @@ fn child_key(parent: &str, name: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn item(id: &str, name: &str, folder: bool) -> DriveItem {
-        DriveItem {
-            id: id.into(),
-            name: name.into(),
-            folder: folder.then(Default::default),
-            ..Default::default()
-        }
-    }
-
-    #[test]
-    fn prefix_lookup_ignores_case_and_keeps_server_case() {
-        let mut c = DirCache::default();
-        c.store(
-            "r",
-            "/",
-            vec![
-                item("1", "Pics", true),
-                item("2", "pizza.txt", false),
-                item("3", "Documents", true),
-            ],
-        );
-        let l = c.fresh("r").unwrap();
-        let names: Vec<&str> = l
-            .with_prefix("PI")
-            .iter()
-            .map(|i| i.name.as_str())
-            .collect();
-        assert_eq!(names, ["Pics", "pizza.txt"]);
-        assert_eq!(c.folder_id("/pics"), Some("1"));
-    }
-
-    #[test]
-    fn writes_update_in_place_and_remove_subtrees() {
-        let mut c = DirCache::default();
-        c.store("r", "/", vec![item("1", "A", true)]);
-        c.store("1", "/A", vec![item("2", "x", false)]);
-        c.upsert("r", "/", item("9", "b.txt", false));
-        assert_eq!(c.fresh("r").unwrap().items().len(), 2);
-        c.remove("r", "1", "/A");
-        assert!(c.fresh("1").is_none());
-        assert_eq!(c.folder_id("/a"), None);
-        assert_eq!(c.fresh("r").unwrap().items().len(), 1);
-        c.store("5", "/B", vec![]);
-        c.forget("/b");
-        assert_eq!(c.folder_id("/B"), None);
-        assert!(c.fresh("5").is_none());
-    }
-
-    /// The speed of this lookup is measured in `bench/micro.rs`, not here.
-    #[test]
-    fn prefix_in_ten_thousand_entries_ignores_case() {
-        let mut c = DirCache::default();
-        let items = (0..10_000)
-            .map(|i| item(&i.to_string(), &format!("File {i:05}.txt"), false))
-            .collect();
-        c.store("r", "/", items);
-        let l = c.fresh("r").unwrap();
-        let hits = l.with_prefix("file 0999");
-        assert_eq!(hits.len(), 10);
-        assert!(hits.iter().all(|h| h.name.starts_with("File 0999")));
-    }
-
-    #[test]
-    fn entries_expire() {
-        let mut c = DirCache::new(Duration::ZERO);
-        c.store("r", "/", vec![]);
-        assert!(c.fresh("r").is_none());
-        assert_eq!(c.stat().misses, 1);
-    }
-}
+mod tests;

@@ -22,8 +22,8 @@
 use std::path::{Path, PathBuf};
 
 use super::index_file::{self, NO_PARENT, Tee};
-use super::record::{Listed, Record};
 use super::subtree::{Builder, Subtree};
+use super::{Listed, Record};
 use crate::error::Result;
 use crate::graph::{DriveItem, GraphClient, ItemRef};
 

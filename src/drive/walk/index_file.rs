@@ -11,7 +11,8 @@
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use super::record::{Listed, Record, put_varint, take, varint};
+use super::listed::{put_varint, take, varint};
+use super::{Listed, Record};
 use crate::graph::quickxor::QuickXorHash;
 
 /// The last bytes of every index file (and its format's version).

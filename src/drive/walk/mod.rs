@@ -30,6 +30,7 @@
 mod index;
 mod index_file;
 mod jobs;
+mod listed;
 mod record;
 mod subtree;
 mod visit;
@@ -38,7 +39,8 @@ mod walker;
 use std::cmp::Ordering;
 use std::path::PathBuf;
 
-pub use record::{Listed, Record, media_type, modified};
+pub use listed::{Listed, media_type, modified};
+pub use record::Record;
 pub use visit::{Visit, Visits};
 pub use walker::Walk;
 

@@ -137,3 +137,100 @@ proptest! {
         prop_assert_eq!(&words[1].value, &want);
     }
 }
+
+/// A helper on the client of an emulator of a synthetic drive (`/Big`: 5,000 files, five
+/// pages of listing; `/d00`: one page) answering after `latency`, with an empty cache.
+fn on_emulator(
+    rt: &tokio::runtime::Runtime,
+    latency: std::time::Duration,
+) -> (ShellHelper, crate::emulator::Emulator, tempfile::TempDir) {
+    use crate::emulator::{Emulator, EmulatorOptions, Faults, Seed, TreeShape};
+    let shape = TreeShape {
+        folders: 10,
+        files: 10_000,
+        depth: 2,
+    };
+    let opts = EmulatorOptions {
+        seed: Seed::Tree(shape),
+        faults: Faults {
+            latency,
+            ..Faults::default()
+        },
+        ..EmulatorOptions::default()
+    };
+    let emu = rt.block_on(Emulator::start(opts)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let config = emu.client_config(&dir.path().join("lcrc"));
+    let client = rt
+        .block_on(crate::auth::client_from_config(config))
+        .unwrap();
+    let h = ShellHelper::new(
+        Arc::new(Mutex::new(client)),
+        Arc::new(Mutex::new(DirCache::default())),
+        Arc::new(Mutex::new("/".into())),
+        rt.handle().clone(),
+    );
+    (h, emu, dir)
+}
+
+/// Requests for the first page of the children of `folder` (a listing's start), and all.
+fn listings(emu: &crate::emulator::Emulator, folder: &str) -> (usize, usize) {
+    let log = emu.request_log();
+    let of = |r: &&crate::emulator::LoggedRequest| {
+        r.path.contains(&format!("{folder}:/children")) && !r.path.contains("skiptoken")
+    };
+    let starts = log.iter().filter(of).count();
+    (starts, log.len())
+}
+
+#[test]
+fn a_tab_in_a_big_folder_does_not_wait_for_its_listing_and_the_next_completes_from_it() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (h, emu, _dir) = on_emulator(&rt, std::time::Duration::from_millis(200));
+    assert!(
+        replacements(&h, "get Big/f000").is_empty(),
+        "not listed yet"
+    );
+    let flight = cache::lock(&h.cache).flight("/Big");
+    let flight = flight.expect("the listing goes on after the Tab returned");
+    assert!(flight.pages() >= 2, "the Tab returned at the second page");
+    assert!(
+        replacements(&h, "get Big/f000").is_empty(),
+        "still under way"
+    );
+    for _ in 0..300 {
+        if cache::lock(&h.cache).flight("/Big").is_none() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(flight.pages(), 5, "5,000 children, 1,000 a page");
+    let before = listings(&emu, "/Big");
+    assert_eq!(before.0, 1, "one listing, not one per Tab");
+    let found = replacements(&h, "get Big/f000");
+    assert_eq!(found.len(), 10, "{found:?}");
+    assert_eq!(found[0], "Big/f0000.bin ");
+    assert_eq!(listings(&emu, "/Big"), before, "answered from the cache");
+}
+
+#[test]
+fn a_tab_waits_for_a_short_listing_under_way_instead_of_asking_again() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (h, emu, _dir) = on_emulator(&rt, std::time::Duration::from_millis(200));
+    // What the prompt's prefetch after `cd /d00` does.
+    let (client, c) = (h.client.lock().unwrap().clone(), h.cache.clone());
+    rt.spawn(async move { cache::fetch_listing(&client, &c, "/d00").await });
+    while cache::lock(&h.cache).flight("/d00").is_none() {
+        std::thread::yield_now();
+    }
+    let found = replacements(&h, "get d00/f00");
+    assert!(
+        found.len() >= 10 && found[0] == "d00/f000.bin ",
+        "{found:?}"
+    );
+    assert_eq!(
+        listings(&emu, "/d00").0,
+        1,
+        "the Tab waited for the prefetch"
+    );
+}
