@@ -22,10 +22,10 @@ import json
 import os
 import statistics
 import subprocess
-import sys
 import time
 import urllib.request
 
+import rclone_remote
 import scenarios as sc
 
 SHAPE = (50_000, 950_000)
@@ -163,14 +163,10 @@ def first_line(ctx, emu, label, args, env=None):
 
 
 def rclone(ctx, emu, label, args):
-    if not os.path.isdir(sc.SHARED_TOOLS) or subprocess.run(["which", "rclone"], capture_output=True).returncode:
+    if not rclone_remote.available():
         return "| %s | - | - | - | - | - | rclone not installed |" % label
-    sys.path.insert(0, sc.SHARED_TOOLS)
-    import harness  # noqa: E402
-    port = int(emu.graph_url.split(":")[2].split("/")[0])
     out = ctx.path("million", "rclone.txt")
-    with harness.Harness(port, token=emu.token, refresh_token=emu.refresh_token,
-                         token_url=emu.login_url.rstrip("/") + "/common/oauth2/v2.0/token") as h:
+    with rclone_remote.RcloneRemote(emu) as h:
         mark, cpu0 = len(emu.read_log()), cpu_secs(emu.proc.pid)
         with open(out, "wb") as f:
             r = sc.measure(h.command(args), env=h.env(), stdout=f)

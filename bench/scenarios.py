@@ -9,13 +9,12 @@ import os
 import signal
 import statistics
 import subprocess
-import sys
 import time
 import urllib.request
 
+import rclone_remote
+
 MIB = 1024 * 1024
-SHARED_TOOLS = os.path.join(os.environ.get("SKYDRIVE_SHARED") or os.path.join(
-    os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__)))), "shared"), "tools", "rclone-against")
 
 
 class Context:
@@ -265,13 +264,9 @@ def make_tree(src, folders, per, content=False):
 def run_rclone(ctx, emu, args=("lsf", "-R", "remote:src")):
     """Runs `rclone ARGS` ctx.runs times through the harness: (results, requests per run), or
     None without rclone."""
-    if not os.path.isdir(SHARED_TOOLS) or subprocess.run(["which", "rclone"], capture_output=True).returncode:
+    if not rclone_remote.available():
         return None
-    sys.path.insert(0, SHARED_TOOLS)
-    import harness  # noqa: E402
-    port = int(emu.graph_url.split(":")[2].split("/")[0])
-    with harness.Harness(port, token=emu.token, refresh_token=emu.refresh_token,
-                         token_url=emu.login_url.rstrip("/") + "/common/oauth2/v2.0/token") as h:
+    with rclone_remote.RcloneRemote(emu) as h:
         mark = len(emu.read_log())
         results = []
         for _ in range(ctx.runs):

@@ -15,11 +15,10 @@ import contextlib
 import json
 import os
 import shlex
-import subprocess
-import sys
 import urllib.error
 import urllib.request
 
+import rclone_remote
 import scenarios as sc
 
 FRAGMENT = 10 * sc.MIB
@@ -151,15 +150,11 @@ def big_transfers(ctx):
 
 @contextlib.contextmanager
 def rclone(ctx, emu):
-    """An rclone harness on `emu` (or None without rclone): `h.command(args)`, `h.env()`."""
-    if not os.path.isdir(sc.SHARED_TOOLS) or subprocess.run(["which", "rclone"], capture_output=True).returncode:
+    """rclone set up against `emu` (or None without rclone): `h.command(args)`, `h.env()`."""
+    if not rclone_remote.available():
         yield None
         return
-    sys.path.insert(0, sc.SHARED_TOOLS)
-    import harness  # noqa: E402
-    port = int(emu.graph_url.split(":")[2].split("/")[0])
-    with harness.Harness(port, token=emu.token, refresh_token=emu.refresh_token,
-                         token_url=emu.login_url.rstrip("/") + "/common/oauth2/v2.0/token") as h:
+    with rclone_remote.RcloneRemote(emu) as h:
         yield h
 
 
