@@ -12,8 +12,8 @@ Two parts:
   the emulator's CPU time while it ran, and the time to its first line: skydrive-cli `tree /`,
   `find /`, `du /` (each from a data directory of its own, so each walks the drive and writes
   its index), `find /` again from the index, unchanged and after one change, `ls /Big`, and
-  rclone `lsf -R` and `lsf -R --onedrive-delta` (rclone through the shared rclone-against
-  tools, its RSS measured like ours); then `find /` on the same tree on a work or school
+  rclone `lsf -R` and `lsf -R --onedrive-delta` (rclone through `rclone_remote.py`, its RSS
+  measured like ours); then `find /` on the same tree on a work or school
   drive, where delta works on the root only, so the walk lists folder by folder.
 Each walk runs once (`--runs` is not used here: one walk of a million items takes minutes).
 `--quick` uses 2,000 folders and 38,000 files.
