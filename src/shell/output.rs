@@ -212,6 +212,20 @@ pub fn json_line(value: &Value) -> String {
     line
 }
 
+/// A message about the run (not data) on stderr, the one form for every command: a text line
+/// (control characters escaped), a `{"notice": MSG}` JSON line with `--json` (so that every
+/// line printed in JSON mode is JSON), nothing with `-q`.
+pub fn notice(format: Format, quiet: bool, msg: &str) {
+    if quiet {
+        return;
+    }
+    if format == Format::Json {
+        errprint!("{}", json_line(&serde_json::json!({ "notice": msg })));
+    } else {
+        errln!("{}", crate::error::escape_controls(msg));
+    }
+}
+
 /// A key/value table for one object (`info`, `quota`, `user` on a terminal).
 pub fn kv_table(map: &Map<String, Value>) -> String {
     let mut keys: Vec<&String> = map.keys().collect();

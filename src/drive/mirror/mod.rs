@@ -9,7 +9,10 @@
 //!   sizes and mtimes, which costs no reads ([`local`]).
 //! - The comparison ([`plan`]) is pure, so each rule has its own test. Files are equal when
 //!   size and mtime (to the second: OneDrive for Business keeps whole seconds) agree, or with
-//!   `checksum` when their quickXorHashes do.
+//!   `checksum` when their quickXorHashes do. Known hashes decide over sizes, because
+//!   OneDrive lists some files with a size that is not their content's ([`likeness`], the one
+//!   rule `check` uses too): a local file whose size differs from a remote file with a hash is
+//!   read and hashed once, unless neither side changed since the last run.
 //! - Nothing is lost silently: the state file also records what each file looked like on both
 //!   sides when the last run left them equal, so a file changed on both sides since is a
 //!   conflict, reported and left alone unless the caller lets the source win. Deletions come
@@ -28,6 +31,7 @@
 mod align;
 mod apply;
 mod check;
+mod likeness;
 mod local;
 mod plan;
 mod remote;
@@ -40,6 +44,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use check::{CheckOptions, CheckReport, Mismatch, check};
+pub use likeness::{NO_HASH_SIZE_NOTE, listed_size_note};
 pub use report::{MirrorReport, Step};
 
 use self::apply::Sides;
@@ -223,10 +228,8 @@ async fn survey(
     if opts.direction == Direction::Upload {
         local::refuse_bad_names(&mut local_tree, &remote_path(remote, Some(folder)));
     }
-    if opts.checksum {
-        let pairs = same_size_files(&local_tree, &remote_tree, opts);
-        local::hash_files(&mut local_tree, local, pairs, parallel).await;
-    }
+    let to_hash = files_to_hash(&local_tree, &remote_tree, opts, &base);
+    local::hash_files(&mut local_tree, local, to_hash, parallel).await;
     Ok(Found {
         local_tree,
         remote_tree,
@@ -343,17 +346,35 @@ fn open_state(
     StateFile::open(dir, &drive, &folder.id, &abs)
 }
 
-/// Local files (by their own paths) with a remote file of the same name (as OneDrive names
-/// them) and size, taking part in the run: the files whose hashes `checksum` needs.
-fn same_size_files(local: &Tree, remote: &Tree, opts: &MirrorOptions) -> Vec<String> {
+/// Local files (by their own paths) taking part in the run whose comparison with the remote
+/// file of the same name (as OneDrive names them) needs their hash
+/// ([`likeness::needs_local_hash`]), unless neither side changed since the last run.
+fn files_to_hash(
+    local: &Tree,
+    remote: &Tree,
+    opts: &MirrorOptions,
+    base: &BTreeMap<String, Synced>,
+) -> Vec<String> {
     let filter = opts.filter.as_ref();
     let (local, remote) = (plan::kept(local, filter), plan::kept(remote, filter));
-    let alike = |l: &side::Entry, r: &side::Entry| matches!((l.file(), r.file()), (Some(l), Some(r)) if l.size == r.size && r.hash.is_some());
+    let by = match opts.checksum {
+        true => likeness::By::Checksum,
+        false => likeness::By::Time,
+    };
+    let needed = |source_path: &str, l: &side::Entry, r: &side::Entry| {
+        let (Some(l), Some(r)) = (l.file(), r.file()) else {
+            return false;
+        };
+        let synced = base
+            .get(source_path)
+            .is_some_and(|b| !b.local.changed(l) && !b.remote.changed(r));
+        !synced && likeness::needs_local_hash(l, r, by)
+    };
     if opts.direction == Direction::Upload {
         let aligned = align::align(&local, &remote);
         local
             .iter()
-            .filter(|(p, l)| aligned.target.get(*p).is_some_and(|r| alike(l, r)))
+            .filter(|(p, l)| aligned.target.get(*p).is_some_and(|r| needed(p, l, r)))
             .map(|(p, _)| p.clone())
             .collect()
     } else {
@@ -361,7 +382,7 @@ fn same_size_files(local: &Tree, remote: &Tree, opts: &MirrorOptions) -> Vec<Str
         aligned
             .target
             .iter()
-            .filter(|(p, l)| remote.get(*p).is_some_and(|r| alike(l, r)))
+            .filter(|(p, l)| remote.get(*p).is_some_and(|r| needed(p, l, r)))
             .map(|(p, l)| l.real.clone().unwrap_or_else(|| p.clone()))
             .collect()
     }

@@ -8,6 +8,7 @@ mod options;
 mod reading;
 mod runs;
 mod safety;
+mod sizes;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
