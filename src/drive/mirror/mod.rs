@@ -33,6 +33,7 @@ mod apply;
 mod check;
 mod likeness;
 mod local;
+mod made;
 mod plan;
 mod remote;
 mod report;
@@ -131,11 +132,32 @@ pub async fn mirror(
 ) -> Result<MirrorReport> {
     let upload = opts.direction == Direction::Upload;
     let (folder, created) = remote_folder(client, remote, upload, opts.dry_run).await?;
+    let mut made_top = Vec::new();
     if !upload && !opts.dry_run {
+        made_top = made::missing(local);
         tokio::fs::create_dir_all(local)
             .await
             .map_err(|e| Error::io(local, e))?;
     }
+    let run = mirror_into(client, remote, local, opts, folder, created, &made_top).await;
+    if run.is_err() {
+        made::remove_empty(&made_top);
+    }
+    run
+}
+
+/// [`mirror`] once the local folder is there (`made_top`: the folders made for it, deepest
+/// first, removed again when empty after a run that failed).
+async fn mirror_into(
+    client: &GraphClient,
+    remote: &ItemRef,
+    local: &Path,
+    opts: &MirrorOptions,
+    folder: Option<DriveItem>,
+    created: usize,
+    made_top: &[PathBuf],
+) -> Result<MirrorReport> {
+    let upload = opts.direction == Direction::Upload;
     let (root, filter) = (local.to_owned(), opts.filter.clone());
     let mut local_tree =
         tokio::task::spawn_blocking(move || local::scan(&root, !upload, filter.as_ref()))
@@ -174,7 +196,18 @@ pub async fn mirror(
         upload,
         folder_id: &folder.id,
     };
-    let done = apply::apply(&sides, &plan, opts).await?;
+    let mut done = apply::apply(&sides, &plan, opts).await?;
+    if plan.failures() + done.failed.len() > 0 {
+        // A run that failed leaves no folder it made empty; a mirror that made nothing leaves
+        // nothing new (and no record of a pair whose local folder is gone).
+        let dirs: Vec<PathBuf> = done.made.iter().rev().chain(made_top).cloned().collect();
+        let gone = made::remove_empty(&dirs);
+        done.folders -= done.made.iter().filter(|d| gone.contains(d)).count();
+        if made_top.first().is_some_and(|top| gone.contains(top)) {
+            report.absorb(done);
+            return Ok(report);
+        }
+    }
     let stale = done.failed.iter().any(|(_, e)| e.is_not_found());
     let synced = report::next_base(&found.base, source, &plan.target, upload, &plan.same, &done);
     report.absorb(done);

@@ -3,6 +3,7 @@
 
 mod check;
 mod conflicts;
+mod failures;
 mod names;
 mod options;
 mod reading;
