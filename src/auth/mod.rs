@@ -33,6 +33,7 @@ pub(crate) use answer::{Answer, Flow, refused};
 
 pub use code::{
     PendingLogin, authorize_url, authorize_url_for, finish_code_login, finish_code_login_with,
+    finish_saved_login,
 };
 pub use device::{DeviceCode, DevicePolling, device_login, device_login_with};
 pub use loopback::loopback_login;

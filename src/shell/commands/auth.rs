@@ -42,14 +42,16 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
         };
         auth::device_login_with(&mut cfg, &polling, |dc| errln!("{}", dc.message)).await?;
     } else if let Some(url) = &args.url {
-        let pending = PendingLogin::take(&path)?.ok_or_else(|| {
-            CommandError::new(exit::AUTH, "no sign-in is pending").with_hint(format!(
-                "run {} first, open the URL it prints, then {}",
-                hint::command("auth"),
-                hint::command("auth URL")
-            ))
-        })?;
-        auth::finish_code_login_with(&mut cfg, pending, url, &retry).await?;
+        if PendingLogin::load(&path)?.is_none() {
+            return Err(
+                CommandError::new(exit::AUTH, "no sign-in is pending").with_hint(format!(
+                    "run {} first, open the URL it prints, then {}",
+                    hint::command("auth"),
+                    hint::command("auth URL")
+                )),
+            );
+        }
+        auth::finish_saved_login(&mut cfg, url, &retry).await?;
     } else if !paste_login(sess, &mut cfg, &retry).await? {
         return Ok(());
     }
@@ -90,7 +92,9 @@ async fn paste_login(
     std::io::stdin()
         .read_line(&mut line)
         .map_err(|e| CommandError::new(exit::AUTH, format!("cannot read the URL: {e}")))?;
-    let pending = PendingLogin::take(&cfg.path)?.unwrap_or(pending);
-    auth::finish_code_login_with(cfg, pending, line.trim(), retry).await?;
+    if PendingLogin::load(&cfg.path)?.is_none() {
+        pending.save(&cfg.path)?;
+    }
+    auth::finish_saved_login(cfg, line.trim(), retry).await?;
     Ok(true)
 }

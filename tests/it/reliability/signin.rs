@@ -257,3 +257,85 @@ fn auth_keeps_comments_and_everything_else_in_the_config() {
     assert!(out.contains("Documents"));
     assert!(fs::read_to_string(&config).unwrap().starts_with(&text));
 }
+
+/// Plays the browser: opens the authorize URL `auth` printed in `stderr` and returns the URL
+/// it redirects to (the one a user pastes back).
+fn browse_printed(stderr: &str) -> String {
+    let url = stderr
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("http") && l.contains("authorize"))
+        .unwrap_or_else(|| panic!("no authorize URL in {stderr}"))
+        .to_owned();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async move {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .no_proxy()
+            .build()
+            .unwrap();
+        let resp = client.get(&url).send().await.unwrap();
+        assert_eq!(resp.status(), 302, "{url}");
+        resp.headers()["location"].to_str().unwrap().to_owned()
+    })
+}
+
+#[test]
+fn a_pending_sign_in_is_kept_until_it_succeeds_or_is_refused() {
+    // The sign-in service answers 503 to the next 7 identity requests: one code exchange
+    // with all its retries.
+    let site = Site::new(&[
+        "--login-fault",
+        "unavailable",
+        "--login-fault-times",
+        "7",
+        "--retry-after",
+        "0",
+    ]);
+    let config = site.emu.config.clone();
+    let pending = PathBuf::from(format!("{}.pending", config.display()));
+    let (code, _, err) = site.run(&config, &["auth"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(pending.exists(), "{err}");
+    let landed = browse_printed(&err);
+    assert!(landed.contains("state="), "{landed}");
+    let before = fs::read(&config).unwrap();
+
+    // Another attempt's URL: an error, and the pending sign-in stays.
+    let other = landed.replace("state=", "state=other");
+    let (code, _, err) = site.run(&config, &["auth", &other]);
+    assert_eq!(code, 4, "{err}");
+    assert!(
+        err.contains("another sign-in attempt") && err.contains("pending sign-in is kept"),
+        "{err}"
+    );
+    assert!(pending.exists(), "a state mismatch consumes nothing");
+
+    // The service down through every retry: exit 5, the pending sign-in and the config kept.
+    let (code, _, err) = site.run(&config, &["auth", &landed]);
+    assert_eq!(code, 5, "{err}");
+    assert!(pending.exists(), "a transient failure discards nothing: {err}");
+    assert_eq!(fs::read(&config).unwrap(), before);
+
+    // The service is back: the same URL signs in, and the pending sign-in is settled.
+    let (code, _, err) = site.run(&config, &["-c", &format!("auth '{landed}'; ls")]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!pending.exists());
+    assert_ne!(fs::read(&config).unwrap(), before);
+
+    // A sign-in the identity platform refused is settled too.
+    let (code, _, err) = site.run(&config, &["auth"]);
+    assert_eq!(code, 0, "{err}");
+    let landed = browse_printed(&err);
+    let state = landed.split("state=").nth(1).unwrap().split('&').next().unwrap();
+    let denied = format!(
+        "https://login.microsoftonline.com/common/oauth2/nativeclient?error=access_denied&\
+         error_description=the+user+declined&state={state}"
+    );
+    let (code, _, err) = site.run(&config, &["auth", &denied]);
+    assert_eq!(code, 4, "{err}");
+    assert!(!pending.exists(), "{err}");
+}
