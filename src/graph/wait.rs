@@ -58,6 +58,12 @@ pub enum Notice {
         /// Why, with the fix.
         reason: String,
     },
+    /// New sign-in tokens were saved by rewriting the config file in place, because its
+    /// folder takes no new file: not atomically (a crash during the write could cut it short).
+    TokensSavedInPlace {
+        /// The config file.
+        path: std::path::PathBuf,
+    },
 }
 
 impl std::fmt::Display for Notice {
@@ -90,6 +96,13 @@ impl std::fmt::Display for Notice {
                 f,
                 "warning: the new sign-in could not be saved to {} ({reason}); it is used for \
                  this run only",
+                path.display()
+            ),
+            Notice::TokensSavedInPlace { path } => write!(
+                f,
+                "warning: {}: its folder takes no new file, so the new sign-in was saved by \
+                 rewriting the file in place, not atomically; make the folder writable so that \
+                 saves cannot be cut short",
                 path.display()
             ),
         }

@@ -339,3 +339,52 @@ fn a_pending_sign_in_is_kept_until_it_succeeds_or_is_refused() {
     assert_eq!(code, 4, "{err}");
     assert!(!pending.exists(), "{err}");
 }
+
+#[test]
+fn a_config_in_a_folder_that_takes_no_new_file_is_saved_in_place_with_one_warning() {
+    use std::os::unix::fs::PermissionsExt;
+    // A folder of mode 555 holding a writable config: the temp file of an atomic save cannot
+    // be made, the file itself can be written. As root, `setpriv` drops the capability that
+    // would let it write anyway.
+    let site = Site::new(&["--token-ttl", "1s"]);
+    let folder = site.dir.path().join("ro");
+    fs::create_dir(&folder).unwrap();
+    let config = folder.join("lcrc");
+    fs::copy(&site.emu.config, &config).unwrap();
+    fs::set_permissions(&config, fs::Permissions::from_mode(0o644)).unwrap();
+    let before = Config::load(&config).unwrap().refresh_token;
+    fs::set_permissions(&folder, fs::Permissions::from_mode(0o555)).unwrap();
+    let root = std::process::Command::new("id").arg("-u").output().unwrap().stdout == b"0\n";
+    let bin = assert_cmd::cargo::cargo_bin("skydrive-cli");
+    let mut cmd = if root {
+        let mut c = std::process::Command::new("setpriv");
+        c.arg("--bounding-set=-dac_override,-dac_read_search").arg(bin);
+        c
+    } else {
+        std::process::Command::new(bin)
+    };
+    let out = cmd
+        .env_clear()
+        .env("HOME", site.home())
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("SKYDRIVE_CONFIG", &config)
+        .args(["-c", "auth_refresh; ls; !sleep 1.2\nls"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    fs::set_permissions(&folder, fs::Permissions::from_mode(0o755)).unwrap();
+    let (code, out, err) = split(out);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Documents"), "{out}");
+    let warnings: Vec<&str> = err.lines().filter(|l| l.starts_with("warning:")).collect();
+    assert_eq!(warnings.len(), 1, "one warning for 2 saves: {err}");
+    assert!(warnings[0].contains("not atomically"), "{err}");
+    let saved = Config::load(&config).unwrap();
+    assert_ne!(saved.refresh_token, before, "the rotated token is in the file");
+    assert_eq!(
+        fs::metadata(&config).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let names: Vec<_> = fs::read_dir(&folder).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names, ["lcrc"], "no temp or lock file beside it");
+}
