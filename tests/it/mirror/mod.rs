@@ -1,6 +1,7 @@
 //! `mirror` and `check` end to end: the real `skydrive-cli` against a standalone
 //! `skydrive-emu` process whose request log proves what each run cost and changed.
 
+mod business;
 mod check;
 mod conflicts;
 mod failures;
