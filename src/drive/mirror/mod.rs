@@ -331,17 +331,28 @@ pub(crate) fn not_of_this_drive(
 ) -> Option<Error> {
     let shared =
         folder.remote().is_some() || client.through_shortcut(remote) || client.rooted().is_some();
-    let what = match folder.kind() {
+    let (code, message) = match folder.kind() {
         ItemKind::Folder if !shared => return None,
-        ItemKind::Folder => "a folder shared with you, on its owner's drive".to_owned(),
-        other => format!("a {}", other.label()),
+        ItemKind::Folder => (
+            SHARED_FOLDER,
+            format!(
+                "{} is a folder shared with you, on its owner's drive, whose changes mirror \
+                 and check do not follow",
+                folder.name
+            ),
+        ),
+        other => (
+            "notAFolder",
+            format!("{} is a {}, not a folder", folder.name, other.label()),
+        ),
     };
-    Some(Error::graph(
-        400,
-        "notAFolder",
-        format!("{} is {what}, not a folder of this drive", folder.name),
-    ))
+    Some(Error::graph(400, code, message))
 }
+
+/// The error code of [`mirror`] and [`check`] for a folder shared with the user (a shortcut,
+/// a path through one, a session inside one), which they refuse: its owner's drive's changes
+/// are not followed.
+pub const SHARED_FOLDER: &str = "sharedFolderNotMirrored";
 
 /// The remote folder's path from the root (`/A/B`, `""` for the root), for the length limit.
 fn remote_path(remote: &ItemRef, folder: Option<&DriveItem>) -> String {

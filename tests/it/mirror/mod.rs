@@ -10,6 +10,7 @@ mod options;
 mod reading;
 mod runs;
 mod safety;
+mod shared;
 mod sizes;
 
 use std::collections::BTreeMap;
