@@ -252,9 +252,7 @@ impl Session {
 
     /// Prints a message on stderr unless `-q`.
     pub fn note(&self, msg: &str) {
-        if !self.settings.quiet {
-            errln!("{msg}");
-        }
+        super::output::notice(self.settings.format, self.settings.quiet, msg);
     }
 }
 

@@ -11,6 +11,7 @@ use crate::config::Config;
 use crate::shell::connect;
 use crate::shell::error::{CmdResult, CommandError, exit};
 use crate::shell::hint;
+use crate::shell::output::{self, Format};
 use crate::shell::session::Session;
 
 /// Sign in (browser URL pasted back, or a device code) and save the tokens.
@@ -40,7 +41,8 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
             retry: retry.clone(),
             ..auth::DevicePolling::default()
         };
-        auth::device_login_with(&mut cfg, &polling, |dc| errln!("{}", dc.message)).await?;
+        let format = sess.settings.format;
+        auth::device_login_with(&mut cfg, &polling, |dc| say(format, &dc.message)).await?;
     } else if let Some(url) = &args.url {
         if PendingLogin::load(&path)?.is_none() {
             return Err(
@@ -76,14 +78,17 @@ async fn paste_login(
 ) -> Result<bool, CommandError> {
     let (url, pending) = auth::authorize_url(cfg)?;
     pending.save(&cfg.path)?;
-    errln!(
-        "Visit this URL, sign in and allow access, then give the address of the page you land on:\n\n  {url}\n"
+    let format = sess.settings.format;
+    say(
+        format,
+        &format!(
+            "Visit this URL, sign in and allow access, then give the address of the page you \
+             land on:\n\n  {url}\n"
+        ),
     );
     if !sess.settings.interactive {
-        errln!(
-            "then run: {}",
-            hint::command("auth 'URL-AFTER-LAST-REDIRECT'")
-        );
+        let then = hint::command("auth 'URL-AFTER-LAST-REDIRECT'");
+        say(format, &format!("then run: {then}"));
         return Ok(false);
     }
     errprint!("URL after last redirect: ");
@@ -97,4 +102,14 @@ async fn paste_login(
     }
     auth::finish_saved_login(cfg, line.trim(), retry).await?;
     Ok(true)
+}
+
+/// What the user must do to sign in, on stderr even with `-q` (the sign-in cannot go on
+/// without it): as written, or a `{"notice": ...}` JSON line with `--json`.
+fn say(format: Format, msg: &str) {
+    if format == Format::Json {
+        output::notice(format, false, msg);
+    } else {
+        errln!("{msg}");
+    }
 }

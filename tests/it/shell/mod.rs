@@ -6,6 +6,7 @@ mod commands;
 mod completions;
 mod exit_codes;
 mod hints;
+mod json_lines;
 mod local_state;
 mod modes;
 mod output;
