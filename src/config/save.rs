@@ -165,9 +165,21 @@ impl Config {
         Ok(how)
     }
 
-    /// The new text of a file now holding `old`: edited in place when the editor manages and
-    /// the result reads back as the merged document, else that document written whole.
+    /// The new text of a file now holding `old`, in `old`'s line ending style: a file written
+    /// with CRLF line ends (on Windows, or by a Windows editor) keeps them on every line,
+    /// the tool's own lines included, rather than ending up with mixed ends.
     fn render(&self, old: &str) -> Result<String> {
+        if !old.contains("\r\n") {
+            return self.render_lf(old);
+        }
+        let text = self.render_lf(&old.replace("\r\n", "\n"))?;
+        Ok(text.replace('\n', "\r\n"))
+    }
+
+    /// The new text of a file now holding `old` (LF line ends): edited in place when the
+    /// editor manages and the result reads back as the merged document, else that document
+    /// written whole.
+    fn render_lf(&self, old: &str) -> Result<String> {
         let mut doc = parse_doc(&self.path, old)?;
         let changes = self.changes();
         Config::merge_into(&mut doc, &changes);

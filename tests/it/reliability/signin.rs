@@ -388,3 +388,21 @@ fn a_config_in_a_folder_that_takes_no_new_file_is_saved_in_place_with_one_warnin
     let names: Vec<_> = fs::read_dir(&folder).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(names, ["lcrc"], "no temp or lock file beside it");
 }
+
+#[test]
+fn a_config_with_crlf_line_ends_keeps_them_after_a_token_save() {
+    let site = Site::new(&[]);
+    let text = fs::read_to_string(&site.emu.config)
+        .unwrap()
+        .replace('\n', "\r\n");
+    fs::write(&site.emu.config, &text).unwrap();
+    let (code, _, err) = site.run(&site.emu.config, &["-c", "auth_refresh; ls"]);
+    assert_eq!(code, 0, "{err}");
+    let saved = fs::read_to_string(&site.emu.config).unwrap();
+    assert_ne!(saved, text, "the rotated token is saved");
+    assert!(saved.lines().count() >= text.lines().count());
+    assert!(
+        !saved.replace("\r\n", "").contains('\n'),
+        "no LF line among CRLF ones: {saved:?}"
+    );
+}
