@@ -1,0 +1,27 @@
+//! Small faults a tester found (issues 16 and 18), each through the real binary on the demo
+//! drive: a link that would expire in the past, `drive`'s booleans, and what `recent` and
+//! `search` call the items of a OneNote notebook.
+
+use super::{Env, Profile};
+
+#[test]
+fn link_refuses_an_expiry_in_the_past_naming_it() {
+    let env = Env::of(Profile::Personal);
+    for (value, says) in [
+        ("2001-01-01", "2001-01-01 is in the past"),
+        ("2001-01-01T00:00:00Z", "2001-01-01T00:00:00Z is in the past"),
+        ("soon", "\"soon\" is not a time"),
+    ] {
+        let out = env
+            .demo()
+            .args(["-c", &format!("link --expire {value} Pics/image1.jpg")])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{value}: {err}");
+        assert!(err.contains(says), "{value}: {err}");
+        assert!(out.stdout.is_empty());
+    }
+    let out = env.run("link --expire 2999-12-31 Pics/image1.jpg");
+    assert!(out.starts_with("link: http"), "{out}");
+}
