@@ -25,3 +25,22 @@ fn link_refuses_an_expiry_in_the_past_naming_it() {
     let out = env.run("link --expire 2999-12-31 Pics/image1.jpg");
     assert!(out.starts_with("link: http"), "{out}");
 }
+
+#[test]
+fn drive_says_yes_or_no_as_text_and_a_boolean_in_json() {
+    let env = Env::of(Profile::Business);
+    let piped = env.run("drive");
+    assert!(piped.lines().any(|l| l == "own: yes"), "{piped}");
+    let json = env.json("drive");
+    assert_eq!(json[0]["own"], serde_json::Value::Bool(true), "{json:?}");
+    let drives = env.json("drives");
+    let other = drives
+        .iter()
+        .find(|d| d["type"] == "documentLibrary")
+        .unwrap_or_else(|| panic!("{drives:?}"));
+    let id = other["id"].as_str().unwrap();
+    let piped = env.run(&format!("drive {id}; drive"));
+    assert!(piped.lines().any(|l| l == "own: no"), "{piped}");
+    let json = env.json(&format!("drive {id}; drive"));
+    assert_eq!(json[0]["own"], serde_json::Value::Bool(false), "{json:?}");
+}
