@@ -44,3 +44,25 @@ fn drive_says_yes_or_no_as_text_and_a_boolean_in_json() {
     let json = env.json(&format!("drive {id}; drive"));
     assert_eq!(json[0]["own"], serde_json::Value::Bool(false), "{json:?}");
 }
+
+#[test]
+fn recent_and_search_show_a_notebooks_parts_as_sections() {
+    for profile in [Profile::Personal, Profile::Business] {
+        let env = Env::kinds(profile);
+        for cmd in ["recent", "search Section", "search one"] {
+            let rows = env.json(cmd);
+            let types: Vec<(&str, &str)> = rows
+                .iter()
+                .map(|r| (r["path"].as_str().unwrap(), r["type"].as_str().unwrap()))
+                .collect();
+            assert!(
+                types.iter().any(|(p, _)| p.starts_with("/Documents/Notebook/")),
+                "{profile:?} {cmd}: {types:?}"
+            );
+            for (path, ty) in &types {
+                let inside = path.starts_with("/Documents/Notebook/");
+                assert_eq!(*ty == "section", inside, "{profile:?} {cmd}: {types:?}");
+            }
+        }
+    }
+}
