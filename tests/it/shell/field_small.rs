@@ -66,3 +66,31 @@ fn recent_and_search_show_a_notebooks_parts_as_sections() {
         }
     }
 }
+
+#[test]
+fn a_notebooks_size_is_the_same_in_every_command() {
+    for profile in [Profile::Personal, Profile::Business] {
+        let env = Env::kinds(profile);
+        let mut sizes = Vec::new();
+        for cmd in [
+            "info Documents/Notebook",
+            "ls Documents",
+            "find Documents",
+            "tree Documents",
+            "search Notebook",
+        ] {
+            for row in env.json(cmd) {
+                if row["name"] == "Notebook" {
+                    sizes.push((cmd, row["size"].clone()));
+                }
+            }
+        }
+        assert_eq!(sizes.len(), 5, "{profile:?}: {sizes:?}");
+        assert!(
+            sizes.iter().all(|(_, s)| *s == serde_json::json!(0)),
+            "{profile:?}: {sizes:?}"
+        );
+        let piped = env.run("info Documents/Notebook");
+        assert!(piped.lines().any(|l| l == "size: 0"), "{piped}");
+    }
+}
