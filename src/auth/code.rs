@@ -162,9 +162,8 @@ pub async fn finish_saved_login(
     retry: &RetryPolicy,
 ) -> Result<()> {
     let path = cfg.path.clone();
-    let pending = PendingLogin::load(&path)?.ok_or_else(|| {
-        Error::auth("no sign-in is pending; run `auth` first, then `auth URL`")
-    })?;
+    let pending = PendingLogin::load(&path)?
+        .ok_or_else(|| Error::auth("no sign-in is pending; run `auth` first, then `auth URL`"))?;
     let code = match read_redirect(cfg, &pending, redirected_to)? {
         Redirect::Code(code) => code,
         Redirect::Refused(e) => {
@@ -213,8 +212,8 @@ fn read_redirect(cfg: &Config, pending: &PendingLogin, redirected_to: &str) -> R
              pending sign-in is kept: {again}"
         )));
     }
-    let code = param("code")
-        .ok_or_else(|| Error::auth(format!("the URL holds no `code`; {again}")))?;
+    let code =
+        param("code").ok_or_else(|| Error::auth(format!("the URL holds no `code`; {again}")))?;
     Ok(Redirect::Code(code))
 }
 

@@ -109,14 +109,20 @@ fn a_save_keeps_crlf_line_ends_on_every_line() {
     let want = "# from Windows\r\nclient:\r\n  id: \"abc\"\r\n  tenant: consumers\r\nauth:\r\n  \
                 refresh_token: r1\r\n  access_token: a1\r\n";
     assert_eq!(saved, want);
-    assert_eq!(Config::load(&path).unwrap().refresh_token.as_deref(), Some("r1"));
+    assert_eq!(
+        Config::load(&path).unwrap().refresh_token.as_deref(),
+        Some("r1")
+    );
     // Written whole (a shape the editor does not follow): CRLF still.
     fs::write(&path, "client: {id: \"abc\"}\r\nx: 1\r\n").unwrap();
     let mut cfg = Config::load(&path).unwrap();
     cfg.refresh_token = Some("r2".into());
     cfg.save().unwrap();
     let saved = fs::read_to_string(&path).unwrap();
-    assert!(saved.ends_with("\r\n") && !saved.replace("\r\n", "").contains('\n'), "{saved:?}");
+    assert!(
+        saved.ends_with("\r\n") && !saved.replace("\r\n", "").contains('\n'),
+        "{saved:?}"
+    );
 }
 
 #[test]

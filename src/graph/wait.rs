@@ -338,7 +338,10 @@ mod tests {
         assert_eq!(human(Duration::from_millis(150)), "150 ms");
         assert_eq!(human(Duration::from_secs(300)), "5 min");
         assert_eq!(human(Duration::from_secs(7200)), "2 h");
-        assert_eq!(human(Duration::from_secs(3 * 86_400 + 4 * 3600 + 5)), "3 d 4 h");
+        assert_eq!(
+            human(Duration::from_secs(3 * 86_400 + 4 * 3600 + 5)),
+            "3 d 4 h"
+        );
         assert_eq!(human(Duration::from_secs(u64::MAX)), "more than a year");
         assert_eq!(
             seconds_and_human(Duration::from_secs(150_100)),

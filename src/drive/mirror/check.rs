@@ -16,10 +16,10 @@ use std::path::Path;
 
 use super::Filter;
 use super::align::align;
+use super::likeness::{By, Likeness, likeness, needs_local_hash};
 use super::local;
 use super::plan::kept;
 use super::remote;
-use super::likeness::{By, Likeness, likeness, needs_local_hash};
 use super::side::{Kind, Tree, is_below};
 use crate::drive::walk;
 use crate::error::{Error, Result};

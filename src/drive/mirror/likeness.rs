@@ -110,30 +110,89 @@ mod tests {
     fn hashes_decide_over_sizes_and_sizes_over_times() {
         let t = Some(5_000);
         let cases = [
-            (f(3, Some("h"), t), f(3, Some("h"), None), By::Hash, Likeness::Same),
-            (f(3, Some("h"), t), f(9, Some("h"), t), By::Time, Likeness::SameListedSizeOff),
-            (f(3, Some("h"), t), f(3, Some("x"), t), By::Time, Likeness::Hash),
-            (f(3, Some("h"), t), f(4, Some("x"), t), By::Hash, Likeness::Size(3, 4)),
-            (f(3, None, t), f(4, Some("h"), t), By::Time, Likeness::Size(3, 4)),
-            (f(3, None, t), f(3, Some("h"), Some(5_999)), By::Time, Likeness::Same),
-            (f(3, None, t), f(3, Some("h"), Some(6_000)), By::Checksum, Likeness::Time),
+            (
+                f(3, Some("h"), t),
+                f(3, Some("h"), None),
+                By::Hash,
+                Likeness::Same,
+            ),
+            (
+                f(3, Some("h"), t),
+                f(9, Some("h"), t),
+                By::Time,
+                Likeness::SameListedSizeOff,
+            ),
+            (
+                f(3, Some("h"), t),
+                f(3, Some("x"), t),
+                By::Time,
+                Likeness::Hash,
+            ),
+            (
+                f(3, Some("h"), t),
+                f(4, Some("x"), t),
+                By::Hash,
+                Likeness::Size(3, 4),
+            ),
+            (
+                f(3, None, t),
+                f(4, Some("h"), t),
+                By::Time,
+                Likeness::Size(3, 4),
+            ),
+            (
+                f(3, None, t),
+                f(3, Some("h"), Some(5_999)),
+                By::Time,
+                Likeness::Same,
+            ),
+            (
+                f(3, None, t),
+                f(3, Some("h"), Some(6_000)),
+                By::Checksum,
+                Likeness::Time,
+            ),
             (f(3, None, t), f(3, None, t), By::Hash, Likeness::Unknown),
             (f(0, None, None), f(0, None, t), By::Hash, Likeness::Same),
         ];
         for (i, (a, b, by, want)) in cases.into_iter().enumerate() {
             assert_eq!(likeness(&a, &b, by), want, "case {i}");
-            assert_eq!(likeness(&b, &a, by).is_same(), want.is_same(), "case {i} swapped");
+            assert_eq!(
+                likeness(&b, &a, by).is_same(),
+                want.is_same(),
+                "case {i} swapped"
+            );
         }
     }
 
     #[test]
     fn a_local_hash_is_read_only_when_it_can_decide() {
         let (h, none) = (Some("h"), None);
-        assert!(needs_local_hash(&f(3, none, None), &f(9, h, None), By::Time));
-        assert!(!needs_local_hash(&f(3, none, None), &f(3, h, None), By::Time));
-        assert!(needs_local_hash(&f(3, none, None), &f(3, h, None), By::Checksum));
-        assert!(!needs_local_hash(&f(0, none, None), &f(0, h, None), By::Hash));
-        assert!(!needs_local_hash(&f(3, none, None), &f(9, none, None), By::Hash));
+        assert!(needs_local_hash(
+            &f(3, none, None),
+            &f(9, h, None),
+            By::Time
+        ));
+        assert!(!needs_local_hash(
+            &f(3, none, None),
+            &f(3, h, None),
+            By::Time
+        ));
+        assert!(needs_local_hash(
+            &f(3, none, None),
+            &f(3, h, None),
+            By::Checksum
+        ));
+        assert!(!needs_local_hash(
+            &f(0, none, None),
+            &f(0, h, None),
+            By::Hash
+        ));
+        assert!(!needs_local_hash(
+            &f(3, none, None),
+            &f(9, none, None),
+            By::Hash
+        ));
         assert!(!needs_local_hash(&f(3, h, None), &f(9, h, None), By::Hash));
     }
 }

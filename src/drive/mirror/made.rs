@@ -38,7 +38,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let top = dir.path().join("a/b/c");
         let made = missing(&top);
-        assert_eq!(made, [top.clone(), dir.path().join("a/b"), dir.path().join("a")]);
+        assert_eq!(
+            made,
+            [top.clone(), dir.path().join("a/b"), dir.path().join("a")]
+        );
         std::fs::create_dir_all(&top).unwrap();
         std::fs::write(dir.path().join("a/keep.txt"), b"x").unwrap();
         let gone = remove_empty(&made);

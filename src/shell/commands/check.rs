@@ -84,7 +84,11 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
         }
     }
     for note in &report.notes {
-        output::notice(sess.settings.format, sess.settings.quiet, &format!("check: {note}"));
+        output::notice(
+            sess.settings.format,
+            sess.settings.quiet,
+            &format!("check: {note}"),
+        );
     }
     if !sess.settings.quiet && !json {
         let [differ, local, remote, unchecked] = counts;

@@ -92,8 +92,16 @@ mod tests {
             expiry("2999-01-02T03:04:05+01:00").unwrap(),
             "2999-01-02T03:04:05+01:00"
         );
-        assert!(expiry("2001-01-01").unwrap_err().contains("2001-01-01 is in the past"));
-        assert!(expiry("2001-01-01T00:00:00Z").unwrap_err().contains("in the past"));
+        assert!(
+            expiry("2001-01-01")
+                .unwrap_err()
+                .contains("2001-01-01 is in the past")
+        );
+        assert!(
+            expiry("2001-01-01T00:00:00Z")
+                .unwrap_err()
+                .contains("in the past")
+        );
         assert!(expiry("tomorrow").unwrap_err().contains("is not a time"));
     }
 }

@@ -21,7 +21,9 @@ fn a_business_mirror_is_incremental_through_the_roots_delta() {
     assert!(err.contains("copied 5 files"), "{err}");
     let paths: Vec<&str> = reqs.iter().filter_map(|r| r["path"].as_str()).collect();
     assert!(
-        paths.iter().any(|p| p.contains("/root/delta") && p.contains("token=latest")),
+        paths
+            .iter()
+            .any(|p| p.contains("/root/delta") && p.contains("token=latest")),
         "the root's link first: {paths:?}"
     );
     let info = p.cmd().args(["--json", "-c", "info /R"]).output().unwrap();
@@ -31,7 +33,10 @@ fn a_business_mirror_is_incremental_through_the_roots_delta() {
         reqs.iter()
             .all(|r| !r["path"].as_str().unwrap().contains(&folder_delta))
     };
-    assert!(no_folder_delta(&reqs), "never the folder's delta: {paths:?}");
+    assert!(
+        no_folder_delta(&reqs),
+        "never the folder's delta: {paths:?}"
+    );
     assert_eq!(
         std::fs::read(p.work().join("L/d/e/f.txt")).unwrap(),
         b"file d/e/f.txt\n"
@@ -42,7 +47,10 @@ fn a_business_mirror_is_incremental_through_the_roots_delta() {
         let (code, err, reqs) = p.counted(script);
         assert_eq!(code, 0, "{script}: {err}");
         assert_eq!(reqs.len(), 2, "{script}: {reqs:?}");
-        assert!(reqs[1]["path"].as_str().unwrap().contains("/delta"), "{reqs:?}");
+        assert!(
+            reqs[1]["path"].as_str().unwrap().contains("/delta"),
+            "{reqs:?}"
+        );
         assert!(no_folder_delta(&reqs), "the root's delta: {reqs:?}");
         assert!(err.contains("5 unchanged"), "{script}: {err}");
     }
@@ -66,7 +74,11 @@ fn a_business_mirror_is_incremental_through_the_roots_delta() {
     write_at(&p.work().join("L/d/c.txt"), b"new local c\n", 1_800_000_100);
     let (code, err, reqs) = p.counted("mirror -R L /R");
     assert_eq!(code, 0, "{err}");
-    assert_eq!(reqs.iter().filter(|r| r["method"] == "PUT").count(), 1, "{reqs:?}");
+    assert_eq!(
+        reqs.iter().filter(|r| r["method"] == "PUT").count(),
+        1,
+        "{reqs:?}"
+    );
     assert_eq!(p.remote_bytes("/R/d/c.txt"), b"new local c\n");
 }
 
@@ -79,7 +91,10 @@ fn a_business_mirror_follows_deletions() {
     assert!(err.contains("3 items only on the target kept"), "{err}");
     let (code, err, reqs) = p.counted("mirror -e /R L");
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("deleted 3 items"), "the file, the folder and its file: {err}");
+    assert!(
+        err.contains("deleted 3 items"),
+        "the file, the folder and its file: {err}"
+    );
     assert!(writes(&reqs).is_empty(), "nothing remote changes: {reqs:?}");
     let left: Vec<String> = local_files(&p.work().join("L")).into_keys().collect();
     assert_eq!(left, ["a.txt", "d/c.txt", "d/e/f.txt"], "{left:?}");
@@ -89,5 +104,8 @@ fn a_business_mirror_follows_deletions() {
     let (code, err, reqs) = p.counted("mirror -R -e L /R");
     assert_eq!(code, 0, "{err}");
     assert_eq!(reqs.iter().filter(|r| r["method"] == "DELETE").count(), 1);
-    assert_eq!(p.remote_paths("/R"), ["/R/d", "/R/d/c.txt", "/R/d/e", "/R/d/e/f.txt"]);
+    assert_eq!(
+        p.remote_paths("/R"),
+        ["/R/d", "/R/d/c.txt", "/R/d/e", "/R/d/e/f.txt"]
+    );
 }

@@ -5,7 +5,6 @@
 
 use super::{Pair, seed};
 
-
 /// The content requests (downloads) and the writes among `reqs`.
 fn transfers(reqs: &[serde_json::Value]) -> usize {
     reqs.iter()
@@ -25,9 +24,17 @@ fn files_listed_with_another_size_but_the_same_hash_are_not_copied_again() {
     );
 
     for (script, notes, what) in [
-        ("mirror /R L", 0, "an incremental download (the record vouches)"),
+        (
+            "mirror /R L",
+            0,
+            "an incremental download (the record vouches)",
+        ),
         ("mirror -R L /R", 0, "an upload (the record vouches)"),
-        ("mirror /R L2", 1, "a download into a copy (no record: the hashes decide)"),
+        (
+            "mirror /R L2",
+            1,
+            "a download into a copy (no record: the hashes decide)",
+        ),
     ] {
         if script.ends_with("L2") {
             copy_tree(&p.work().join("L"), &p.work().join("L2"));
@@ -39,7 +46,9 @@ fn files_listed_with_another_size_but_the_same_hash_are_not_copied_again() {
             err.contains("copied 0 files") && err.contains("5 unchanged"),
             "{what}: {err}"
         );
-        let said = err.matches("listed by OneDrive with a size other than").count();
+        let said = err
+            .matches("listed by OneDrive with a size other than")
+            .count();
         assert_eq!(said, notes, "{what}: {err}");
     }
 
@@ -48,7 +57,8 @@ fn files_listed_with_another_size_but_the_same_hash_are_not_copied_again() {
     assert!(out.is_empty(), "{out}");
     assert!(err.contains("5 identical"), "{err}");
     assert_eq!(
-        err.matches("listed by OneDrive with a size other than").count(),
+        err.matches("listed by OneDrive with a size other than")
+            .count(),
         1,
         "said once: {err}"
     );
@@ -62,7 +72,11 @@ fn without_hashes_a_size_that_differs_is_a_difference_said_to_be_maybe_the_listi
         .enumerate()
     {
         let data = format!("file {rel}\n");
-        p.write(&format!("L/{rel}"), data.as_bytes(), 1_700_000_000 + i as u64);
+        p.write(
+            &format!("L/{rel}"),
+            data.as_bytes(),
+            1_700_000_000 + i as u64,
+        );
     }
     let err = p.ok("mirror -R L /R");
     assert!(err.contains("copied 5 files"), "{err}");
@@ -76,7 +90,10 @@ fn without_hashes_a_size_that_differs_is_a_difference_said_to_be_maybe_the_listi
     let (code, out, err) = p.run("check L /R");
     assert_eq!(code, 6, "{out} {err}");
     assert_eq!(out.lines().count(), 5, "{out}");
-    assert!(out.contains("* a.txt: size 11 here, 18 on OneDrive"), "{out}");
+    assert!(
+        out.contains("* a.txt: size 11 here, 18 on OneDrive"),
+        "{out}"
+    );
     assert_eq!(
         err.matches("OneDrive lists some files").count(),
         1,

@@ -317,7 +317,10 @@ fn a_pending_sign_in_is_kept_until_it_succeeds_or_is_refused() {
     // The service down through every retry: exit 5, the pending sign-in and the config kept.
     let (code, _, err) = site.run(&config, &["auth", &landed]);
     assert_eq!(code, 5, "{err}");
-    assert!(pending.exists(), "a transient failure discards nothing: {err}");
+    assert!(
+        pending.exists(),
+        "a transient failure discards nothing: {err}"
+    );
     assert_eq!(fs::read(&config).unwrap(), before);
 
     // The service is back: the same URL signs in, and the pending sign-in is settled.
@@ -330,7 +333,13 @@ fn a_pending_sign_in_is_kept_until_it_succeeds_or_is_refused() {
     let (code, _, err) = site.run(&config, &["auth"]);
     assert_eq!(code, 0, "{err}");
     let landed = browse_printed(&err);
-    let state = landed.split("state=").nth(1).unwrap().split('&').next().unwrap();
+    let state = landed
+        .split("state=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap();
     let denied = format!(
         "https://login.microsoftonline.com/common/oauth2/nativeclient?error=access_denied&\
          error_description=the+user+declined&state={state}"
@@ -354,11 +363,17 @@ fn a_config_in_a_folder_that_takes_no_new_file_is_saved_in_place_with_one_warnin
     fs::set_permissions(&config, fs::Permissions::from_mode(0o644)).unwrap();
     let before = Config::load(&config).unwrap().refresh_token;
     fs::set_permissions(&folder, fs::Permissions::from_mode(0o555)).unwrap();
-    let root = std::process::Command::new("id").arg("-u").output().unwrap().stdout == b"0\n";
+    let root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .unwrap()
+        .stdout
+        == b"0\n";
     let bin = assert_cmd::cargo::cargo_bin("skydrive-cli");
     let mut cmd = if root {
         let mut c = std::process::Command::new("setpriv");
-        c.arg("--bounding-set=-dac_override,-dac_read_search").arg(bin);
+        c.arg("--bounding-set=-dac_override,-dac_read_search")
+            .arg(bin);
         c
     } else {
         std::process::Command::new(bin)
@@ -380,12 +395,18 @@ fn a_config_in_a_folder_that_takes_no_new_file_is_saved_in_place_with_one_warnin
     assert_eq!(warnings.len(), 1, "one warning for 2 saves: {err}");
     assert!(warnings[0].contains("not atomically"), "{err}");
     let saved = Config::load(&config).unwrap();
-    assert_ne!(saved.refresh_token, before, "the rotated token is in the file");
+    assert_ne!(
+        saved.refresh_token, before,
+        "the rotated token is in the file"
+    );
     assert_eq!(
         fs::metadata(&config).unwrap().permissions().mode() & 0o777,
         0o600
     );
-    let names: Vec<_> = fs::read_dir(&folder).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let names: Vec<_> = fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(names, ["lcrc"], "no temp or lock file beside it");
 }
 

@@ -9,7 +9,10 @@ fn link_refuses_an_expiry_in_the_past_naming_it() {
     let env = Env::of(Profile::Personal);
     for (value, says) in [
         ("2001-01-01", "2001-01-01 is in the past"),
-        ("2001-01-01T00:00:00Z", "2001-01-01T00:00:00Z is in the past"),
+        (
+            "2001-01-01T00:00:00Z",
+            "2001-01-01T00:00:00Z is in the past",
+        ),
         ("soon", "\"soon\" is not a time"),
     ] {
         let out = env
@@ -56,7 +59,9 @@ fn recent_and_search_show_a_notebooks_parts_as_sections() {
                 .map(|r| (r["path"].as_str().unwrap(), r["type"].as_str().unwrap()))
                 .collect();
             assert!(
-                types.iter().any(|(p, _)| p.starts_with("/Documents/Notebook/")),
+                types
+                    .iter()
+                    .any(|(p, _)| p.starts_with("/Documents/Notebook/")),
                 "{profile:?} {cmd}: {types:?}"
             );
             for (path, ty) in &types {

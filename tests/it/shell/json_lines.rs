@@ -34,22 +34,33 @@ fn every_line_in_json_mode_is_a_json_object() {
         assert_eq!(code, 6, "{err:?}");
         let refused: Vec<&str> = err.iter().filter_map(|v| v["error"].as_str()).collect();
         assert!(
-            refused.iter().any(|e| e.contains("Notebook") && e.contains("OneNote")),
+            refused
+                .iter()
+                .any(|e| e.contains("Notebook") && e.contains("OneNote")),
             "{refused:?}"
         );
-        assert!(refused.iter().any(|e| e.contains("flagged.exe")), "{refused:?}");
+        assert!(
+            refused.iter().any(|e| e.contains("flagged.exe")),
+            "{refused:?}"
+        );
 
         let (code, out, err) = json_run(&env, "du Documents");
         assert_eq!(code, 0, "{err:?}");
         assert_eq!(out.len(), 1, "{out:?}");
         assert!(
-            err.iter().any(|v| v["notice"].as_str().is_some_and(|n| n.contains("not counted"))),
+            err.iter().any(|v| v["notice"]
+                .as_str()
+                .is_some_and(|n| n.contains("not counted"))),
             "{err:?}"
         );
 
         let (code, _, err) = json_run(&env, "get Documents/*");
         assert_eq!(code, 6, "{err:?}");
-        assert_eq!(err.len(), 3, "two refused, then the command's error: {err:?}");
+        assert_eq!(
+            err.len(),
+            3,
+            "two refused, then the command's error: {err:?}"
+        );
         let (code, out, err) = json_run(&env, "check L Documents");
         assert_eq!(code, 0, "{out:?} {err:?}");
         assert!(err.iter().all(|v| v["status"] == "skipped"), "{err:?}");
