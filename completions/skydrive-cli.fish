@@ -147,7 +147,7 @@ shared_edit_link\t''"
 complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand link" -l scope -d 'Who can use it: anonymous, organization or users' -r -f -a "anonymous\t''
 organization\t''
 users\t''"
-complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand link" -l expire -d 'Expiry, RFC 3339 (e.g. 2026-12-31T00:00:00Z)' -r
+complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand link" -l expire -d 'Expiry, in the future: RFC 3339 (2026-12-31T18:00:00Z) or a date (2026-12-31, midnight UTC)' -r
 complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand link" -s h -l help -d 'Print help'
 complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand info_set" -s h -l help -d 'Print help'
 complete -c skydrive-cli -n "__fish_skydrive_cli_using_subcommand search" -s h -l help -d 'Print help'

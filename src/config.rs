@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 mod edit;
 pub mod save;
 mod yaml;
-pub use save::{ConfigLock, write_private, write_private_unsynced};
+pub use save::{ConfigLock, Saved, write_private, write_private_unsynced};
 use yaml::{at_line, check_regular_file, key_line, parse_doc, scalar};
 
 /// Microsoft's public-cloud Graph endpoint.

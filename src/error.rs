@@ -144,9 +144,9 @@ pub enum ErrorKind {
     /// ([`crate::RetryPolicy::max_wait`]); the request failed at once instead of sleeping.
     #[error(
         "{host} asked to wait {} before the next request (HTTP {status}, Retry-After), longer \
-         than the {} this tool waits; try again later",
-        crate::graph::wait::human(*wait),
-        crate::graph::wait::human(*limit)
+         than the {} this tool waits for; try again later",
+        crate::graph::wait::seconds_and_human(*wait),
+        crate::graph::wait::seconds_and_human(*limit)
     )]
     WaitTooLong {
         /// `host:port` that asked.

@@ -47,18 +47,34 @@ impl PendingLogin {
     }
 
     /// Takes the login saved by [`PendingLogin::save`] (the file is removed: codes and
-    /// verifiers are single-use). `None` when there is none.
+    /// verifiers are single-use). `None` when there is none. [`finish_saved_login`] keeps the
+    /// file until the login is settled instead.
     pub fn take(config_path: &Path) -> Result<Option<Self>> {
+        let found = Self::load(config_path)?;
+        if found.is_some() {
+            let path = pending_path(config_path);
+            std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+        }
+        Ok(found)
+    }
+
+    /// The login saved by [`PendingLogin::save`], left in place. `None` when there is none.
+    pub fn load(config_path: &Path) -> Result<Option<Self>> {
         let path = pending_path(config_path);
         let bytes = match std::fs::read(&path) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(Error::io(&path, e)),
         };
-        std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
         serde_json::from_slice(&bytes)
             .map(Some)
             .map_err(|e| Error::decode("pending login", e))
+    }
+
+    /// Removes the saved login, if any: it is settled (signed in, or refused for good).
+    fn discard(config_path: &Path) {
+        // Best effort: a leftover file is only replaced by the next `auth`.
+        let _ = std::fs::remove_file(pending_path(config_path));
     }
 }
 
@@ -124,8 +140,59 @@ pub async fn finish_code_login_with(
     redirected_to: &str,
     retry: &RetryPolicy,
 ) -> Result<()> {
+    match read_redirect(cfg, &pending, redirected_to)? {
+        Redirect::Code(code) => exchange(cfg, &pending, &code, retry).await,
+        Redirect::Refused(e) => Err(e),
+    }
+}
+
+/// Finishes the login [`PendingLogin::save`] kept beside `cfg`'s file (the later `auth URL`
+/// run), as [`finish_code_login_with`] does, and keeps that pending login until it is settled:
+/// it is removed once signed in or refused for good (the identity platform refused the
+/// sign-in or the code), and stays for another try when the URL is not this login's redirect
+/// (another attempt's `state`, no `code`, not a URL) or the sign-in service is unavailable
+/// (transient, after the retries).
+///
+/// # Errors
+///
+/// Those of [`finish_code_login_with`]; an authentication error when no login is pending.
+pub async fn finish_saved_login(
+    cfg: &mut Config,
+    redirected_to: &str,
+    retry: &RetryPolicy,
+) -> Result<()> {
+    let path = cfg.path.clone();
+    let pending = PendingLogin::load(&path)?
+        .ok_or_else(|| Error::auth("no sign-in is pending; run `auth` first, then `auth URL`"))?;
+    let code = match read_redirect(cfg, &pending, redirected_to)? {
+        Redirect::Code(code) => code,
+        Redirect::Refused(e) => {
+            PendingLogin::discard(&path);
+            return Err(e);
+        }
+    };
+    let done = exchange(cfg, &pending, &code, retry).await;
+    if !matches!(&done, Err(e) if e.is_transient()) {
+        PendingLogin::discard(&path);
+    }
+    done
+}
+
+/// What the URL the browser ended on says.
+enum Redirect {
+    /// The code to exchange.
+    Code(String),
+    /// The identity platform refused the sign-in (`error=` in the URL): settled.
+    Refused(Error),
+}
+
+/// Reads the redirect of `pending`; an error when the URL is not its redirect (the login then
+/// still waits for the right one).
+fn read_redirect(cfg: &Config, pending: &PendingLogin, redirected_to: &str) -> Result<Redirect> {
+    let again = "paste the URL the browser ended on after opening the last `auth` link, or \
+                 run `auth` for a new one";
     let url = url::Url::parse(redirected_to.trim())
-        .map_err(|_| Error::auth("that is not the URL the browser ended on; run `auth` again"))?;
+        .map_err(|_| Error::auth(format!("that is not a URL; {again}")))?;
     let param = |name: &str| {
         url.query_pairs()
             .find(|(k, _)| k == name)
@@ -137,19 +204,30 @@ pub async fn finish_code_login_with(
             error_description: param("error_description").unwrap_or_default(),
             error_codes: Vec::new(),
         };
-        return Err(refused(Flow::Code, &e, cfg));
+        return Ok(Redirect::Refused(refused(Flow::Code, &e, cfg)));
     }
     if param("state").as_deref() != Some(pending.state.as_str()) {
-        return Err(Error::auth(
-            "the URL belongs to another sign-in attempt (state mismatch); run `auth` again",
-        ));
+        return Err(Error::auth(format!(
+            "the URL belongs to another sign-in attempt (its `state` is not this one's); the \
+             pending sign-in is kept: {again}"
+        )));
     }
     let code =
-        param("code").ok_or_else(|| Error::auth("the URL holds no `code`; run `auth` again"))?;
+        param("code").ok_or_else(|| Error::auth(format!("the URL holds no `code`; {again}")))?;
+    Ok(Redirect::Code(code))
+}
+
+/// Exchanges `code` for tokens and keeps them (saved, or in memory with a notice).
+async fn exchange(
+    cfg: &mut Config,
+    pending: &PendingLogin,
+    code: &str,
+    retry: &RetryPolicy,
+) -> Result<()> {
     let http = super::http_client(cfg)?;
     let form = [
         ("grant_type", "authorization_code"),
-        ("code", code.as_str()),
+        ("code", code),
         ("redirect_uri", pending.redirect_uri.as_str()),
         ("code_verifier", pending.verifier.as_str()),
         ("scope", SCOPES),

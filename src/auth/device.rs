@@ -109,7 +109,14 @@ pub async fn device_login_with(
             ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
             ("device_code", code.device_code.as_str()),
         ];
-        let e = match super::token_request(&http, cfg, &form, &polling.retry).await? {
+        let answer = match super::token_request(&http, cfg, &form, &polling.retry).await {
+            Ok(answer) => answer,
+            // The device code stays good until it expires: a sign-in service that is down
+            // for a while (after the retries) ends no sign-in; the next poll tries again.
+            Err(e) if e.is_transient() && Instant::now() < deadline => continue,
+            Err(e) => return Err(e),
+        };
+        let e = match answer {
             TokenAnswer::Tokens(t) => {
                 apply_tokens(cfg, t, false);
                 if let Some(n) = keep_tokens(cfg, None) {

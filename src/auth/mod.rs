@@ -26,13 +26,14 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::config::{Config, ConfigLock};
+use crate::config::{Config, ConfigLock, Saved};
 use crate::error::{Error, Result};
 use crate::graph::{GraphClient, Notice, RetryPolicy};
 pub(crate) use answer::{Answer, Flow, refused};
 
 pub use code::{
     PendingLogin, authorize_url, authorize_url_for, finish_code_login, finish_code_login_with,
+    finish_saved_login,
 };
 pub use device::{DeviceCode, DevicePolling, device_login, device_login_with};
 pub use loopback::loopback_login;
@@ -136,16 +137,23 @@ pub(crate) async fn token_request(
 /// fails: the token answer must not be lost.
 pub(crate) fn keep_tokens(cfg: &mut Config, lock: Option<&ConfigLock>) -> Option<Notice> {
     let saved = match lock {
-        Some(lock) => cfg.save_locked(lock),
-        None => cfg.save(),
+        Some(lock) => cfg.save_locked_how(lock),
+        None if cfg.saves_disabled() => Ok(Saved::NotWritten),
+        None => ConfigLock::acquire(&cfg.path).and_then(|lock| cfg.save_locked_how(&lock)),
     };
-    saved.err().map(|e| Notice::TokensNotSaved {
-        path: cfg.path.clone(),
-        reason: format!(
-            "{e}; make the file and its folder writable, or point --config (or \
-             SKYDRIVE_CONFIG) at a copy you can write"
-        ),
-    })
+    match saved {
+        Ok(Saved::Atomic | Saved::NotWritten) => None,
+        Ok(Saved::InPlace) => Some(Notice::TokensSavedInPlace {
+            path: cfg.path.clone(),
+        }),
+        Err(e) => Some(Notice::TokensNotSaved {
+            path: cfg.path.clone(),
+            reason: format!(
+                "{e}; make the file and its folder writable, or point --config (or \
+                 SKYDRIVE_CONFIG) at a copy you can write"
+            ),
+        }),
+    }
 }
 
 /// Stores a token answer in `cfg`. A response without a refresh token keeps the old one only

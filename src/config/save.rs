@@ -12,6 +12,12 @@
 //! - `conf_save: false` (the seed's setting) means the file is never written; a save then
 //!   does nothing and the new values live in memory ([`Config::has_unsaved_changes`]).
 //!
+//! - A config whose folder takes no new file (a read-only folder, one owned by someone else)
+//!   while the file itself can be written is rewritten in place (truncate, write, fsync, mode
+//!   0600) rather than not at all: the save then is not atomic, and the caller says so once
+//!   ([`Saved::InPlace`]). With rotating refresh tokens, a token not saved is a sign-out on
+//!   the next run, a worse risk than a write cut short by a crash.
+//!
 //! A save that fails leaves the file as it was. Callers holding new sign-in tokens keep them
 //! in memory and say so once (see `crate::auth`), since the identity platform has already
 //! retired the refresh token they replaced.
@@ -131,9 +137,18 @@ impl Config {
     }
 
     /// [`Config::save`] while the caller already holds the file's lock.
-    pub fn save_locked(&mut self, _lock: &ConfigLock) -> Result<()> {
+    pub fn save_locked(&mut self, lock: &ConfigLock) -> Result<()> {
+        self.save_locked_how(lock).map(drop)
+    }
+
+    /// [`Config::save_locked`], saying how the file was written (see [`Saved`]).
+    ///
+    /// # Errors
+    ///
+    /// Those of [`Config::save`].
+    pub fn save_locked_how(&mut self, _lock: &ConfigLock) -> Result<Saved> {
         if self.no_save {
-            return Ok(());
+            return Ok(Saved::NotWritten);
         }
         let old = match fs::read_to_string(&self.path) {
             Ok(text) => text,
@@ -145,14 +160,26 @@ impl Config {
             Err(e) => return Err(Error::io(&self.path, e)),
         };
         let text = self.render(&old)?;
-        write_private(&self.path, text.as_bytes())?;
+        let how = write_private_file(&self.path, text.as_bytes(), true)?;
         *self = Config::parse(&self.path, &text)?;
-        Ok(())
+        Ok(how)
     }
 
-    /// The new text of a file now holding `old`: edited in place when the editor manages and
-    /// the result reads back as the merged document, else that document written whole.
+    /// The new text of a file now holding `old`, in `old`'s line ending style: a file written
+    /// with CRLF line ends (on Windows, or by a Windows editor) keeps them on every line,
+    /// the tool's own lines included, rather than ending up with mixed ends.
     fn render(&self, old: &str) -> Result<String> {
+        if !old.contains("\r\n") {
+            return self.render_lf(old);
+        }
+        let text = self.render_lf(&old.replace("\r\n", "\n"))?;
+        Ok(text.replace('\n', "\r\n"))
+    }
+
+    /// The new text of a file now holding `old` (LF line ends): edited in place when the
+    /// editor manages and the result reads back as the merged document, else that document
+    /// written whole.
+    fn render_lf(&self, old: &str) -> Result<String> {
         let mut doc = parse_doc(&self.path, old)?;
         let changes = self.changes();
         Config::merge_into(&mut doc, &changes);
@@ -171,19 +198,32 @@ impl Config {
     }
 }
 
+/// How a save wrote the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Saved {
+    /// Atomically: a temp file beside it, then a rename.
+    Atomic,
+    /// In place (truncated and rewritten, then synced), because its folder takes no new file:
+    /// a crash during the write could leave it cut short.
+    InPlace,
+    /// Not at all: `conf_save: false`.
+    NotWritten,
+}
+
 /// Writes `bytes` to `path` atomically (temp file beside it, then rename), mode 0600. A
-/// symbolic link stays a link: the file it points to is replaced.
+/// symbolic link stays a link: the file it points to is replaced. When the folder takes no
+/// new file but the file exists and can be written, it is rewritten in place instead.
 pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
-    write_private_file(path, bytes, true)
+    write_private_file(path, bytes, true).map(drop)
 }
 
 /// [`write_private`] without waiting for the disk (no fsync): for state that is advice, saved
 /// often while a large file is being written (an fsync then may wait for that file's data).
 pub fn write_private_unsynced(path: &Path, bytes: &[u8]) -> Result<()> {
-    write_private_file(path, bytes, false)
+    write_private_file(path, bytes, false).map(drop)
 }
 
-fn write_private_file(path: &Path, bytes: &[u8], sync: bool) -> Result<()> {
+fn write_private_file(path: &Path, bytes: &[u8], sync: bool) -> Result<Saved> {
     let target = write_target(path);
     let dir = target
         .parent()
@@ -196,7 +236,16 @@ fn write_private_file(path: &Path, bytes: &[u8], sync: bool) -> Result<()> {
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(fs::Permissions::from_mode(0o600));
     }
-    let mut tmp = builder.tempfile_in(dir).map_err(|e| Error::io(dir, e))?;
+    let mut tmp = match builder.tempfile_in(dir) {
+        Ok(tmp) => tmp,
+        Err(e) => {
+            return match write_in_place(&target, bytes) {
+                Some(Ok(())) => Ok(Saved::InPlace),
+                Some(Err(e)) => Err(Error::io(&target, e)),
+                None => Err(Error::io(dir, e)),
+            };
+        }
+    };
     // The file itself, not the wrapper, whose errors repeat the temp file's path.
     let file = tmp.as_file_mut();
     file.write_all(bytes)
@@ -204,5 +253,24 @@ fn write_private_file(path: &Path, bytes: &[u8], sync: bool) -> Result<()> {
         .map_err(|e| Error::io(&target, e))?;
     tmp.persist(&target)
         .map_err(|e| Error::io(&target, e.error))?;
-    Ok(())
+    Ok(Saved::Atomic)
+}
+
+/// Rewrites the existing regular file `target` in place (truncate, write, fsync), mode 0600:
+/// for a folder that takes no temp file. `None` when there is no such file to open for writing.
+fn write_in_place(target: &Path, bytes: &[u8]) -> Option<std::io::Result<()>> {
+    if !fs::metadata(target).is_ok_and(|m| m.is_file()) {
+        return None;
+    }
+    let mut file = fs::OpenOptions::new().write(true).open(target).ok()?;
+    Some((|| {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            file.set_permissions(fs::Permissions::from_mode(0o600))?;
+        }
+        file.set_len(0)?;
+        file.write_all(bytes)?;
+        file.sync_all()
+    })())
 }

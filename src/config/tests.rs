@@ -95,6 +95,37 @@ fn a_save_keeps_comments_blank_lines_and_foreign_keys_as_written() {
 }
 
 #[test]
+fn a_save_keeps_crlf_line_ends_on_every_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lcrc");
+    let text = "# from Windows\r\nclient:\r\n  id: \"abc\"\r\nauth:\r\n  refresh_token: r0\r\n";
+    fs::write(&path, text).unwrap();
+    let mut cfg = Config::load(&path).unwrap();
+    cfg.refresh_token = Some("r1".into());
+    cfg.access_token = Some("a1".into());
+    cfg.tenant = "consumers".into();
+    cfg.save().unwrap();
+    let saved = fs::read_to_string(&path).unwrap();
+    let want = "# from Windows\r\nclient:\r\n  id: \"abc\"\r\n  tenant: consumers\r\nauth:\r\n  \
+                refresh_token: r1\r\n  access_token: a1\r\n";
+    assert_eq!(saved, want);
+    assert_eq!(
+        Config::load(&path).unwrap().refresh_token.as_deref(),
+        Some("r1")
+    );
+    // Written whole (a shape the editor does not follow): CRLF still.
+    fs::write(&path, "client: {id: \"abc\"}\r\nx: 1\r\n").unwrap();
+    let mut cfg = Config::load(&path).unwrap();
+    cfg.refresh_token = Some("r2".into());
+    cfg.save().unwrap();
+    let saved = fs::read_to_string(&path).unwrap();
+    assert!(
+        saved.ends_with("\r\n") && !saved.replace("\r\n", "").contains('\n'),
+        "{saved:?}"
+    );
+}
+
+#[test]
 fn a_file_the_editor_cannot_follow_is_written_whole_without_losing_a_value() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("lcrc");

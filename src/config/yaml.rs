@@ -8,14 +8,28 @@ use serde_yaml::{Mapping, Value};
 
 use crate::error::{Error, Result};
 
+/// The earliest line a YAML parser's message names: where the construct that broke begins
+/// (`while scanning a quoted scalar at line 2 column 7`), not where the parser gave up (the
+/// end of the file, for an unclosed quote).
+fn first_line(message: &str) -> Option<usize> {
+    message
+        .split("line ")
+        .skip(1)
+        .filter_map(|rest| {
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            digits.parse().ok()
+        })
+        .min()
+}
+
 pub(super) fn parse_doc(path: &Path, text: &str) -> Result<Value> {
     if text.trim().is_empty() {
         return Ok(Value::Mapping(Mapping::new()));
     }
     let doc: Value = serde_yaml::from_str(text).map_err(|e| {
-        let line = e
-            .location()
-            .map(|l| format!("line {}: ", l.line()))
+        let line = first_line(&e.to_string())
+            .or(e.location().map(|l| l.line()))
+            .map(|n| format!("line {n}: "))
             .unwrap_or_default();
         Error::config(
             path,
@@ -25,7 +39,7 @@ pub(super) fn parse_doc(path: &Path, text: &str) -> Result<Value> {
     if !(doc.is_mapping() || doc.is_null()) {
         return Err(Error::config(
             path,
-            "expected a YAML mapping such as `client: {id: ...}`",
+            "line 1: expected a YAML mapping such as `client:` then indented `id: ...`",
         ));
     }
     Ok(doc)

@@ -58,6 +58,12 @@ pub enum Notice {
         /// Why, with the fix.
         reason: String,
     },
+    /// New sign-in tokens were saved by rewriting the config file in place, because its
+    /// folder takes no new file: not atomically (a crash during the write could cut it short).
+    TokensSavedInPlace {
+        /// The config file.
+        path: std::path::PathBuf,
+    },
 }
 
 impl std::fmt::Display for Notice {
@@ -90,6 +96,13 @@ impl std::fmt::Display for Notice {
                 f,
                 "warning: the new sign-in could not be saved to {} ({reason}); it is used for \
                  this run only",
+                path.display()
+            ),
+            Notice::TokensSavedInPlace { path } => write!(
+                f,
+                "warning: {}: its folder takes no new file, so the new sign-in was saved by \
+                 rewriting the file in place, not atomically; make the folder writable so that \
+                 saves cannot be cut short",
                 path.display()
             ),
         }
@@ -228,15 +241,34 @@ pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
-/// `41 h 41 min`, `5 min 3 s`, `12 s`, `150 ms`: a duration as a person reads it.
+/// `41 h 41 min`, `5 min 3 s`, `5 min`, `12 s`, `150 ms`, `3 d 4 h`, `more than a year`: a
+/// duration as a person reads it (two units at most, a zero second unit left out).
 pub fn human(d: Duration) -> String {
+    const DAY: u64 = 86_400;
     let s = d.as_secs();
+    let two = |big: u64, unit: &str, small: u64, small_unit: &str| match small {
+        0 => format!("{big} {unit}"),
+        n => format!("{big} {unit} {n} {small_unit}"),
+    };
     match s {
         0 => format!("{} ms", d.as_millis()),
         1..60 => format!("{s} s"),
-        60..3600 => format!("{} min {} s", s / 60, s % 60),
-        _ => format!("{} h {} min", s / 3600, s % 3600 / 60),
+        60..3600 => two(s / 60, "min", s % 60, "s"),
+        3600..172_800 => two(s / 3600, "h", s % 3600 / 60, "min"),
+        172_800..31_536_000 => two(s / DAY, "d", s % DAY / 3600, "h"),
+        _ => "more than a year".to_owned(),
     }
+}
+
+/// A wait in whole seconds (rounded up), and as a person reads it when that says more:
+/// `150100 s (41 h 41 min)`, `300 s (5 min)`, `12 s`. Messages about waits the server asked
+/// for give both: the number as the server sent it, the duration for people.
+pub fn seconds_and_human(d: Duration) -> String {
+    let secs = d.as_secs().saturating_add(u64::from(d.subsec_nanos() > 0));
+    if secs < 60 {
+        return format!("{secs} s");
+    }
+    format!("{secs} s ({})", human(d))
 }
 
 /// A random duration in `[0, max)`.
@@ -304,6 +336,22 @@ mod tests {
         assert_eq!(human(Duration::from_secs(303)), "5 min 3 s");
         assert_eq!(human(Duration::from_secs(12)), "12 s");
         assert_eq!(human(Duration::from_millis(150)), "150 ms");
+        assert_eq!(human(Duration::from_secs(300)), "5 min");
+        assert_eq!(human(Duration::from_secs(7200)), "2 h");
+        assert_eq!(
+            human(Duration::from_secs(3 * 86_400 + 4 * 3600 + 5)),
+            "3 d 4 h"
+        );
+        assert_eq!(human(Duration::from_secs(u64::MAX)), "more than a year");
+        assert_eq!(
+            seconds_and_human(Duration::from_secs(150_100)),
+            "150100 s (41 h 41 min)"
+        );
+        assert_eq!(seconds_and_human(Duration::from_millis(2_500)), "3 s");
+        assert_eq!(
+            seconds_and_human(Duration::from_secs(u64::MAX)),
+            "18446744073709551615 s (more than a year)"
+        );
     }
 
     #[tokio::test]
@@ -329,7 +377,7 @@ mod tests {
         assert_eq!(err.retry_after(), asked);
         let text = err.to_string();
         assert!(
-            text.contains("41 h 41 min") && text.contains("1 min 0 s"),
+            text.contains("150100 s (41 h 41 min)") && text.contains("60 s (1 min)"),
             "{text}"
         );
         policy

@@ -202,7 +202,7 @@ impl Tally {
         if let Err(e) = result {
             let e = e.in_command(label);
             if many {
-                errln!("{e}");
+                crate::shell::output::item_failure(&e);
             }
             self.failures.push(e);
         }

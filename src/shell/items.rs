@@ -128,10 +128,27 @@ pub fn row(item: &DriveItem, path: &str) -> Value {
 /// Prints items found by a query (`recent`, `shared`, `search`, `find`): names when piped, a
 /// table on a terminal, rows with `--json`.
 pub fn print_found(format: Format, list: &[(DriveItem, String)]) -> CmdResult {
+    print_found_in(format, list, &std::collections::HashSet::new())
+}
+
+/// [`print_found`] where the items whose ids are in `sections` lie inside a OneNote notebook
+/// (a package): their type is `section`, not `file` (`recent` and `search` find them).
+pub fn print_found_in(
+    format: Format,
+    list: &[(DriveItem, String)],
+    sections: &std::collections::HashSet<String>,
+) -> CmdResult {
+    let section = |i: &DriveItem| sections.contains(&i.id);
     let text = match format {
         Format::Json => list
             .iter()
-            .map(|(i, p)| output::json_line(&row(i, p)))
+            .map(|(i, p)| {
+                let mut row = row(i, p);
+                if section(i) {
+                    row["type"] = "section".into();
+                }
+                output::json_line(&row)
+            })
             .collect(),
         Format::Seed => list
             .iter()
@@ -143,7 +160,11 @@ pub fn print_found(format: Format, list: &[(DriveItem, String)]) -> CmdResult {
                 .map(|(i, p)| {
                     vec![
                         p.clone(),
-                        kind_shown(i),
+                        if section(i) {
+                            "section".to_owned()
+                        } else {
+                            kind_shown(i)
+                        },
                         output::size_text(format, false, size(i)),
                         modified(i).unwrap_or("").to_owned(),
                     ]

@@ -86,6 +86,7 @@ pub fn main() -> u8 {
     });
     hint::set_options(cli.config.as_deref(), cli.demo);
     let settings = settings(&cli);
+    output::set_json_messages(settings.format == Format::Json);
     // `_demo` keeps the demo emulator serving for as long as the shell runs.
     let (_demo, mut sess) = match rt.block_on(connect(&cli, settings)) {
         Ok(pair) => pair,

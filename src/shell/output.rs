@@ -212,6 +212,43 @@ pub fn json_line(value: &Value) -> String {
     line
 }
 
+/// Whether messages printed without a session at hand ([`item_failure`]) are JSON lines: set
+/// once from `--json` when the process starts ([`set_json_messages`]).
+static JSON_MESSAGES: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Makes [`item_failure`] print JSON lines (`--json`), so that every line on stderr in JSON
+/// mode is a JSON object.
+pub fn set_json_messages(json: bool) {
+    JSON_MESSAGES.store(json, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// One item of a multi-item command failed (the command goes on): the error as a line on
+/// stderr, or with `--json` an object with the fields of a command's error (`error`, `code`,
+/// `hint`, `detail`).
+pub fn item_failure(e: &super::error::CommandError) {
+    if JSON_MESSAGES.load(std::sync::atomic::Ordering::Relaxed) {
+        let v = serde_json::json!({"error": e.message, "code": e.code, "hint": e.hint,
+            "detail": e.detail});
+        errprint!("{}", json_line(&v));
+    } else {
+        errln!("{e}");
+    }
+}
+
+/// A message about the run (not data) on stderr, the one form for every command: a text line
+/// (control characters escaped), a `{"notice": MSG}` JSON line with `--json` (so that every
+/// line printed in JSON mode is JSON), nothing with `-q`.
+pub fn notice(format: Format, quiet: bool, msg: &str) {
+    if quiet {
+        return;
+    }
+    if format == Format::Json {
+        errprint!("{}", json_line(&serde_json::json!({ "notice": msg })));
+    } else {
+        errln!("{}", crate::error::escape_controls(msg));
+    }
+}
+
 /// A key/value table for one object (`info`, `quota`, `user` on a terminal).
 pub fn kv_table(map: &Map<String, Value>) -> String {
     let mut keys: Vec<&String> = map.keys().collect();

@@ -332,11 +332,10 @@ impl Session {
         cache::lock(&self.cache)
     }
 
-    /// Prints a message on stderr unless `-q`.
+    /// Prints a message on stderr unless `-q` (a `{"notice"}` JSON line with `--json`:
+    /// [`super::output::notice`]).
     pub fn note(&self, msg: &str) {
-        if !self.settings.quiet {
-            errln!("{msg}");
-        }
+        super::output::notice(self.settings.format, self.settings.quiet, msg);
     }
 }
 

@@ -53,6 +53,8 @@ pub(crate) struct Done {
     pub bytes: u64,
     /// Folders created.
     pub folders: usize,
+    /// The local folders created (downloads), parents first.
+    pub made: Vec<std::path::PathBuf>,
     /// Items deleted (a folder counts with everything below it).
     pub deleted: usize,
     /// Partial downloads removed.
@@ -122,7 +124,10 @@ async fn mkdirs(
         for path in paths {
             let dir = sides.local.join(real_path(sides.target, path));
             match tokio::fs::create_dir_all(&dir).await {
-                Ok(()) => done.folders += 1,
+                Ok(()) => {
+                    done.folders += 1;
+                    done.made.push(dir);
+                }
                 Err(e) => done.failed.push((path.clone(), Error::io(&dir, e))),
             }
         }

@@ -1,6 +1,7 @@
 //! `check`: whether a local folder and a remote folder hold the same files, by size and
 //! quickXorHash (rclone's `check`). Unlike `mirror` it trusts no record and no mtime: the
-//! remote folder is walked afresh and every local file of a matching size is read and hashed.
+//! remote folder is walked afresh and every local file with a remote hash is read and hashed
+//! (the hashes decide over sizes: [`super::likeness`]).
 //! A remote file without a hash cannot be checked (graph-api.md §2: a missing hash is
 //! "unknown", not a mismatch) and is reported as such, except for empty files.
 //!
@@ -15,10 +16,11 @@ use std::path::Path;
 
 use super::Filter;
 use super::align::align;
+use super::likeness::{By, Likeness, likeness, needs_local_hash};
 use super::local;
 use super::plan::kept;
 use super::remote;
-use super::side::{FileInfo, Kind, Tree, is_below};
+use super::side::{Kind, Tree, is_below};
 use crate::drive::walk;
 use crate::error::{Error, Result};
 use crate::graph::{GraphClient, ItemRef};
@@ -64,6 +66,10 @@ pub struct CheckReport {
     /// Items never compared because `mirror` never copies them (notebooks, shortcuts, symbolic
     /// links, ...), with why: not differences.
     pub skipped: Vec<(String, String)>,
+    /// Things to say once about the whole check: files counted identical by quickXorHash
+    /// although OneDrive lists another size ([`super::listed_size_note`]), sizes that differ
+    /// with no hash to tell whether the listed size is off ([`super::NO_HASH_SIZE_NOTE`]).
+    pub notes: Vec<String>,
 }
 
 /// Compares the local folder `local` with the remote folder `remote` (see the module docs).
@@ -92,7 +98,7 @@ pub async fn check(
         .iter()
         .filter_map(|(p, e)| {
             let (l, r) = (e.file()?, aligned.target.get(p)?.file()?);
-            (l.size == r.size && l.size > 0 && r.hash.is_some()).then(|| p.clone())
+            needs_local_hash(l, r, By::Hash).then(|| p.clone())
         })
         .collect();
     let mut local_tree = local_tree;
@@ -104,6 +110,7 @@ pub async fn check(
 fn compare(local: &Tree, aligned: &super::align::Aligned) -> CheckReport {
     let remote = &aligned.target;
     let mut report = CheckReport::default();
+    let (mut listed_size_off, mut unhashed_sizes) = (0, false);
     let paths: BTreeSet<&String> = local.keys().chain(remote.keys()).collect();
     for path in paths {
         let (l, r) = (local.get(path), remote.get(path));
@@ -128,7 +135,12 @@ fn compare(local: &Tree, aligned: &super::align::Aligned) -> CheckReport {
             }
             (Some(_), None) => Some(Mismatch::OnlyLocal),
             (None, Some(_)) => Some(Mismatch::OnlyRemote),
-            (Some(Kind::File(a)), Some(Kind::File(b))) => files(a, b),
+            (Some(Kind::File(a)), Some(Kind::File(b))) => {
+                let found = likeness(a, b, By::Hash);
+                listed_size_off += usize::from(found == Likeness::SameListedSizeOff);
+                unhashed_sizes |= matches!(found, Likeness::Size(..)) && b.hash.is_none();
+                files(found)
+            }
             (Some(_), Some(_)) => Some(Mismatch::Differ(
                 "a file on one side, a folder on the other".into(),
             )),
@@ -140,23 +152,26 @@ fn compare(local: &Tree, aligned: &super::align::Aligned) -> CheckReport {
         }
     }
     skip_below_skipped(&mut report);
+    if listed_size_off > 0 {
+        report.notes.push(super::listed_size_note(listed_size_off));
+    }
+    if unhashed_sizes {
+        report.notes.push(super::NO_HASH_SIZE_NOTE.to_owned());
+    }
     report
 }
 
-/// How two files of one path differ, if they do (size, then quickXorHash).
-fn files(a: &FileInfo, b: &FileInfo) -> Option<Mismatch> {
-    if a.size != b.size {
-        let how = format!("size {} here, {} on OneDrive", a.size, b.size);
-        Some(Mismatch::Differ(how))
-    } else if a.size == 0 {
-        None
-    } else {
-        match (&a.hash, &b.hash) {
-            (Some(x), Some(y)) if x == y => None,
-            (Some(_), Some(_)) => Some(Mismatch::Differ("quickXorHash differs".into())),
-            _ => Some(Mismatch::Unchecked("no quickXorHash on the server".into())),
+/// The mismatch a comparison of two files found, if any (local first, remote second).
+fn files(found: Likeness) -> Option<Mismatch> {
+    let how = match found {
+        Likeness::Same | Likeness::SameListedSizeOff => return None,
+        Likeness::Unknown => {
+            return Some(Mismatch::Unchecked("no quickXorHash on the server".into()));
         }
-    }
+        Likeness::Size(here, there) => format!("size {here} here, {there} on OneDrive"),
+        Likeness::Hash | Likeness::Time => "quickXorHash differs".to_owned(),
+    };
+    Some(Mismatch::Differ(how))
 }
 
 /// What lies below a skipped item (the other side's content of a shortcut's path) is not
@@ -201,6 +216,7 @@ mod tests {
             ("Two", file(1, "h")),
             ("two", file(1, "h")),
             ("empty", file(0, "")),
+            ("listed", file(3, "h")),
             (".x.part", Entry::local(Kind::Partial)),
             (
                 "fifo",
@@ -212,18 +228,23 @@ mod tests {
         .collect();
         let remote: Tree = [
             ("same", file(3, "h")),
-            ("size", file(4, "h")),
+            ("size", file(4, "x")),
             ("hash", file(3, "x")),
             ("nohash", file(3, "")),
             ("onlythere", file(1, "h")),
             ("case", file(1, "h")),
             ("empty", file(0, "")),
+            ("listed", file(9, "h")),
         ]
         .into_iter()
         .map(|(p, e)| (p.to_owned(), e))
         .collect();
         let r = compare(&local, &align(&local, &remote));
-        assert_eq!(r.identical, 3, "same, empty, and Case paired with case");
+        assert_eq!(
+            r.identical, 4,
+            "same, empty, listed (hashes agree), and Case paired with case"
+        );
+        assert_eq!(r.notes, [crate::drive::mirror::listed_size_note(1)]);
         let kinds: Vec<(&str, &str)> = r
             .differences
             .iter()

@@ -9,7 +9,10 @@
 //!   sizes and mtimes, which costs no reads ([`local`]).
 //! - The comparison ([`plan`]) is pure, so each rule has its own test. Files are equal when
 //!   size and mtime (to the second: OneDrive for Business keeps whole seconds) agree, or with
-//!   `checksum` when their quickXorHashes do.
+//!   `checksum` when their quickXorHashes do. Known hashes decide over sizes, because
+//!   OneDrive lists some files with a size that is not their content's ([`likeness`], the one
+//!   rule `check` uses too): a local file whose size differs from a remote file with a hash is
+//!   read and hashed once, unless neither side changed since the last run.
 //! - Nothing is lost silently: the state file also records what each file looked like on both
 //!   sides when the last run left them equal, so a file changed on both sides since is a
 //!   conflict, reported and left alone unless the caller lets the source win. Deletions come
@@ -28,7 +31,9 @@
 mod align;
 mod apply;
 mod check;
+mod likeness;
 mod local;
+mod made;
 mod plan;
 mod remote;
 mod report;
@@ -40,6 +45,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use check::{CheckOptions, CheckReport, Mismatch, check};
+pub use likeness::{NO_HASH_SIZE_NOTE, listed_size_note};
 pub use report::{MirrorReport, Step};
 
 use self::apply::Sides;
@@ -126,11 +132,32 @@ pub async fn mirror(
 ) -> Result<MirrorReport> {
     let upload = opts.direction == Direction::Upload;
     let (folder, created) = remote_folder(client, remote, upload, opts.dry_run).await?;
+    let mut made_top = Vec::new();
     if !upload && !opts.dry_run {
+        made_top = made::missing(local);
         tokio::fs::create_dir_all(local)
             .await
             .map_err(|e| Error::io(local, e))?;
     }
+    let run = mirror_into(client, remote, local, opts, folder, created, &made_top).await;
+    if run.is_err() {
+        made::remove_empty(&made_top);
+    }
+    run
+}
+
+/// [`mirror`] once the local folder is there (`made_top`: the folders made for it, deepest
+/// first, removed again when empty after a run that failed).
+async fn mirror_into(
+    client: &GraphClient,
+    remote: &ItemRef,
+    local: &Path,
+    opts: &MirrorOptions,
+    folder: Option<DriveItem>,
+    created: usize,
+    made_top: &[PathBuf],
+) -> Result<MirrorReport> {
+    let upload = opts.direction == Direction::Upload;
     let (root, filter) = (local.to_owned(), opts.filter.clone());
     let mut local_tree =
         tokio::task::spawn_blocking(move || local::scan(&root, !upload, filter.as_ref()))
@@ -169,7 +196,18 @@ pub async fn mirror(
         upload,
         folder_id: &folder.id,
     };
-    let done = apply::apply(&sides, &plan, opts).await?;
+    let mut done = apply::apply(&sides, &plan, opts).await?;
+    if plan.failures() + done.failed.len() > 0 {
+        // A run that failed leaves no folder it made empty; a mirror that made nothing leaves
+        // nothing new (and no record of a pair whose local folder is gone).
+        let dirs: Vec<PathBuf> = done.made.iter().rev().chain(made_top).cloned().collect();
+        let gone = made::remove_empty(&dirs);
+        done.folders -= done.made.iter().filter(|d| gone.contains(d)).count();
+        if made_top.first().is_some_and(|top| gone.contains(top)) {
+            report.absorb(done);
+            return Ok(report);
+        }
+    }
     let stale = done.failed.iter().any(|(_, e)| e.is_not_found());
     let synced = report::next_base(&found.base, source, &plan.target, upload, &plan.same, &done);
     report.absorb(done);
@@ -223,10 +261,8 @@ async fn survey(
     if opts.direction == Direction::Upload {
         local::refuse_bad_names(&mut local_tree, &remote_path(remote, Some(folder)));
     }
-    if opts.checksum {
-        let pairs = same_size_files(&local_tree, &remote_tree, opts);
-        local::hash_files(&mut local_tree, local, pairs, parallel).await;
-    }
+    let to_hash = files_to_hash(&local_tree, &remote_tree, opts, &base);
+    local::hash_files(&mut local_tree, local, to_hash, parallel).await;
     Ok(Found {
         local_tree,
         remote_tree,
@@ -295,17 +331,28 @@ pub(crate) fn not_of_this_drive(
 ) -> Option<Error> {
     let shared =
         folder.remote().is_some() || client.through_shortcut(remote) || client.rooted().is_some();
-    let what = match folder.kind() {
+    let (code, message) = match folder.kind() {
         ItemKind::Folder if !shared => return None,
-        ItemKind::Folder => "a folder shared with you, on its owner's drive".to_owned(),
-        other => format!("a {}", other.label()),
+        ItemKind::Folder => (
+            SHARED_FOLDER,
+            format!(
+                "{} is a folder shared with you, on its owner's drive, whose changes mirror \
+                 and check do not follow",
+                folder.name
+            ),
+        ),
+        other => (
+            "notAFolder",
+            format!("{} is a {}, not a folder", folder.name, other.label()),
+        ),
     };
-    Some(Error::graph(
-        400,
-        "notAFolder",
-        format!("{} is {what}, not a folder of this drive", folder.name),
-    ))
+    Some(Error::graph(400, code, message))
 }
+
+/// The error code of [`mirror`] and [`check`] for a folder shared with the user (a shortcut,
+/// a path through one, a session inside one), which they refuse: its owner's drive's changes
+/// are not followed.
+pub const SHARED_FOLDER: &str = "sharedFolderNotMirrored";
 
 /// The remote folder's path from the root (`/A/B`, `""` for the root), for the length limit.
 fn remote_path(remote: &ItemRef, folder: Option<&DriveItem>) -> String {
@@ -343,17 +390,35 @@ fn open_state(
     StateFile::open(dir, &drive, &folder.id, &abs)
 }
 
-/// Local files (by their own paths) with a remote file of the same name (as OneDrive names
-/// them) and size, taking part in the run: the files whose hashes `checksum` needs.
-fn same_size_files(local: &Tree, remote: &Tree, opts: &MirrorOptions) -> Vec<String> {
+/// Local files (by their own paths) taking part in the run whose comparison with the remote
+/// file of the same name (as OneDrive names them) needs their hash
+/// ([`likeness::needs_local_hash`]), unless neither side changed since the last run.
+fn files_to_hash(
+    local: &Tree,
+    remote: &Tree,
+    opts: &MirrorOptions,
+    base: &BTreeMap<String, Synced>,
+) -> Vec<String> {
     let filter = opts.filter.as_ref();
     let (local, remote) = (plan::kept(local, filter), plan::kept(remote, filter));
-    let alike = |l: &side::Entry, r: &side::Entry| matches!((l.file(), r.file()), (Some(l), Some(r)) if l.size == r.size && r.hash.is_some());
+    let by = match opts.checksum {
+        true => likeness::By::Checksum,
+        false => likeness::By::Time,
+    };
+    let needed = |source_path: &str, l: &side::Entry, r: &side::Entry| {
+        let (Some(l), Some(r)) = (l.file(), r.file()) else {
+            return false;
+        };
+        let synced = base
+            .get(source_path)
+            .is_some_and(|b| !b.local.changed(l) && !b.remote.changed(r));
+        !synced && likeness::needs_local_hash(l, r, by)
+    };
     if opts.direction == Direction::Upload {
         let aligned = align::align(&local, &remote);
         local
             .iter()
-            .filter(|(p, l)| aligned.target.get(*p).is_some_and(|r| alike(l, r)))
+            .filter(|(p, l)| aligned.target.get(*p).is_some_and(|r| needed(p, l, r)))
             .map(|(p, _)| p.clone())
             .collect()
     } else {
@@ -361,7 +426,7 @@ fn same_size_files(local: &Tree, remote: &Tree, opts: &MirrorOptions) -> Vec<Str
         aligned
             .target
             .iter()
-            .filter(|(p, l)| remote.get(*p).is_some_and(|r| alike(l, r)))
+            .filter(|(p, l)| remote.get(*p).is_some_and(|r| needed(p, l, r)))
             .map(|(p, l)| l.real.clone().unwrap_or_else(|| p.clone()))
             .collect()
     }

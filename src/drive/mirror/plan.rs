@@ -13,8 +13,10 @@
 //! - an item that cannot be read, on either side: reported as failed and left alone;
 //! - a source item that is never mirrored (notebook, package, flagged, shortcut, link): reported
 //!   and skipped, and the target's item of that path is left alone;
-//! - equal files (same size and mtime to the second, or with `--checksum` the same hash):
-//!   nothing to do;
+//! - equal files ([`super::likeness`]: the same quickXorHash when both are known, whatever
+//!   the listed sizes; else the same size and mtime to the second, or with `--checksum` the
+//!   same hash), or files neither side changed since the last run left them equal: nothing
+//!   to do;
 //! - different files: the source is transferred, unless the file changed on both sides since
 //!   the last run (by the synced record), or, with no record, the target is newer than the
 //!   source: then it is a conflict, reported and left alone unless `--overwrite`;
@@ -35,7 +37,8 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use self::whole::{deletions, owner, prune_mkdirs};
 use super::Filter;
 use super::align::align;
-use super::side::{self, Entry, FileInfo, Kind, Tree, is_below, parent_of, same_time};
+use super::likeness::{By, Likeness, likeness};
+use super::side::{self, Entry, FileInfo, Kind, Tree, is_below, parent_of};
 use super::state::Synced;
 
 /// How to compare.
@@ -75,6 +78,9 @@ pub(crate) struct Plan {
     pub partials: Vec<String>,
     /// Files equal on both sides.
     pub same: Vec<String>,
+    /// Of `same`, the files whose quickXorHashes match while their sizes do not (a listed
+    /// size that is not the content's, graph-api.md §13).
+    pub listed_size_off: usize,
     /// Paths left alone because both sides changed (or the sides disagree on the kind).
     pub conflicts: Vec<(String, String)>,
     /// Source paths that cannot be mirrored for their name, with why.
@@ -335,7 +341,14 @@ impl Walk<'_> {
     }
 
     fn files(&mut self, path: &str, s: &FileInfo, t: &FileInfo) {
-        if same(s, t, self.rules.checksum) {
+        let by = if self.rules.checksum {
+            By::Checksum
+        } else {
+            By::Time
+        };
+        let found = likeness(s, t, by);
+        if found.is_same() || self.unchanged_since_synced(path, s, t) {
+            self.plan.listed_size_off += usize::from(found == Likeness::SameListedSizeOff);
             self.plan.same.push(path.to_owned());
             return;
         }
@@ -343,6 +356,19 @@ impl Walk<'_> {
             Some(why) if !self.rules.overwrite => self.conflict(path, why),
             _ => self.transfer(path, s, false),
         }
+    }
+
+    /// True when neither side changed since the last run left them equal: they still are,
+    /// whatever their sizes say (a listed size that is off, with no hash to prove it).
+    fn unchanged_since_synced(&self, path: &str, s: &FileInfo, t: &FileInfo) -> bool {
+        self.rules.base.get(path).is_some_and(|b| {
+            let (sp, tp) = if self.rules.source_is_local {
+                (&b.local, &b.remote)
+            } else {
+                (&b.remote, &b.local)
+            };
+            !sp.changed(s) && !tp.changed(t)
+        })
     }
 
     /// Why replacing the target's `t` by the source's `s` would lose a change.
@@ -380,18 +406,6 @@ impl Walk<'_> {
             }
         }
         (self.plan, self.extras)
-    }
-}
-
-/// Equal files: the same size, and the same hash (`checksum`, when both are known) or the same
-/// mtime to the second.
-pub(crate) fn same(s: &FileInfo, t: &FileInfo, checksum: bool) -> bool {
-    if s.size != t.size {
-        return false;
-    }
-    match (&s.hash, &t.hash) {
-        (Some(a), Some(b)) if checksum => a == b,
-        _ => same_time(s.mtime, t.mtime),
     }
 }
 

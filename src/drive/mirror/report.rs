@@ -45,6 +45,9 @@ pub struct MirrorReport {
     pub partials: usize,
     /// Files already equal.
     pub unchanged: usize,
+    /// Of `unchanged`, the files OneDrive lists with a size other than their content's while
+    /// the quickXorHashes match (graph-api.md §13): equal, and said once.
+    pub listed_size_off: usize,
     /// Target items the source lacks, kept (no `delete`).
     pub kept: usize,
     /// Items never mirrored, with why (not failures).
@@ -142,6 +145,7 @@ pub(super) fn of_plan(plan: &plan::Plan) -> MirrorReport {
             .chain(partials)
             .collect(),
         unchanged: plan.same.len(),
+        listed_size_off: plan.listed_size_off,
         kept: plan.kept,
         skipped: plan.skipped.clone(),
         conflicts: plan.conflicts.clone(),

@@ -11,6 +11,7 @@ use crate::config::Config;
 use crate::shell::connect;
 use crate::shell::error::{CmdResult, CommandError, exit};
 use crate::shell::hint;
+use crate::shell::output::{self, Format};
 use crate::shell::session::Session;
 
 /// Sign in (browser URL pasted back, or a device code) and save the tokens.
@@ -40,16 +41,19 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
             retry: retry.clone(),
             ..auth::DevicePolling::default()
         };
-        auth::device_login_with(&mut cfg, &polling, |dc| errln!("{}", dc.message)).await?;
+        let format = sess.settings.format;
+        auth::device_login_with(&mut cfg, &polling, |dc| say(format, &dc.message)).await?;
     } else if let Some(url) = &args.url {
-        let pending = PendingLogin::take(&path)?.ok_or_else(|| {
-            CommandError::new(exit::AUTH, "no sign-in is pending").with_hint(format!(
-                "run {} first, open the URL it prints, then {}",
-                hint::command("auth"),
-                hint::command("auth URL")
-            ))
-        })?;
-        auth::finish_code_login_with(&mut cfg, pending, url, &retry).await?;
+        if PendingLogin::load(&path)?.is_none() {
+            return Err(
+                CommandError::new(exit::AUTH, "no sign-in is pending").with_hint(format!(
+                    "run {} first, open the URL it prints, then {}",
+                    hint::command("auth"),
+                    hint::command("auth URL")
+                )),
+            );
+        }
+        auth::finish_saved_login(&mut cfg, url, &retry).await?;
     } else if !paste_login(sess, &mut cfg, &retry).await? {
         return Ok(());
     }
@@ -74,14 +78,17 @@ async fn paste_login(
 ) -> Result<bool, CommandError> {
     let (url, pending) = auth::authorize_url(cfg)?;
     pending.save(&cfg.path)?;
-    errln!(
-        "Visit this URL, sign in and allow access, then give the address of the page you land on:\n\n  {url}\n"
+    let format = sess.settings.format;
+    say(
+        format,
+        &format!(
+            "Visit this URL, sign in and allow access, then give the address of the page you \
+             land on:\n\n  {url}\n"
+        ),
     );
     if !sess.settings.interactive {
-        errln!(
-            "then run: {}",
-            hint::command("auth 'URL-AFTER-LAST-REDIRECT'")
-        );
+        let then = hint::command("auth 'URL-AFTER-LAST-REDIRECT'");
+        say(format, &format!("then run: {then}"));
         return Ok(false);
     }
     errprint!("URL after last redirect: ");
@@ -90,7 +97,19 @@ async fn paste_login(
     std::io::stdin()
         .read_line(&mut line)
         .map_err(|e| CommandError::new(exit::AUTH, format!("cannot read the URL: {e}")))?;
-    let pending = PendingLogin::take(&cfg.path)?.unwrap_or(pending);
-    auth::finish_code_login_with(cfg, pending, line.trim(), retry).await?;
+    if PendingLogin::load(&cfg.path)?.is_none() {
+        pending.save(&cfg.path)?;
+    }
+    auth::finish_saved_login(cfg, line.trim(), retry).await?;
     Ok(true)
+}
+
+/// What the user must do to sign in, on stderr even with `-q` (the sign-in cannot go on
+/// without it): as written, or a `{"notice": ...}` JSON line with `--json`.
+fn say(format: Format, msg: &str) {
+    if format == Format::Json {
+        output::notice(format, false, msg);
+    } else {
+        errln!("{msg}");
+    }
 }

@@ -1,7 +1,7 @@
 //! `check [-P N] [--exclude GLOB] [--include GLOB] LOCAL_DIR REMOTE_DIR`: rclone's check, with
 //! its combined report's marks (LOCAL is the source): `*` differs, `+` only local, `-` only
 //! remote, `!` could not be compared. Identical files are counted, not listed. Every local file
-//! whose size matches is read and hashed (quickXorHash); the remote folder is walked afresh.
+//! with a remote hash is read and hashed (quickXorHash); the remote folder is walked afresh.
 
 use std::path::PathBuf;
 
@@ -32,7 +32,7 @@ pub struct Args {
 
 const HELP: &str = "\
 Prints one line per path that is not identical: `* PATH` differs (size or hash, or a file
-against a folder), `+ PATH` only in LOCAL_DIR, `- PATH` only in REMOTE_DIR, `! PATH` not
+against a folder; equal quickXorHashes make equal files whatever OneDrive lists as the size), `+ PATH` only in LOCAL_DIR, `- PATH` only in REMOTE_DIR, `! PATH` not
 compared (no hash on the server, unreadable, two local names that are one OneDrive name, a
 partial download left by an interrupted transfer), then a summary on stderr. Names that
 differ only in case or Unicode form are one name, as on OneDrive. What mirror never copies
@@ -82,6 +82,13 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
                 errln!("check: {}: skipped: {}", escape(path), escape(why));
             }
         }
+    }
+    for note in &report.notes {
+        output::notice(
+            sess.settings.format,
+            sess.settings.quiet,
+            &format!("check: {note}"),
+        );
     }
     if !sess.settings.quiet && !json {
         let [differ, local, remote, unchecked] = counts;

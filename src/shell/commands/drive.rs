@@ -66,14 +66,19 @@ fn pick<'a>(drives: &'a [Drive], arg: &str) -> Result<&'a Drive, CommandError> {
     }
 }
 
-/// The drive the session is on: name, type, id, and whether it is the user's own.
+/// The drive the session is on: name, type, id, and whether it is the user's own (`own: yes`
+/// or `no` as text, a boolean in JSON; the seed's printer would say Python's `True`, and
+/// `drive` is no seed command whose output scripts parse that way).
 async fn show(sess: &Session) -> CmdResult {
     let drive = sess.client.drive().await?;
     let own = sess.place.is_none();
     let name = drive.name.clone().unwrap_or_default();
-    let value = json!({"name": name, "type": drive.drive_type, "id": drive.id, "own": own});
+    let mut value = json!({"name": name, "type": drive.drive_type, "id": drive.id, "own": own});
     match sess.settings.format {
         Format::Json => output::out(&output::json_line(&value)),
-        format => output::print_object(format, &value),
+        format => {
+            value["own"] = json!(if own { "yes" } else { "no" });
+            output::print_object(format, &value)
+        }
     }
 }

@@ -27,9 +27,10 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
         if let Some(map) = value.as_object_mut() {
             map.remove("@microsoft.graph.downloadUrl");
             map.insert("type".into(), items::kind(&item).into());
-            if sess.settings.format == Format::Table
-                && let Some(size) = item.size
-            {
+            // The size every command shows (a notebook's is no download size: 0).
+            let size = items::size(&item);
+            map.insert("size".into(), size.into());
+            if sess.settings.format == Format::Table {
                 map.insert("size".into(), output::human_size(size).into());
             }
         }

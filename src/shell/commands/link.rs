@@ -19,8 +19,9 @@ pub struct Args {
     /// Who can use it: anonymous, organization or users.
     #[arg(long, value_parser = ["anonymous", "organization", "users"])]
     pub scope: Option<String>,
-    /// Expiry, RFC 3339 (e.g. 2026-12-31T00:00:00Z).
-    #[arg(long, value_name = "TIME")]
+    /// Expiry, in the future: RFC 3339 (2026-12-31T18:00:00Z) or a date (2026-12-31,
+    /// midnight UTC).
+    #[arg(long, value_name = "TIME", value_parser = expiry)]
     pub expire: Option<String>,
     /// The item.
     pub path: String,
@@ -59,4 +60,48 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
         _ => Format::Seed,
     };
     output::print_object(format, &value)
+}
+
+/// An `--expire` value: RFC 3339, or a date meaning its midnight UTC; refused (a usage error,
+/// exit 2, naming the value) when it is not one or is not in the future, since OneDrive would
+/// make a link that is dead at once or refuse it.
+fn expiry(value: &str) -> Result<String, String> {
+    use time::format_description::well_known::Rfc3339;
+    let date = time::macros::format_description!("[year]-[month]-[day]");
+    let at = time::OffsetDateTime::parse(value, &Rfc3339)
+        .or_else(|_| time::Date::parse(value, &date).map(|d| d.midnight().assume_utc()))
+        .map_err(|_| {
+            format!("{value:?} is not a time: give RFC 3339 (2026-12-31T18:00:00Z) or a date (2026-12-31)")
+        })?;
+    if at <= time::OffsetDateTime::now_utc() {
+        return Err(format!(
+            "{value} is in the past: a link must expire later than now"
+        ));
+    }
+    at.format(&Rfc3339).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::expiry;
+
+    #[test]
+    fn expiry_must_be_a_time_in_the_future() {
+        assert_eq!(expiry("2999-12-31").unwrap(), "2999-12-31T00:00:00Z");
+        assert_eq!(
+            expiry("2999-01-02T03:04:05+01:00").unwrap(),
+            "2999-01-02T03:04:05+01:00"
+        );
+        assert!(
+            expiry("2001-01-01")
+                .unwrap_err()
+                .contains("2001-01-01 is in the past")
+        );
+        assert!(
+            expiry("2001-01-01T00:00:00Z")
+                .unwrap_err()
+                .contains("in the past")
+        );
+        assert!(expiry("tomorrow").unwrap_err().contains("is not a time"));
+    }
 }

@@ -25,8 +25,10 @@ use self::output::{incomplete, print_plan, print_problems, print_summary};
 use crate::drive::mirror::{self, Direction, Filter, MirrorOptions};
 use crate::shell::error::{CmdResult, CommandError, about, exit};
 use crate::shell::glob;
+use crate::shell::hint;
+use crate::shell::lexer::escape;
 use crate::shell::progress::Meter;
-use crate::shell::session::{Session, join, split_parent};
+use crate::shell::session::{Place, Session, join, split_parent};
 
 /// Make a local folder a copy of a remote one (-R: a remote folder a copy of a local one).
 #[derive(Debug, clap::Args)]
@@ -141,7 +143,7 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
     };
     let mut report = mirror::mirror(&sess.client, &remote.item, &local, &opts)
         .await
-        .map_err(about(&remote.label()))?;
+        .map_err(|e| shared_folder_hint(e, sess, &remote, &remote_arg, &local, args.reverse))?;
     if args.reverse && !args.dry_run {
         sess.cache().flush();
     }
@@ -193,6 +195,42 @@ async fn endpoints(sess: &Session, args: &Args) -> Result<(String, PathBuf), Com
         }
     };
     Ok((remote, local))
+}
+
+/// The error of a refused run, with, for a folder shared with the user, the command that does
+/// copy it: `get -r` or `put -r` (whole each time, `-c` continuing an interrupted one).
+/// The remote folder is named as it works from any folder of a new run: its absolute path, or
+/// `shared:NAME/PATH` inside a folder shared with the user.
+fn shared_folder_hint(
+    e: crate::Error,
+    sess: &Session,
+    remote: &crate::shell::session::Target,
+    remote_arg: &str,
+    local: &std::path::Path,
+    reverse: bool,
+) -> CommandError {
+    let shared = e.code() == Some(mirror::SHARED_FOLDER);
+    let err = about(&remote.label())(e);
+    if !shared {
+        return err;
+    }
+    let folder = match (&sess.place, &remote.path) {
+        (_, _) if remote_arg.starts_with("shared:") => remote_arg.to_owned(),
+        (Some(Place::Shared { name, .. }), Some(p)) => {
+            format!("shared:{name}{}", p.trim_end_matches('/'))
+        }
+        (_, Some(p)) => p.clone(),
+        _ => remote_arg.to_owned(),
+    };
+    let (folder, local) = (escape(&folder), escape(&local.to_string_lossy()));
+    let cmd = match reverse {
+        false => format!("get -r {folder} {local}"),
+        true => format!("put -r {local} {folder}"),
+    };
+    err.with_hint(format!(
+        "{} copies it (whole, each time; `-c` continues an interrupted copy)",
+        hint::command(&cmd)
+    ))
 }
 
 /// No default target for a source without a name: it would be the current folder itself.

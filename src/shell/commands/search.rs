@@ -1,4 +1,5 @@
-//! `search QUERY`: the server's full-text search over names and content.
+//! `search QUERY`: the server's full-text search over names and content. The parts of a
+//! OneNote notebook it finds are shown as `section`s (see `recent`).
 
 use crate::graph::endpoints::ListOptions;
 use crate::shell::error::CmdResult;
@@ -16,6 +17,7 @@ pub struct Args {
 /// Runs `search`.
 pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
     let q = args.query.join(" ");
-    let found = sess.client.search(&q, &ListOptions::default()).await?;
-    items::print_found(sess.settings.format, &items::with_paths(found))
+    let found = items::with_paths(sess.client.search(&q, &ListOptions::default()).await?);
+    let sections = super::recent::notebook_parts(sess, &found).await;
+    items::print_found_in(sess.settings.format, &found, &sections)
 }

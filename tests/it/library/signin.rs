@@ -244,3 +244,33 @@ async fn conf_save_false_keeps_refreshed_tokens_in_memory_only() {
     assert_eq!(std::fs::read_to_string(env.config_path()).unwrap(), text);
     assert!(heard.lock().unwrap().is_empty(), "asked for: no warning");
 }
+
+#[tokio::test]
+async fn a_device_code_outlives_a_sign_in_service_down_for_a_while() {
+    let env = env_with(Seed::Demo, Faults::default()).await;
+    let before = env.config().refresh_token;
+    let mut cfg = env.config();
+    let polling = DevicePolling {
+        second: Duration::from_millis(10),
+        retry: fast_retry(),
+        ..DevicePolling::default()
+    };
+    let emu = env.emu.clone();
+    // Once the code is shown, the service answers 503 to 7 requests: the first poll and all
+    // its retries. The code is still good, so polling goes on and signs in.
+    auth::device_login_with(&mut cfg, &polling, move |_| {
+        emu.set_faults(Faults {
+            login_fault: Some(LoginFault::Unavailable),
+            login_fault_times: 7,
+            retry_after: "0".into(),
+            ..Faults::default()
+        })
+    })
+    .await
+    .unwrap();
+    assert!(
+        logins(&env) >= 9,
+        "the start, 7 refused polls (1 + 6 retries), then polls until the code is entered"
+    );
+    assert_ne!(env.config().refresh_token, before, "saved");
+}

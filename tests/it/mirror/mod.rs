@@ -1,13 +1,17 @@
 //! `mirror` and `check` end to end: the real `skydrive-cli` against a standalone
 //! `skydrive-emu` process whose request log proves what each run cost and changed.
 
+mod business;
 mod check;
 mod conflicts;
+mod failures;
 mod names;
 mod options;
 mod reading;
 mod runs;
 mod safety;
+mod shared;
+mod sizes;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

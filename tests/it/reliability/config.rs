@@ -45,7 +45,13 @@ fn texts() -> Vec<Bad> {
             what: "malformed YAML (unclosed flow)",
             text: "client:\n  id: \"app\"\nauth: {access_token: a\n",
             code: 1,
-            says: &["line ", "not valid YAML"],
+            says: &["line 3:", "not valid YAML"],
+        },
+        Bad {
+            what: "malformed YAML (unterminated quote)",
+            text: "client:\n  id: \"app\n  tenant: common\n",
+            code: 1,
+            says: &["line 2:", "not valid YAML", "fix or remove the file"],
         },
         Bad {
             what: "a tab for indentation",
@@ -57,7 +63,7 @@ fn texts() -> Vec<Bad> {
             what: "top level is a list",
             text: "- client\n- id\n",
             code: 1,
-            says: &["expected a YAML mapping"],
+            says: &["line 1: expected a YAML mapping"],
         },
         Bad {
             what: "section is a number",
@@ -157,7 +163,7 @@ fn bad_config_texts_are_reported_and_left_untouched() {
             runs += 1;
         }
     }
-    assert_eq!(runs, 15 * 3);
+    assert_eq!(runs, 16 * 3);
     let others: Vec<_> = fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())

@@ -257,3 +257,173 @@ fn auth_keeps_comments_and_everything_else_in_the_config() {
     assert!(out.contains("Documents"));
     assert!(fs::read_to_string(&config).unwrap().starts_with(&text));
 }
+
+/// Plays the browser: opens the authorize URL `auth` printed in `stderr` and returns the URL
+/// it redirects to (the one a user pastes back).
+fn browse_printed(stderr: &str) -> String {
+    let url = stderr
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("http") && l.contains("authorize"))
+        .unwrap_or_else(|| panic!("no authorize URL in {stderr}"))
+        .to_owned();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async move {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .no_proxy()
+            .build()
+            .unwrap();
+        let resp = client.get(&url).send().await.unwrap();
+        assert_eq!(resp.status(), 302, "{url}");
+        resp.headers()["location"].to_str().unwrap().to_owned()
+    })
+}
+
+#[test]
+fn a_pending_sign_in_is_kept_until_it_succeeds_or_is_refused() {
+    // The sign-in service answers 503 to the next 7 identity requests: one code exchange
+    // with all its retries.
+    let site = Site::new(&[
+        "--login-fault",
+        "unavailable",
+        "--login-fault-times",
+        "7",
+        "--retry-after",
+        "0",
+    ]);
+    let config = site.emu.config.clone();
+    let pending = PathBuf::from(format!("{}.pending", config.display()));
+    let (code, _, err) = site.run(&config, &["auth"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(pending.exists(), "{err}");
+    let landed = browse_printed(&err);
+    assert!(landed.contains("state="), "{landed}");
+    let before = fs::read(&config).unwrap();
+
+    // Another attempt's URL: an error, and the pending sign-in stays.
+    let other = landed.replace("state=", "state=other");
+    let (code, _, err) = site.run(&config, &["auth", &other]);
+    assert_eq!(code, 4, "{err}");
+    assert!(
+        err.contains("another sign-in attempt") && err.contains("pending sign-in is kept"),
+        "{err}"
+    );
+    assert!(pending.exists(), "a state mismatch consumes nothing");
+
+    // The service down through every retry: exit 5, the pending sign-in and the config kept.
+    let (code, _, err) = site.run(&config, &["auth", &landed]);
+    assert_eq!(code, 5, "{err}");
+    assert!(
+        pending.exists(),
+        "a transient failure discards nothing: {err}"
+    );
+    assert_eq!(fs::read(&config).unwrap(), before);
+
+    // The service is back: the same URL signs in, and the pending sign-in is settled.
+    let (code, _, err) = site.run(&config, &["-c", &format!("auth '{landed}'; ls")]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!pending.exists());
+    assert_ne!(fs::read(&config).unwrap(), before);
+
+    // A sign-in the identity platform refused is settled too.
+    let (code, _, err) = site.run(&config, &["auth"]);
+    assert_eq!(code, 0, "{err}");
+    let landed = browse_printed(&err);
+    let state = landed
+        .split("state=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap();
+    let denied = format!(
+        "https://login.microsoftonline.com/common/oauth2/nativeclient?error=access_denied&\
+         error_description=the+user+declined&state={state}"
+    );
+    let (code, _, err) = site.run(&config, &["auth", &denied]);
+    assert_eq!(code, 4, "{err}");
+    assert!(!pending.exists(), "{err}");
+}
+
+#[test]
+fn a_config_in_a_folder_that_takes_no_new_file_is_saved_in_place_with_one_warning() {
+    use std::os::unix::fs::PermissionsExt;
+    // A folder of mode 555 holding a writable config: the temp file of an atomic save cannot
+    // be made, the file itself can be written. As root, `setpriv` drops the capability that
+    // would let it write anyway.
+    let site = Site::new(&["--token-ttl", "1s"]);
+    let folder = site.dir.path().join("ro");
+    fs::create_dir(&folder).unwrap();
+    let config = folder.join("lcrc");
+    fs::copy(&site.emu.config, &config).unwrap();
+    fs::set_permissions(&config, fs::Permissions::from_mode(0o644)).unwrap();
+    let before = Config::load(&config).unwrap().refresh_token;
+    fs::set_permissions(&folder, fs::Permissions::from_mode(0o555)).unwrap();
+    let root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .unwrap()
+        .stdout
+        == b"0\n";
+    let bin = assert_cmd::cargo::cargo_bin("skydrive-cli");
+    let mut cmd = if root {
+        let mut c = std::process::Command::new("setpriv");
+        c.arg("--bounding-set=-dac_override,-dac_read_search")
+            .arg(bin);
+        c
+    } else {
+        std::process::Command::new(bin)
+    };
+    let out = cmd
+        .env_clear()
+        .env("HOME", site.home())
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("SKYDRIVE_CONFIG", &config)
+        .args(["-c", "auth_refresh; ls; !sleep 1.2\nls"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    fs::set_permissions(&folder, fs::Permissions::from_mode(0o755)).unwrap();
+    let (code, out, err) = split(out);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Documents"), "{out}");
+    let warnings: Vec<&str> = err.lines().filter(|l| l.starts_with("warning:")).collect();
+    assert_eq!(warnings.len(), 1, "one warning for 2 saves: {err}");
+    assert!(warnings[0].contains("not atomically"), "{err}");
+    let saved = Config::load(&config).unwrap();
+    assert_ne!(
+        saved.refresh_token, before,
+        "the rotated token is in the file"
+    );
+    assert_eq!(
+        fs::metadata(&config).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let names: Vec<_> = fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["lcrc"], "no temp or lock file beside it");
+}
+
+#[test]
+fn a_config_with_crlf_line_ends_keeps_them_after_a_token_save() {
+    let site = Site::new(&[]);
+    let text = fs::read_to_string(&site.emu.config)
+        .unwrap()
+        .replace('\n', "\r\n");
+    fs::write(&site.emu.config, &text).unwrap();
+    let (code, _, err) = site.run(&site.emu.config, &["-c", "auth_refresh; ls"]);
+    assert_eq!(code, 0, "{err}");
+    let saved = fs::read_to_string(&site.emu.config).unwrap();
+    assert_ne!(saved, text, "the rotated token is saved");
+    assert!(saved.lines().count() >= text.lines().count());
+    assert!(
+        !saved.replace("\r\n", "").contains('\n'),
+        "no LF line among CRLF ones: {saved:?}"
+    );
+}

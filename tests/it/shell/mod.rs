@@ -5,7 +5,9 @@
 mod commands;
 mod completions;
 mod exit_codes;
+mod field_small;
 mod hints;
+mod json_lines;
 mod local_state;
 mod modes;
 mod output;

@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use super::Args;
-use crate::drive::mirror::{MirrorReport, Step};
+use crate::drive::mirror::{MirrorReport, Step, listed_size_note};
 use crate::error::escape_controls;
 use crate::shell::error::{CmdResult, CommandError, exit};
 use crate::shell::output::{self, Format, escape};
@@ -100,6 +100,10 @@ pub(super) fn print_problems(
     }
     if let Some(held) = &report.held {
         line(None, "held", held);
+    }
+    if report.listed_size_off > 0 {
+        let note = format!("mirror: {}", listed_size_note(report.listed_size_off));
+        output::notice(sess.settings.format, sess.settings.quiet, &note);
     }
 }
 
