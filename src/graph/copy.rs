@@ -6,23 +6,39 @@
 //! new item is fetched on that drive
 //! (<https://learn.microsoft.com/en-us/graph/api/driveitem-copy>).
 //!
+//! The wait on the job is bounded and visible, in one place ([`GraphClient::wait_copy`]): the
+//! monitor is polled every 200 ms at first, the interval doubling to 3 s (a `Retry-After` on
+//! its answer asks for more, and a 429 or 503 is retried under the [`RetryPolicy`]); a job
+//! whose status and percentage stay the same for [`RetryPolicy::max_wait`] (5 minutes) ends
+//! the wait with [`ErrorKind::CopyUnfinished`], a transient error (exit 5), as does a
+//! monitor that vanishes (404) before it said how the copy ended; and a wait past
+//! [`RetryPolicy::announce_after`] is told as [`Notice::Copying`], at most every 30 s.
+//! Progress resets the clock, not the interval: a long copy that moves is polled every 3 s.
+//!
 //! Every copy starts from the item's answer ([`GraphClient::copy_source`]): a shortcut is one
 //! item of the user's drive that points to a shared folder, and copying it would make an
 //! empty folder, so its target is copied; a notebook has no content to copy, and is refused.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use reqwest::Method;
 use serde_json::json;
 
-use crate::error::{Error, Result};
-use crate::graph::answer::decode_json;
+use crate::error::{Error, ErrorKind, Result};
+use crate::graph::answer::{decode_json, host_of, retry_after_of};
 use crate::graph::client::GraphClient;
 use crate::graph::endpoints::Conflict;
 use crate::graph::locator::ItemRef;
 use crate::graph::model::{AsyncJobStatus, DriveItem};
 use crate::graph::names::check_name;
 use crate::graph::placed::{Asked, Parent};
+use crate::graph::wait::{COPY_ANNOUNCE_EVERY, Notice, RetryPolicy, human};
+
+/// The first wait between two polls of a copy monitor; it doubles after each poll.
+const POLL_FIRST: Duration = Duration::from_millis(200);
+/// The longest wait between two polls the library picks itself (a `Retry-After` may ask for
+/// more, up to [`RetryPolicy::max_wait`]).
+const POLL_MAX: Duration = Duration::from_secs(3);
 
 /// The folder a copy goes to: its id, and its drive when it names one.
 fn destination(parent: &ItemRef) -> Result<(&str, Option<&str>)> {
@@ -62,11 +78,12 @@ impl GraphClient {
         parent: &ItemRef,
         new_name: Option<&str>,
     ) -> Result<String> {
-        let (source, name) = self.copy_source(item, new_name).await?;
+        let (source, name, _) = self.copy_source(item, new_name).await?;
         self.post_copy(&source, parent, name.as_deref()).await
     }
 
-    /// What a copy of `item` copies, and under which name (`None`: its own): a shortcut (or a
+    /// What a copy of `item` copies, under which name (`None`: its own), and the name the copy
+    /// will have (for messages): a shortcut (or a
     /// shared item, `remoteItem`) is followed to the folder or file it points to, on its
     /// owner's drive (`POST /drives/{remoteItem.parentReference.driveId}/items/{remoteItem.id}/copy`,
     /// graph-api.md §13), and the copy takes the shortcut's name, so `cp SHORTCUT DEST` copies
@@ -83,7 +100,7 @@ impl GraphClient {
         &self,
         item: &ItemRef,
         new_name: Option<&str>,
-    ) -> Result<(ItemRef, Option<String>)> {
+    ) -> Result<(ItemRef, Option<String>, String)> {
         if let Some(n) = new_name {
             check_name(n)?;
         }
@@ -101,9 +118,10 @@ impl GraphClient {
             ));
         }
         let name = new_name.map(str::to_owned);
+        let label = name.clone().unwrap_or_else(|| found.name.clone());
         Ok(match found.remote() {
-            Some(_) => (ItemRef::content_of(&found), name.or(Some(found.name))),
-            None => (item.clone(), name),
+            Some(_) => (ItemRef::content_of(&found), Some(label.clone()), label),
+            None => (item.clone(), name, label),
         })
     }
 
@@ -135,20 +153,39 @@ impl GraphClient {
             .ok_or_else(|| Error::decode("copy", "202 answer without a Location monitor URL"))
     }
 
-    /// Polls a copy monitor (no token) every `poll` until the job ends; returns the new item.
+    /// Polls a copy monitor (pre-authenticated: without the token) until the job ends;
+    /// returns the new item. The first poll comes at once, the next after `poll`, the interval
+    /// doubling up to 3 s, longer when the monitor's `Retry-After` asks for it.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::CopyUnfinished`] (transient) when the job's status and percentage stay
+    /// the same for [`RetryPolicy::max_wait`], or the monitor answers 404;
+    /// [`ErrorKind::WaitTooLong`] for a `Retry-After` above `max_wait`; a Graph error for a
+    /// failed job; else those of the requests.
     pub async fn wait_copy(&self, monitor: &str, poll: Duration) -> Result<DriveItem> {
-        self.wait_copy_on(monitor, poll, None).await
+        self.wait_copy_on(monitor, poll, None, "the item").await
     }
 
-    /// [`GraphClient::wait_copy`] for a copy into drive `drive` (`None`: this client's).
+    /// [`GraphClient::wait_copy`] for a copy into drive `drive` (`None`: this client's) that
+    /// will be called `name`.
     async fn wait_copy_on(
         &self,
         monitor: &str,
         poll: Duration,
         drive: Option<&str>,
+        name: &str,
     ) -> Result<DriveItem> {
+        let mut watch = Watch::new(self.retry_policy(), name, poll);
         loop {
-            let resp = self.send_unauthenticated(|http| http.get(monitor)).await?;
+            let resp = match self.send_unauthenticated(|http| http.get(monitor)).await {
+                Err(e) if e.is_not_found() => {
+                    return Err(
+                        watch.unfinished("lost its monitor (HTTP 404) before saying how it ended")
+                    );
+                }
+                answer => answer?,
+            };
             if resp.status().is_redirection() {
                 let loc = resp
                     .headers()
@@ -158,6 +195,8 @@ impl GraphClient {
                     .ok_or_else(|| Error::decode("copy monitor", "redirect without Location"))?;
                 return self.get_json(&loc).await;
             }
+            let asked = retry_after_of(&resp);
+            let host = host_of(resp.url());
             let status: AsyncJobStatus = decode_json(resp, "copy monitor").await?;
             match status.status.as_str() {
                 "completed" => {
@@ -182,7 +221,11 @@ impl GraphClient {
                         "the server could not copy the item",
                     ));
                 }
-                _ => tokio::time::sleep(poll).await,
+                _ => {
+                    watch.running(&status)?;
+                    self.retry_policy().check_asked(asked, &host, Some(202))?;
+                    tokio::time::sleep(watch.next_delay(asked)).await;
+                }
             }
         }
     }
@@ -208,11 +251,11 @@ impl GraphClient {
         parent: &ItemRef,
         new_name: Option<&str>,
     ) -> Result<DriveItem> {
-        let (source, name) = self.copy_source(item, new_name).await?;
+        let (source, name, label) = self.copy_source(item, new_name).await?;
         let monitor = self.post_copy(&source, parent, name.as_deref()).await?;
         let (parent_id, drive) = destination(parent)?;
         let copied = self
-            .wait_copy_on(&monitor, Duration::from_millis(200), drive)
+            .wait_copy_on(&monitor, POLL_FIRST, drive, &label)
             .await?;
         let asked = Asked {
             parent: Parent::id(parent_id),
@@ -222,4 +265,87 @@ impl GraphClient {
         asked.check(&copied)?;
         Ok(copied)
     }
+}
+
+/// How the wait on one copy job goes: when its status last changed, when it was last told,
+/// and the next poll interval.
+struct Watch<'a> {
+    policy: &'a RetryPolicy,
+    name: &'a str,
+    started: Instant,
+    /// The last status and percentage (as bits: any change counts) and when they changed.
+    last: Option<(String, u64)>,
+    changed: Instant,
+    told: Option<Instant>,
+    interval: Duration,
+}
+
+impl<'a> Watch<'a> {
+    fn new(policy: &'a RetryPolicy, name: &'a str, first: Duration) -> Self {
+        let now = Instant::now();
+        Watch {
+            policy,
+            name,
+            started: now,
+            last: None,
+            changed: now,
+            told: None,
+            interval: first,
+        }
+    }
+
+    /// Takes the answer of a job that still runs: a change resets the clock; the same answer
+    /// for [`RetryPolicy::max_wait`] is [`ErrorKind::CopyUnfinished`]. Tells the wait when due.
+    fn running(&mut self, st: &AsyncJobStatus) -> Result<()> {
+        let now = Instant::now();
+        let seen = (st.status.clone(), st.percentage_complete.to_bits());
+        if self.last.as_ref() != Some(&seen) {
+            self.last = Some(seen);
+            self.changed = now;
+        } else if now - self.changed >= self.policy.max_wait {
+            let reason = format!(
+                "made no progress for {} ({}, {}%)",
+                human(now - self.changed),
+                st.status,
+                percent(st.percentage_complete)
+            );
+            return Err(self.unfinished(&reason));
+        }
+        let waited = now - self.started;
+        let due = self.told.is_none_or(|t| now - t >= COPY_ANNOUNCE_EVERY);
+        if waited >= self.policy.announce_after && due {
+            self.told = Some(now);
+            self.policy.tell(&Notice::Copying {
+                name: self.name.to_owned(),
+                status: st.status.clone(),
+                percent: percent(st.percentage_complete),
+                waited,
+            });
+        }
+        Ok(())
+    }
+
+    /// The wait before the next poll: the interval (then doubled, up to [`POLL_MAX`]), cut
+    /// to end when the job would count as stalled, but never shorter than `asked`.
+    fn next_delay(&mut self, asked: Option<Duration>) -> Duration {
+        let left = self.policy.max_wait.saturating_sub(self.changed.elapsed());
+        let delay = self.interval.min(left).max(asked.unwrap_or_default());
+        self.interval = (self.interval * 2).min(POLL_MAX);
+        delay
+    }
+
+    /// [`ErrorKind::CopyUnfinished`] for this copy, saying what the job did.
+    fn unfinished(&self, reason: &str) -> Error {
+        ErrorKind::CopyUnfinished {
+            name: self.name.to_owned(),
+            reason: reason.to_owned(),
+        }
+        .into()
+    }
+}
+
+/// A `percentageComplete` as a whole percentage, 0 to 100.
+fn percent(p: f64) -> u8 {
+    // In range after the clamp; NaN becomes 0.
+    p.clamp(0.0, 100.0).round() as u8
 }
