@@ -162,7 +162,8 @@ pub enum ErrorKind {
     /// the same for [`crate::RetryPolicy::max_wait`], or its monitor vanished (graph-api.md
     /// §6). The copy may still finish on the server.
     #[error(
-        "OneDrive's copy of {name} {reason}; the copy may still finish on the server: check          with `ls`, then try again"
+        "OneDrive's copy of {name} {reason}; the copy may still finish on the server: check \
+         with `ls` before trying again"
     )]
     CopyUnfinished {
         /// The name the copy would have.

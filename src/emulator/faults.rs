@@ -1,7 +1,7 @@
 //! Fault injection: latency, throttling (429 + Retry-After), 503s, dropped downloads, lost
 //! upload fragments, slow download bodies, copy monitors that stall or lie, and the identity
-//! authority's answers (transient, registration errors, sign-outs), so that client retry and sign-in logic can be tested
-//! deterministically.
+//! authority's answers (transient, registration errors, sign-outs), so that client retry and
+//! sign-in logic can be tested deterministically.
 //!
 //! Each "every N" fault counts only requests of its own kind and fires on the Nth, 2Nth, ...
 //! one; 0 switches it off. Counters restart whenever the faults are replaced.
@@ -353,6 +353,15 @@ mod tests {
                 .unwrap_err()
                 .contains("consumers-only")
         );
+    }
+
+    #[test]
+    fn copy_monitor_modes_parse_by_name() {
+        for (name, mode) in CopyMonitor::ALL {
+            assert_eq!(name.parse(), Ok(mode));
+        }
+        let err = "stuck".parse::<CopyMonitor>().unwrap_err();
+        assert!(err.contains("stall, slow, busy, gone"), "{err}");
     }
 
     #[test]

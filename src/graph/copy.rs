@@ -8,23 +8,24 @@
 //!
 //! The wait on the job is bounded and visible, in one place ([`GraphClient::wait_copy`]): the
 //! monitor is polled every 200 ms at first, the interval doubling to 3 s (a `Retry-After` on
-//! its answer asks for more, and a 429 or 503 is retried under the [`RetryPolicy`]); a job
-//! whose status and percentage stay the same for [`RetryPolicy::max_wait`] (5 minutes) ends
-//! the wait with [`ErrorKind::CopyUnfinished`], a transient error (exit 5), as does a
-//! monitor that vanishes (404) before it said how the copy ended; and a wait past
-//! [`RetryPolicy::announce_after`] is told as [`Notice::Copying`], at most every 30 s.
-//! Progress resets the clock, not the interval: a long copy that moves is polled every 3 s.
+//! its answer asks for more, and a 429 or 503 is retried under the [`crate::RetryPolicy`]); a
+//! job whose status and percentage stay the same for [`crate::RetryPolicy::max_wait`] (5
+//! minutes) ends the wait with [`crate::ErrorKind::CopyUnfinished`], a transient error (exit
+//! 5), as does a monitor that vanishes (404) before it said how the copy ended; and a wait
+//! past [`crate::RetryPolicy::announce_after`] is told as [`crate::graph::Notice::Copying`],
+//! at most every 30 s. Progress resets the clock, not the interval: a long copy that moves is
+//! polled every 3 s.
 //!
 //! Every copy starts from the item's answer ([`GraphClient::copy_source`]): a shortcut is one
 //! item of the user's drive that points to a shared folder, and copying it would make an
 //! empty folder, so its target is copied; a notebook has no content to copy, and is refused.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use reqwest::Method;
 use serde_json::json;
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::graph::answer::{decode_json, host_of, retry_after_of};
 use crate::graph::client::GraphClient;
 use crate::graph::endpoints::Conflict;
@@ -32,13 +33,10 @@ use crate::graph::locator::ItemRef;
 use crate::graph::model::{AsyncJobStatus, DriveItem};
 use crate::graph::names::check_name;
 use crate::graph::placed::{Asked, Parent};
-use crate::graph::wait::{COPY_ANNOUNCE_EVERY, Notice, RetryPolicy, human};
 
-/// The first wait between two polls of a copy monitor; it doubles after each poll.
-const POLL_FIRST: Duration = Duration::from_millis(200);
-/// The longest wait between two polls the library picks itself (a `Retry-After` may ask for
-/// more, up to [`RetryPolicy::max_wait`]).
-const POLL_MAX: Duration = Duration::from_secs(3);
+mod watch;
+
+use watch::{POLL_FIRST, Watch};
 
 /// The folder a copy goes to: its id, and its drive when it names one.
 fn destination(parent: &ItemRef) -> Result<(&str, Option<&str>)> {
@@ -159,10 +157,10 @@ impl GraphClient {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::CopyUnfinished`] (transient) when the job's status and percentage stay
-    /// the same for [`RetryPolicy::max_wait`], or the monitor answers 404;
-    /// [`ErrorKind::WaitTooLong`] for a `Retry-After` above `max_wait`; a Graph error for a
-    /// failed job; else those of the requests.
+    /// [`crate::ErrorKind::CopyUnfinished`] (transient) when the job's status and percentage
+    /// stay the same for [`crate::RetryPolicy::max_wait`], or the monitor answers 404;
+    /// [`crate::ErrorKind::WaitTooLong`] for a `Retry-After` above `max_wait`; a Graph error
+    /// for a failed job; else those of the requests.
     pub async fn wait_copy(&self, monitor: &str, poll: Duration) -> Result<DriveItem> {
         self.wait_copy_on(monitor, poll, None, "the item").await
     }
@@ -265,87 +263,4 @@ impl GraphClient {
         asked.check(&copied)?;
         Ok(copied)
     }
-}
-
-/// How the wait on one copy job goes: when its status last changed, when it was last told,
-/// and the next poll interval.
-struct Watch<'a> {
-    policy: &'a RetryPolicy,
-    name: &'a str,
-    started: Instant,
-    /// The last status and percentage (as bits: any change counts) and when they changed.
-    last: Option<(String, u64)>,
-    changed: Instant,
-    told: Option<Instant>,
-    interval: Duration,
-}
-
-impl<'a> Watch<'a> {
-    fn new(policy: &'a RetryPolicy, name: &'a str, first: Duration) -> Self {
-        let now = Instant::now();
-        Watch {
-            policy,
-            name,
-            started: now,
-            last: None,
-            changed: now,
-            told: None,
-            interval: first,
-        }
-    }
-
-    /// Takes the answer of a job that still runs: a change resets the clock; the same answer
-    /// for [`RetryPolicy::max_wait`] is [`ErrorKind::CopyUnfinished`]. Tells the wait when due.
-    fn running(&mut self, st: &AsyncJobStatus) -> Result<()> {
-        let now = Instant::now();
-        let seen = (st.status.clone(), st.percentage_complete.to_bits());
-        if self.last.as_ref() != Some(&seen) {
-            self.last = Some(seen);
-            self.changed = now;
-        } else if now - self.changed >= self.policy.max_wait {
-            let reason = format!(
-                "made no progress for {} ({}, {}%)",
-                human(now - self.changed),
-                st.status,
-                percent(st.percentage_complete)
-            );
-            return Err(self.unfinished(&reason));
-        }
-        let waited = now - self.started;
-        let due = self.told.is_none_or(|t| now - t >= COPY_ANNOUNCE_EVERY);
-        if waited >= self.policy.announce_after && due {
-            self.told = Some(now);
-            self.policy.tell(&Notice::Copying {
-                name: self.name.to_owned(),
-                status: st.status.clone(),
-                percent: percent(st.percentage_complete),
-                waited,
-            });
-        }
-        Ok(())
-    }
-
-    /// The wait before the next poll: the interval (then doubled, up to [`POLL_MAX`]), cut
-    /// to end when the job would count as stalled, but never shorter than `asked`.
-    fn next_delay(&mut self, asked: Option<Duration>) -> Duration {
-        let left = self.policy.max_wait.saturating_sub(self.changed.elapsed());
-        let delay = self.interval.min(left).max(asked.unwrap_or_default());
-        self.interval = (self.interval * 2).min(POLL_MAX);
-        delay
-    }
-
-    /// [`ErrorKind::CopyUnfinished`] for this copy, saying what the job did.
-    fn unfinished(&self, reason: &str) -> Error {
-        ErrorKind::CopyUnfinished {
-            name: self.name.to_owned(),
-            reason: reason.to_owned(),
-        }
-        .into()
-    }
-}
-
-/// A `percentageComplete` as a whole percentage, 0 to 100.
-fn percent(p: f64) -> u8 {
-    // In range after the clamp; NaN becomes 0.
-    p.clamp(0.0, 100.0).round() as u8
 }
