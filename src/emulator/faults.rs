@@ -82,17 +82,7 @@ impl std::str::FromStr for CopyMonitor {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, String> {
-        CopyMonitor::ALL
-            .iter()
-            .find(|(name, _)| *name == s)
-            .map(|(_, m)| *m)
-            .ok_or_else(|| {
-                let names: Vec<&str> = CopyMonitor::ALL.iter().map(|(n, _)| *n).collect();
-                format!(
-                    "unknown copy monitor mode {s:?} (one of: {})",
-                    names.join(", ")
-                )
-            })
+        by_name(&CopyMonitor::ALL, "copy monitor mode", s)
     }
 }
 
@@ -145,15 +135,20 @@ impl std::str::FromStr for LoginFault {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, String> {
-        LoginFault::ALL
-            .iter()
-            .find(|(name, _)| *name == s)
-            .map(|(_, f)| *f)
-            .ok_or_else(|| {
-                let names: Vec<&str> = LoginFault::ALL.iter().map(|(n, _)| *n).collect();
-                format!("unknown login fault {s:?} (one of: {})", names.join(", "))
-            })
+        by_name(&LoginFault::ALL, "login fault", s)
     }
+}
+
+/// The value named `s` among `all` (command-line names and values), or an error naming
+/// `what` and listing the names.
+fn by_name<T: Copy>(all: &[(&'static str, T)], what: &str, s: &str) -> Result<T, String> {
+    all.iter()
+        .find(|(n, _)| *n == s)
+        .map(|(_, v)| *v)
+        .ok_or_else(|| {
+            let names: Vec<&str> = all.iter().map(|(n, _)| *n).collect();
+            format!("unknown {what} {s:?} (one of: {})", names.join(", "))
+        })
 }
 
 /// How device-code polls are answered, to test a client's polling rules (graph-api.md §10).

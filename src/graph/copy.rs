@@ -81,9 +81,9 @@ impl GraphClient {
     }
 
     /// What a copy of `item` copies, under which name (`None`: its own), and the name the copy
-    /// will have (for messages): a shortcut (or a
-    /// shared item, `remoteItem`) is followed to the folder or file it points to, on its
-    /// owner's drive (`POST /drives/{remoteItem.parentReference.driveId}/items/{remoteItem.id}/copy`,
+    /// will have (for messages): a shortcut (or a shared item, `remoteItem`) is followed to
+    /// the folder or file it points to, on its owner's drive
+    /// (`POST /drives/{remoteItem.parentReference.driveId}/items/{remoteItem.id}/copy`,
     /// graph-api.md §13), and the copy takes the shortcut's name, so `cp SHORTCUT DEST` copies
     /// the shared content instead of the shortcut, an empty folder of the user's own. One
     /// `GET` of the item before the copy.
