@@ -158,6 +158,19 @@ pub enum ErrorKind {
         /// The HTTP status of the answer (429, 503, ...).
         status: u16,
     },
+    /// A copy job OneDrive runs did not say how it ended: its status and percentage stayed
+    /// the same for [`crate::RetryPolicy::max_wait`], or its monitor vanished (graph-api.md
+    /// §6). The copy may still finish on the server.
+    #[error(
+        "OneDrive's copy of {name} {reason}; the copy may still finish on the server: check \
+         with `ls` before trying again"
+    )]
+    CopyUnfinished {
+        /// The name the copy would have.
+        name: String,
+        /// What the job did (`made no progress for 5 min 0 s (inProgress, 50%)`).
+        reason: String,
+    },
     /// The identity platform did not answer usefully (429, 5xx, `temporarily_unavailable`, a
     /// page that is not JSON) even after the retries; the saved sign-in is untouched.
     #[error(
@@ -266,11 +279,12 @@ impl Error {
 
     /// True for failures that may pass if retried later: network faults, 429, 5xx, a wait
     /// the server asked for that was too long to sit through, an identity platform that did
-    /// not answer usefully.
+    /// not answer usefully, a copy job that stalled or lost its monitor.
     pub fn is_transient(&self) -> bool {
         match &*self.0 {
             ErrorKind::Http { .. }
             | ErrorKind::WaitTooLong { .. }
+            | ErrorKind::CopyUnfinished { .. }
             | ErrorKind::SignInUnavailable { .. } => true,
             ErrorKind::Graph { status, .. } => {
                 *status == 429 || (*status >= 500 && *status != 501 && *status != 507)

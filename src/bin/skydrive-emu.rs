@@ -10,7 +10,7 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::Parser;
 use skydrive::emulator::{
-    Emulator, EmulatorOptions, Faults, Hostile, LoginFault, Profile, Seed, TreeShape,
+    CopyMonitor, Emulator, EmulatorOptions, Faults, Hostile, LoginFault, Profile, Seed, TreeShape,
     parse_duration,
 };
 
@@ -106,6 +106,11 @@ struct Args {
         allow_negative_numbers = true
     )]
     listed_size_delta: i64,
+    /// Answer copy monitors like this: honest, stall (inProgress forever), slow (moves at each
+    /// of five polls), busy (503 then inProgress, with --retry-after), gone (404 once the
+    /// job ended).
+    #[arg(long, value_name = "MODE", default_value = "honest")]
+    copy_monitor: CopyMonitor,
 }
 
 fn main() -> ExitCode {
@@ -148,6 +153,7 @@ fn run(args: Args) -> anyhow::Result<()> {
                 listed_size_delta: args.listed_size_delta,
                 login_fault: args.login_fault,
                 login_fault_times: args.login_fault_times,
+                copy_monitor: args.copy_monitor,
                 ..Faults::default()
             },
             request_log_file: args.request_log.clone(),

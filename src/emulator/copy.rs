@@ -1,23 +1,26 @@
 //! Async copy (graph-api.md §6): `POST .../copy` answers 202 with a monitor URL on the content
 //! listener; the copy runs in a task (blobs are duplicated on disk). The monitor reports
 //! `inProgress` on its first poll and `completed` with `resourceId` once done, so clients
-//! exercise their polling loop.
+//! exercise their polling loop. [`super::CopyMonitor`] makes it stall, move slowly, ask for
+//! waits or vanish, so that a client's wait on it can be shown bounded and visible.
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::SystemTime;
 
 use axum::body::Body;
-use axum::http::{Method, StatusCode, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::IntoResponse;
 use serde_json::Value;
 
 use super::Shared;
 use super::blob::Blob;
 use super::drives::{check, select};
+use super::faults::{CopyMonitor, retry_after_value};
 use super::items::{check_conflict, resolve};
 use super::names::check_name;
 use super::path::{DriveSel, ItemPath};
-use super::resp::{ApiError, ApiResult, json_response, random_hex};
+use super::resp::{ApiError, ApiResult, ErrorHeaders, json_response, random_hex};
 use super::routes::{Ctx, json_body};
 use super::store::Store;
 use crate::graph::model::AsyncJobStatus;
@@ -179,7 +182,9 @@ fn place(
     Ok((s.id_of(top), old))
 }
 
-/// `GET /monitor/{id}` on the content listener.
+/// `GET /monitor/{id}` on the content listener, answered as [`Faults::copy_monitor`] says.
+///
+/// [`Faults::copy_monitor`]: super::Faults::copy_monitor
 pub(crate) fn monitor(shared: &Shared, m: &Method, id: &str) -> ApiResult {
     if m != Method::GET {
         return Err(ApiError::new(
@@ -188,30 +193,78 @@ pub(crate) fn monitor(shared: &Shared, m: &Method, id: &str) -> ApiResult {
             "Use GET",
         ));
     }
-    let mut jobs = jobs(shared);
-    let job = jobs.get_mut(id).ok_or_else(ApiError::not_found)?;
-    job.polls += 1;
-    let mut st = AsyncJobStatus {
-        operation: Some("ItemCopy".into()),
-        ..AsyncJobStatus::default()
+    let faults = shared.faults.get();
+    let (result, polls) = {
+        let mut jobs = jobs(shared);
+        let job = jobs.get_mut(id).ok_or_else(ApiError::not_found)?;
+        job.polls += 1;
+        (job.result.clone(), job.polls)
     };
-    let status = match (&job.result, job.polls) {
-        (Some(Ok(id)), p) if p > 1 => {
-            st.status = "completed".into();
-            st.percentage_complete = 100.0;
-            st.resource_id = Some(id.clone());
-            StatusCode::OK
+    let retry_after = || retry_after_value(&faults.retry_after, SystemTime::now());
+    let (answer, retry_after) = match (faults.copy_monitor, polls) {
+        (CopyMonitor::Stall, _) => (Answer::Running("inProgress", 50.0), None),
+        (CopyMonitor::Slow, 1) => (Answer::Running("notStarted", 0.0), None),
+        (CopyMonitor::Slow, 2..5) => (
+            Answer::Running("inProgress", f64::from(polls - 1) * 25.0),
+            None,
+        ),
+        (CopyMonitor::Busy, 1) => {
+            return Err(ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "serviceNotAvailable",
+                "The service is temporarily unavailable.",
+            )
+            .with_headers(ErrorHeaders {
+                retry_after: Some(retry_after()),
+                ..ErrorHeaders::default()
+            }));
         }
-        (Some(Err(code)), p) if p > 1 => {
-            st.status = "failed".into();
-            st.error_code = Some(code.clone());
-            StatusCode::OK
-        }
-        _ => {
-            st.status = "inProgress".into();
-            st.percentage_complete = 50.0;
-            StatusCode::ACCEPTED
-        }
+        (CopyMonitor::Busy, 2) => (Answer::Running("inProgress", 50.0), Some(retry_after())),
+        (CopyMonitor::Gone, 2..) if result.is_some() => return Err(ApiError::not_found()),
+        (_, 1) => (Answer::Running("inProgress", 50.0), None),
+        _ => (Answer::Ended(result), None),
     };
-    Ok(json_response(status, &st))
+    let mut resp = answer.render();
+    if let Some(v) = retry_after.and_then(|v| HeaderValue::from_str(&v).ok()) {
+        resp.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    Ok(resp)
+}
+
+/// What a monitor poll reports.
+enum Answer {
+    /// The job runs: its status (`notStarted`, `inProgress`) and percentage.
+    Running(&'static str, f64),
+    /// The job's result, once there is one (`None`: it still runs).
+    Ended(Option<Result<String, String>>),
+}
+
+impl Answer {
+    /// The monitor's answer: `202` with the status while the job runs, `200` once it ended.
+    fn render(self) -> axum::response::Response {
+        let mut st = AsyncJobStatus {
+            operation: Some("ItemCopy".into()),
+            ..AsyncJobStatus::default()
+        };
+        let code = match self {
+            Answer::Ended(Some(Ok(id))) => {
+                st.status = "completed".into();
+                st.percentage_complete = 100.0;
+                st.resource_id = Some(id);
+                StatusCode::OK
+            }
+            Answer::Ended(Some(Err(code))) => {
+                st.status = "failed".into();
+                st.error_code = Some(code);
+                StatusCode::OK
+            }
+            Answer::Ended(None) => return Answer::Running("inProgress", 50.0).render(),
+            Answer::Running(status, percent) => {
+                st.status = status.into();
+                st.percentage_complete = percent;
+                StatusCode::ACCEPTED
+            }
+        };
+        json_response(code, &st)
+    }
 }

@@ -1,7 +1,7 @@
 //! Fault injection: latency, throttling (429 + Retry-After), 503s, dropped downloads, lost
-//! upload fragments, slow download bodies and the identity authority's answers (transient,
-//! registration errors, sign-outs), so that client retry and sign-in logic can be tested
-//! deterministically.
+//! upload fragments, slow download bodies, copy monitors that stall or lie, and the identity
+//! authority's answers (transient, registration errors, sign-outs), so that client retry and
+//! sign-in logic can be tested deterministically.
 //!
 //! Each "every N" fault counts only requests of its own kind and fires on the Nth, 2Nth, ...
 //! one; 0 switches it off. Counters restart whenever the faults are replaced.
@@ -43,6 +43,47 @@ pub struct Faults {
     pub login_fault: Option<LoginFault>,
     /// How many identity requests get [`Faults::login_fault`] before it stops (0: all).
     pub login_fault_times: u32,
+    /// How copy monitors answer (graph-api.md §6): honestly, or stalled, slow, busy or gone.
+    pub copy_monitor: CopyMonitor,
+}
+
+/// How a copy job's monitor answers its polls, to test a client's wait on a job the server
+/// runs: it must be bounded, visible, and honour `Retry-After`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CopyMonitor {
+    /// `inProgress` (50 %) on the first poll, then the result.
+    #[default]
+    Honest,
+    /// `inProgress` at 50 % on every poll, forever: a job that stalled.
+    Stall,
+    /// `notStarted` (0 %), then `inProgress` at 25, 50 and 75 %, then the result: a job that
+    /// takes five polls but moves at each.
+    Slow,
+    /// `503 serviceNotAvailable` with `Retry-After` ([`Faults::retry_after`]), then
+    /// `inProgress` with the same `Retry-After`, then the result.
+    Busy,
+    /// `inProgress` on the first poll, then `404 itemNotFound`: a monitor that expired when
+    /// its job ended, before the client read the result.
+    Gone,
+}
+
+impl CopyMonitor {
+    /// Every mode with its command-line name.
+    pub const ALL: [(&'static str, CopyMonitor); 5] = [
+        ("honest", CopyMonitor::Honest),
+        ("stall", CopyMonitor::Stall),
+        ("slow", CopyMonitor::Slow),
+        ("busy", CopyMonitor::Busy),
+        ("gone", CopyMonitor::Gone),
+    ];
+}
+
+impl std::str::FromStr for CopyMonitor {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        by_name(&CopyMonitor::ALL, "copy monitor mode", s)
+    }
 }
 
 /// What the identity authority answers instead of the honest answer (graph-api.md §10), to
@@ -94,15 +135,20 @@ impl std::str::FromStr for LoginFault {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, String> {
-        LoginFault::ALL
-            .iter()
-            .find(|(name, _)| *name == s)
-            .map(|(_, f)| *f)
-            .ok_or_else(|| {
-                let names: Vec<&str> = LoginFault::ALL.iter().map(|(n, _)| *n).collect();
-                format!("unknown login fault {s:?} (one of: {})", names.join(", "))
-            })
+        by_name(&LoginFault::ALL, "login fault", s)
     }
+}
+
+/// The value named `s` among `all` (command-line names and values), or an error naming
+/// `what` and listing the names.
+fn by_name<T: Copy>(all: &[(&'static str, T)], what: &str, s: &str) -> Result<T, String> {
+    all.iter()
+        .find(|(n, _)| *n == s)
+        .map(|(_, v)| *v)
+        .ok_or_else(|| {
+            let names: Vec<&str> = all.iter().map(|(n, _)| *n).collect();
+            format!("unknown {what} {s:?} (one of: {})", names.join(", "))
+        })
 }
 
 /// How device-code polls are answered, to test a client's polling rules (graph-api.md §10).
@@ -135,6 +181,7 @@ impl Default for Faults {
             listed_size_delta: 0,
             login_fault: None,
             login_fault_times: 0,
+            copy_monitor: CopyMonitor::Honest,
         }
     }
 }
@@ -301,6 +348,15 @@ mod tests {
                 .unwrap_err()
                 .contains("consumers-only")
         );
+    }
+
+    #[test]
+    fn copy_monitor_modes_parse_by_name() {
+        for (name, mode) in CopyMonitor::ALL {
+            assert_eq!(name.parse(), Ok(mode));
+        }
+        let err = "stuck".parse::<CopyMonitor>().unwrap_err();
+        assert!(err.contains("stall, slow, busy, gone"), "{err}");
     }
 
     #[test]

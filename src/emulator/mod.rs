@@ -64,7 +64,7 @@ use tokio::sync::oneshot;
 
 use crate::config::Config;
 use crate::error::{Error, Result};
-pub use faults::{DeviceFlow, Faults, LoginFault, parse_duration};
+pub use faults::{CopyMonitor, DeviceFlow, Faults, LoginFault, parse_duration};
 pub use hostile::Hostile;
 pub use ids::Profile;
 pub use log::{Listener, LoggedRequest};

@@ -71,14 +71,19 @@ pub async fn decode_json<T: DeserializeOwned>(resp: Response, context: &str) -> 
     decode_bytes(&bytes, context)
 }
 
+/// The wait an answer's `Retry-After` asks for, when it has one that can be read
+/// ([`parse_retry_after`]).
+pub(crate) fn retry_after_of(resp: &Response) -> Option<std::time::Duration> {
+    resp.headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| parse_retry_after(v, std::time::SystemTime::now()))
+}
+
 /// Builds an [`Error`] from an error answer: status, most specific code, `Retry-After`.
 pub async fn error_from_response(resp: Response) -> Error {
     let status = resp.status().as_u16();
-    let retry_after = resp
-        .headers()
-        .get(reqwest::header::RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| parse_retry_after(v, std::time::SystemTime::now()));
+    let retry_after = retry_after_of(&resp);
     let request_id = resp
         .headers()
         .get("request-id")

@@ -6,6 +6,16 @@
 //! new item is fetched on that drive
 //! (<https://learn.microsoft.com/en-us/graph/api/driveitem-copy>).
 //!
+//! The wait on the job is bounded and visible, in one place ([`GraphClient::wait_copy`]): the
+//! monitor is polled every 200 ms at first, the interval doubling to 3 s (a `Retry-After` on
+//! its answer asks for more, and a 429 or 503 is retried under the [`crate::RetryPolicy`]); a
+//! job whose status and percentage stay the same for [`crate::RetryPolicy::max_wait`] (5
+//! minutes) ends the wait with [`crate::ErrorKind::CopyUnfinished`], a transient error (exit
+//! 5), as does a monitor that vanishes (404) before it said how the copy ended; and a wait
+//! past [`crate::RetryPolicy::announce_after`] is told as [`crate::graph::Notice::Copying`],
+//! at most every 30 s. Progress resets the clock, not the interval: a long copy that moves is
+//! polled every 3 s.
+//!
 //! Every copy starts from the item's answer ([`GraphClient::copy_source`]): a shortcut is one
 //! item of the user's drive that points to a shared folder, and copying it would make an
 //! empty folder, so its target is copied; a notebook has no content to copy, and is refused.
@@ -16,13 +26,17 @@ use reqwest::Method;
 use serde_json::json;
 
 use crate::error::{Error, Result};
-use crate::graph::answer::decode_json;
+use crate::graph::answer::{decode_json, host_of, retry_after_of};
 use crate::graph::client::GraphClient;
 use crate::graph::endpoints::Conflict;
 use crate::graph::locator::ItemRef;
 use crate::graph::model::{AsyncJobStatus, DriveItem};
 use crate::graph::names::check_name;
 use crate::graph::placed::{Asked, Parent};
+
+mod watch;
+
+use watch::{POLL_FIRST, Watch};
 
 /// The folder a copy goes to: its id, and its drive when it names one.
 fn destination(parent: &ItemRef) -> Result<(&str, Option<&str>)> {
@@ -62,13 +76,14 @@ impl GraphClient {
         parent: &ItemRef,
         new_name: Option<&str>,
     ) -> Result<String> {
-        let (source, name) = self.copy_source(item, new_name).await?;
+        let (source, name, _) = self.copy_source(item, new_name).await?;
         self.post_copy(&source, parent, name.as_deref()).await
     }
 
-    /// What a copy of `item` copies, and under which name (`None`: its own): a shortcut (or a
-    /// shared item, `remoteItem`) is followed to the folder or file it points to, on its
-    /// owner's drive (`POST /drives/{remoteItem.parentReference.driveId}/items/{remoteItem.id}/copy`,
+    /// What a copy of `item` copies, under which name (`None`: its own), and the name the copy
+    /// will have (for messages): a shortcut (or a shared item, `remoteItem`) is followed to
+    /// the folder or file it points to, on its owner's drive
+    /// (`POST /drives/{remoteItem.parentReference.driveId}/items/{remoteItem.id}/copy`,
     /// graph-api.md §13), and the copy takes the shortcut's name, so `cp SHORTCUT DEST` copies
     /// the shared content instead of the shortcut, an empty folder of the user's own. One
     /// `GET` of the item before the copy.
@@ -83,7 +98,7 @@ impl GraphClient {
         &self,
         item: &ItemRef,
         new_name: Option<&str>,
-    ) -> Result<(ItemRef, Option<String>)> {
+    ) -> Result<(ItemRef, Option<String>, String)> {
         if let Some(n) = new_name {
             check_name(n)?;
         }
@@ -101,9 +116,10 @@ impl GraphClient {
             ));
         }
         let name = new_name.map(str::to_owned);
+        let label = name.clone().unwrap_or_else(|| found.name.clone());
         Ok(match found.remote() {
-            Some(_) => (ItemRef::content_of(&found), name.or(Some(found.name))),
-            None => (item.clone(), name),
+            Some(_) => (ItemRef::content_of(&found), Some(label.clone()), label),
+            None => (item.clone(), name, label),
         })
     }
 
@@ -135,20 +151,39 @@ impl GraphClient {
             .ok_or_else(|| Error::decode("copy", "202 answer without a Location monitor URL"))
     }
 
-    /// Polls a copy monitor (no token) every `poll` until the job ends; returns the new item.
+    /// Polls a copy monitor (pre-authenticated: without the token) until the job ends;
+    /// returns the new item. The first poll comes at once, the next after `poll`, the interval
+    /// doubling up to 3 s, longer when the monitor's `Retry-After` asks for it.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::ErrorKind::CopyUnfinished`] (transient) when the job's status and percentage
+    /// stay the same for [`crate::RetryPolicy::max_wait`], or the monitor answers 404;
+    /// [`crate::ErrorKind::WaitTooLong`] for a `Retry-After` above `max_wait`; a Graph error
+    /// for a failed job; else those of the requests.
     pub async fn wait_copy(&self, monitor: &str, poll: Duration) -> Result<DriveItem> {
-        self.wait_copy_on(monitor, poll, None).await
+        self.wait_copy_on(monitor, poll, None, "the item").await
     }
 
-    /// [`GraphClient::wait_copy`] for a copy into drive `drive` (`None`: this client's).
+    /// [`GraphClient::wait_copy`] for a copy into drive `drive` (`None`: this client's) that
+    /// will be called `name`.
     async fn wait_copy_on(
         &self,
         monitor: &str,
         poll: Duration,
         drive: Option<&str>,
+        name: &str,
     ) -> Result<DriveItem> {
+        let mut watch = Watch::new(self.retry_policy(), name, poll);
         loop {
-            let resp = self.send_unauthenticated(|http| http.get(monitor)).await?;
+            let resp = match self.send_unauthenticated(|http| http.get(monitor)).await {
+                Err(e) if e.is_not_found() => {
+                    return Err(
+                        watch.unfinished("lost its monitor (HTTP 404) before saying how it ended")
+                    );
+                }
+                answer => answer?,
+            };
             if resp.status().is_redirection() {
                 let loc = resp
                     .headers()
@@ -158,6 +193,8 @@ impl GraphClient {
                     .ok_or_else(|| Error::decode("copy monitor", "redirect without Location"))?;
                 return self.get_json(&loc).await;
             }
+            let asked = retry_after_of(&resp);
+            let host = host_of(resp.url());
             let status: AsyncJobStatus = decode_json(resp, "copy monitor").await?;
             match status.status.as_str() {
                 "completed" => {
@@ -182,7 +219,11 @@ impl GraphClient {
                         "the server could not copy the item",
                     ));
                 }
-                _ => tokio::time::sleep(poll).await,
+                _ => {
+                    watch.running(&status)?;
+                    self.retry_policy().check_asked(asked, &host, Some(202))?;
+                    tokio::time::sleep(watch.next_delay(asked)).await;
+                }
             }
         }
     }
@@ -208,11 +249,11 @@ impl GraphClient {
         parent: &ItemRef,
         new_name: Option<&str>,
     ) -> Result<DriveItem> {
-        let (source, name) = self.copy_source(item, new_name).await?;
+        let (source, name, label) = self.copy_source(item, new_name).await?;
         let monitor = self.post_copy(&source, parent, name.as_deref()).await?;
         let (parent_id, drive) = destination(parent)?;
         let copied = self
-            .wait_copy_on(&monitor, Duration::from_millis(200), drive)
+            .wait_copy_on(&monitor, POLL_FIRST, drive, &label)
             .await?;
         let asked = Asked {
             parent: Parent::id(parent_id),

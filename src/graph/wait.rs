@@ -20,6 +20,10 @@ use std::time::{Duration, SystemTime};
 
 use crate::error::{Error, ErrorKind, Result};
 
+/// A wait on a server's job that was announced ([`Notice::Copying`]) is announced again at
+/// most this often: 30 s.
+pub const COPY_ANNOUNCE_EVERY: Duration = Duration::from_secs(30);
+
 /// Receives [`Notice`]s: waits worth announcing and warnings that do not fail the operation.
 pub type Notify = Arc<dyn Fn(&Notice) + Send + Sync>;
 
@@ -49,6 +53,19 @@ pub enum Notice {
         listed: u64,
         /// The bytes received (and verified by hash).
         actual: u64,
+    },
+    /// The library is still waiting for a job the server runs: a copy
+    /// (graph-api.md §6). Given once the wait passes [`RetryPolicy::announce_after`], then at
+    /// most every [`COPY_ANNOUNCE_EVERY`].
+    Copying {
+        /// The name the copy will have.
+        name: String,
+        /// The job's `status` (`notStarted`, `inProgress`, ...).
+        status: String,
+        /// Its `percentageComplete`, rounded to 0 to 100.
+        percent: u8,
+        /// How long the library has waited so far.
+        waited: Duration,
     },
     /// New sign-in tokens could not be saved to the config file; they are used for this run
     /// only.
@@ -92,6 +109,22 @@ impl std::fmt::Display for Notice {
                 "warning: {name}: OneDrive lists {listed} bytes but served {actual}; the \
                  quickXorHash matches, so the file is complete"
             ),
+            Notice::Copying {
+                name,
+                status,
+                percent,
+                waited,
+            } => {
+                let at = match status.as_str() {
+                    "notStarted" => "not started".to_owned(),
+                    _ => format!("{percent}%"),
+                };
+                write!(
+                    f,
+                    "waiting for OneDrive to copy {name} ({at}, {} so far)",
+                    human(*waited)
+                )
+            }
             Notice::TokensNotSaved { path, reason } => write!(
                 f,
                 "warning: the new sign-in could not be saved to {} ({reason}); it is used for \
@@ -119,7 +152,9 @@ pub struct RetryPolicy {
     /// Upper bound of a backoff delay the client computes.
     pub max_delay: Duration,
     /// The longest wait the server may ask for (`Retry-After`) that is honoured; a longer one
-    /// fails the request at once with [`ErrorKind::WaitTooLong`].
+    /// fails the request at once with [`ErrorKind::WaitTooLong`]. It also bounds a job the
+    /// server runs (a copy): one whose status and percentage stay the same this long fails
+    /// with [`ErrorKind::CopyUnfinished`].
     pub max_wait: Duration,
     /// Waits at least this long are reported to [`RetryPolicy::notify`].
     pub announce_after: Duration,
@@ -180,15 +215,7 @@ impl RetryPolicy {
         host: &str,
         status: Option<u16>,
     ) -> Result<()> {
-        if let Some(wait) = asked.filter(|w| *w > self.max_wait) {
-            return Err(ErrorKind::WaitTooLong {
-                host: host.to_owned(),
-                wait,
-                limit: self.max_wait,
-                status: status.unwrap_or(0),
-            }
-            .into());
-        }
+        self.check_asked(asked, host, status)?;
         let delay = asked.unwrap_or_else(|| self.backoff(attempt));
         if delay >= self.announce_after {
             self.tell(&Notice::Wait {
@@ -201,6 +228,31 @@ impl RetryPolicy {
         }
         tokio::time::sleep(delay).await;
         Ok(())
+    }
+
+    /// Checks a wait the server asked for (`asked`, from `Retry-After`) against
+    /// [`RetryPolicy::max_wait`], without sleeping.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::WaitTooLong`] (transient) naming `host` and `status` when `asked` is
+    /// longer.
+    pub fn check_asked(
+        &self,
+        asked: Option<Duration>,
+        host: &str,
+        status: Option<u16>,
+    ) -> Result<()> {
+        match asked.filter(|w| *w > self.max_wait) {
+            Some(wait) => Err(ErrorKind::WaitTooLong {
+                host: host.to_owned(),
+                wait,
+                limit: self.max_wait,
+                status: status.unwrap_or(0),
+            }
+            .into()),
+            None => Ok(()),
+        }
     }
 
     /// The backoff before retry number `attempt + 1` when the server named no wait:

@@ -103,18 +103,23 @@ pub fn client_for(cfg: Config, notify: Option<Notify>) -> Result<Connection, Com
 
 /// The default retry policy reporting to `notify`, with the first backoff delay from
 /// `$SKYDRIVE_RETRY_DELAY_MS` when set (the delay doubles with each retry; a `Retry-After`
-/// from the server still wins). Tests of the "always failing" kind use it to reach exit 5
-/// quickly; the number of retries is fixed.
+/// from the server still wins), and [`RetryPolicy::max_wait`] from `$SKYDRIVE_MAX_WAIT_MS`.
+/// Tests of the "always failing" or "stalled" kind use them to reach exit 5 quickly; the
+/// number of retries is fixed.
 pub fn retry_policy(notify: Option<Notify>) -> RetryPolicy {
     let mut policy = RetryPolicy {
         notify,
         ..RetryPolicy::default()
     };
-    if let Some(ms) = std::env::var("SKYDRIVE_RETRY_DELAY_MS")
-        .ok()
-        .and_then(|v| v.trim().parse().ok())
-    {
-        policy.base_delay = std::time::Duration::from_millis(ms);
+    let ms = |var: &str| -> Option<std::time::Duration> {
+        let ms = std::env::var(var).ok()?.trim().parse().ok()?;
+        Some(std::time::Duration::from_millis(ms))
+    };
+    if let Some(d) = ms("SKYDRIVE_RETRY_DELAY_MS") {
+        policy.base_delay = d;
+    }
+    if let Some(d) = ms("SKYDRIVE_MAX_WAIT_MS") {
+        policy.max_wait = d;
     }
     policy
 }

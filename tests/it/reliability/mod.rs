@@ -5,6 +5,7 @@
 
 mod clashes;
 mod config;
+mod copy_waits;
 mod faults;
 mod hostile;
 mod local_write;
