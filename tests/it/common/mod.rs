@@ -95,6 +95,32 @@ impl Drop for EmuProcess {
     }
 }
 
+/// A `skydrive-cli` command without the power to read or write what file permissions forbid:
+/// as root (CI), through `setpriv` with `CAP_DAC_OVERRIDE` and `CAP_DAC_READ_SEARCH` dropped,
+/// so that a folder of mode 000 cannot be read nor one of mode 555 written; as anyone else,
+/// the plain binary. Its environment is cleared but for `PATH`.
+pub fn unprivileged_cli() -> Command {
+    let bin = assert_cmd::cargo::cargo_bin("skydrive-cli");
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .expect("id runs")
+        .stdout
+        == b"0\n";
+    let mut cmd = if root {
+        let mut c = Command::new("setpriv");
+        c.arg("--bounding-set=-dac_override,-dac_read_search")
+            .arg(bin);
+        c
+    } else {
+        Command::new(bin)
+    };
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .stdin(Stdio::null());
+    cmd
+}
+
 /// Sends `SIG{name}` to `pid` (there is no libc crate; `kill` is in every image).
 pub fn signal(pid: u32, name: &str) {
     let ok = Command::new("kill")

@@ -74,34 +74,15 @@ impl Pair {
         )
     }
 
-    /// Runs `-c SCRIPT` without the power to read what file permissions forbid: as root (CI),
-    /// through `setpriv` with `CAP_DAC_OVERRIDE` and `CAP_DAC_READ_SEARCH` dropped, so that a
-    /// folder of mode 000 cannot be read. Returns the exit code, stdout and stderr.
+    /// Runs `-c SCRIPT` without the power to read what file permissions forbid
+    /// ([`crate::common::unprivileged_cli`]). Returns the exit code, stdout and stderr.
     pub fn run_unprivileged(&self, script: &str) -> (i32, String, String) {
-        let cli = assert_cmd::cargo::cargo_bin("skydrive-cli");
-        let root = std::process::Command::new("id")
-            .arg("-u")
-            .output()
-            .unwrap()
-            .stdout
-            == b"0\n";
-        let mut cmd = if root {
-            let mut c = std::process::Command::new("setpriv");
-            c.arg("--bounding-set=-dac_override,-dac_read_search")
-                .arg(cli);
-            c
-        } else {
-            std::process::Command::new(cli)
-        };
-        let out = cmd
-            .env_clear()
+        let out = crate::common::unprivileged_cli()
             .env("HOME", self.dir.path())
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("SKYDRIVE_CONFIG", &self.config)
             .env("SKYDRIVE_HOME", self.dir.path().join("home"))
             .current_dir(self.work())
             .args(["-c", script])
-            .stdin(std::process::Stdio::null())
             .output()
             .unwrap();
         let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();

@@ -363,28 +363,10 @@ fn a_config_in_a_folder_that_takes_no_new_file_is_saved_in_place_with_one_warnin
     fs::set_permissions(&config, fs::Permissions::from_mode(0o644)).unwrap();
     let before = Config::load(&config).unwrap().refresh_token;
     fs::set_permissions(&folder, fs::Permissions::from_mode(0o555)).unwrap();
-    let root = std::process::Command::new("id")
-        .arg("-u")
-        .output()
-        .unwrap()
-        .stdout
-        == b"0\n";
-    let bin = assert_cmd::cargo::cargo_bin("skydrive-cli");
-    let mut cmd = if root {
-        let mut c = std::process::Command::new("setpriv");
-        c.arg("--bounding-set=-dac_override,-dac_read_search")
-            .arg(bin);
-        c
-    } else {
-        std::process::Command::new(bin)
-    };
-    let out = cmd
-        .env_clear()
+    let out = crate::common::unprivileged_cli()
         .env("HOME", site.home())
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("SKYDRIVE_CONFIG", &config)
         .args(["-c", "auth_refresh; ls; !sleep 1.2\nls"])
-        .stdin(std::process::Stdio::null())
         .output()
         .unwrap();
     fs::set_permissions(&folder, fs::Permissions::from_mode(0o755)).unwrap();
