@@ -14,6 +14,7 @@ use super::error::{CommandError, about, exit};
 use super::glob;
 use super::output::Format;
 pub use super::place::Place;
+use super::place::item_drive;
 use crate::auth::ConfigTokens;
 use crate::graph::{DriveItem, GraphClient, ItemRef, RemoteTarget};
 
@@ -182,7 +183,39 @@ impl Session {
                 shown,
             });
         }
-        self.plain_target(arg)
+        let t = self.plain_target(arg)?;
+        self.placed(t).await
+    }
+
+    /// A target given by a work account's id, which names no drive (graph-api.md §13),
+    /// addressed on the drive that knows it: the session's, the user's own, or one of what
+    /// `shared` lists ([`Session::fetch_anywhere`]); the item fetched is kept as the target's
+    /// metadata. Costs one request per such id; an id nothing knows is left for the command
+    /// to report as not found.
+    async fn placed(&self, mut t: Target) -> Result<Target, CommandError> {
+        let (id, below) = match &t.item {
+            ItemRef::Id(id) => (id.clone(), None),
+            ItemRef::IdPath(id, below) => (id.clone(), Some(below.clone())),
+            _ => return Ok(t),
+        };
+        let Ok(found) = self.fetch_anywhere(&ItemRef::Id(id.clone())).await else {
+            return Ok(t);
+        };
+        let elsewhere = match self.client.drive_id().await {
+            Ok(here) => item_drive(&found).filter(|d| !crate::graph::same_drive(d, &here)),
+            Err(_) => None,
+        };
+        if let Some(drive) = elsewhere {
+            t.item = ItemRef::OnDrive {
+                drive,
+                id,
+                path: below.clone(),
+            };
+        }
+        if below.is_none() {
+            t.known = Some(found);
+        }
+        Ok(t)
     }
 
     /// [`Session::target`] for what needs no request: ids and paths.

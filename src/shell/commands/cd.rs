@@ -5,10 +5,10 @@
 //! (as `shared` lists it), where `/` is that item; `cd ~` (or `cd` alone) returns to your own
 //! drive's root; `cd -` returns to the previous folder, wherever it was.
 
-use crate::graph::{DriveItem, ItemRef, names};
+use crate::graph::ItemRef;
 use crate::shell::error::{CmdResult, CommandError, about, exit};
-use crate::shell::items;
-use crate::shell::session::{Folder, Place, Session, split_parent};
+use crate::shell::place::shown_path;
+use crate::shell::session::{Folder, Place, Session};
 
 /// Change the current remote folder (your drive's root without PATH or with `~`, the previous
 /// folder with `-`, an item shared with you with `shared:NAME`).
@@ -110,27 +110,12 @@ async fn enter(
     if !found.is_folder() {
         return Err(CommandError::new(exit::FAILED, "not a folder").in_command(&path));
     }
-    let path = shown_path(&found, path, client.rooted().is_none());
-    Ok(Folder { id: found.id, path })
-}
-
-/// The path to show for folder `found`: the one the server names when it is the path asked
-/// for (the server's case), else the path asked for with the server's spelling of the last
-/// name (a path through a shortcut, inside a shared item).
-fn shown_path(found: &DriveItem, asked: String, own_tree: bool) -> String {
-    let server = items::path_of(found).filter(|_| own_tree);
-    let same = |a: &str, b: &str| {
-        let (a, b): (Vec<&str>, Vec<&str>) = (a.split('/').collect(), b.split('/').collect());
-        a.len() == b.len() && a.iter().zip(&b).all(|(x, y)| names::same_name(x, y))
+    let drive = match client.rooted() {
+        None => Some(client.drive_id().await?),
+        Some(_) => None,
     };
-    match server {
-        Some(s) if same(&s, &asked) => s,
-        _ if asked == "/" => asked,
-        _ => {
-            let (parent, _) = split_parent(&asked);
-            crate::shell::session::join(&parent, &found.name)
-        }
-    }
+    let path = shown_path(&found, &path, drive.as_deref());
+    Ok(Folder { id: found.id, path })
 }
 
 /// `shared:NAME[/PATH]`: the shared folder (or the folder below it) and its place.

@@ -11,5 +11,7 @@ pub struct Args {}
 /// Runs `recent`.
 pub async fn run(sess: &mut Session, _args: Args) -> CmdResult {
     let found = sess.client.recent().await?;
-    items::print_found(sess.settings.format, &items::with_paths(found))
+    let drive = sess.tree_drive().await?;
+    let list = items::with_paths(found, drive.as_deref());
+    items::print_found(sess.settings.format, &list)
 }

@@ -17,5 +17,7 @@ pub struct Args {
 pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
     let q = args.query.join(" ");
     let found = sess.client.search(&q, &ListOptions::default()).await?;
-    items::print_found(sess.settings.format, &items::with_paths(found))
+    let drive = sess.tree_drive().await?;
+    let list = items::with_paths(found, drive.as_deref());
+    items::print_found(sess.settings.format, &list)
 }
