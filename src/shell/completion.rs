@@ -56,6 +56,7 @@ pub struct ShellHelper {
     cache: Arc<Mutex<DirCache>>,
     cwd: Arc<Mutex<String>>,
     handle: tokio::runtime::Handle,
+    places: places::Places,
 }
 
 impl ShellHelper {
@@ -72,6 +73,7 @@ impl ShellHelper {
             cache,
             cwd,
             handle,
+            places: places::Places::default(),
         }
     }
 
@@ -129,7 +131,11 @@ impl ShellHelper {
                 .collect();
             return (start, pairs);
         }
-        let kind = arg_kind(&canonical(&cmd), index);
+        let cmd = canonical(&cmd);
+        let kind = arg_kind(&cmd, index);
+        if let Some(pairs) = self.places(&cmd, index, kind, &value, &tail) {
+            return (start, pairs);
+        }
         (start, self.paths(kind, &value, &tail))
     }
 
@@ -369,5 +375,6 @@ fn positional_index(cmd: &str, args: &[super::lexer::Word]) -> usize {
     n
 }
 
+mod places;
 #[cfg(test)]
 mod tests;
