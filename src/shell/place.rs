@@ -5,7 +5,7 @@
 //! ([`GraphClient::for_drive`], [`GraphClient::rooted_at`]), the prompt names the place, `cd -`
 //! returns to the previous one and `cd ~` home.
 
-use super::error::{CommandError, exit};
+use super::error::{CommandError, about, exit};
 use super::items;
 use super::session::{Folder, Session, Target, join, split_parent};
 use crate::graph::{DriveItem, GraphClient, ItemRef, names, same_drive};
@@ -44,7 +44,7 @@ pub enum Place {
 }
 
 impl Place {
-    /// The label the prompt shows (`drive:Documents`, `shared:Shared Folder`).
+    /// The place as `pwd` and the prompt begin with it (`drive:Documents`, `shared:Shared Folder`).
     pub fn label(&self) -> String {
         match self {
             Place::Drive { name, .. } => format!("drive:{name}"),
@@ -139,6 +139,29 @@ impl Session {
                 self.home.rooted_at(drive, id)
             }
         }
+    }
+
+    /// The name of the item `t` names, as its copy is named when no name is given (`mirror
+    /// SOURCE` alone, lftp's default): the last name of its path or of `shared:NAME[/PATH]`,
+    /// else (an id) the item's own name; `None` for a drive's root, which has none.
+    ///
+    /// # Errors
+    ///
+    /// Those of fetching an item given by id.
+    pub async fn name_of(&self, t: &Target) -> Result<Option<String>, CommandError> {
+        let given = t
+            .path
+            .as_deref()
+            .or_else(|| t.shown.strip_prefix("shared:"));
+        if let Some(given) = given {
+            let name = split_parent(&format!("/{given}")).1;
+            return Ok(Some(name).filter(|n| !n.is_empty()));
+        }
+        let item = match &t.known {
+            Some(item) => item.clone(),
+            None => self.client.item(&t.item).await.map_err(about(&t.label()))?,
+        };
+        Ok(Some(item.name).filter(|n| item.root.is_none() && !n.is_empty()))
     }
 
     /// The drive whose root the session's paths start at: the user's own, or the one

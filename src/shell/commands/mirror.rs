@@ -26,7 +26,7 @@ use crate::drive::mirror::{self, Direction, Filter, MirrorOptions};
 use crate::shell::error::{CmdResult, CommandError, about, exit};
 use crate::shell::glob;
 use crate::shell::progress::Meter;
-use crate::shell::session::{Session, join, split_parent};
+use crate::shell::session::{Session, join};
 
 /// Make a local folder a copy of a remote one (-R: a remote folder a copy of a local one).
 #[derive(Debug, clap::Args)]
@@ -108,8 +108,9 @@ GLOB: `*`, `?`, `[...]`, ignoring case; without `/` it matches a name at any dep
 the path from the mirrored folder; a trailing `/` matches folders only. Excluded items are
 neither read nor deleted; with a filter, folders are created only for files copied into them.
 
-TARGET defaults to SOURCE's name in the current folder; the drive's root (and the local /)
-has no name, so give the target: `mirror / DIR`.
+TARGET defaults to SOURCE's name in the current folder (of `shared:NAME` NAME, of an id the
+item's name); the drive's root (and the local /) has no name, so give the target:
+`mirror / DIR`.
 
 Exit: 0 the target mirrors the source (items only on the target, kept without -e, do not
 count); 6 some items failed, conflicts, or deletions held back; 2 a bad pattern or no target.
@@ -168,13 +169,9 @@ async fn endpoints(sess: &Session, args: &Args) -> Result<(String, PathBuf), Com
             Some(t) => PathBuf::from(t),
             None => {
                 let t = sess.target(&args.source).await?;
-                let path = t.path.ok_or_else(|| {
-                    CommandError::usage("mirror: give the local folder (TARGET) for an id")
-                })?;
-                let name = split_parent(&path).1;
-                if name.is_empty() {
+                let Some(name) = sess.name_of(&t).await? else {
                     return Err(nameless("the drive's root", "mirror / DIR"));
-                }
+                };
                 PathBuf::from(name)
             }
         };

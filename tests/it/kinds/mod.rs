@@ -12,6 +12,7 @@
 mod address;
 mod agree;
 mod drives;
+mod forms;
 mod ids;
 mod notebooks;
 mod partials;
