@@ -113,10 +113,23 @@ pub fn path_on(item: &DriveItem, drive: &str) -> Option<String> {
     if named.is_some_and(|d| !crate::graph::same_drive(d, drive)) {
         return None;
     }
+    tree_path(item)
+}
+
+/// True when the answer gives `item` a path from its drive's root other than `asked` (in
+/// case): only then is there something to learn from [`path_on`], and its drive worth
+/// asking for.
+pub fn respelled(item: &DriveItem, asked: &str) -> bool {
+    tree_path(item).is_some_and(|p| p != asked)
+}
+
+/// The item's path from its drive's root as the answer gives it, whichever drive that is.
+fn tree_path(item: &DriveItem) -> Option<String> {
     if item.root.is_some() {
         return Some("/".to_owned());
     }
-    let (_, rel) = path?.split_once("root:")?;
+    let path = item.parent_reference.as_ref()?.path.as_deref()?;
+    let (_, rel) = path.split_once("root:")?;
     Some(format!("{}/{}", rel.trim_end_matches('/'), item.name))
 }
 

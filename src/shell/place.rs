@@ -44,7 +44,8 @@ pub enum Place {
 }
 
 impl Place {
-    /// The place as `pwd` and the prompt begin with it (`drive:Documents`, `shared:Shared Folder`).
+    /// The place as `pwd` and the prompt begin with it (`drive:Documents`,
+    /// `shared:Shared Folder`).
     pub fn label(&self) -> String {
         match self {
             Place::Drive { name, .. } => format!("drive:{name}"),
@@ -195,7 +196,11 @@ impl Session {
     /// above an id's item ([`Session::place_of_folder`]).
     pub async fn base_of(&self, t: &Target, found: &DriveItem) -> Result<String, CommandError> {
         if let Some(path) = &t.path {
-            let drive = self.tree_drive().await?;
+            let drive = if items::respelled(found, path) {
+                self.tree_drive().await?
+            } else {
+                None
+            };
             return Ok(shown_path(found, path, drive.as_deref()));
         }
         if t.shown.starts_with("shared:") || item_drive(found).is_none() {
@@ -211,8 +216,9 @@ impl Session {
 
     /// The item `item` names, fetched where the session is; an id the session's drive does
     /// not know is looked for on the user's own drive and on the drives of what `shared`
-    /// lists, since a work account's ids do not name their drive (graph-api.md §13). Used where an id may name a folder
-    /// on another drive (`cd ID`, the folder of `put`, `mkdir`, `mv`, `cp`).
+    /// lists, since a work account's ids do not name their drive (graph-api.md §13). Used
+    /// where an id may name an item on another drive (every id argument, `cd ID`, the folder
+    /// of `put`, `mkdir`, `mv`, `cp`).
     ///
     /// # Errors
     ///
@@ -356,9 +362,10 @@ fn folder(found: &DriveItem, path: String) -> Folder {
 }
 
 /// The path to show for `found`, reached by the absolute path `asked` of a session whose
-/// paths start at the root of `drive` (`None`: at a shared item): the server's path when it
-/// is the one asked for but for case (the server's spelling), else `asked` with the
-/// server's spelling of the last name (a path through a shortcut, inside a shared item).
+/// paths start at the root of `drive` (`None`: at a shared item, or not needed since the
+/// server spells the path as asked, [`items::respelled`]): the server's path when it is the
+/// one asked for but for case (the server's spelling), else `asked` with the server's
+/// spelling of the last name (a path through a shortcut, inside a shared item).
 pub fn shown_path(found: &DriveItem, asked: &str, drive: Option<&str>) -> String {
     let server = drive.and_then(|d| items::path_on(found, d));
     let same = |a: &str, b: &str| {

@@ -1,13 +1,14 @@
-//! `cd [PATH|-|~|shared:NAME|drive:NAME]`: change the remote folder. The folder is checked on the server
-//! (a `cd` to a wrong place must fail, so fail-fast can stop the script before `rm *` runs
-//! there), and the path shown keeps the server's case. A shortcut to a shared folder is a
-//! folder here like anywhere. `cd shared:NAME[/PATH]` enters an item someone shared with you
-//! (as `shared` lists it), where `/` is that item; `cd ~` (or `cd` alone) returns to your own
-//! drive's root; `cd -` returns to the previous folder, wherever it was. `cd drive:NAME[/PATH]`
-//! goes to PATH on another of your drives, the form `pwd` prints there.
+//! `cd [PATH|-|~|shared:NAME|drive:NAME]`: change the remote folder. The folder is checked on
+//! the server (a `cd` to a wrong place must fail, so fail-fast can stop the script before
+//! `rm *` runs there), and the path shown keeps the server's case. A shortcut to a shared
+//! folder is a folder here like anywhere. `cd shared:NAME[/PATH]` enters an item someone
+//! shared with you (as `shared` lists it), where `/` is that item; `cd ~` (or `cd` alone)
+//! returns to your own drive's root; `cd -` returns to the previous folder, wherever it was.
+//! `cd drive:NAME[/PATH]` goes to PATH on another of your drives, the form `pwd` prints there.
 
 use crate::graph::ItemRef;
 use crate::shell::error::{CmdResult, CommandError, about, exit};
+use crate::shell::items;
 use crate::shell::place::shown_path;
 use crate::shell::session::{Folder, Place, Session};
 
@@ -113,8 +114,8 @@ async fn enter(
         return Err(CommandError::new(exit::FAILED, "not a folder").in_command(&path));
     }
     let drive = match client.rooted() {
-        None => Some(client.drive_id().await?),
-        Some(_) => None,
+        None if items::respelled(&found, &path) => Some(client.drive_id().await?),
+        _ => None,
     };
     let path = shown_path(&found, &path, drive.as_deref());
     Ok(Folder { id: found.id, path })
