@@ -62,6 +62,7 @@ pub struct ShellHelper {
     cache: Arc<Mutex<DirCache>>,
     cwd: Arc<Mutex<String>>,
     handle: tokio::runtime::Handle,
+    places: places::Places,
 }
 
 impl ShellHelper {
@@ -78,6 +79,7 @@ impl ShellHelper {
             cache,
             cwd,
             handle,
+            places: places::Places::default(),
         }
     }
 
@@ -135,7 +137,11 @@ impl ShellHelper {
                 .collect();
             return (start, pairs);
         }
-        let kind = arg_kind(&canonical(&cmd), index);
+        let cmd = canonical(&cmd);
+        let kind = arg_kind(&cmd, index);
+        if let Some(pairs) = self.places(&cmd, index, kind, &value, &tail) {
+            return (start, pairs);
+        }
         (start, self.paths(kind, &value, &tail))
     }
 
@@ -382,5 +388,6 @@ fn positional_index(cmd: &str, args: &[super::lexer::Word]) -> usize {
     n
 }
 
+mod places;
 #[cfg(test)]
 mod tests;

@@ -3,7 +3,12 @@
 //! Only the last path segment may hold a pattern: OneDrive lists one folder per request, and
 //! a pattern in a folder part would fan out into a walk. Patterns come from the lexer with
 //! quoted characters backslash-escaped, so `'*'.txt` matches only a file named `*.txt`.
-//! Remote matching ignores case, as OneDrive does.
+//! Remote matching ignores case, as OneDrive does. [`Session::expand`] reads a command's
+//! arguments with their patterns expanded against the folders' listings.
+
+use super::error::{CommandError, about, exit};
+use super::session::{Session, Target, join};
+use crate::graph::{DriveItem, ItemRef};
 
 /// True when `pat` matches `name`. `*` any run, `?` one character, `[abc]`/`[a-z]`/`[!a]` a
 /// class, `\x` a literal `x`.
@@ -162,6 +167,67 @@ pub fn split(pat: &str) -> Option<(String, &str)> {
         None => ("", pat),
     };
     (!is_pattern(dir)).then(|| (unescape(dir), base))
+}
+
+impl Session {
+    /// Reads object arguments ([`Session::target`]), expanding the glob patterns of this
+    /// command against cached (or fetched) listings. A pattern that matches nothing names the
+    /// item of that literal name, if any; otherwise it is a not-found error. The folder part
+    /// of a pattern is read as any argument is (`shared:NAME/*.txt`, `id:ID/*`, a path
+    /// through a shortcut).
+    pub async fn expand(&self, args: &[String]) -> Result<Vec<Target>, CommandError> {
+        let mut out = Vec::new();
+        for arg in args {
+            if !self.globs.contains(arg) {
+                out.push(self.target(arg).await?);
+                continue;
+            }
+            let (dir, pat) = split(arg).ok_or_else(|| {
+                CommandError::usage(format!(
+                    "{arg}: patterns are allowed in the last path segment only"
+                ))
+            })?;
+            let dir_t = self.target(if dir.is_empty() { "." } else { &dir }).await?;
+            let items = match &dir_t.path {
+                Some(p) => self.listing(p).await?.1,
+                None => self
+                    .client
+                    .children(&dir_t.item)
+                    .await
+                    .map_err(about(&dir_t.label()))?,
+            };
+            let chosen = matching(pat, items);
+            if chosen.is_empty() {
+                return Err(CommandError::new(
+                    exit::NOT_FOUND,
+                    format!("{arg}: no match"),
+                ));
+            }
+            for it in chosen {
+                out.push(Target {
+                    item: ItemRef::of_item(&it),
+                    path: dir_t.path.as_deref().map(|d| join(d, &it.name)),
+                    shown: join(&dir_t.label(), &it.name),
+                    known: Some(it),
+                });
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The items of a listing that `pat` matches; as in sh, a pattern that matches nothing stands
+/// for itself (`get 'a[1].txt'` fetches the file of that name when there is one).
+fn matching(pat: &str, items: Vec<DriveItem>) -> Vec<DriveItem> {
+    let (matched, rest): (Vec<DriveItem>, Vec<DriveItem>) =
+        items.into_iter().partition(|i| matches(pat, &i.name, true));
+    if !matched.is_empty() {
+        return matched;
+    }
+    let literal = unescape(pat);
+    rest.into_iter()
+        .filter(|i| crate::graph::names::same_name(&i.name, &literal))
+        .collect()
 }
 
 #[cfg(test)]

@@ -97,15 +97,40 @@ pub fn size(item: &DriveItem) -> u64 {
     item.shown_size()
 }
 
-/// The item's absolute path from its parent reference (`/drive/root:/a`), if given.
-pub fn path_of(item: &DriveItem) -> Option<String> {
+/// The item's absolute path on drive `drive` (its path from that drive's root:
+/// `parentReference.path`, `/drive/root:/a` or `/drives/{id}/root:/a`, and its name; `/` for
+/// the root); `None` when the answer gives no path or the item is on another drive (a path
+/// from Robin's root is no path on yours: graph-api.md §12). The drive is the answer's
+/// `parentReference.driveId`, else the one the path names, compared as drive ids are
+/// ([`crate::graph::same_drive`]); an answer naming neither is taken to be on `drive`.
+pub fn path_on(item: &DriveItem, drive: &str) -> Option<String> {
+    let parent = item.parent_reference.as_ref();
+    let path = parent.and_then(|r| r.path.as_deref());
+    let named = parent
+        .and_then(|r| r.drive_id.as_deref())
+        .filter(|d| !d.is_empty())
+        .or_else(|| path?.strip_prefix("/drives/")?.split('/').next());
+    if named.is_some_and(|d| !crate::graph::same_drive(d, drive)) {
+        return None;
+    }
+    tree_path(item)
+}
+
+/// True when the answer gives `item` a path from its drive's root other than `asked` (in
+/// case): only then is there something to learn from [`path_on`], and its drive worth
+/// asking for.
+pub fn respelled(item: &DriveItem, asked: &str) -> bool {
+    tree_path(item).is_some_and(|p| p != asked)
+}
+
+/// The item's path from its drive's root as the answer gives it, whichever drive that is.
+fn tree_path(item: &DriveItem) -> Option<String> {
     if item.root.is_some() {
         return Some("/".to_owned());
     }
-    let parent = item.parent_reference.as_ref()?.path.as_deref()?;
-    let (_, rel) = parent.split_once("root:")?;
-    let rel = rel.trim_end_matches('/');
-    Some(format!("{rel}/{}", item.name))
+    let path = item.parent_reference.as_ref()?.path.as_deref()?;
+    let (_, rel) = path.split_once("root:")?;
+    Some(format!("{}/{}", rel.trim_end_matches('/'), item.name))
 }
 
 /// The `--json` row of an item at `path`; an item on someone else's drive also has
@@ -199,11 +224,14 @@ pub fn found_line(format: Format, found: &Listed, path: &str) -> String {
     }
 }
 
-/// Pairs items with their paths (from the parent reference, else the bare name).
-pub fn with_paths(list: Vec<DriveItem>) -> Vec<(DriveItem, String)> {
+/// Pairs items with their paths on `drive` ([`path_on`]; `None`: the session's paths start
+/// at a shared item, not at a drive's root), else their bare names.
+pub fn with_paths(list: Vec<DriveItem>, drive: Option<&str>) -> Vec<(DriveItem, String)> {
     list.into_iter()
         .map(|i| {
-            let p = path_of(&i).unwrap_or_else(|| i.name.clone());
+            let p = drive
+                .and_then(|d| path_on(&i, d))
+                .unwrap_or_else(|| i.name.clone());
             (i, p)
         })
         .collect()
@@ -279,8 +307,37 @@ mod tests {
             }),
             ..Default::default()
         };
-        assert_eq!(path_of(&it).as_deref(), Some("/Pics/a.JPG"));
+        assert_eq!(
+            path_on(&it, "5d1b2c3a4f6e7d80").as_deref(),
+            Some("/Pics/a.JPG")
+        );
         assert_eq!(seed_type(&it), "photo");
+    }
+
+    #[test]
+    fn a_path_is_one_only_on_its_own_drive() {
+        let on = |drive: Option<&str>, path: &str| DriveItem {
+            name: "x".into(),
+            parent_reference: Some(ItemReference {
+                drive_id: drive.map(str::to_owned),
+                path: Some(path.into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let mine = "5D1B2C3A4F6E7D80";
+        let robins = on(Some("04A7C1E93B5D2F68"), "/drives/04a7c1e93b5d2f68/root:/S");
+        assert_eq!(path_on(&robins, mine), None);
+        assert_eq!(path_on(&robins, "4a7c1e93b5d2f68").as_deref(), Some("/S/x"));
+        let by_path = on(None, "/drives/04a7c1e93b5d2f68/root:/S");
+        assert_eq!(path_on(&by_path, mine), None);
+        assert_eq!(
+            path_on(&on(None, "/drive/root:"), mine).as_deref(),
+            Some("/x")
+        );
+        let b = on(Some("b!AbC"), "/drives/b!AbC/root:/S");
+        assert_eq!(path_on(&b, "b!abc"), None);
+        assert_eq!(path_on(&b, "b!AbC").as_deref(), Some("/S/x"));
     }
 
     #[test]

@@ -44,6 +44,7 @@ mod progress;
 mod repl;
 mod script;
 mod session;
+mod target;
 
 /// What `bench/micro.rs` measures (Tab completion in a cached folder); not part of the API.
 #[doc(hidden)]

@@ -5,9 +5,10 @@
 //! ([`GraphClient::for_drive`], [`GraphClient::rooted_at`]), the prompt names the place, `cd -`
 //! returns to the previous one and `cd ~` home.
 
-use super::error::{CommandError, exit};
-use super::session::{Folder, Session};
-use crate::graph::{DriveItem, GraphClient, ItemRef, same_drive};
+use super::error::{CommandError, about, exit};
+use super::items;
+use super::session::{Folder, Session, Target, join, split_parent};
+use crate::graph::{DriveItem, GraphClient, ItemRef, names, same_drive};
 
 /// How many folders a folder reached by id is climbed to find the shared item above it.
 const CLIMB: usize = 32;
@@ -43,7 +44,8 @@ pub enum Place {
 }
 
 impl Place {
-    /// The label the prompt shows (`drive:Documents`, `shared:Shared Folder`).
+    /// The place as `pwd` and the prompt begin with it (`drive:Documents`,
+    /// `shared:Shared Folder`).
     pub fn label(&self) -> String {
         match self {
             Place::Drive { name, .. } => format!("drive:{name}"),
@@ -140,10 +142,83 @@ impl Session {
         }
     }
 
+    /// The name of the item `t` names, as its copy is named when no name is given (`mirror
+    /// SOURCE` alone, lftp's default): the last name of its path or of `shared:NAME[/PATH]`,
+    /// else (an id) the item's own name; `None` for a drive's root, which has none.
+    ///
+    /// # Errors
+    ///
+    /// Those of fetching an item given by id.
+    pub async fn name_of(&self, t: &Target) -> Result<Option<String>, CommandError> {
+        let given = t
+            .path
+            .as_deref()
+            .or_else(|| t.shown.strip_prefix("shared:"));
+        if let Some(given) = given {
+            let name = split_parent(&format!("/{given}")).1;
+            return Ok(Some(name).filter(|n| !n.is_empty()));
+        }
+        let item = match &t.known {
+            Some(item) => item.clone(),
+            None => self.client.item(&t.item).await.map_err(about(&t.label()))?,
+        };
+        Ok(Some(item.name).filter(|n| item.root.is_none() && !n.is_empty()))
+    }
+
+    /// The drive whose root the session's paths start at: the user's own, or the one
+    /// `drive NAME` chose; `None` inside a shared item or a folder reached by id, where paths
+    /// start at that item.
+    ///
+    /// # Errors
+    ///
+    /// Those of asking for the user's drive (`GET /me/drive`, once).
+    pub async fn tree_drive(&self) -> Result<Option<String>, CommandError> {
+        Ok(match &self.place {
+            None => Some(self.home.drive_id().await?),
+            Some(Place::Drive { id, .. }) => Some(id.clone()),
+            Some(_) => None,
+        })
+    }
+
+    /// How output names target `t` (fetched as `found`), so that what a command prints
+    /// below it (`find`, `du`, `tree`, `ls`) is typed back as it is printed, where the
+    /// session is:
+    /// - a path: that path with the server's spelling of the names ([`shown_path`]);
+    /// - `shared:NAME[/PATH]`: as given;
+    /// - an id: the item's path when it is in the session's place (`/Documents` on the
+    ///   user's own drive, `/sub` inside `shared:Shared Folder`), `shared:NAME/PATH` when it
+    ///   is below an item shared with the user, else the argument (`id:ID[/PATH]`, which every
+    ///   command takes back).
+    ///
+    /// # Errors
+    ///
+    /// Those of asking for the user's drive, and of the requests finding the shared item
+    /// above an id's item ([`Session::place_of_folder`]).
+    pub async fn base_of(&self, t: &Target, found: &DriveItem) -> Result<String, CommandError> {
+        if let Some(path) = &t.path {
+            let drive = if items::respelled(found, path) {
+                self.tree_drive().await?
+            } else {
+                None
+            };
+            return Ok(shown_path(found, path, drive.as_deref()));
+        }
+        if t.shown.starts_with("shared:") || item_drive(found).is_none() {
+            return Ok(t.label());
+        }
+        let (place, folder) = self.place_of_folder(found).await?;
+        Ok(match place {
+            p if p == self.place => folder.path,
+            Some(p @ Place::Shared { .. }) => p.path_label(&folder.path),
+            _ => t.label(),
+        })
+    }
+
     /// The item `item` names, fetched where the session is; an id the session's drive does
-    /// not know is looked for on the drives of what `shared` lists, since a work account's
-    /// ids do not name their drive (graph-api.md §13). Used where an id may name a folder
-    /// on another drive (`cd ID`, the folder of `put`, `mkdir`, `mv`, `cp`).
+    /// not know is looked for on the user's own drive and on the drives of what `shared`
+    /// lists, since a work account's ids do not name their drive (graph-api.md §13). Used
+    /// where an id may name an item on another drive (every id argument, `cd ID`, the folder
+    /// of `put`, `mkdir`, `mv`, `cp`).
     ///
     /// # Errors
     ///
@@ -158,6 +233,9 @@ impl Session {
             return Err(first);
         };
         let mut drives: Vec<String> = Vec::new();
+        if self.place.is_some() {
+            drives.push(self.home.drive_id().await?);
+        }
         for entry in self.home.shared_with_me().await.unwrap_or_default() {
             if let Some(t) = entry.remote()
                 && !drives.iter().any(|d| same_drive(d, &t.drive_id))
@@ -191,16 +269,14 @@ impl Session {
         found: &DriveItem,
     ) -> Result<(Option<Place>, Folder), CommandError> {
         let drive = item_drive(found);
+        if let Some(Place::Drive { id, .. }) = &self.place
+            && let Some(path) = items::path_on(found, id)
+        {
+            return Ok((self.place.clone(), folder(found, path)));
+        }
         let own = self.home.drive_id().await?;
-        let tree = |d: &str| drive.as_deref().is_none_or(|x| same_drive(x, d));
-        if let Some(path) = tree_path(found) {
-            match &self.place {
-                Some(p @ Place::Drive { id, .. }) if tree(id) => {
-                    return Ok((Some(p.clone()), folder(found, path)));
-                }
-                _ if tree(&own) => return Ok((None, folder(found, path))),
-                _ => {}
-            }
+        if let Some(path) = items::path_on(found, &own) {
+            return Ok((None, folder(found, path)));
         }
         let Some(drive) = drive else {
             return Ok((self.place.clone(), folder(found, "/".into())));
@@ -271,27 +347,34 @@ impl Session {
 }
 
 /// The drive an item is on (`parentReference.driveId`), if the answer names it.
-fn item_drive(item: &DriveItem) -> Option<String> {
+pub(super) fn item_drive(item: &DriveItem) -> Option<String> {
     item.parent_reference
         .as_ref()
         .and_then(|r| r.drive_id.clone())
         .filter(|d| !d.is_empty())
 }
 
-/// The item's path from its drive's root, when Graph gives one (`parentReference.path`:
-/// `/drive/root:/a` or `/drives/{id}/root:/a`; the root itself is `/`).
-fn tree_path(item: &DriveItem) -> Option<String> {
-    if item.root.is_some() {
-        return Some("/".to_owned());
-    }
-    let parent = item.parent_reference.as_ref()?.path.as_deref()?;
-    let (_, rel) = parent.split_once("root:")?;
-    Some(format!("{}/{}", rel.trim_end_matches('/'), item.name))
-}
-
 fn folder(found: &DriveItem, path: String) -> Folder {
     Folder {
         id: found.id.clone(),
         path,
+    }
+}
+
+/// The path to show for `found`, reached by the absolute path `asked` of a session whose
+/// paths start at the root of `drive` (`None`: at a shared item, or not needed since the
+/// server spells the path as asked, [`items::respelled`]): the server's path when it is the
+/// one asked for but for case (the server's spelling), else `asked` with the server's
+/// spelling of the last name (a path through a shortcut, inside a shared item).
+pub fn shown_path(found: &DriveItem, asked: &str, drive: Option<&str>) -> String {
+    let server = drive.and_then(|d| items::path_on(found, d));
+    let same = |a: &str, b: &str| {
+        let (a, b): (Vec<&str>, Vec<&str>) = (a.split('/').collect(), b.split('/').collect());
+        a.len() == b.len() && a.iter().zip(&b).all(|(x, y)| names::same_name(x, y))
+    };
+    match server {
+        Some(s) if same(&s, asked) => s,
+        _ if asked == "/" => asked.to_owned(),
+        _ => join(&split_parent(asked).0, &found.name),
     }
 }

@@ -173,11 +173,7 @@ fn prompt(sess: &Session, label: &str) -> String {
         0 => String::new(),
         n => format!("[{n}] "),
     };
-    let place = sess
-        .place
-        .as_ref()
-        .map_or(String::new(), |p| format!("[{}]", escape(&p.label())));
-    format!("{status}{label}{place}:{}> ", escape(&sess.cwd.path))
+    format!("{status}{label}:{}> ", escape(&sess.where_label()))
 }
 
 /// Loads the history file into the editor and the session, saying once what went wrong.

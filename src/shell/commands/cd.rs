@@ -1,21 +1,25 @@
-//! `cd [PATH|-|~|shared:NAME]`: change the remote folder. The folder is checked on the server
-//! (a `cd` to a wrong place must fail, so fail-fast can stop the script before `rm *` runs
-//! there), and the path shown keeps the server's case. A shortcut to a shared folder is a
-//! folder here like anywhere. `cd shared:NAME[/PATH]` enters an item someone shared with you
-//! (as `shared` lists it), where `/` is that item; `cd ~` (or `cd` alone) returns to your own
-//! drive's root; `cd -` returns to the previous folder, wherever it was.
+//! `cd [PATH|-|~|shared:NAME|drive:NAME]`: change the remote folder. The folder is checked on
+//! the server (a `cd` to a wrong place must fail, so fail-fast can stop the script before
+//! `rm *` runs there), and the path shown keeps the server's case. A shortcut to a shared
+//! folder is a folder here like anywhere. `cd shared:NAME[/PATH]` enters an item someone
+//! shared with you (as `shared` lists it), where `/` is that item; `cd ~` (or `cd` alone)
+//! returns to your own drive's root; `cd -` returns to the previous folder, wherever it was.
+//! `cd drive:NAME[/PATH]` goes to PATH on another of your drives, the form `pwd` prints there.
 
-use crate::graph::{DriveItem, ItemRef, names};
+use crate::graph::ItemRef;
 use crate::shell::error::{CmdResult, CommandError, about, exit};
 use crate::shell::items;
-use crate::shell::session::{Folder, Place, Session, split_parent};
+use crate::shell::place::shown_path;
+use crate::shell::session::{Folder, Place, Session};
 
 /// Change the current remote folder (your drive's root without PATH or with `~`, the previous
-/// folder with `-`, an item shared with you with `shared:NAME`).
+/// folder with `-`, an item shared with you with `shared:NAME`, a folder of another of your
+/// drives with `drive:NAME/PATH`).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The folder: relative, absolute (`/…`), `..`, `id:XYZ`, `-` (the previous one), `~` or
-    /// `~/PATH` (your own drive), `shared:NAME[/PATH]` (an item `shared` lists).
+    /// `~/PATH` (your own drive), `shared:NAME[/PATH]` (an item `shared` lists),
+    /// `drive:NAME[/PATH]` (a drive `drives` lists).
     #[arg(allow_hyphen_values = true)]
     pub path: Option<String>,
 }
@@ -37,10 +41,9 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
             let path = crate::shell::session::resolve("/", &arg[1..]);
             (None, enter(&home, &ItemRef::path(&path), path).await?)
         }
-        _ => match arg.strip_prefix("shared:").filter(|r| !r.is_empty()) {
-            Some(rest) => shared(sess, rest).await?,
-            None => here(sess, arg).await?,
-        },
+        _ if arg.starts_with("shared:") && arg.len() > 7 => shared(sess, &arg[7..]).await?,
+        _ if arg.starts_with("drive:") && arg.len() > 6 => on_drive(sess, &arg[6..]).await?,
+        _ => here(sess, arg).await?,
     };
     sess.go(place, folder);
     if sess.settings.argv_mode {
@@ -110,27 +113,25 @@ async fn enter(
     if !found.is_folder() {
         return Err(CommandError::new(exit::FAILED, "not a folder").in_command(&path));
     }
-    let path = shown_path(&found, path, client.rooted().is_none());
+    let drive = match client.rooted() {
+        None if items::respelled(&found, &path) => Some(client.drive_id().await?),
+        _ => None,
+    };
+    let path = shown_path(&found, &path, drive.as_deref());
     Ok(Folder { id: found.id, path })
 }
 
-/// The path to show for folder `found`: the one the server names when it is the path asked
-/// for (the server's case), else the path asked for with the server's spelling of the last
-/// name (a path through a shortcut, inside a shared item).
-fn shown_path(found: &DriveItem, asked: String, own_tree: bool) -> String {
-    let server = items::path_of(found).filter(|_| own_tree);
-    let same = |a: &str, b: &str| {
-        let (a, b): (Vec<&str>, Vec<&str>) = (a.split('/').collect(), b.split('/').collect());
-        a.len() == b.len() && a.iter().zip(&b).all(|(x, y)| names::same_name(x, y))
-    };
-    match server {
-        Some(s) if same(&s, &asked) => s,
-        _ if asked == "/" => asked,
-        _ => {
-            let (parent, _) = split_parent(&asked);
-            crate::shell::session::join(&parent, &found.name)
-        }
-    }
+/// `drive:NAME[/PATH]` (as `pwd` prints it on another drive): the folder at PATH from the
+/// root of the drive `drives` shows as NAME (or with that id), and its place.
+async fn on_drive(sess: &Session, rest: &str) -> Result<(Option<Place>, Folder), CommandError> {
+    let (name, below) = rest.split_once('/').unwrap_or((rest, ""));
+    let place = crate::shell::commands::drive::place_named(sess, name).await?;
+    let client = sess.client_at(place.as_ref());
+    let path = crate::shell::session::resolve("/", below);
+    let folder = enter(&client, &ItemRef::path(&path), path.clone())
+        .await
+        .map_err(|e| e.in_command(&format!("drive:{rest}")))?;
+    Ok((place, folder))
 }
 
 /// `shared:NAME[/PATH]`: the shared folder (or the folder below it) and its place.

@@ -33,15 +33,26 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
         sess.go(None, root);
         return Ok(());
     }
-    let drives = sess.home.drives().await?;
-    let own = sess.home.drive_id().await?;
-    let chosen = pick(&drives, &arg)?;
-    let place = (!same_drive(&chosen.id, &own)).then(|| Place::Drive {
-        name: chosen.name.clone().unwrap_or_else(|| chosen.id.clone()),
-        id: chosen.id.clone(),
-    });
+    let place = place_named(sess, &arg).await?;
     sess.go(place, root);
     Ok(())
+}
+
+/// The place of the drive `arg` names (its name or id as `drives` shows them): `None` for
+/// the user's own drive (`drive NAME`, `cd drive:NAME/PATH`).
+///
+/// # Errors
+///
+/// No drive of that name or id (exit 3), several of that name (exit 2), those of the
+/// requests.
+pub async fn place_named(sess: &Session, arg: &str) -> Result<Option<Place>, CommandError> {
+    let drives = sess.home.drives().await?;
+    let own = sess.home.drive_id().await?;
+    let chosen = pick(&drives, arg)?;
+    Ok((!same_drive(&chosen.id, &own)).then(|| Place::Drive {
+        name: chosen.name.clone().unwrap_or_else(|| chosen.id.clone()),
+        id: chosen.id.clone(),
+    }))
 }
 
 /// The drive `arg` names: by id, else by name (one only).

@@ -42,7 +42,7 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
     let walk = Walk::<Listed>::start(&sess.client, &t.item, items::walk_options(format))
         .await
         .map_err(about(&t.label()))?;
-    let base = t.path.clone().unwrap_or_else(|| t.label());
+    let base = sess.base_of(&t, walk.root()).await?;
     let mut out = Lines::default();
     let root = walk.root();
     if !root.is_folder() {

@@ -82,7 +82,7 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
     let walk = Walk::<Listed>::start(&sess.client, &t.item, opts)
         .await
         .map_err(about(&t.label()))?;
-    let base = t.path.clone().unwrap_or_else(|| t.label());
+    let base = sess.base_of(&t, walk.root()).await?;
     let mut visits = Visits::new(walk, false);
     let mut out = Lines::default();
     while let Some(step) = out.wait(visits.next()).await? {

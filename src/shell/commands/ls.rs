@@ -94,7 +94,11 @@ enum Failed {
 /// `ls` of one target; `many`: the number of targets listed before it, when there are
 /// several (each folder then gets its `PATH:` line).
 async fn one(sess: &Session, args: &Args, t: &Target, many: Option<usize>) -> Result<(), Failed> {
-    let dir = t.path.clone().unwrap_or_else(|| t.label());
+    let found = fetched(sess, t).await.map_err(Failed::Listing)?;
+    let dir = match &found {
+        Some(item) => sess.base_of(t, item).await.map_err(Failed::Listing)?,
+        None => sess.cwd.path.clone(),
+    };
     let header = many
         .filter(|_| sess.settings.format != Format::Json)
         .map(|n| {
@@ -109,11 +113,9 @@ async fn one(sess: &Session, args: &Args, t: &Target, many: Option<usize>) -> Re
         broken: None,
     };
     let streams = shown.streams();
-    let found = list(
-        sess,
-        t,
-        |page| if streams { shown.page(page) } else { Ok(()) },
-    )
+    let found = list(sess, t, found.as_ref(), |page| {
+        if streams { shown.page(page) } else { Ok(()) }
+    })
     .await;
     if let Some(e) = shown.broken.take() {
         return Err(Failed::Output(e));
@@ -187,23 +189,33 @@ fn folder_text(sess: &Session, args: &Args, dir: &str, items: &[DriveItem]) -> S
     render(sess, args, &list)
 }
 
-/// The target's children and its id when it is a folder, else the target alone; `page` sees
-/// each page of a folder's children as it arrives. The current folder (checked by `cd`) is
-/// listed at once; any other path is fetched first, so that a notebook shows as itself rather
-/// than its sections, and a shortcut's shared folder is listed on its own drive.
+/// The target's item, fetched unless it is known (a glob's match) or the current folder
+/// (checked by `cd`, listed at once: `None`). Any other path is fetched first, so that a
+/// notebook shows as itself rather than its sections, and a shortcut's shared folder is
+/// listed on its own drive.
+async fn fetched(sess: &Session, t: &Target) -> Result<Option<DriveItem>, CommandError> {
+    if let Some(known) = &t.known {
+        return Ok(Some(known.clone()));
+    }
+    if t.path.as_deref() == Some(sess.cwd.path.as_str()) {
+        return Ok(None);
+    }
+    Ok(Some(sess.client.item(&t.item).await?))
+}
+
+/// The children of the target (`item`, as [`fetched`] gives it) and its id when it is a
+/// folder, else the target alone; `page` sees each page of a folder's children as it
+/// arrives.
 async fn list(
     sess: &Session,
     t: &Target,
+    item: Option<&DriveItem>,
     page: impl FnMut(&[DriveItem]) -> CmdResult,
 ) -> Result<cache::Found, CommandError> {
-    if let Some(known) = &t.known {
-        return cache::list_item_pages(&sess.client, known, page).await;
+    match item {
+        Some(item) => cache::list_item_pages(&sess.client, item, page).await,
+        None => cache::list_folder_pages(&sess.client, &t.item, page).await,
     }
-    if t.path.as_deref() == Some(sess.cwd.path.as_str()) {
-        return cache::list_folder_pages(&sess.client, &t.item, page).await;
-    }
-    let item = sess.client.item(&t.item).await?;
-    cache::list_item_pages(&sess.client, &item, page).await
 }
 
 /// `ls -R` of a target, after `n` targets listed (see the module docs).
@@ -211,7 +223,10 @@ async fn recursive(sess: &Session, args: &Args, t: &Target, n: usize) -> Result<
     let format = sess.settings.format;
     let walk = Walk::<Listed>::start(&sess.client, &t.item, items::walk_options(format)).await;
     let mut walk = walk.map_err(|e| Failed::Listing(e.into()))?;
-    let base = t.path.clone().unwrap_or_else(|| t.label());
+    let base = sess
+        .base_of(t, walk.root())
+        .await
+        .map_err(Failed::Listing)?;
     if !walk.root().is_folder() {
         return print(sess, args, &[(walk.root(), base)]).map_err(Failed::Output);
     }

@@ -28,7 +28,7 @@ use crate::shell::glob;
 use crate::shell::hint;
 use crate::shell::lexer::escape;
 use crate::shell::progress::Meter;
-use crate::shell::session::{Place, Session, join, split_parent};
+use crate::shell::session::{Session, join};
 
 /// Make a local folder a copy of a remote one (-R: a remote folder a copy of a local one).
 #[derive(Debug, clap::Args)]
@@ -110,8 +110,9 @@ GLOB: `*`, `?`, `[...]`, ignoring case; without `/` it matches a name at any dep
 the path from the mirrored folder; a trailing `/` matches folders only. Excluded items are
 neither read nor deleted; with a filter, folders are created only for files copied into them.
 
-TARGET defaults to SOURCE's name in the current folder; the drive's root (and the local /)
-has no name, so give the target: `mirror / DIR`.
+TARGET defaults to SOURCE's name in the current folder (of `shared:NAME` NAME, of an id the
+item's name); the drive's root (and the local /) has no name, so give the target:
+`mirror / DIR`.
 
 Exit: 0 the target mirrors the source (items only on the target, kept without -e, do not
 count); 6 some items failed, conflicts, or deletions held back; 2 a bad pattern or no target.
@@ -143,7 +144,7 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
     };
     let mut report = mirror::mirror(&sess.client, &remote.item, &local, &opts)
         .await
-        .map_err(|e| shared_folder_hint(e, sess, &remote, &remote_arg, &local, args.reverse))?;
+        .map_err(|e| shared_folder_hint(e, sess, &remote, &local, args.reverse))?;
     if args.reverse && !args.dry_run {
         sess.cache().flush();
     }
@@ -170,13 +171,9 @@ async fn endpoints(sess: &Session, args: &Args) -> Result<(String, PathBuf), Com
             Some(t) => PathBuf::from(t),
             None => {
                 let t = sess.target(&args.source).await?;
-                let path = t.path.ok_or_else(|| {
-                    CommandError::usage("mirror: give the local folder (TARGET) for an id")
-                })?;
-                let name = split_parent(&path).1;
-                if name.is_empty() {
+                let Some(name) = sess.name_of(&t).await? else {
                     return Err(nameless("the drive's root", "mirror / DIR"));
-                }
+                };
                 PathBuf::from(name)
             }
         };
@@ -200,12 +197,12 @@ async fn endpoints(sess: &Session, args: &Args) -> Result<(String, PathBuf), Com
 /// The error of a refused run, with, for a folder shared with the user, the command that does
 /// copy it: `get -r` or `put -r` (whole each time, `-c` continuing an interrupted one).
 /// The remote folder is named as it works from any folder of a new run: its absolute path, or
-/// `shared:NAME/PATH` inside a folder shared with the user.
+/// its place and path ([`crate::shell::place::Place::path_label`], `shared:NAME/PATH`) when the
+/// session is not on the user's own drive; an argument that was no path, as typed back.
 fn shared_folder_hint(
     e: crate::Error,
     sess: &Session,
     remote: &crate::shell::session::Target,
-    remote_arg: &str,
     local: &std::path::Path,
     reverse: bool,
 ) -> CommandError {
@@ -215,12 +212,9 @@ fn shared_folder_hint(
         return err;
     }
     let folder = match (&sess.place, &remote.path) {
-        (_, _) if remote_arg.starts_with("shared:") => remote_arg.to_owned(),
-        (Some(Place::Shared { name, .. }), Some(p)) => {
-            format!("shared:{name}{}", p.trim_end_matches('/'))
-        }
-        (_, Some(p)) => p.clone(),
-        _ => remote_arg.to_owned(),
+        (Some(place), Some(p)) => place.path_label(p),
+        (None, Some(p)) => p.clone(),
+        (_, None) => remote.label(),
     };
     let (folder, local) = (escape(&folder), escape(&local.to_string_lossy()));
     let cmd = match reverse {

@@ -18,7 +18,8 @@ pub struct Args {}
 
 /// Runs `recent`.
 pub async fn run(sess: &mut Session, _args: Args) -> CmdResult {
-    let found = items::with_paths(sess.client.recent().await?);
+    let drive = sess.tree_drive().await?;
+    let found = items::with_paths(sess.client.recent().await?, drive.as_deref());
     let sections = notebook_parts(sess, &found).await;
     items::print_found_in(sess.settings.format, &found, &sections)
 }

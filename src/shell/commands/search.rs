@@ -17,7 +17,9 @@ pub struct Args {
 /// Runs `search`.
 pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
     let q = args.query.join(" ");
-    let found = items::with_paths(sess.client.search(&q, &ListOptions::default()).await?);
+    let listed = sess.client.search(&q, &ListOptions::default()).await?;
+    let drive = sess.tree_drive().await?;
+    let found = items::with_paths(listed, drive.as_deref());
     let sections = super::recent::notebook_parts(sess, &found).await;
     items::print_found_in(sess.settings.format, &found, &sections)
 }

@@ -54,7 +54,7 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
         Format::Seed => out.push(&format!("{}:\n", output::escape(name)))?,
         Format::Json => {}
     }
-    let base = t.path.clone().unwrap_or_default();
+    let base = sess.base_of(&t, root).await?;
     // For each level above the current item: whether the folder there was the last sister.
     let mut lasts: Vec<bool> = Vec::new();
     let mut visits = Visits::new(walk, args.dirs_only);

@@ -5,15 +5,8 @@
 
 use predicates::prelude::*;
 
-use super::kinds;
-use crate::shell::{Env, on_both_profiles};
-
-fn id_of(env: &Env, arg: &str) -> String {
-    env.json(&format!("info '{arg}'"))[0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
+use super::{id_of, kinds};
+use crate::shell::on_both_profiles;
 
 on_both_profiles! {
     fn cd_by_id_follows_the_folder_to_its_own_drive(env) {

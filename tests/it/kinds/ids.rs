@@ -3,15 +3,8 @@
 //! 34 characters. What `info` shows as `id` is read back as an id by `info`, `cd`, `ls` and
 //! `get`; a personal id names its drive, so it works for an item of a shared folder too.
 
-use super::{is_business, kinds};
+use super::{id_of, is_business, kinds};
 use crate::shell::on_both_profiles;
-
-fn id_of(env: &crate::shell::Env, path: &str) -> String {
-    env.json(&format!("info '{path}'"))[0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
 
 on_both_profiles! {
     fn info_ids_paste_back_into_every_command(env) {

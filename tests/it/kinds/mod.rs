@@ -12,9 +12,11 @@
 mod address;
 mod agree;
 mod drives;
+mod forms;
 mod ids;
 mod notebooks;
 mod partials;
+mod paths;
 mod shared;
 mod shortcuts;
 mod writes;
@@ -75,6 +77,14 @@ pub fn local_files(dir: &Path) -> Vec<String> {
         .collect();
     out.sort();
     out
+}
+
+/// The `id` `info` shows for `arg`.
+pub fn id_of(env: &Env, arg: &str) -> String {
+    env.json(&format!("info '{arg}'"))[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }
 
 /// True on the work or school profile.

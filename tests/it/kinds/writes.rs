@@ -5,16 +5,8 @@
 
 use predicates::prelude::*;
 
-use super::{is_business, kinds};
+use super::{id_of, is_business, kinds};
 use crate::shell::{Env, on_both_profiles};
-
-/// The `id` `info` shows for `arg`.
-fn id_of(env: &Env, arg: &str) -> String {
-    env.json(&format!("info '{arg}'"))[0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
 
 /// Runs `line`, asserting exit 7 and a stderr holding `why`.
 fn refused(env: &Env, line: &str, why: &str) {
