@@ -221,7 +221,7 @@ pub async fn cp(client: &GraphClient, src: &ItemRef, dest: &str) -> Result<Drive
 /// # Errors
 ///
 /// [`crate::ErrorKind::Refused`], a conflict (exit 7), with nothing sent, for what `rm` never
-/// removes ([`check_removable`]); not a conflict for a folder without `recursive`; else those
+/// removes (`check_removable`); not a conflict for a folder without `recursive`; else those
 /// of the requests.
 pub async fn rm(client: &GraphClient, item: &ItemRef, recursive: bool) -> Result<()> {
     let found = client.item(item).await?;

@@ -4,20 +4,20 @@
 //! Why it is built this way:
 //! - The expensive side is the remote one: listing 20,000 items folder by folder costs
 //!   thousands of round trips. So the remote side is a snapshot kept in a state file and
-//!   brought up to date with the folder's delta ([`remote`]): a second run of an unchanged
+//!   brought up to date with the folder's delta (`remote.rs`): a second run of an unchanged
 //!   folder costs two requests (the folder, one delta round). The local side is a scan of
-//!   sizes and mtimes, which costs no reads ([`local`]).
-//! - The comparison ([`plan`]) is pure, so each rule has its own test. Files are equal when
+//!   sizes and mtimes, which costs no reads (`local.rs`).
+//! - The comparison (`plan.rs`) is pure, so each rule has its own test. Files are equal when
 //!   size and mtime (to the second: OneDrive for Business keeps whole seconds) agree, or with
 //!   `checksum` when their quickXorHashes do. Known hashes decide over sizes, because
-//!   OneDrive lists some files with a size that is not their content's ([`likeness`], the one
+//!   OneDrive lists some files with a size that is not their content's (`likeness.rs`, the one
 //!   rule `check` uses too): a local file whose size differs from a remote file with a hash is
 //!   read and hashed once, unless neither side changed since the last run.
 //! - Nothing is lost silently: the state file also records what each file looked like on both
 //!   sides when the last run left them equal, so a file changed on both sides since is a
 //!   conflict, reported and left alone unless the caller lets the source win. Deletions come
 //!   last and only when every transfer succeeded and nothing is in conflict, and never more
-//!   than `max_delete` ([`apply`]); remote deletions go to the recycle bin. Local deletions are
+//!   than `max_delete` (`apply.rs`); remote deletions go to the recycle bin. Local deletions are
 //!   permanent, so they also need a record of an earlier run of the pair (or `force`): the
 //!   first run into a folder the user already filled deletes nothing of it unasked.
 //! - OneDrive names ignore case and Unicode form, local ones do not: the two sides are paired

@@ -20,7 +20,7 @@ pub trait Record: Sized + Send + 'static {
     fn name(&self) -> &str;
     /// The item's id.
     fn id(&self) -> &str;
-    /// True for what walks enter: folders and shortcuts to folders ([`ItemKind::is_folder`]).
+    /// True for what walks enter: folders and shortcuts to folders ([`crate::graph::ItemKind::is_folder`]).
     fn is_folder(&self) -> bool;
     /// For an item on another drive (a shortcut): where it really is.
     fn remote(&self) -> Option<RemoteTarget>;
@@ -28,7 +28,7 @@ pub trait Record: Sized + Send + 'static {
     fn content(&self) -> ItemRef;
     /// True when the name is no safe local path component ([`DriveItem::local_name`]).
     fn unsafe_name(&self) -> bool;
-    /// Appends what the index keeps of the item ([`Listed::encode`]).
+    /// Appends what the index keeps of the item (for [`Listed`], its compact byte form).
     fn encode(&self, out: &mut Vec<u8>);
     /// The record of an item the index kept.
     fn from_listed(listed: Listed) -> Self;
