@@ -43,7 +43,7 @@ fn completion(entries: usize, label: &str, line: &str) {
         })
         .collect();
     let mut cache = DirCache::default();
-    cache.store("5D1B2C3A4F6E7D80!101", "/", items);
+    cache.store("5D1B2C3A4F6E7D80!101", "/", items.into());
     // Never contacted: every lookup is answered from the cache.
     let client = GraphClient::new(
         "http://127.0.0.1:9/v1.0",
