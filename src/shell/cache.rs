@@ -30,8 +30,8 @@ pub const DEFAULT_TTL: Duration = Duration::from_secs(60);
 
 /// One folder listing: its children as compact records ([`Child`]), sorted by lower-cased
 /// name, with the parentReference they share kept once. Built page by page
-/// ([`Listing::extend`], then [`Listing::sorted`]); a listing of 100,000 children takes about
-/// 16 MiB (bench/results.md, section 9).
+/// ([`Listing::extend`], then [`Listing::sorted`]): about 160 bytes a plain child (a 140-byte
+/// record and its index entry), 16 MB for 100,000 (bench/results.md, section 9).
 #[derive(Debug, Clone)]
 pub struct Listing {
     /// The children, sorted by lower-cased name once [`Listing::sorted`].

@@ -1,5 +1,5 @@
 //! One child of a cached listing ([`Child`]), kept small: a decoded driveItem of a listing
-//! page holds about 2.7 KiB (its 992 bytes of fields, its strings and JSON maps), so a folder
+//! page holds about 4.2 KiB (its 992 bytes of fields, its strings and JSON maps), so a folder
 //! of 100,000 children kept whole cost the shell hundreds of MiB (bench/results.md,
 //! section 9). A plain file or folder is kept as the walks keep it ([`Listed`]: name, id,
 //! kind, size, modification time), about 150 bytes; the parentReference all the children of
@@ -139,10 +139,7 @@ mod tests {
         let back = child.to_item(Some(&parent));
         assert_eq!(back.parent_reference, item.parent_reference);
         assert_eq!((back.kind(), back.shown_size()), (item.kind(), 7));
-        assert_eq!(
-            crate::drive::modified(&back),
-            crate::drive::modified(&item)
-        );
+        assert_eq!(crate::drive::modified(&back), crate::drive::modified(&item));
         assert_eq!(
             crate::graph::ItemRef::of_item(&back),
             crate::graph::ItemRef::of_item(&item)
@@ -165,6 +162,10 @@ mod tests {
         }));
         let child = Child::new(elsewhere.clone(), None);
         assert!(child.is_folder());
-        assert_eq!(child.to_item(None), elsewhere, "its own parentReference kept");
+        assert_eq!(
+            child.to_item(None),
+            elsewhere,
+            "its own parentReference kept"
+        );
     }
 }

@@ -21,7 +21,7 @@ pub enum Found {
         children: Listing,
     },
     /// A target that is no folder (a file, a notebook): the target itself.
-    Item(DriveItem),
+    Item(Box<DriveItem>),
 }
 
 /// Lists a folder with as few requests as possible: the children first (their parent
@@ -60,7 +60,7 @@ pub async fn list_folder_pages(
             Err(e) => {
                 // Graph refuses children of a file on some front-ends: show the file instead.
                 let me = client.item(item).await.map_err(|_| CommandError::from(e))?;
-                return Ok(Found::Item(me));
+                return Ok(Found::Item(Box::new(me)));
             }
         };
         let mut next = next;
@@ -84,7 +84,7 @@ pub async fn list_folder_pages(
             id: me.id,
             children: items.sorted(),
         }),
-        _ => Ok(Found::Item(me)),
+        _ => Ok(Found::Item(Box::new(me))),
     }
 }
 
@@ -111,7 +111,7 @@ pub async fn list_item_pages(
     mut page: impl FnMut(&[DriveItem]) -> CmdResult,
 ) -> Result<Found, CommandError> {
     if !item.is_folder() {
-        return Ok(Found::Item(item.clone()));
+        return Ok(Found::Item(Box::new(item.clone())));
     }
     let id = item.remote().map_or_else(|| item.id.clone(), |t| t.id);
     let at = ItemRef::content_of(item);

@@ -25,11 +25,7 @@ fn prefix_lookup_ignores_case_and_keeps_server_case() {
         .into(),
     );
     let l = c.fresh("r").unwrap();
-    let names: Vec<&str> = l
-        .with_prefix("PI")
-        .iter()
-        .map(|i| i.name())
-        .collect();
+    let names: Vec<&str> = l.with_prefix("PI").iter().map(|i| i.name()).collect();
     assert_eq!(names, ["Pics", "pizza.txt"]);
     assert_eq!(c.folder_id("/pics"), Some("1"));
 }

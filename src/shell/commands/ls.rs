@@ -124,7 +124,11 @@ async fn one(sess: &Session, args: &Args, t: &Target, many: Option<usize>) -> Re
         cache::Found::Folder { id, children } => (id, children),
         cache::Found::Item(item) => {
             let hidden = !args.all && item.name.starts_with('.');
-            let list = if hidden { vec![] } else { vec![(&item, dir.clone())] };
+            let list = if hidden {
+                vec![]
+            } else {
+                vec![(&*item, dir.clone())]
+            };
             return print(sess, args, &list).map_err(Failed::Output);
         }
     };
@@ -216,8 +220,11 @@ fn whole_text(sess: &Session, args: &Args, dir: &str, listing: &Listing) -> Stri
     };
     for chunk in chunks {
         let items: Vec<DriveItem> = chunk.iter().map(|(c, _)| listing.item(c)).collect();
-        let pairs: Vec<(&DriveItem, String)> =
-            items.iter().zip(chunk).map(|(i, (_, p))| (i, p.clone())).collect();
+        let pairs: Vec<(&DriveItem, String)> = items
+            .iter()
+            .zip(chunk)
+            .map(|(i, (_, p))| (i, p.clone()))
+            .collect();
         if table {
             rows.extend(long_rows(sess, args, &pairs));
         } else {
