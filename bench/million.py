@@ -17,6 +17,11 @@ Two parts:
   drive, where delta works on the root only, so the walk lists folder by folder.
 Each walk runs once (`--runs` is not used here: one walk of a million items takes minutes).
 `--quick` uses 2,000 folders and 38,000 files.
+
+`SKYDRIVE_BENCH_MILLION=ls bench/run --only million` runs only the `ls` rows, in about a
+minute: `ls /Big`, `ls -l /Big` (both print page by page) and `ls -lt /Big` (sorted whole),
+on a drive of `/Big` and 100,000 other files (`--seed-tree 1,200000`) at 20 ms latency, each
+with its peak RSS (the listing cache's cost, issue 15).
 """
 import json
 import os
@@ -113,6 +118,7 @@ def walk_rows(ctx, shape):
         rows.append(first_line(ctx, emu, "find / after one change (index)", ["find", "/"],
                                home(ctx, emu, "du /")))
         rows.append(first_line(ctx, emu, "ls /Big", ["ls", "/Big"]))
+        rows.append(first_line(ctx, emu, "ls -l /Big", ["ls", "-l", "/Big"]))
         for label, args in (("rclone lsf -R (8 checkers)", ["lsf", "-R", "remote:"]),
                             ("rclone lsf -R --onedrive-delta", ["lsf", "-R", "--onedrive-delta", "remote:"])):
             rows.append(rclone(ctx, emu, label, args))
@@ -176,7 +182,25 @@ def rclone(ctx, emu, label, args):
                    "%d lines" % lines)
 
 
+LS_SHAPE = "1,200000"
+
+
+def ls_rows(ctx):
+    """`ls` of `/Big` (100,000 children) only: its first line and peak RSS."""
+    emu = sc.Emu(ctx, "million-ls", latency="20ms", empty=False, extra=["--seed-tree", LS_SHAPE])
+    rows = [HEAD]
+    try:
+        for args in (["ls", "/Big"], ["ls", "-l", "/Big"], ["ls", "-lt", "/Big"]):
+            rows.append(first_line(ctx, emu, " ".join(args), args))
+    finally:
+        emu.stop()
+    return ("## 9. A million items: `ls` of a folder of 100,000 children only (`--seed-tree %s`, "
+            "20 ms latency)\n\n%s\n" % (LS_SHAPE, "\n".join(rows)))
+
+
 def million(ctx):
+    if os.environ.get("SKYDRIVE_BENCH_MILLION") == "ls":
+        return ls_rows(ctx)
     folders, files = QUICK_SHAPE if ctx.quick else SHAPE
     shape = "%d,%d" % (folders, files)
     items = folders + files

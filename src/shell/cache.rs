@@ -9,9 +9,11 @@
 //! Listings under way are known too ([`Flight`]), so a Tab waits for the one in flight
 //! instead of asking again, and not at all for a big one (`cache/flight.rs`).
 
+mod child;
 mod flight;
 mod listing;
 
+pub use child::Child;
 pub use flight::Flight;
 pub use listing::{Found, list_folder_pages, list_item_pages};
 
@@ -20,69 +22,108 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::error::{CommandError, exit};
+use crate::graph::model::ItemReference;
 use crate::graph::{DriveItem, GraphClient, ItemRef};
 
 /// Default time a listing stays valid.
 pub const DEFAULT_TTL: Duration = Duration::from_secs(60);
 
-/// One cached folder listing.
+/// One folder listing: its children as compact records ([`Child`]), sorted by lower-cased
+/// name, with the parentReference they share kept once. Built page by page
+/// ([`Listing::extend`], then [`Listing::sorted`]): about 160 bytes a plain child (a 140-byte
+/// record and its index entry), 16 MB for 100,000 (bench/results.md, section 9).
 #[derive(Debug, Clone)]
 pub struct Listing {
-    /// The children, sorted by lower-cased name.
-    items: Vec<DriveItem>,
-    /// Lower-cased names, parallel to `items`.
-    lower: Vec<String>,
+    /// The children, sorted by lower-cased name once [`Listing::sorted`].
+    children: Vec<Child>,
+    /// The parentReference of the first child, which its compact siblings share.
+    parent: Option<ItemReference>,
     fetched: Instant,
 }
 
-impl Listing {
-    fn new(mut items: Vec<DriveItem>) -> Self {
-        items.sort_by_cached_key(|i| i.name.to_lowercase());
-        let lower = items.iter().map(|i| i.name.to_lowercase()).collect();
+impl Default for Listing {
+    fn default() -> Self {
         Listing {
-            items,
-            lower,
+            children: Vec::new(),
+            parent: None,
             fetched: Instant::now(),
         }
     }
+}
+
+impl From<Vec<DriveItem>> for Listing {
+    fn from(items: Vec<DriveItem>) -> Self {
+        let mut listing = Listing::default();
+        listing.extend(items);
+        listing.sorted()
+    }
+}
+
+impl Listing {
+    /// Adds a page of children, in the server's order.
+    pub fn extend(&mut self, page: Vec<DriveItem>) {
+        if self.children.is_empty() && self.parent.is_none() {
+            self.parent = page.first().and_then(|i| i.parent_reference.clone());
+        }
+        let parent = self.parent.as_ref();
+        self.children
+            .extend(page.into_iter().map(|i| Child::new(i, parent)));
+    }
+
+    /// The listing sorted by lower-cased name, its spare capacity given back.
+    pub fn sorted(mut self) -> Self {
+        self.children.sort_by(|a, b| a.lower().cmp(b.lower()));
+        self.children.shrink_to_fit();
+        self
+    }
 
     /// All children, sorted by name ignoring case.
-    pub fn items(&self) -> &[DriveItem] {
-        &self.items
+    pub fn children(&self) -> &[Child] {
+        &self.children
+    }
+
+    /// `child` (one of this listing's) as the driveItem the listing gave ([`Child::to_item`]).
+    pub fn item(&self, child: &Child) -> DriveItem {
+        child.to_item(self.parent.as_ref())
+    }
+
+    /// All children as driveItems ([`Listing::item`]), sorted by name ignoring case.
+    pub fn items(&self) -> Vec<DriveItem> {
+        self.children.iter().map(|c| self.item(c)).collect()
     }
 
     /// Children whose name starts with `prefix`, ignoring case.
-    pub fn with_prefix(&self, prefix: &str) -> &[DriveItem] {
+    pub fn with_prefix(&self, prefix: &str) -> &[Child] {
         let p = prefix.to_lowercase();
-        let start = self.lower.partition_point(|n| n.as_str() < p.as_str());
-        let len = self.lower[start..]
+        let start = self.children.partition_point(|c| c.lower() < p.as_str());
+        let len = self.children[start..]
             .iter()
-            .take_while(|n| n.starts_with(&p))
+            .take_while(|c| c.lower().starts_with(&p))
             .count();
-        &self.items[start..start + len]
+        &self.children[start..start + len]
     }
 
     /// The child named `name`, ignoring case.
-    pub fn get(&self, name: &str) -> Option<&DriveItem> {
+    pub fn get(&self, name: &str) -> Option<&Child> {
         let n = name.to_lowercase();
-        self.lower.binary_search(&n).ok().map(|i| &self.items[i])
+        self.find(&n).ok().map(|i| &self.children[i])
+    }
+
+    fn find(&self, lower: &str) -> Result<usize, usize> {
+        self.children.binary_search_by(|c| c.lower().cmp(lower))
     }
 
     fn upsert(&mut self, item: DriveItem) {
-        let n = item.name.to_lowercase();
-        match self.lower.binary_search(&n) {
-            Ok(i) => self.items[i] = item,
-            Err(i) => {
-                self.lower.insert(i, n);
-                self.items.insert(i, item);
-            }
+        let child = Child::new(item, self.parent.as_ref());
+        match self.find(child.lower()) {
+            Ok(i) => self.children[i] = child,
+            Err(i) => self.children.insert(i, child),
         }
     }
 
     fn remove_id(&mut self, id: &str) {
-        if let Some(i) = self.items.iter().position(|it| it.id == id) {
-            self.items.remove(i);
-            self.lower.remove(i);
+        if let Some(i) = self.children.iter().position(|c| c.id() == id) {
+            self.children.remove(i);
         }
     }
 }
@@ -131,14 +172,16 @@ impl DirCache {
         }
     }
 
-    /// Stores a fresh listing of folder `id` at absolute `path`.
-    pub fn store(&mut self, id: &str, path: &str, items: Vec<DriveItem>) {
-        for child in items.iter().filter(|i| i.is_folder()) {
+    /// Stores a fresh listing of folder `id` at absolute `path` (a sorted one:
+    /// [`Listing::sorted`], or made `From` a `Vec<DriveItem>`).
+    pub fn store(&mut self, id: &str, path: &str, mut listing: Listing) {
+        for child in listing.children().iter().filter(|c| c.is_folder()) {
             self.paths
-                .insert(child_key(path, &child.name), child.id.clone());
+                .insert(child_key(path, child.name()), child.id().to_owned());
         }
         self.paths.insert(path.to_lowercase(), id.to_owned());
-        self.listings.insert(id.to_owned(), Listing::new(items));
+        listing.fetched = Instant::now();
+        self.listings.insert(id.to_owned(), listing);
     }
 
     /// The item at absolute `path` as its parent's listing shows it, when that listing is
@@ -149,7 +192,7 @@ impl DirCache {
         let parent = if parent.is_empty() { "/" } else { parent };
         let listing = self.listings.get(self.folder_id(parent)?)?;
         (listing.fetched.elapsed() < self.ttl)
-            .then(|| listing.get(name).cloned())
+            .then(|| listing.get(name).map(|c| listing.item(c)))
             .flatten()
     }
 
@@ -238,7 +281,7 @@ impl DirCache {
     pub fn stat(&self) -> CacheStat {
         CacheStat {
             folders: self.listings.len(),
-            items: self.listings.values().map(|l| l.items.len()).sum(),
+            items: self.listings.values().map(|l| l.children.len()).sum(),
             hits: self.hits,
             misses: self.misses,
         }
@@ -251,7 +294,7 @@ pub fn lock(cache: &Mutex<DirCache>) -> std::sync::MutexGuard<'_, DirCache> {
 }
 
 /// The children of the folder at absolute `path` and its id: from the cache when fresh,
-/// otherwise fetched (and stored).
+/// otherwise fetched (and stored). The driveItems are the listing's [`Listing::items`].
 pub async fn cached_listing(
     client: &GraphClient,
     cache: &Mutex<DirCache>,
@@ -262,19 +305,21 @@ pub async fn cached_listing(
         if let Some(id) = c.folder_id(path).map(str::to_owned)
             && let Some(l) = c.fresh(&id)
         {
-            return Ok((id, l.items().to_vec()));
+            return Ok((id, l.items()));
         }
     }
-    fetch_listing(client, cache, path).await
+    let id = fetch_listing(client, cache, path).await?;
+    let items = lock(cache).listings.get(&id).map(Listing::items);
+    Ok((id, items.unwrap_or_default()))
 }
 
-/// Fetches the folder at absolute `path` and its children, and stores them in the cache.
-/// Others see it under way ([`DirCache::flight`]).
+/// Fetches the folder at absolute `path` and its children, and stores them in the cache;
+/// returns the folder's id. Others see it under way ([`DirCache::flight`]).
 pub async fn fetch_listing(
     client: &GraphClient,
     cache: &Mutex<DirCache>,
     path: &str,
-) -> Result<(String, Vec<DriveItem>), CommandError> {
+) -> Result<String, CommandError> {
     let flight = lock(cache).depart(path);
     fetch_in_flight(client, cache, path, flight).await
 }
@@ -287,7 +332,7 @@ pub async fn fetch_in_flight(
     cache: &Mutex<DirCache>,
     path: &str,
     flight: Arc<Flight>,
-) -> Result<(String, Vec<DriveItem>), CommandError> {
+) -> Result<String, CommandError> {
     let landing = Landing {
         cache,
         path,
@@ -302,23 +347,22 @@ pub async fn fetch_in_flight(
         Some(item) => list_item_pages(client, item, page).await,
         None => list_folder_pages(client, &ItemRef::path(path), page).await,
     };
-    let (folder, items) = match listed {
-        Ok(found) => found,
+    match listed {
+        Ok(Found::Folder { id, children }) => {
+            lock(cache).store(&id, path, children);
+            Ok(id)
+        }
+        Ok(Found::Item(_)) => Err(CommandError::new(
+            exit::FAILED,
+            format!("{path}: not a folder"),
+        )),
         Err(e) => {
             if e.code == exit::NOT_FOUND {
                 lock(cache).forget(path);
             }
-            return Err(e);
+            Err(e)
         }
-    };
-    let Some(folder) = folder else {
-        return Err(CommandError::new(
-            exit::FAILED,
-            format!("{path}: not a folder"),
-        ));
-    };
-    lock(cache).store(&folder, path, items.clone());
-    Ok((folder, items))
+    }
 }
 
 /// Lands a [`Flight`] when its fetch ends, however it ends.

@@ -178,7 +178,7 @@ impl ShellHelper {
                     .with_prefix(base)
                     .iter()
                     .filter(|i| !folders_only || i.is_folder())
-                    .map(|i| (i.name.clone(), i.is_folder()))
+                    .map(|i| (i.name().to_owned(), i.is_folder()))
                     .collect(),
             )
         };

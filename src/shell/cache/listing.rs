@@ -6,28 +6,40 @@ use std::collections::HashSet;
 use futures_util::StreamExt;
 
 use super::super::error::{CmdResult, CommandError};
+use super::Listing;
 use crate::graph::model::Page;
 use crate::graph::{DriveItem, GraphClient, ItemRef, ListOptions};
 
-/// What a listing found: the folder's id and its children, or, for a target that is no
-/// folder (a file, a notebook), `None` and the target itself.
-pub type Found = (Option<String>, Vec<DriveItem>);
+/// What a listing found.
+#[derive(Debug)]
+pub enum Found {
+    /// A folder: its id and its children (compact, sorted: [`Listing`]).
+    Folder {
+        /// The folder's id (a shortcut's: the shared folder's, on its drive).
+        id: String,
+        /// Its children.
+        children: Listing,
+    },
+    /// A target that is no folder (a file, a notebook): the target itself.
+    Item(Box<DriveItem>),
+}
 
 /// Lists a folder with as few requests as possible: the children first (their parent
 /// reference names the folder's id); only an empty answer needs the item itself, to tell an
-/// empty folder (`Some(id)`) from a file or a notebook (`None`, with the item as the only
-/// entry) and from a shortcut not known yet, whose shared folder is then listed on its drive.
+/// empty folder ([`Found::Folder`]) from a file or a notebook ([`Found::Item`]) and from a
+/// shortcut not known yet, whose shared folder is then listed on its drive.
 /// `page` gets each page of a folder's children as it arrives (a
 /// folder of 100,000 children comes in 100 pages; `ls` prints each at once). An item a page
 /// repeats from an earlier one is dropped: a server that pages in a loop is stopped by the
-/// paging guard, but only after a few pages, which `page` has seen by then.
+/// paging guard, but only after a few pages, which `page` has seen by then. Only the compact
+/// [`Listing`] is kept of each page once `page` has seen it.
 pub async fn list_folder_pages(
     client: &GraphClient,
     item: &ItemRef,
     mut page: impl FnMut(&[DriveItem]) -> CmdResult,
 ) -> Result<Found, CommandError> {
     let mut pages = std::pin::pin!(client.children_pages(item, &by_thousands()));
-    let mut items = Vec::new();
+    let mut items = Listing::default();
     let mut folder = None;
     let mut seen = HashSet::new();
     while let Some(next) = pages.next().await {
@@ -35,20 +47,20 @@ pub async fn list_folder_pages(
             Ok(next) => next,
             // A path through a shortcut not known yet: `children` finds the shortcut (and
             // learns it) and lists there, all at once.
-            Err(e) if e.is_not_found() && items.is_empty() && folder.is_none() => Page {
+            Err(e) if e.is_not_found() && items.children().is_empty() && folder.is_none() => Page {
                 value: client.children(item).await?,
                 next_link: None,
                 delta_link: None,
             },
             // Only an error answer may mean "a file has no children"; a broken answer is an
             // error, and so is any error after the first page.
-            Err(e) if !items.is_empty() || folder.is_some() || !no_children(&e) => {
+            Err(e) if !items.children().is_empty() || folder.is_some() || !no_children(&e) => {
                 return Err(e.into());
             }
             Err(e) => {
                 // Graph refuses children of a file on some front-ends: show the file instead.
                 let me = client.item(item).await.map_err(|_| CommandError::from(e))?;
-                return Ok((None, vec![me]));
+                return Ok(Found::Item(Box::new(me)));
             }
         };
         let mut next = next;
@@ -61,14 +73,18 @@ pub async fn list_folder_pages(
         page(&next.value)?;
         items.extend(next.value);
     }
-    if folder.is_some() {
-        return Ok((folder, items));
+    if let Some(id) = folder {
+        let children = items.sorted();
+        return Ok(Found::Folder { id, children });
     }
     let me = client.item(item).await?;
     match me.remote() {
         Some(_) if me.is_folder() => list_item_pages(client, &me, page).await,
-        _ if me.is_folder() => Ok((Some(me.id), items)),
-        _ => Ok((None, vec![me])),
+        _ if me.is_folder() => Ok(Found::Folder {
+            id: me.id,
+            children: items.sorted(),
+        }),
+        _ => Ok(Found::Item(Box::new(me))),
     }
 }
 
@@ -86,8 +102,8 @@ fn by_thousands() -> ListOptions {
 }
 
 /// Lists `item`, whose metadata is known: a folder's children where they are (a shortcut's
-/// on the shared folder's drive) with the folder's id there, or the item itself (`None`) when
-/// it is no folder (a file, a notebook). `page` gets each page of a folder's children as it
+/// on the shared folder's drive) with the folder's id there, or the item itself
+/// ([`Found::Item`]) when it is no folder (a file, a notebook). `page` gets each page of a folder's children as it
 /// arrives.
 pub async fn list_item_pages(
     client: &GraphClient,
@@ -95,12 +111,12 @@ pub async fn list_item_pages(
     mut page: impl FnMut(&[DriveItem]) -> CmdResult,
 ) -> Result<Found, CommandError> {
     if !item.is_folder() {
-        return Ok((None, vec![item.clone()]));
+        return Ok(Found::Item(Box::new(item.clone())));
     }
     let id = item.remote().map_or_else(|| item.id.clone(), |t| t.id);
     let at = ItemRef::content_of(item);
     let mut pages = std::pin::pin!(client.children_pages(&at, &by_thousands()));
-    let mut items = Vec::new();
+    let mut items = Listing::default();
     let mut seen = HashSet::new();
     while let Some(next) = pages.next().await {
         let mut next = next?;
@@ -108,5 +124,8 @@ pub async fn list_item_pages(
         page(&next.value)?;
         items.extend(next.value);
     }
-    Ok((Some(id), items))
+    Ok(Found::Folder {
+        id,
+        children: items.sorted(),
+    })
 }

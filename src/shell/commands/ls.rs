@@ -13,7 +13,7 @@ use clap::ArgAction;
 
 use crate::drive::{Listed, Walk};
 use crate::graph::DriveItem;
-use crate::shell::cache;
+use crate::shell::cache::{self, Child, Listing};
 use crate::shell::error::{CmdResult, CommandError, Tally};
 use crate::shell::items::{self, Lines};
 use crate::shell::output::{self, Format};
@@ -120,22 +120,24 @@ async fn one(sess: &Session, args: &Args, t: &Target, many: Option<usize>) -> Re
     if let Some(e) = shown.broken.take() {
         return Err(Failed::Output(e));
     }
-    let (folder, kids) = found.map_err(Failed::Listing)?;
-    let Some(id) = folder else {
-        let shown = |k: &&DriveItem| args.all || !k.name.starts_with('.');
-        let list: Vec<_> = kids
-            .iter()
-            .filter(shown)
-            .map(|k| (k, dir.clone()))
-            .collect();
-        return print(sess, args, &list).map_err(Failed::Output);
+    let (id, children) = match found.map_err(Failed::Listing)? {
+        cache::Found::Folder { id, children } => (id, children),
+        cache::Found::Item(item) => {
+            let hidden = !args.all && item.name.starts_with('.');
+            let list = if hidden {
+                vec![]
+            } else {
+                vec![(&*item, dir.clone())]
+            };
+            return print(sess, args, &list).map_err(Failed::Output);
+        }
     };
     if !streams {
-        shown.page(&kids).map_err(Failed::Output)?;
+        shown.whole(&children).map_err(Failed::Output)?;
     }
     shown.flush_header().map_err(Failed::Output)?;
     if dir.starts_with('/') {
-        sess.cache().store(&id, &dir, kids);
+        sess.cache().store(&id, &dir, children);
     }
     Ok(())
 }
@@ -169,10 +171,20 @@ impl Shown<'_> {
         }
     }
 
-    /// Prints `items` (a page, or the whole folder), sorted.
+    /// Prints `items` (a page), sorted.
     fn page(&mut self, items: &[DriveItem]) -> CmdResult {
-        let text = self.header.take().unwrap_or_default()
-            + &folder_text(self.sess, self.args, self.dir, items);
+        let text = folder_text(self.sess, self.args, self.dir, items);
+        self.out(text)
+    }
+
+    /// Prints the whole folder, sorted.
+    fn whole(&mut self, listing: &Listing) -> CmdResult {
+        let text = whole_text(self.sess, self.args, self.dir, listing);
+        self.out(text)
+    }
+
+    fn out(&mut self, text: String) -> CmdResult {
+        let text = self.header.take().unwrap_or_default() + &text;
         output::out(&text).inspect_err(|e| self.broken = Some(e.clone()))
     }
 }
@@ -187,6 +199,43 @@ fn folder_text(sess: &Session, args: &Args, dir: &str, items: &[DriveItem]) -> S
         .collect();
     sort(sess.settings.format, &mut list, args);
     render(sess, args, &list)
+}
+
+/// The listing of a whole folder (`-t`, `-S`, `-r`, the table of `-l`), sorted, hidden names
+/// dropped unless `-a`: sorted on the compact records and made into driveItems a page's worth
+/// at a time, so a folder of 100,000 children is never all driveItems at once.
+fn whole_text(sess: &Session, args: &Args, dir: &str, listing: &Listing) -> String {
+    let mut list: Vec<(&Child, String)> = listing
+        .children()
+        .iter()
+        .filter(|c| args.all || !c.name().starts_with('.'))
+        .map(|c| (c, join(dir, c.name())))
+        .collect();
+    sort(sess.settings.format, &mut list, args);
+    let table = sess.settings.format == Format::Table && args.long;
+    let (mut text, mut rows) = (String::new(), Vec::new());
+    let chunks: Vec<&[(&Child, String)]> = match list.len() {
+        0 => vec![&[]],
+        _ => list.chunks(1000).collect(),
+    };
+    for chunk in chunks {
+        let items: Vec<DriveItem> = chunk.iter().map(|(c, _)| listing.item(c)).collect();
+        let pairs: Vec<(&DriveItem, String)> = items
+            .iter()
+            .zip(chunk)
+            .map(|(i, (_, p))| (i, p.clone()))
+            .collect();
+        if table {
+            rows.extend(long_rows(sess, args, &pairs));
+        } else {
+            text.push_str(&render(sess, args, &pairs));
+        }
+    }
+    if table {
+        output::table(&LONG_HEAD, &rows)
+    } else {
+        text
+    }
 }
 
 /// The target's item, fetched unless it is known (a glob's match) or the current folder
@@ -276,16 +325,66 @@ async fn recursive(sess: &Session, args: &Args, t: &Target, n: usize) -> Result<
     out.flush().map_err(Failed::Output)
 }
 
-fn sort(format: Format, list: &mut [(&DriveItem, String)], args: &Args) {
-    list.sort_by(|(a, _), (b, _)| items::name_order(format, &a.name, &b.name));
+/// What `ls` sorts by, of a driveItem and of a cached child alike.
+trait Sorted {
+    fn name(&self) -> &str;
+    fn modified(&self) -> Option<&str>;
+    fn size(&self) -> u64;
+}
+
+impl Sorted for DriveItem {
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn modified(&self) -> Option<&str> {
+        items::modified(self)
+    }
+    fn size(&self) -> u64 {
+        items::size(self)
+    }
+}
+
+impl Sorted for Child {
+    fn name(&self) -> &str {
+        Child::name(self)
+    }
+    fn modified(&self) -> Option<&str> {
+        Child::modified(self)
+    }
+    fn size(&self) -> u64 {
+        self.shown_size()
+    }
+}
+
+fn sort<T: Sorted>(format: Format, list: &mut [(&T, String)], args: &Args) {
+    list.sort_by(|(a, _), (b, _)| items::name_order(format, a.name(), b.name()));
     if args.by_time {
-        list.sort_by(|(a, _), (b, _)| items::modified(b).cmp(&items::modified(a)));
+        list.sort_by(|(a, _), (b, _)| b.modified().cmp(&a.modified()));
     } else if args.by_size {
-        list.sort_by_key(|(i, _)| std::cmp::Reverse(items::size(i)));
+        list.sort_by_key(|(i, _)| std::cmp::Reverse(i.size()));
     }
     if args.reverse {
         list.reverse();
     }
+}
+
+/// The columns of `ls -l` on a terminal.
+const LONG_HEAD: [&str; 4] = ["Name", "Type", "Size", "Modified"];
+
+/// The rows of `ls -l`'s table on a terminal.
+fn long_rows(sess: &Session, args: &Args, list: &[(&DriveItem, String)]) -> Vec<Vec<String>> {
+    list.iter()
+        .map(|(i, _)| {
+            let name = if i.is_folder() {
+                format!("{}/", i.name)
+            } else {
+                i.name.clone()
+            };
+            let size = output::size_text(sess.settings.format, args.human, items::size(i));
+            let when = items::modified(i).unwrap_or("").to_owned();
+            vec![name, items::kind_shown(i), size, when]
+        })
+        .collect()
 }
 
 fn print(sess: &Session, args: &Args, list: &[(&DriveItem, String)]) -> CmdResult {
@@ -318,21 +417,7 @@ fn render(sess: &Session, args: &Args, list: &[(&DriveItem, String)]) -> String 
             .iter()
             .map(|(i, _)| format!("- {}\n", output::escape(&i.name)))
             .collect(),
-        Format::Table if args.long => {
-            let rows: Vec<Vec<String>> = list
-                .iter()
-                .map(|(i, _)| {
-                    let name = if i.is_folder() {
-                        format!("{}/", i.name)
-                    } else {
-                        i.name.clone()
-                    };
-                    let when = items::modified(i).unwrap_or("").to_owned();
-                    vec![name, items::kind_shown(i), size(i), when]
-                })
-                .collect();
-            output::table(&["Name", "Type", "Size", "Modified"], &rows)
-        }
+        Format::Table if args.long => output::table(&LONG_HEAD, &long_rows(sess, args, list)),
         Format::Table => list
             .iter()
             .map(|(i, _)| {

@@ -26,9 +26,9 @@ fn helper(rt: &tokio::runtime::Runtime, names: &[(&str, bool)]) -> ShellHelper {
         .iter()
         .enumerate()
         .map(|(i, (n, f))| item(&i.to_string(), n, *f))
-        .collect();
-    cache.store("root", "/", items);
-    cache.store("1", "/My Docs", vec![item("x", "Inner", true)]);
+        .collect::<Vec<_>>();
+    cache.store("root", "/", items.into());
+    cache.store("1", "/My Docs", vec![item("x", "Inner", true)].into());
     ShellHelper::new(
         Arc::new(Mutex::new(client)),
         Arc::new(Mutex::new(cache)),
@@ -52,7 +52,7 @@ fn kinds() -> Vec<DriveItem> {
 fn shortcuts_complete_as_folders_and_notebooks_as_items() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let h = helper(&rt, &[]);
-    cache::lock(&h.cache).store("root", "/", kinds());
+    cache::lock(&h.cache).store("root", "/", kinds().into());
     assert_eq!(replacements(&h, "cd S"), ["Shared\\ Folder/"]);
     assert!(
         replacements(&h, "cd N").is_empty(),
