@@ -28,7 +28,6 @@ on_both_profiles! {
             "cd 'shared:Shared Folder/sub'; rm -r -f /".to_owned(),
             "rm -r -f 'shared:Shared Folder'".to_owned(),
             "rm -r -f 'shared:shared folder/'".to_owned(),
-            "rm -r -f 'shared:Shared Folder/.'".to_owned(),
             "rm shared:budget.txt".to_owned(),
             format!("cd 'shared:Shared Folder'; rm -r -f {folder}"),
         ];
@@ -55,7 +54,7 @@ on_both_profiles! {
         for line in [
             "rm -r -f /".to_owned(),
             "cd 'Shared Folder/sub'; rm -r -f /".to_owned(),
-            "cd Pics; rm -r -f ..".to_owned(),
+            "cd Pics; rm -r -f //".to_owned(),
             format!("rm -r -f {root}"),
         ] {
             refused(env, &line, "a drive's root cannot be removed");
