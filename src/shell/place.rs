@@ -15,7 +15,7 @@ use crate::graph::{DriveItem, GraphClient, ItemRef, names, same_drive};
 const CLIMB: usize = 32;
 
 /// Where the session is when it is not on the user's own drive: shown in the prompt and by
-/// `pwd --json`, and restored by `cd -`.
+/// `pwd` (`place` in `--json`), and restored by `cd -`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Place {
     /// Another of the user's drives (`drive NAME`): its name and id.
