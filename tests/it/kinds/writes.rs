@@ -189,3 +189,17 @@ on_both_profiles! {
         assert_eq!(env.run("ls Pics"), "- image1.jpg\n- image2.jpg\n");
     }
 }
+
+on_both_profiles! {
+    fn put_into_a_file_says_put_takes_a_folder(env) {
+        let env = &kinds(env);
+        std::fs::write(env.path().join("x.txt"), "x").unwrap();
+        env.demo()
+            .args(["-c", "put x.txt Pics/image1.jpg"])
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("put's last argument is the folder"))
+            .stderr(predicate::str::contains("then `mv` it"));
+        assert_eq!(env.run("ls Pics"), "- image1.jpg\n- image2.jpg\n");
+    }
+}
