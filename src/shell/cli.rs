@@ -118,6 +118,7 @@ pub(super) fn parse_args() -> Result<Cli, u8> {
 /// Refuses words that would be dropped: a seed-style command after `-c CMDS`, `-f FILE` or
 /// `-e CMDS` is never run (`skydrive-cli -c pwd mkdir ZZ` used to exit 0 without `mkdir`).
 fn check_args(cli: &Cli) -> Result<(), u8> {
+    unknown_option(&cli.argv)?;
     let option = match (&cli.commands, &cli.file, &cli.exec) {
         (Some(_), _, _) => "-c CMDS",
         (_, Some(_), _) => "-f FILE",
@@ -132,6 +133,29 @@ fn check_args(cli: &Cli) -> Result<(), u8> {
         "skydrive-cli: `{words}` after {option} would not be run: {option} takes one value\n\
          hint: put every command in it, separated by `;` (`-c 'pwd; mkdir ZZ'`), and quote it"
     );
+    Err(exit::USAGE)
+}
+
+/// Refuses a seed-style command that is an option this program does not have (`--profile
+/// business` used to be read as the command `--profile`): no command starts with `-`, but
+/// for a script line's `-CMD` (a failure ignored), which is taken as such.
+fn unknown_option(argv: &[String]) -> Result<(), u8> {
+    let Some(word) = argv.first().filter(|w| w.starts_with('-') && w.len() > 1) else {
+        return Ok(());
+    };
+    let root = commands::CommandLine::command();
+    if !word.starts_with("--") && root.find_subcommand(&word[1..]).is_some() {
+        return Ok(());
+    }
+    let name = word.split_once('=').map_or(word.as_str(), |(n, _)| n);
+    let hint = match name {
+        "--profile" => "the demo drive's kind is chosen by the environment: \
+                        `SKYDRIVE_DEMO_PROFILE=business skydrive-cli --demo ...` \
+                        (personal, the default, or business)"
+            .to_owned(),
+        _ => "`skydrive-cli --help` lists the options".to_owned(),
+    };
+    errln!("skydrive-cli: {name}: unknown option\nhint: {hint}");
     Err(exit::USAGE)
 }
 

@@ -8,13 +8,14 @@
 use super::error::{CommandError, about, exit};
 use super::items;
 use super::session::{Folder, Session, Target, join, split_parent};
+use super::target::below_anchor;
 use crate::graph::{DriveItem, GraphClient, ItemRef, names, same_drive};
 
 /// How many folders a folder reached by id is climbed to find the shared item above it.
 const CLIMB: usize = 32;
 
 /// Where the session is when it is not on the user's own drive: shown in the prompt and by
-/// `pwd --json`, and restored by `cd -`.
+/// `pwd` (`place` in `--json`), and restored by `cd -`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Place {
     /// Another of the user's drives (`drive NAME`): its name and id.
@@ -79,14 +80,9 @@ impl Session {
         &self,
         arg: &str,
     ) -> Result<(DriveItem, Option<String>), CommandError> {
-        let arg = arg.trim_start_matches('/');
-        let (name, below) = match arg.split_once('/') {
-            Some((n, b)) => (
-                n,
-                Some(b.trim_matches('/').to_owned()).filter(|b| !b.is_empty()),
-            ),
-            None => (arg, None),
-        };
+        let rest = arg.trim_start_matches('/');
+        let (name, below) = rest.split_once('/').unwrap_or((rest, ""));
+        let below = below_anchor(&format!("shared:{arg}"), &format!("shared:{name}"), below)?;
         let all = self.home.shared_with_me().await?;
         let mut found = all
             .into_iter()

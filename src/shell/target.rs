@@ -123,18 +123,16 @@ impl Session {
                 known: None,
             });
         };
-        let (id, below) = match id.split_once('/') {
-            Some((id, below)) => (id, below.trim_matches('/')),
-            None => (id, ""),
-        };
+        let (id, below) = id.split_once('/').unwrap_or((id, ""));
         if id.is_empty() {
             return Err(CommandError::usage(format!(
                 "{arg}: empty id (write `id:ID`, an id as `info` shows it)"
             )));
         }
-        let (item, shown) = match below {
-            "" => (id_ref(id), format!("id:{id}")),
-            below => (id_ref(id).child(below), format!("id:{id}/{below}")),
+        let anchor = format!("id:{id}");
+        let (item, shown) = match below_anchor(arg, &anchor, below)? {
+            None => (id_ref(id), anchor),
+            Some(below) => (id_ref(id).child(&below), format!("{anchor}/{below}")),
         };
         Ok(Target {
             item,
@@ -198,6 +196,51 @@ impl Session {
     }
 }
 
+/// The PATH below an anchor (`id:ID/PATH`, `shared:NAME/PATH`, named `anchor` as typed),
+/// normalised on the client as a plain path is ([`resolve`]): empty and `.` segments dropped,
+/// `a/..` cancelled; `None` for the anchor itself. Graph is never sent a `.` or `..` segment
+/// (it reads them as names, or refuses the path).
+///
+/// A `..` above the anchor is refused rather than resolved: the anchor's parent is not
+/// reachable in this form (for a shared item it is its owner's folder, not the user's; for an
+/// id it may be on a drive the session cannot address by path), and dropping the `..` would
+/// write into the anchor instead of its parent.
+///
+/// # Errors
+///
+/// A `..` that climbs above the anchor (exit 2), naming `arg` and how to name the parent.
+pub(super) fn below_anchor(
+    arg: &str,
+    anchor: &str,
+    below: &str,
+) -> Result<Option<String>, CommandError> {
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in below.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." if parts.pop().is_none() => return Err(climbs_above(arg, anchor)),
+            ".." => {}
+            name => parts.push(name),
+        }
+    }
+    Ok(Some(parts.join("/")).filter(|p| !p.is_empty()))
+}
+
+/// The refusal of a `..` above `anchor` in `arg`, saying how the parent can be named.
+fn climbs_above(arg: &str, anchor: &str) -> CommandError {
+    let err = CommandError::usage(format!("{arg}: `..` climbs above {anchor}"));
+    if anchor.starts_with("shared:") {
+        return err.with_hint(format!(
+            "{anchor} is the top of what was shared with you: the folder above it is its \
+             owner's; name paths below it"
+        ));
+    }
+    err.with_hint(format!(
+        "name the parent by its own id or path ({} shows where {anchor} is)",
+        super::hint::command(&format!("info {}", shell_words::quote(anchor)))
+    ))
+}
+
 /// An item id as an address: a personal id names its drive (`{driveId}!…`), so it is read
 /// on that drive wherever the session is (an item of a folder someone shared, pasted from
 /// `info`); any other id on the drive the session is on.
@@ -243,6 +286,19 @@ pub fn looks_like_id(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dots_below_an_anchor() {
+        let below = |b: &str| below_anchor("arg", "id:X", b).map_err(|e| e.to_string());
+        assert_eq!(below(""), Ok(None));
+        assert_eq!(below("./"), Ok(None));
+        assert_eq!(below("a/./b/"), Ok(Some("a/b".into())));
+        assert_eq!(below("a/b/../c"), Ok(Some("a/c".into())));
+        assert_eq!(below("a/.."), Ok(None));
+        assert!(below("..").is_err());
+        assert!(below("a/../../b").is_err());
+        assert!(below("./../a").is_err());
+    }
 
     #[test]
     fn ids_in_every_form() {

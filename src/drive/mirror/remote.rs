@@ -201,7 +201,9 @@ fn entry_of(item: &DriveItem) -> Option<RemoteEntry> {
     let parent = item.parent_reference.as_ref()?.id.clone()?;
     let kind = match item.kind() {
         _ if item.remote().is_some() => RemoteKind::Skip(
-            "it is a shortcut to an item on another drive (mirror that folder on its own)".into(),
+            "it is a shortcut to an item on its owner's drive, whose changes mirror and check do \
+             not follow (`get -r` copies it, `put -r` sends to it)"
+                .into(),
         ),
         ItemKind::Folder => RemoteKind::Folder,
         ItemKind::File => RemoteKind::File,

@@ -82,8 +82,9 @@ pub async fn run(sess: &mut Session, mut args: Args) -> CmdResult {
     if !folder.is_folder() {
         return Err(CommandError::new(
             exit::FAILED,
-            format!("{remote}: not a folder"),
-        ));
+            format!("{remote}: not a folder (put's last argument is the folder to put into)"),
+        )
+        .with_hint("to store a file under another name, put it into its folder, then `mv` it"));
     }
     let plan = Plan {
         folder,

@@ -1,5 +1,6 @@
 //! `rm [-r] [-f] PATH...`: delete files and folders (to the recycle bin). Globs allowed; each
-//! failure is reported and the others still go. A folder needs `-r`; `-r` asks once on a
+//! failure is reported and the others still go. As POSIX rm, an operand whose last component
+//! is `.` or `..` is refused (exit 2) before anything is sent. A folder needs `-r`; `-r` asks once on a
 //! terminal, and in scripts refuses without `-f` (nothing is ever read from the script).
 
 use std::io::Write;
@@ -25,6 +26,13 @@ pub struct Args {
 
 /// Runs `rm`.
 pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
+    if let Some(dot) = args.paths.iter().find(|p| ends_in_dot(p)) {
+        return Err(
+            CommandError::usage(format!("{dot}: refusing to remove '.' or '..'")).with_hint(
+                "name the folder itself, by its path or id (from inside it: `rm -r ../NAME`)",
+            ),
+        );
+    }
     let targets = sess.expand(&args.paths).await?;
     if args.recursive && !args.force {
         confirm(sess, &targets)?;
@@ -36,6 +44,19 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
         tally.record(&t.label(), r, many);
     }
     tally.finish()
+}
+
+/// True when the last component of operand `arg` is `.` or `..`, in any form (`.`, `a/..`,
+/// `../`, `Shared Folder/.`, `shared:NAME/.`, `id:ID/..`): POSIX rm refuses such an operand,
+/// since it names the folder the user is in or above, by the name of where they stand (a
+/// shortcut's `.` would remove the shortcut). Checked before any request.
+fn ends_in_dot(arg: &str) -> bool {
+    let last = arg.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    let last = last
+        .strip_prefix("id:")
+        .or_else(|| last.strip_prefix("shared:"))
+        .unwrap_or(last);
+    matches!(last, "." | "..")
 }
 
 fn confirm(sess: &Session, targets: &[Target]) -> CmdResult {

@@ -6,7 +6,8 @@ use crate::shell::error::CmdResult;
 use crate::shell::items;
 use crate::shell::session::Session;
 
-/// List items shared with you (`cd shared:NAME` enters one; `shared:NAME` names one anywhere).
+/// List items shared with you (`cd shared:NAME` enters one; `shared:NAME` names one anywhere):
+/// with the owner on a terminal and in `--json`, the names alone when piped.
 #[derive(Debug, clap::Args)]
 pub struct Args {}
 

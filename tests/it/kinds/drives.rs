@@ -16,7 +16,7 @@ on_both_profiles! {
         let upper = own.to_uppercase();
         let own_arg = if is_business(env) { own.as_str() } else { upper.as_str() };
         let home = env.json(&format!("drive {own_arg}; pwd"));
-        assert_eq!(home[0].get("place"), None, "{home:?}");
+        assert_eq!(home[0]["place"], serde_json::Value::Null, "{home:?}");
         assert_eq!(env.json("drive")[0]["own"], true);
         env.demo()
             .args(["-c", "drive Nope"])

@@ -11,6 +11,7 @@
 
 mod address;
 mod agree;
+mod dots;
 mod drives;
 mod forms;
 mod ids;

@@ -40,7 +40,7 @@ on_both_profiles! {
         );
         let place = env.json("cd 'shared:Shared Folder'; pwd");
         assert_eq!(place[0]["place"], "shared:Shared Folder", "{place:?}");
-        assert_eq!(env.json("pwd")[0].get("place"), None);
+        assert_eq!(env.json("pwd")[0]["place"], serde_json::Value::Null);
         env.demo()
             .args(["-c", "cd shared:budget.txt"])
             .assert()
@@ -89,4 +89,32 @@ fn the_prompt_says_whose_folder_you_are_in() {
     p.exp_string("demo:/> ").unwrap();
     p.send_line("exit 0").unwrap();
     p.exp_eof().unwrap();
+}
+
+/// A drive id as Graph compares personal ones: case and leading zeros aside.
+fn drive_key(v: &serde_json::Value) -> String {
+    v.as_str().unwrap().trim_start_matches('0').to_lowercase()
+}
+
+on_both_profiles! {
+    fn pwd_json_names_the_drive_the_folder_lives_on(env) {
+        let env = &kinds(env);
+        let sub = env.json("info 'shared:Shared Folder/sub'")[0].clone();
+        for line in ["cd 'Shared Folder/sub'; pwd", "cd 'shared:Shared Folder/sub'; pwd"] {
+            let row = &env.json(line)[0];
+            assert_eq!(row["id"], sub["id"], "{line}: {row}");
+            assert_eq!(
+                drive_key(&row["drive"]),
+                drive_key(&sub["parentReference"]["driveId"]),
+                "{line}: {row}"
+            );
+        }
+        let root = env.json("info /")[0].clone();
+        let row = &env.json("pwd")[0];
+        assert_eq!(row["id"], root["id"], "{row}");
+        assert_eq!(row["place"], serde_json::Value::Null, "{row}");
+        assert_eq!(row["path"], "/", "{row}");
+        let docs = &env.json("cd Documents; pwd")[0];
+        assert_eq!(drive_key(&docs["drive"]), drive_key(&row["drive"]), "{docs}");
+    }
 }

@@ -28,7 +28,6 @@ on_both_profiles! {
             "cd 'shared:Shared Folder/sub'; rm -r -f /".to_owned(),
             "rm -r -f 'shared:Shared Folder'".to_owned(),
             "rm -r -f 'shared:shared folder/'".to_owned(),
-            "rm -r -f 'shared:Shared Folder/.'".to_owned(),
             "rm shared:budget.txt".to_owned(),
             format!("cd 'shared:Shared Folder'; rm -r -f {folder}"),
         ];
@@ -55,7 +54,7 @@ on_both_profiles! {
         for line in [
             "rm -r -f /".to_owned(),
             "cd 'Shared Folder/sub'; rm -r -f /".to_owned(),
-            "cd Pics; rm -r -f ..".to_owned(),
+            "cd Pics; rm -r -f //".to_owned(),
             format!("rm -r -f {root}"),
         ] {
             refused(env, &line, "a drive's root cannot be removed");
@@ -187,6 +186,20 @@ on_both_profiles! {
             refused(env, line, "copy it there (`cp`), then remove the original (`rm`)");
         }
         assert_eq!(env.run("tree 'Shared Folder'"), "Shared Folder:\n  notes.txt: file\n  sub:\n    a.txt: file\n");
+        assert_eq!(env.run("ls Pics"), "- image1.jpg\n- image2.jpg\n");
+    }
+}
+
+on_both_profiles! {
+    fn put_into_a_file_says_put_takes_a_folder(env) {
+        let env = &kinds(env);
+        std::fs::write(env.path().join("x.txt"), "x").unwrap();
+        env.demo()
+            .args(["-c", "put x.txt Pics/image1.jpg"])
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("put's last argument is the folder"))
+            .stderr(predicate::str::contains("then `mv` it"));
         assert_eq!(env.run("ls Pics"), "- image1.jpg\n- image2.jpg\n");
     }
 }

@@ -57,3 +57,25 @@ fn mirror_of_a_shared_folder_names_a_command_that_copies_it() {
         assert!(found.contains("new.txt"), "{profile:?} `{cmd}`: {found}");
     }
 }
+
+/// The skip note of a shortcut inside a mirrored folder names the commands that do copy it,
+/// never `mirror` of the shortcut, which is refused.
+#[test]
+fn the_skip_note_of_a_shortcut_names_what_copies_it() {
+    for profile in [Profile::Personal, Profile::Business] {
+        let env = Env::kinds(profile);
+        std::fs::create_dir(env.path().join("C")).unwrap();
+        for (script, code) in [("mirror / L", Some(0)), ("check C /", Some(6))] {
+            let out = env.demo().args(["-c", script]).output().unwrap();
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), code, "{profile:?} {script}: {err}");
+            let note = err
+                .lines()
+                .find(|l| l.contains("Shared Folder: skipped: "))
+                .unwrap_or_else(|| panic!("{profile:?} {script}: {err}"));
+            assert!(note.contains("`get -r` copies it"), "{note}");
+            assert!(!note.contains("mirror that folder"), "{note}");
+        }
+        refused(&env, "mirror '/Shared Folder' L2");
+    }
+}

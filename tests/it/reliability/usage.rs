@@ -169,7 +169,7 @@ fn keep_going_still_reports_usage_errors_with_their_line() {
 fn top_level_usage_errors_exit_2() {
     let env = Env::new();
     for (args, says) in [
-        (&["--nope"][..], "--nope: unknown command"),
+        (&["--nope"][..], "--nope: unknown option"),
         (&["-c"][..], "a value is required for '-c <CMDS>'"),
         (&["-c", "ls", "-f", "x"][..], "cannot be used with"),
         (
@@ -244,6 +244,36 @@ fn words_after_c_f_or_e_are_refused_not_dropped() {
         assert!(out.get_output().stdout.is_empty(), "{args:?}: nothing ran");
     }
     assert!(!env.run("ls /").contains("ZZ"));
+}
+
+#[test]
+fn an_unknown_option_is_called_one_not_a_command() {
+    let env = Env::new();
+    for (args, hint) in [
+        (
+            &["--profile", "business", "-c", "mkdir ZZ"][..],
+            "SKYDRIVE_DEMO_PROFILE=business",
+        ),
+        (
+            &["--profile=business", "mkdir", "ZZ"][..],
+            "SKYDRIVE_DEMO_PROFILE=business",
+        ),
+        (
+            &["--bogus", "-c", "mkdir ZZ"][..],
+            "--help` lists the options",
+        ),
+    ] {
+        let out = env.demo().args(args).write_stdin("").assert().code(2);
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        let name = args[0].split('=').next().unwrap();
+        assert!(
+            stderr.contains(&format!("{name}: unknown option")),
+            "{args:?}: {stderr}"
+        );
+        assert!(stderr.contains(hint), "{args:?}: {stderr}");
+        assert!(!stderr.contains("unknown command"), "{args:?}: {stderr}");
+    }
+    assert!(!env.run("ls /").contains("ZZ"), "nothing ran");
 }
 
 #[test]
