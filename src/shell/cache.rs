@@ -87,9 +87,15 @@ impl Listing {
         child.to_item(self.parent.as_ref())
     }
 
-    /// All children as driveItems ([`Listing::item`]), sorted by name ignoring case.
-    pub fn items(&self) -> Vec<DriveItem> {
-        self.children.iter().map(|c| self.item(c)).collect()
+    /// The children whose name `keep` accepts, as driveItems ([`Listing::item`]), sorted by
+    /// name ignoring case: only those are made whole, so a pattern in a folder of 100,000
+    /// names costs what it matches.
+    pub fn items_where(&self, keep: impl Fn(&str) -> bool) -> Vec<DriveItem> {
+        self.children
+            .iter()
+            .filter(|c| keep(c.name()))
+            .map(|c| self.item(c))
+            .collect()
     }
 
     /// Children whose name starts with `prefix`, ignoring case.
@@ -294,22 +300,24 @@ pub fn lock(cache: &Mutex<DirCache>) -> std::sync::MutexGuard<'_, DirCache> {
 }
 
 /// The children of the folder at absolute `path` and its id: from the cache when fresh,
-/// otherwise fetched (and stored). The driveItems are the listing's [`Listing::items`].
+/// otherwise fetched (and stored). Only the children whose name `keep` accepts are returned
+/// ([`Listing::items_where`]).
 pub async fn cached_listing(
     client: &GraphClient,
     cache: &Mutex<DirCache>,
     path: &str,
+    keep: impl Fn(&str) -> bool,
 ) -> Result<(String, Vec<DriveItem>), CommandError> {
     {
         let mut c = lock(cache);
         if let Some(id) = c.folder_id(path).map(str::to_owned)
             && let Some(l) = c.fresh(&id)
         {
-            return Ok((id, l.items()));
+            return Ok((id, l.items_where(keep)));
         }
     }
     let id = fetch_listing(client, cache, path).await?;
-    let items = lock(cache).listings.get(&id).map(Listing::items);
+    let items = lock(cache).listings.get(&id).map(|l| l.items_where(keep));
     Ok((id, items.unwrap_or_default()))
 }
 

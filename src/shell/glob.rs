@@ -8,7 +8,7 @@
 
 use super::error::{CommandError, about, exit};
 use super::session::{Session, Target, join};
-use crate::graph::{DriveItem, ItemRef};
+use crate::graph::{DriveItem, ItemRef, names};
 
 /// True when `pat` matches `name`. `*` any run, `?` one character, `[abc]`/`[a-z]`/`[!a]` a
 /// class, `\x` a literal `x`.
@@ -188,15 +188,18 @@ impl Session {
                 ))
             })?;
             let dir_t = self.target(if dir.is_empty() { "." } else { &dir }).await?;
+            let literal = unescape(pat);
+            let candidate =
+                |name: &str| matches(pat, name, true) || names::same_name(name, &literal);
             let items = match &dir_t.path {
-                Some(p) => self.listing(p).await?.1,
+                Some(p) => self.listing(p, candidate).await?.1,
                 None => self
                     .client
                     .children(&dir_t.item)
                     .await
                     .map_err(about(&dir_t.label()))?,
             };
-            let chosen = matching(pat, items);
+            let chosen = matching(pat, &literal, items);
             if chosen.is_empty() {
                 return Err(CommandError::new(
                     exit::NOT_FOUND,
@@ -218,15 +221,15 @@ impl Session {
 
 /// The items of a listing that `pat` matches; as in sh, a pattern that matches nothing stands
 /// for itself (`get 'a[1].txt'` fetches the file of that name when there is one).
-fn matching(pat: &str, items: Vec<DriveItem>) -> Vec<DriveItem> {
+/// `literal` is the pattern unescaped.
+fn matching(pat: &str, literal: &str, items: Vec<DriveItem>) -> Vec<DriveItem> {
     let (matched, rest): (Vec<DriveItem>, Vec<DriveItem>) =
         items.into_iter().partition(|i| matches(pat, &i.name, true));
     if !matched.is_empty() {
         return matched;
     }
-    let literal = unescape(pat);
     rest.into_iter()
-        .filter(|i| crate::graph::names::same_name(&i.name, &literal))
+        .filter(|i| names::same_name(&i.name, literal))
         .collect()
 }
 

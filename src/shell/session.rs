@@ -125,9 +125,14 @@ impl Session {
         resolve(&self.cwd.path, arg)
     }
 
-    /// The children of the folder at absolute `path`, from the cache when fresh.
-    pub async fn listing(&self, path: &str) -> Result<(String, Vec<DriveItem>), CommandError> {
-        cache::cached_listing(&self.client, &self.cache, path).await
+    /// The children of the folder at absolute `path` whose name `keep` accepts, from the cache
+    /// when fresh.
+    pub async fn listing(
+        &self,
+        path: &str,
+        keep: impl Fn(&str) -> bool,
+    ) -> Result<(String, Vec<DriveItem>), CommandError> {
+        cache::cached_listing(&self.client, &self.cache, path, keep).await
     }
 
     /// Locks the listing cache.
