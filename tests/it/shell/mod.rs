@@ -8,6 +8,7 @@ mod exit_codes;
 mod field_small;
 mod hints;
 mod json_lines;
+mod local_cmd;
 mod local_state;
 mod modes;
 mod output;
