@@ -17,9 +17,8 @@ use crate::shell::error::{CmdResult, CommandError, exit};
 /// signal N killed it, and 1 when the local shell cannot be started.
 pub(super) async fn run_local(cmd: &str) -> CmdResult {
     let shell = std::env::var("SHELL").unwrap_or_else(|_| "sh".to_owned());
-    let cannot = |e: std::io::Error| {
-        CommandError::new(exit::FAILED, format!("!: cannot run {shell}: {e}"))
-    };
+    let cannot =
+        |e: std::io::Error| CommandError::new(exit::FAILED, format!("!: cannot run {shell}: {e}"));
     // Listening replaces SIGINT's default action (ending the shell) for the whole process;
     // the child starts with the default action again (exec resets caught signals).
     let mut interrupts = Interrupts::listen().map_err(cannot)?;

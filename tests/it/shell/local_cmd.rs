@@ -18,14 +18,8 @@ fn a_local_command_status_is_the_child_exit_code() {
 #[test]
 fn a_local_command_killed_by_a_signal_gives_128_plus_the_signal() {
     let env = Env::new();
-    env.demo()
-        .args(["-c", "!kill -INT $$"])
-        .assert()
-        .code(130);
-    env.demo()
-        .args(["-c", "!kill -TERM $$"])
-        .assert()
-        .code(143);
+    env.demo().args(["-c", "!kill -INT $$"]).assert().code(130);
+    env.demo().args(["-c", "!kill -TERM $$"]).assert().code(143);
 }
 
 #[cfg(unix)]
