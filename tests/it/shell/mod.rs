@@ -6,6 +6,7 @@ mod commands;
 mod completions;
 mod exit_codes;
 mod field_small;
+mod file_dash;
 mod hints;
 mod json_lines;
 mod local_cmd;
