@@ -134,6 +134,9 @@ fn signed_out_exits_4_and_says_to_run_auth() {
     assert_eq!(code, 4, "{err}");
     assert!(err.contains("interaction_required: AADSTS50076"), "{err}");
     assert!(err.contains("run `auth` to sign in again"), "{err}");
+    // They have an account: the hint is to sign in again, not to try the demo drive.
+    assert!(err.contains("auth` to sign in again\nhint: "), "{err}");
+    assert!(!err.contains("--demo"), "{err}");
 }
 
 #[test]
