@@ -26,7 +26,7 @@ end
 
 complete -c skydrive-cli -n "__fish_skydrive_cli_needs_command" -l config -d 'Config file (default: $SKYDRIVE_CONFIG, else ~/.lcrc)' -r -F
 complete -c skydrive-cli -n "__fish_skydrive_cli_needs_command" -s c -d 'Run these commands, then exit (fail-fast)' -r
-complete -c skydrive-cli -n "__fish_skydrive_cli_needs_command" -s f -d 'Run the commands in FILE, then exit (fail-fast)' -r -F
+complete -c skydrive-cli -n "__fish_skydrive_cli_needs_command" -s f -d 'Run the commands in FILE, then exit (fail-fast); `-` reads them from standard input (a file named `-` is `./-`)' -r -F
 complete -c skydrive-cli -n "__fish_skydrive_cli_needs_command" -s e -d 'Run these commands, then stay interactive' -r
 complete -c skydrive-cli -n "__fish_skydrive_cli_needs_command" -l demo -d 'Use an embedded demo drive (a Graph emulator on loopback); no account needed'
 complete -c skydrive-cli -n "__fish_skydrive_cli_needs_command" -s p -l path -d 'Read every object argument as a path'

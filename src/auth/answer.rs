@@ -159,8 +159,10 @@ pub(crate) fn refused(flow: Flow, e: &OAuthError, cfg: &Config) -> Error {
         Flow::Code => ("the sign-in code", "run `auth` again"),
         Flow::Device => ("the device sign-in", "run `auth --device` again"),
     };
-    let desc = e.error_description.lines().next().unwrap_or("").trim();
-    let said = format!("{what} was refused ({}: {desc})", e.error);
+    let said = match e.error_description.lines().next().unwrap_or("").trim() {
+        "" => format!("{what} was refused ({})", e.error),
+        desc => format!("{what} was refused ({}: {desc})", e.error),
+    };
     match setting_to_fix(e, cfg) {
         Some(fix) => Error::config(&cfg.path, format!("{said}; {fix}")),
         None => Error::auth(format!("{said}; {again}")),
@@ -336,6 +338,16 @@ mod tests {
             let device = refused(Flow::Device, &refusal, &cfg).to_string();
             assert!(device.ends_with("run `auth --device` again"), "{device}");
         }
+    }
+
+    #[test]
+    fn an_empty_description_leaves_only_the_error_code() {
+        let cfg = Config::new("/c");
+        let text = refused(Flow::Code, &refusal("access_denied", &[], " "), &cfg).to_string();
+        assert!(
+            text.contains("was refused (access_denied); run `auth` again"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -187,7 +187,9 @@ enum Redirect {
 }
 
 /// Reads the redirect of `pending`; an error when the URL is not its redirect (the login then
-/// still waits for the right one).
+/// still waits for the right one). The `state` is checked first, for an `error=` too: the
+/// identity platform returns the request's `state` with either answer (RFC 6749 §4.1.2), so an
+/// error of another attempt (an old tab, another run's link) says nothing about this one.
 fn read_redirect(cfg: &Config, pending: &PendingLogin, redirected_to: &str) -> Result<Redirect> {
     let again = "paste the URL the browser ended on after opening the last `auth` link, or \
                  run `auth` for a new one";
@@ -198,23 +200,26 @@ fn read_redirect(cfg: &Config, pending: &PendingLogin, redirected_to: &str) -> R
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.into_owned())
     };
-    if let Some(error) = param("error") {
-        let e = OAuthError {
-            error,
-            error_description: param("error_description").unwrap_or_default(),
-            error_codes: Vec::new(),
-        };
-        return Ok(Redirect::Refused(refused(Flow::Code, &e, cfg)));
-    }
-    if param("state").as_deref() != Some(pending.state.as_str()) {
-        return Err(Error::auth(format!(
+    let ours = param("state").as_deref() == Some(pending.state.as_str());
+    match (param("code"), param("error")) {
+        (None, None) => Err(Error::auth(format!(
+            "the URL holds neither a sign-in `code` nor an `error`, so it is not the page the \
+             sign-in ended on; the pending sign-in is kept: {again}"
+        ))),
+        _ if !ours => Err(Error::auth(format!(
             "the URL belongs to another sign-in attempt (its `state` is not this one's); the \
              pending sign-in is kept: {again}"
-        )));
+        ))),
+        (_, Some(error)) => {
+            let e = OAuthError {
+                error,
+                error_description: param("error_description").unwrap_or_default(),
+                error_codes: Vec::new(),
+            };
+            Ok(Redirect::Refused(refused(Flow::Code, &e, cfg)))
+        }
+        (Some(code), None) => Ok(Redirect::Code(code)),
     }
-    let code =
-        param("code").ok_or_else(|| Error::auth(format!("the URL holds no `code`; {again}")))?;
-    Ok(Redirect::Code(code))
 }
 
 /// Exchanges `code` for tokens and keeps them (saved, or in memory with a notice).

@@ -29,7 +29,8 @@ pub(super) struct Cli {
     /// Run these commands, then exit (fail-fast).
     #[arg(short = 'c', value_name = "CMDS", conflicts_with_all = ["file", "exec"])]
     pub(super) commands: Option<String>,
-    /// Run the commands in FILE, then exit (fail-fast).
+    /// Run the commands in FILE, then exit (fail-fast); `-` reads them from standard input
+    /// (a file named `-` is `./-`).
     #[arg(short = 'f', value_name = "FILE", conflicts_with = "exec")]
     pub(super) file: Option<PathBuf>,
     /// Run these commands, then stay interactive.

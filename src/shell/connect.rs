@@ -85,7 +85,9 @@ pub fn client_for(cfg: Config, notify: Option<Notify>) -> Result<Connection, Com
     let path = cfg.path.clone();
     let base = cfg.graph_url.clone();
     let policy = retry_policy(notify);
-    if cfg.access_token.is_none() && cfg.refresh_token.is_none() {
+    let signed_in = cfg.access_token.is_some() || cfg.refresh_token.is_some();
+    super::hint::set_signed_in(signed_in);
+    if !signed_in {
         let client = GraphClient::new(&base, Arc::new(NotSignedIn(path.clone())))?;
         return Ok(Connection {
             client: client.with_retry(policy),

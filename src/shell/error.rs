@@ -118,7 +118,7 @@ impl From<crate::Error> for CommandError {
         }
         // A config or registration error names its own fix; signing in again would not help.
         if code == exit::AUTH && e.is_auth() {
-            err.with_hint(sign_in_hint())
+            err.with_hint(super::hint::sign_in())
         } else if matches!(e.kind(), crate::ErrorKind::InvalidName { .. }) {
             err.with_hint("choose a name OneDrive accepts; nothing was sent")
         } else if matches!(e.kind(), crate::ErrorKind::UnsafeName { .. }) {
@@ -129,19 +129,6 @@ impl From<crate::Error> for CommandError {
         } else {
             err
         }
-    }
-}
-
-/// How to sign in from where the user is (with a way to look around without an account when
-/// they are not at the prompt).
-fn sign_in_hint() -> String {
-    if super::hint::is_prompt() {
-        format!("run {} to sign in", super::hint::command("auth"))
-    } else {
-        format!(
-            "run {} to sign in, or try `skydrive-cli --demo` without an account",
-            super::hint::command("auth")
-        )
     }
 }
 

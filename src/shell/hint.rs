@@ -19,11 +19,15 @@ pub struct Place {
     /// The global options the next command line needs (`--config FILE`, `--demo`), already
     /// quoted for a POSIX shell.
     pub options: Vec<String>,
+    /// The config holds a sign-in (tokens): a refused one is signed out, and the user has an
+    /// account, so `--demo` is no way out for them.
+    pub signed_in: bool,
 }
 
 static PLACE: RwLock<Place> = RwLock::new(Place {
     prompt: false,
     options: Vec::new(),
+    signed_in: false,
 });
 
 /// Records this run's global options that a suggested command line must repeat.
@@ -46,9 +50,27 @@ pub fn at_prompt() {
     PLACE.write().unwrap_or_else(|p| p.into_inner()).prompt = true;
 }
 
-/// True at the interactive prompt.
-pub fn is_prompt() -> bool {
-    PLACE.read().unwrap_or_else(|p| p.into_inner()).prompt
+/// Records whether the session's config holds a sign-in (tokens), for [`sign_in`].
+pub fn set_signed_in(signed_in: bool) {
+    PLACE.write().unwrap_or_else(|p| p.into_inner()).signed_in = signed_in;
+}
+
+/// How to sign in from where the user is: again when the config held a sign-in; otherwise
+/// for the first time, with the demo drive as a way to look around without an account (not
+/// at the prompt, where the user already chose a drive).
+pub fn sign_in() -> String {
+    sign_in_at(&PLACE.read().unwrap_or_else(|p| p.into_inner()))
+}
+
+fn sign_in_at(place: &Place) -> String {
+    let auth = render(place, "auth");
+    if place.signed_in {
+        format!("run {auth} to sign in again")
+    } else if place.prompt {
+        format!("run {auth} to sign in")
+    } else {
+        format!("run {auth} to sign in, or try `skydrive-cli --demo` without an account")
+    }
 }
 
 /// `cmd` (a shell command line, e.g. `auth` or `cat -f X`) as the user should type it now,
@@ -137,6 +159,7 @@ mod tests {
         let outside = Place {
             prompt: false,
             options: vec!["--config '/tmp/my lcrc'".into()],
+            signed_in: false,
         };
         assert_eq!(
             render(&outside, "auth"),
@@ -148,6 +171,28 @@ mod tests {
         };
         assert_eq!(render(&inside, "auth"), "`auth`");
         assert_eq!(render(&Place::default(), "ls"), "`skydrive-cli ls`");
+    }
+
+    #[test]
+    fn only_a_user_without_a_sign_in_is_offered_the_demo() {
+        let first = Place::default();
+        assert_eq!(
+            sign_in_at(&first),
+            "run `skydrive-cli auth` to sign in, or try `skydrive-cli --demo` without an account"
+        );
+        let at_prompt = Place {
+            prompt: true,
+            ..Place::default()
+        };
+        assert_eq!(sign_in_at(&at_prompt), "run `auth` to sign in");
+        let signed_out = Place {
+            signed_in: true,
+            ..Place::default()
+        };
+        assert_eq!(
+            sign_in_at(&signed_out),
+            "run `skydrive-cli auth` to sign in again"
+        );
     }
 
     #[test]

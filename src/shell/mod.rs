@@ -175,6 +175,9 @@ async fn run_mode(cli: &Cli, sess: &mut Session) -> Option<u8> {
         return Some(run_script(sess, policy, "-c", cmds).await);
     }
     if let Some(file) = &cli.file {
+        if file.as_os_str() == "-" {
+            return Some(run_stdin(sess, policy).await);
+        }
         let source = file.display().to_string();
         return Some(match read_script(&source, std::fs::read(file)) {
             Ok(text) => run_script(sess, policy, &source, &text).await,
@@ -199,14 +202,18 @@ async fn run_mode(cli: &Cli, sess: &mut Session) -> Option<u8> {
     if std::io::stdin().is_terminal() {
         return None;
     }
-    // A script on standard input is read to its end first, like `-f`, so that it is checked
-    // whole before anything runs.
+    Some(run_stdin(sess, policy).await)
+}
+
+/// Runs the script on standard input (piped, or `-f -`): read to its end first, like `-f`,
+/// so that it is checked whole before anything runs.
+async fn run_stdin(sess: &mut Session, policy: Policy) -> u8 {
     let mut bytes = Vec::new();
     let read = std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes);
-    Some(match read_script("stdin", read.map(|_| bytes)) {
+    match read_script("stdin", read.map(|_| bytes)) {
         Ok(text) => run_script(sess, policy, "stdin", &text).await,
         Err(e) => fail(&e, sess.settings),
-    })
+    }
 }
 
 /// Runs a whole script under `policy`; returns the exit status.

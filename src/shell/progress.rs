@@ -76,16 +76,23 @@ impl Meter {
         }
     }
 
-    /// A callback drawing one file's bar (`None` when bars are off).
+    /// A callback drawing one file's bar (`None` when bars are off). The bar appears at the
+    /// first report, when the size is known: drawn before, it would read `100% 0 B/0 B`; an
+    /// empty file never shows one.
     pub fn file(&self, name: &str) -> Option<Progress> {
-        let multi = self.multi.as_ref()?;
-        let bar = multi.add(ProgressBar::new(0).with_style(style()));
+        let multi = self.multi.clone()?;
+        let bar = ProgressBar::hidden().with_style(style());
         bar.set_message(super::output::escape(name));
+        let shown = std::sync::Once::new();
         Some(Arc::new(move |done, total| {
             bar.set_length(total);
             bar.set_position(done);
             if done >= total {
                 bar.finish_and_clear();
+            } else {
+                shown.call_once(|| {
+                    multi.add(bar.clone());
+                });
             }
         }))
     }

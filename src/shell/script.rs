@@ -21,6 +21,7 @@
 //! `-c`), then the shell exits with 128 + the signal's number. Between commands (and at an
 //! idle prompt) there is nothing to clean up, and the shell exits at once.
 
+mod local;
 mod terminate;
 
 pub use terminate::watch_termination;
@@ -207,7 +208,7 @@ impl Runner {
         self.ran += 1;
         let result = match &step.action {
             StepAction::Run(words) => run_words(sess, words).await,
-            StepAction::Local(cmd) => run_local(cmd),
+            StepAction::Local(cmd) => local::run_local(cmd).await,
         };
         let status = match result {
             Ok(()) => exit::OK,
@@ -309,27 +310,6 @@ pub async fn run_args(sess: &mut Session, args: Vec<String>) -> CmdResult {
         }
     };
     result.map_err(|e| e.in_command(&name))
-}
-
-/// `!cmd`: runs a line with the local shell (`$SHELL`, else `sh`).
-fn run_local(cmd: &str) -> CmdResult {
-    let shell = std::env::var("SHELL").unwrap_or_else(|_| "sh".to_owned());
-    let status = std::process::Command::new(&shell)
-        .arg("-c")
-        .arg(cmd)
-        .status()
-        .map_err(|e| CommandError::new(exit::FAILED, format!("!: cannot run {shell}: {e}")))?;
-    match status.code() {
-        Some(0) => Ok(()),
-        Some(n) => Err(CommandError::new(
-            exit::FAILED,
-            format!("!: local command exited with status {n}"),
-        )),
-        None => Err(CommandError::new(
-            exit::INTERRUPTED,
-            "!: local command was killed by a signal",
-        )),
-    }
 }
 
 /// Runs all of a script's `text` (`-c`, `-f`, standard input): lexed and checked as a whole

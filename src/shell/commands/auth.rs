@@ -44,6 +44,7 @@ pub async fn run(sess: &mut Session, args: Args) -> CmdResult {
         let format = sess.settings.format;
         auth::device_login_with(&mut cfg, &polling, |dc| say(format, &dc.message)).await?;
     } else if let Some(url) = &args.url {
+        redirect_url(url)?;
         if PendingLogin::load(&path)?.is_none() {
             return Err(
                 CommandError::new(exit::AUTH, "no sign-in is pending").with_hint(format!(
@@ -97,11 +98,27 @@ async fn paste_login(
     std::io::stdin()
         .read_line(&mut line)
         .map_err(|e| CommandError::new(exit::AUTH, format!("cannot read the URL: {e}")))?;
+    redirect_url(&line)?;
     if PendingLogin::load(&cfg.path)?.is_none() {
         pending.save(&cfg.path)?;
     }
     auth::finish_saved_login(cfg, line.trim(), retry).await?;
     Ok(true)
+}
+
+/// Refuses (usage, exit 2) what is not a URL at all before any sign-in is looked at: a
+/// mistyped argument, not an answer of the identity platform.
+fn redirect_url(text: &str) -> CmdResult {
+    match url::Url::parse(text.trim()) {
+        Ok(_) => Ok(()),
+        // Not echoed: a mangled redirect may still hold its single-use code.
+        Err(e) => Err(
+            CommandError::usage(format!("that is not a URL ({e})")).with_hint(format!(
+                "give the whole address the browser ended on, quoted: {}",
+                hint::command("auth 'URL-AFTER-LAST-REDIRECT'")
+            )),
+        ),
+    }
 }
 
 /// What the user must do to sign in, on stderr even with `-q` (the sign-in cannot go on

@@ -13,5 +13,6 @@ mod names;
 mod resume;
 mod secrets;
 mod signin;
+mod signin_redirect;
 mod usage;
 mod waits;

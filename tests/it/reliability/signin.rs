@@ -16,13 +16,13 @@ use skydrive::Config;
 use crate::common::{EmuProcess, cli};
 
 /// A standalone emulator started with `extra` and a temp dir with `home/`.
-struct Site {
+pub(super) struct Site {
     dir: tempfile::TempDir,
-    emu: EmuProcess,
+    pub(super) emu: EmuProcess,
 }
 
 impl Site {
-    fn new(extra: &[&str]) -> Site {
+    pub(super) fn new(extra: &[&str]) -> Site {
         let dir = tempfile::tempdir().unwrap();
         fs::create_dir(dir.path().join("home")).unwrap();
         let emu = EmuProcess::start(dir.path(), extra);
@@ -34,7 +34,7 @@ impl Site {
     }
 
     /// `skydrive-cli --config CONFIG ARGS` with HOME in the site (fast retries).
-    fn run(&self, config: &Path, args: &[&str]) -> (i32, String, String) {
+    pub(super) fn run(&self, config: &Path, args: &[&str]) -> (i32, String, String) {
         let o = cli(&self.home())
             .env("SKYDRIVE_RETRY_DELAY_MS", "1")
             .arg("--config")
@@ -134,6 +134,9 @@ fn signed_out_exits_4_and_says_to_run_auth() {
     assert_eq!(code, 4, "{err}");
     assert!(err.contains("interaction_required: AADSTS50076"), "{err}");
     assert!(err.contains("run `auth` to sign in again"), "{err}");
+    // They have an account: the hint is to sign in again, not to try the demo drive.
+    assert!(err.contains("auth` to sign in again\nhint: "), "{err}");
+    assert!(!err.contains("--demo"), "{err}");
 }
 
 #[test]
@@ -260,7 +263,7 @@ fn auth_keeps_comments_and_everything_else_in_the_config() {
 
 /// Plays the browser: opens the authorize URL `auth` printed in `stderr` and returns the URL
 /// it redirects to (the one a user pastes back).
-fn browse_printed(stderr: &str) -> String {
+pub(super) fn browse_printed(stderr: &str) -> String {
     let url = stderr
         .lines()
         .map(str::trim)

@@ -1,5 +1,6 @@
 //! The interactive prompt through a real PTY: Tab completion of a name with a space and of a
-//! folder two levels down, and Ctrl-C cancelling a download back to the prompt.
+//! folder two levels down, Ctrl-C cancelling a download back to the prompt, and a download's
+//! bar that waits for the size (no `100% 0 B/0 B` frame).
 
 #![cfg(unix)]
 
@@ -103,4 +104,18 @@ fn rm_r_asks_once_and_history_survives_restarts() {
     p.send_line("exit").unwrap();
     p.exp_eof().unwrap();
     assert!(env.path().join("data/history").exists());
+}
+
+#[test]
+fn no_progress_frame_is_drawn_before_the_size_is_known() {
+    let env = Env::new();
+    let emu = Emu::start(env.path(), &["--latency", "700ms"]);
+    let mut p = prompt(&env, Some(&emu.config));
+    p.exp_string("onedrive:/> ").unwrap();
+    p.send_line("get Pics/image1.jpg").unwrap();
+    let drawn = p.exp_string("onedrive:/> ").unwrap();
+    assert!(env.path().join("image1.jpg").exists(), "{drawn}");
+    assert!(!drawn.contains("0 B/0 B"), "{drawn}");
+    p.send_line("exit 0").unwrap();
+    p.exp_eof().unwrap();
 }
