@@ -16,17 +16,17 @@ use serde_json::Value;
 
 use super::faults::{Emu, cli, final_names, pattern, signal, wait_for};
 
-const MIB: usize = 1 << 20;
+pub(super) const MIB: usize = 1 << 20;
 
 /// A temp dir with `work/` (the cli's working directory) and `work/out/`.
-fn workspace() -> tempfile::TempDir {
+pub(super) fn workspace() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("work/out")).unwrap();
     dir
 }
 
 /// Starts `skydrive-cli -c SCRIPT` in the background (to be killed).
-fn spawn(dir: &Path, emu: &Emu, script: &str) -> Child {
+pub(super) fn spawn(dir: &Path, emu: &Emu, script: &str) -> Child {
     std::process::Command::new(assert_cmd::cargo::cargo_bin("skydrive-cli"))
         .env_clear()
         .env("HOME", dir)
@@ -49,7 +49,7 @@ fn kill9(mut child: Child) {
 }
 
 /// Fragment PUTs in `log` (from index `from`) as (Content-Range start, status).
-fn fragments(log: &[Value], from: usize) -> Vec<(u64, u64)> {
+pub(super) fn fragments(log: &[Value], from: usize) -> Vec<(u64, u64)> {
     log[from..]
         .iter()
         .filter(|r| r["method"] == "PUT" && r["listener"] == "content")
@@ -62,7 +62,7 @@ fn fragments(log: &[Value], from: usize) -> Vec<(u64, u64)> {
 }
 
 /// The upload state file `put` saved in the data dir (`SKYDRIVE_HOME`, see [`spawn`]).
-fn saved_upload(dir: &Path) -> Option<std::path::PathBuf> {
+pub(super) fn saved_upload(dir: &Path) -> Option<std::path::PathBuf> {
     let mut found: Vec<_> = std::fs::read_dir(dir.join("home/uploads"))
         .ok()?
         .filter_map(Result::ok)
@@ -87,7 +87,7 @@ fn next_expected(state: &Path) -> u64 {
 /// Runs a session `put` of 4 fragments (10 MiB each, the last smaller) slowed by latency and
 /// kills it once the server stored the 2nd. Returns the emulator, the file's bytes, the log
 /// length at the kill and where the server's session stands.
-fn put_killed_mid_way(dir: &Path) -> (Emu, Vec<u8>, usize, u64) {
+pub(super) fn put_killed_mid_way(dir: &Path) -> (Emu, Vec<u8>, usize, u64) {
     let data = pattern(30 * MIB + 4321, 7);
     std::fs::write(dir.join("work/big.bin"), &data).unwrap();
     let emu = Emu::start(dir, &["--empty", "--latency", "700ms"]);
