@@ -16,6 +16,7 @@ mod spans;
 mod state;
 mod streams;
 mod upload;
+mod upload_hash;
 mod upload_source;
 mod writer;
 

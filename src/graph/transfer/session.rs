@@ -18,9 +18,9 @@ use std::path::{Path, PathBuf};
 use bytes::Bytes;
 use reqwest::StatusCode;
 
-use super::partial::hash_file;
 use super::state::{self, UploadState};
 use super::upload::{FRAGMENT_UNIT, Fragment, UploadOptions, read_fragment};
+use super::upload_hash::RunningHash;
 use super::upload_source::Source;
 use super::{Cancel, report};
 use crate::error::{Error, ErrorKind, Result};
@@ -29,7 +29,6 @@ use crate::graph::client::GraphClient;
 use crate::graph::locator::ItemRef;
 use crate::graph::model::{DriveItem, UploadSession};
 use crate::graph::placed::Asked;
-use crate::graph::quickxor::QuickXorHash;
 
 /// The answer to one fragment.
 enum Ack {
@@ -191,7 +190,7 @@ impl GraphClient {
     }
 
     /// Completes a session upload: state file removed, the item the answer names checked
-    /// against the target, hash checked (when we hashed it all).
+    /// against the target, size and hash checked ([`RunningHash::check`]).
     async fn finished(
         &self,
         job: &Job<'_>,
@@ -203,21 +202,7 @@ impl GraphClient {
         report(&job.opts.progress, src.size, src.size);
         let asked = self.resolve(job.target, Some("content"));
         Asked::target(&asked, job.opts.conflict).check(&item)?;
-        if item.size.is_some_and(|s| s != src.size) {
-            return Err(ErrorKind::Integrity {
-                name: item.name.clone(),
-                detail: format!(
-                    "sent {} bytes, the server holds {:?}; {}",
-                    src.size,
-                    item.size,
-                    not_this_file(&item.name)
-                ),
-            }
-            .into());
-        }
-        if hash.upto == src.size {
-            check_hash(&item, &hash.hasher)?;
-        }
+        hash.check(&item, src.size)?;
         Ok(item)
     }
 
@@ -325,41 +310,6 @@ fn first_expected(s: &UploadSession) -> Result<Option<u64>> {
         .ok_or_else(|| Error::decode("upload session", format!("bad range {first:?}")))
 }
 
-/// The local file's quickXorHash, fed as fragments go out (and caught up from the file when
-/// a resumed session skips bytes this run never read).
-#[derive(Default)]
-struct RunningHash {
-    hasher: QuickXorHash,
-    upto: u64,
-}
-
-impl RunningHash {
-    /// Adds a fragment: its own hash when it comes next (the usual case), else its bytes
-    /// through [`RunningHash::feed`].
-    async fn add(&mut self, path: &Path, f: &Fragment) -> Result<()> {
-        if f.offset != self.upto {
-            return self.feed(path, f.offset, &f.data).await;
-        }
-        self.hasher.combine(&f.hash);
-        self.upto += f.data.len() as u64;
-        Ok(())
-    }
-
-    /// Feeds the fragment at `offset`; bytes hashed before (a resent fragment) are skipped.
-    async fn feed(&mut self, path: &Path, offset: u64, data: &[u8]) -> Result<()> {
-        if offset > self.upto {
-            hash_file(path, self.upto, offset - self.upto, &mut self.hasher).await?;
-            self.upto = offset;
-        }
-        let seen = usize::try_from(self.upto - offset).unwrap_or(usize::MAX);
-        if let Some(new) = data.get(seen..) {
-            self.hasher.update(new);
-            self.upto += new.len() as u64;
-        }
-        Ok(())
-    }
-}
-
 /// Reads and hashes the fragment at `next` (if any) while the current one is on the wire; a
 /// failed read is retried later.
 async fn read_ahead(
@@ -409,26 +359,4 @@ async fn remove_state(job: &Job<'_>) {
     if let Some(path) = &job.state_path {
         state::remove(path).await;
     }
-}
-
-fn check_hash(item: &DriveItem, hasher: &QuickXorHash) -> Result<()> {
-    match item.quick_xor_hash() {
-        Some(h) if h != hasher.finish_base64() => Err(ErrorKind::Integrity {
-            name: item.name.clone(),
-            detail: format!(
-                "the server's quickXorHash differs from the local file's; {}",
-                not_this_file(&item.name)
-            ),
-        }
-        .into()),
-        _ => Ok(()),
-    }
-}
-
-/// What the remote file holds after a committed upload failed its check, and the fix.
-fn not_this_file(name: &str) -> String {
-    format!(
-        "the remote {name} now holds content that is not this file's; run `put` again to \
-         replace it"
-    )
 }
