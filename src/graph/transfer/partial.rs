@@ -69,12 +69,7 @@ pub(super) fn lock_part(part: &Path, name: &str) -> Result<std::fs::File> {
     // A download that finished renamed the `.part` we opened to its final name: the lock
     // then holds that file, not the `.part`, and is taken again on the new `.part`.
     for _ in 0..3 {
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .write(true)
-            .truncate(false)
-            .open(part)
-            .map_err(|e| Error::io(part, e))?;
+        let file = open_write(part)?;
         match file.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => {
@@ -118,15 +113,20 @@ fn same_file(_: &std::fs::File, path: &Path) -> bool {
 /// Opens `.NAME.part` for positioned writes, `len` bytes long: cut to the bytes one stream
 /// keeps, or extended with holes for several streams to fill.
 pub(super) fn open_part(part: &Path, len: u64) -> Result<std::fs::File> {
-    let file = std::fs::OpenOptions::new()
+    let file = open_write(part)?;
+    file.set_len(len)
+        .map_err(|e| Error::io(part, local_write_error(e)))?;
+    Ok(file)
+}
+
+/// `part` opened for writing, made if missing, its bytes left as they are.
+fn open_write(part: &Path) -> Result<std::fs::File> {
+    std::fs::OpenOptions::new()
         .create(true)
         .write(true)
         .truncate(false)
         .open(part)
-        .map_err(|e| Error::io(part, e))?;
-    file.set_len(len)
-        .map_err(|e| Error::io(part, local_write_error(e)))?;
-    Ok(file)
+        .map_err(|e| Error::io(part, e))
 }
 
 /// Where to start: the length of a matching `.part` that one stream wrote (hashing what it

@@ -8,26 +8,17 @@
 
 use std::io::{Seek, SeekFrom, Write};
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Output, Stdio};
 use std::time::Duration;
 
 use super::faults::{Emu, cli, pattern, wait_for};
-use super::resume::{MIB, fragments, put_killed_mid_way, saved_upload, workspace};
+use super::resume::{
+    MIB, fragments, put_killed_mid_way, saved_upload, spawn_with, started_over, workspace,
+};
 
 /// Starts `skydrive-cli -c SCRIPT` in the background, its output captured.
 fn start(dir: &Path, emu: &Emu, script: &str) -> Child {
-    Command::new(assert_cmd::cargo::cargo_bin("skydrive-cli"))
-        .env_clear()
-        .env("HOME", dir)
-        .env("SKYDRIVE_CONFIG", &emu.config)
-        .env("SKYDRIVE_HOME", dir.join("home"))
-        .current_dir(dir.join("work"))
-        .args(["-c", script])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap()
+    spawn_with(dir, emu, script, Stdio::piped)
 }
 
 /// The remote file's bytes (`cat`).
@@ -161,27 +152,7 @@ fn put_c_of_a_file_changed_in_place_starts_over() {
     let new = pattern(1000, 77);
     rewrite_keeping_mtime(&local, 100, &new);
     data[100..1100].copy_from_slice(&new);
-    cli(dir.path(), &emu)
-        .args(["-c", "put -c big.bin /"])
-        .assert()
-        .success();
-    let log = emu.requests();
-    let after = fragments(&log, at_kill);
-    assert_eq!(
-        after.first().map(|f| f.0),
-        Some(0),
-        "started over: {after:?}"
-    );
-    assert!(
-        log[at_kill..]
-            .iter()
-            .any(|r| r["method"] == "DELETE" && r["listener"] == "content"),
-        "the old session was cancelled"
-    );
-    assert!(
-        remote(dir.path(), &emu, "big.bin") == data,
-        "the new content"
-    );
+    started_over(dir.path(), &emu, "put -c big.bin /", at_kill, &data);
 }
 
 #[test]

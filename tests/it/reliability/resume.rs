@@ -26,7 +26,12 @@ pub(super) fn workspace() -> tempfile::TempDir {
 }
 
 /// Starts `skydrive-cli -c SCRIPT` in the background (to be killed).
-pub(super) fn spawn(dir: &Path, emu: &Emu, script: &str) -> Child {
+fn spawn(dir: &Path, emu: &Emu, script: &str) -> Child {
+    spawn_with(dir, emu, script, Stdio::null)
+}
+
+/// [`spawn`] with its stdout and stderr going to `out()`.
+pub(super) fn spawn_with(dir: &Path, emu: &Emu, script: &str, out: fn() -> Stdio) -> Child {
     std::process::Command::new(assert_cmd::cargo::cargo_bin("skydrive-cli"))
         .env_clear()
         .env("HOME", dir)
@@ -35,8 +40,8 @@ pub(super) fn spawn(dir: &Path, emu: &Emu, script: &str) -> Child {
         .current_dir(dir.join("work"))
         .args(["-c", script])
         .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stdout(out())
+        .stderr(out())
         .spawn()
         .unwrap()
 }
@@ -155,16 +160,19 @@ fn put_c_after_sigkill_sends_only_what_the_server_lacks() {
 fn put_without_c_after_sigkill_starts_over() {
     let dir = workspace();
     let (emu, data, at_kill, _) = put_killed_mid_way(dir.path());
-    cli(dir.path(), &emu)
-        .args(["-c", "put big.bin /"])
-        .assert()
-        .success();
+    started_over(dir.path(), &emu, "put big.bin /", at_kill, &data);
+}
+
+/// Runs `script` (a `put` of big.bin after [`put_killed_mid_way`]) and checks that it
+/// cancelled the saved session and sent `data` from byte 0 in a new one.
+pub(super) fn started_over(dir: &Path, emu: &Emu, script: &str, at_kill: usize, data: &[u8]) {
+    cli(dir, emu).args(["-c", script]).assert().success();
     let log = emu.requests();
     let after = fragments(&log, at_kill);
     assert_eq!(
         after.first().map(|f| f.0),
         Some(0),
-        "a new session from byte 0"
+        "a new session from byte 0: {after:?}"
     );
     assert!(
         log[at_kill..]
@@ -172,10 +180,7 @@ fn put_without_c_after_sigkill_starts_over() {
             .any(|r| r["method"] == "DELETE" && r["listener"] == "content"),
         "the old session was cancelled"
     );
-    let out = cli(dir.path(), &emu)
-        .args(["-c", "cat big.bin"])
-        .output()
-        .unwrap();
+    let out = cli(dir, emu).args(["-c", "cat big.bin"]).output().unwrap();
     assert!(out.stdout == data);
 }
 
