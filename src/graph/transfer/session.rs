@@ -10,8 +10,8 @@
 //! without it cancels the saved session and starts over. "Not changed" is decided by the
 //! size, mtime, inode and a hash of the first and last MiB ([`Source::sample`]); the last
 //! fragment, which makes the server commit the file, is only sent once
-//! [`Source::check_unchanged`] says the file has not changed during this run. The state file lives in the data
-//! directory, never beside the source (see [`super::state`]).
+//! [`Source::check_unchanged`] says the file has not changed during this run. The state file
+//! lives in the data directory, never beside the source (see [`super::state`]).
 
 use std::path::{Path, PathBuf};
 
