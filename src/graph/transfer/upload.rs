@@ -77,9 +77,11 @@ impl GraphClient {
     ///
     /// # Errors
     ///
-    /// [`crate::ErrorKind::Refused`] (not a conflict) when `local` changes while it is sent:
-    /// nothing is committed and the earlier remote version stays (see
-    /// [`super::upload_source`]); those of the requests.
+    /// [`crate::ErrorKind::Refused`] (not a conflict) when `local` changes while it is sent
+    /// (its size, mtime or inode differ just before the request that would commit it):
+    /// nothing is committed and the earlier remote version stays; [`crate::ErrorKind::Integrity`]
+    /// when a resumed session's earlier bytes were not this file's (the remote file then holds
+    /// them); those of the requests.
     pub async fn upload_file(
         &self,
         parent: &ItemRef,
