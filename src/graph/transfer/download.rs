@@ -27,7 +27,7 @@ use std::path::Path;
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 
 use super::body::{BodyError, Out, Plain, Sink, check, copy_body};
-use super::partial::{DiscardPartial, check_local_dir, open_part, resume_offset};
+use super::partial::{DiscardPartial, check_local_dir, lock_part, open_part, resume_offset};
 use super::source::refused_for_good;
 use super::spans::Spans;
 use super::state::{self, DownloadState};
@@ -149,6 +149,8 @@ impl GraphClient {
             size: meta.size.unwrap_or(0),
             done: None,
         };
+        // Before anything reads, cuts or removes the partial files; dropped after `discard`.
+        let _lock = lock_part(&part, name)?;
         let mut discard = DiscardPartial {
             files: [part.clone(), state_path.clone()],
             armed: opts.discard_partial,

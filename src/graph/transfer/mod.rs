@@ -16,6 +16,8 @@ mod spans;
 mod state;
 mod streams;
 mod upload;
+mod upload_hash;
+mod upload_source;
 mod writer;
 
 use std::sync::Arc;

@@ -1,5 +1,6 @@
-//! The local side of a download: the hidden `.NAME.part` file beside the destination (opened,
-//! measured and hashed for a resume, discarded when asked) and the local errors worth saying
+//! The local side of a download: the hidden `.NAME.part` file beside the destination (locked
+//! for one download at a time, opened, measured and hashed for a resume, discarded when
+//! asked) and the local errors worth saying
 //! plainly (a missing folder, a full disk, the file size limit).
 
 use std::path::{Path, PathBuf};
@@ -54,18 +55,78 @@ pub(super) fn local_write_error(e: std::io::Error) -> std::io::Error {
     }
 }
 
+/// Takes the lock that makes one download at a time write `part` (`.NAME.part`, made if
+/// missing, left as it is): two downloads of one file into one folder would otherwise write,
+/// cut and rename one partial file under each other. The lock (`flock` on Unix) is held
+/// until the returned file is dropped and is released by the system if the process dies.
+///
+/// # Errors
+///
+/// [`ErrorKind::Refused`], a conflict (exit 7), at once when another download holds it:
+/// "another download is writing NAME (its partial file .NAME.part is in use)";
+/// [`ErrorKind::Io`] when the file cannot be made.
+pub(super) fn lock_part(part: &Path, name: &str) -> Result<std::fs::File> {
+    // A download that finished renamed the `.part` we opened to its final name: the lock
+    // then holds that file, not the `.part`, and is taken again on the new `.part`.
+    for _ in 0..3 {
+        let file = open_write(part)?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                let part_name = part.file_name().unwrap_or_default().to_string_lossy();
+                return Err(Error::refused(
+                    name,
+                    format!(
+                        "another download is writing {name} (its partial file {part_name} is \
+                         in use); wait for it to finish"
+                    ),
+                    true,
+                ));
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(part, e)),
+        }
+        if same_file(&file, part) {
+            return Ok(file);
+        }
+    }
+    Err(Error::io(
+        part,
+        std::io::Error::other("the partial file keeps being replaced by another download"),
+    ))
+}
+
+/// Whether `path` still names the open `file`.
+#[cfg(unix)]
+fn same_file(file: &std::fs::File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::metadata(path)) {
+        (Ok(a), Ok(b)) => (a.dev(), a.ino()) == (b.dev(), b.ino()),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &std::fs::File, path: &Path) -> bool {
+    path.exists()
+}
+
 /// Opens `.NAME.part` for positioned writes, `len` bytes long: cut to the bytes one stream
 /// keeps, or extended with holes for several streams to fill.
 pub(super) fn open_part(part: &Path, len: u64) -> Result<std::fs::File> {
-    let file = std::fs::OpenOptions::new()
+    let file = open_write(part)?;
+    file.set_len(len)
+        .map_err(|e| Error::io(part, local_write_error(e)))?;
+    Ok(file)
+}
+
+/// `part` opened for writing, made if missing, its bytes left as they are.
+fn open_write(part: &Path) -> Result<std::fs::File> {
+    std::fs::OpenOptions::new()
         .create(true)
         .write(true)
         .truncate(false)
         .open(part)
-        .map_err(|e| Error::io(part, e))?;
-    file.set_len(len)
-        .map_err(|e| Error::io(part, local_write_error(e)))?;
-    Ok(file)
+        .map_err(|e| Error::io(part, e))
 }
 
 /// Where to start: the length of a matching `.part` that one stream wrote (hashing what it

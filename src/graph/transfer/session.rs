@@ -5,19 +5,23 @@
 //! sending never waits for the disk or the hash. After a lost answer (5xx, network error)
 //! or a 416 we ask the session which ranges it still expects and continue from there; a
 //! session that is gone (404) or refuses every fragment is replaced. The session URL is kept
-//! in a state file with the local file's size and mtime, so a later run continues the same
+//! in a state file with what identifies the local file, so a later run continues the same
 //! session if the file has not changed and [`UploadOptions::resume`] is set (`put -c`); a run
-//! without it cancels the saved session and starts over. The state file lives in the data
-//! directory, never beside the source (see [`super::state`]).
+//! without it cancels the saved session and starts over. "Not changed" is decided by the
+//! size, mtime, inode and a hash of the first and last MiB ([`Source::sample`]); the last
+//! fragment, which makes the server commit the file, is only sent once
+//! [`Source::check_unchanged`] says the file has not changed during this run. The state file
+//! lives in the data directory, never beside the source (see [`super::state`]).
 
 use std::path::{Path, PathBuf};
 
 use bytes::Bytes;
 use reqwest::StatusCode;
 
-use super::partial::hash_file;
 use super::state::{self, UploadState};
-use super::upload::{FRAGMENT_UNIT, Fragment, Source, UploadOptions, read_fragment};
+use super::upload::{FRAGMENT_UNIT, Fragment, UploadOptions, read_fragment};
+use super::upload_hash::RunningHash;
+use super::upload_source::Source;
 use super::{Cancel, report};
 use crate::error::{Error, ErrorKind, Result};
 use crate::graph::answer::{decode_json, error_from_response, host_of, network_error};
@@ -25,7 +29,6 @@ use crate::graph::client::GraphClient;
 use crate::graph::locator::ItemRef;
 use crate::graph::model::{DriveItem, UploadSession};
 use crate::graph::placed::Asked;
-use crate::graph::quickxor::QuickXorHash;
 
 /// The answer to one fragment.
 enum Ack {
@@ -39,6 +42,8 @@ struct Job<'a> {
     /// The target's URL path, stored in the state file to recognise the same upload.
     key: String,
     src: &'a Source,
+    /// [`Source::sample`] of the file, kept in the state file to recognise it.
+    sample: String,
     /// Where the session is saved for a later run; `None`: nowhere to keep it.
     state_path: Option<PathBuf>,
     opts: &'a UploadOptions,
@@ -65,6 +70,7 @@ impl GraphClient {
             state_path: self.upload_state_path(src, &key, opts)?,
             key,
             src,
+            sample: src.sample().await?,
             opts,
         };
         let (mut url, mut offset) = self.open_session(&job).await?;
@@ -84,9 +90,10 @@ impl GraphClient {
             }
             let len = frag.min(src.size - offset);
             let now = match ahead.take() {
-                Some(f) if f.offset == offset && f.data.len() as u64 == len => f,
-                _ => read_fragment(&src.path, offset, len, take(&mut spare)).await?,
+                Some(f) if f.offset == offset && f.data.len() as u64 == len => Ok(f),
+                _ => read_fragment(&src.path, offset, len, take(&mut spare)).await,
             };
+            let now = self.guard(&job, &url, now).await?;
             hash.add(&src.path, &now).await?;
             let sent = now.data.clone();
             let ack;
@@ -118,6 +125,26 @@ impl GraphClient {
                 }
             }
         }
+    }
+
+    /// The fragment to send, once [`Source::check_unchanged`] allows it when it is the last
+    /// one (whose arrival commits the file); a changed file (also one that shrank and failed
+    /// its read) cancels the session and forgets it, so nothing is committed.
+    async fn guard(&self, job: &Job<'_>, url: &str, read: Result<Fragment>) -> Result<Fragment> {
+        let checked = match read {
+            Ok(f) if f.offset + f.data.len() as u64 >= job.src.size => {
+                job.src.check_unchanged().await.map(|()| f)
+            }
+            Ok(f) => return Ok(f),
+            Err(e) => Err(job.src.explain(e).await),
+        };
+        if let Err(e) = &checked
+            && matches!(e.kind(), ErrorKind::Refused { .. })
+        {
+            let _ = self.http().delete(url).send().await;
+            remove_state(job).await;
+        }
+        checked
     }
 
     /// Cancels a dead session and opens a new one (at most twice per upload).
@@ -163,7 +190,7 @@ impl GraphClient {
     }
 
     /// Completes a session upload: state file removed, the item the answer names checked
-    /// against the target, hash checked (when we hashed it all).
+    /// against the target, size and hash checked ([`RunningHash::check`]).
     async fn finished(
         &self,
         job: &Job<'_>,
@@ -175,16 +202,7 @@ impl GraphClient {
         report(&job.opts.progress, src.size, src.size);
         let asked = self.resolve(job.target, Some("content"));
         Asked::target(&asked, job.opts.conflict).check(&item)?;
-        if item.size.is_some_and(|s| s != src.size) {
-            return Err(ErrorKind::Integrity {
-                name: item.name.clone(),
-                detail: format!("sent {} bytes, the server holds {:?}", src.size, item.size),
-            }
-            .into());
-        }
-        if hash.upto == src.size {
-            check_hash(&item, &hash.hasher)?;
-        }
+        hash.check(&item, src.size)?;
         Ok(item)
     }
 
@@ -197,8 +215,9 @@ impl GraphClient {
             None => None,
         };
         if let Some(saved) = saved {
-            let same =
-                saved.target == job.key && saved.size == src.size && saved.mtime == src.mtime;
+            let same = saved.target == job.key
+                && (saved.size, &saved.mtime) == (src.size, &src.mtime)
+                && (saved.inode, saved.sample.as_ref()) == (src.inode, Some(&job.sample));
             if job.opts.resume
                 && same
                 && let Ok(offset) = self.resume_point(&saved.upload_url).await
@@ -222,6 +241,8 @@ impl GraphClient {
             target: job.key.clone(),
             size: src.size,
             mtime: src.mtime.clone(),
+            inode: src.inode,
+            sample: Some(job.sample.clone()),
         };
         if let Some(path) = &job.state_path {
             state::save(path, &saved).await?;
@@ -289,41 +310,6 @@ fn first_expected(s: &UploadSession) -> Result<Option<u64>> {
         .ok_or_else(|| Error::decode("upload session", format!("bad range {first:?}")))
 }
 
-/// The local file's quickXorHash, fed as fragments go out (and caught up from the file when
-/// a resumed session skips bytes this run never read).
-#[derive(Default)]
-struct RunningHash {
-    hasher: QuickXorHash,
-    upto: u64,
-}
-
-impl RunningHash {
-    /// Adds a fragment: its own hash when it comes next (the usual case), else its bytes
-    /// through [`RunningHash::feed`].
-    async fn add(&mut self, path: &Path, f: &Fragment) -> Result<()> {
-        if f.offset != self.upto {
-            return self.feed(path, f.offset, &f.data).await;
-        }
-        self.hasher.combine(&f.hash);
-        self.upto += f.data.len() as u64;
-        Ok(())
-    }
-
-    /// Feeds the fragment at `offset`; bytes hashed before (a resent fragment) are skipped.
-    async fn feed(&mut self, path: &Path, offset: u64, data: &[u8]) -> Result<()> {
-        if offset > self.upto {
-            hash_file(path, self.upto, offset - self.upto, &mut self.hasher).await?;
-            self.upto = offset;
-        }
-        let seen = usize::try_from(self.upto - offset).unwrap_or(usize::MAX);
-        if let Some(new) = data.get(seen..) {
-            self.hasher.update(new);
-            self.upto += new.len() as u64;
-        }
-        Ok(())
-    }
-}
-
 /// Reads and hashes the fragment at `next` (if any) while the current one is on the wire; a
 /// failed read is retried later.
 async fn read_ahead(
@@ -372,16 +358,5 @@ impl GraphClient {
 async fn remove_state(job: &Job<'_>) {
     if let Some(path) = &job.state_path {
         state::remove(path).await;
-    }
-}
-
-fn check_hash(item: &DriveItem, hasher: &QuickXorHash) -> Result<()> {
-    match item.quick_xor_hash() {
-        Some(h) if h != hasher.finish_base64() => Err(ErrorKind::Integrity {
-            name: item.name.clone(),
-            detail: "the server's quickXorHash differs from the local file's".into(),
-        }
-        .into()),
-        _ => Ok(()),
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! A download keeps `.NAME.part` (the bytes so far) and `.NAME.part.json` (which remote
 //! version they belong to) beside its destination, a folder it writes anyway. An upload keeps
-//! `NAME~HASH.upload.json` (the session URL and the local file's size and mtime) in the data
+//! `NAME~HASH.upload.json` (the session URL and what identifies the local file: size,
+//! mtime, inode and a hash of its first and last MiB) in the data
 //! directory's `uploads` folder, never beside its source: a source folder is not ours to
 //! write (it may be read-only, or another user's), and the session URL is a secret that a
 //! shared folder would show. Each is written atomically (mode 0600, in a folder made 0700); a
@@ -44,6 +45,13 @@ pub(crate) struct UploadState {
     pub target: String,
     pub size: u64,
     pub mtime: String,
+    /// The local file's (device, inode) on Unix.
+    #[serde(default)]
+    pub inode: Option<(u64, u64)>,
+    /// A fingerprint of the local file's content (`upload_source::Source::sample`); a state
+    /// file without one (an older version's) is not resumed.
+    #[serde(default)]
+    pub sample: Option<String>,
 }
 
 /// `dir/.NAME{suffix}` for `file`. File systems cap a name at 255 bytes, and OneDrive names may

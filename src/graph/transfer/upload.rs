@@ -7,7 +7,7 @@ use bytes::Bytes;
 use reqwest::Method;
 use serde_json::json;
 
-use super::state;
+use super::upload_source::Source;
 use super::{Cancel, Progress, report};
 use crate::error::{Error, Result};
 use crate::graph::answer::decode_json;
@@ -72,15 +72,16 @@ impl std::fmt::Debug for UploadOptions {
     }
 }
 
-/// The local file being uploaded.
-pub(super) struct Source {
-    pub(super) path: PathBuf,
-    pub(super) size: u64,
-    pub(super) mtime: String,
-}
-
 impl GraphClient {
     /// Uploads `local` as `name` in folder `parent`, with its mtime; returns the new item.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::ErrorKind::Refused`] (not a conflict) when `local` changes while it is sent
+    /// (its size, mtime or inode differ just before the request that would commit it):
+    /// nothing is committed and the earlier remote version stays; [`crate::ErrorKind::Integrity`]
+    /// when a resumed session's earlier bytes were not this file's (the remote file then holds
+    /// them); those of the requests.
     pub async fn upload_file(
         &self,
         parent: &ItemRef,
@@ -89,18 +90,14 @@ impl GraphClient {
         opts: &UploadOptions,
     ) -> Result<DriveItem> {
         crate::graph::endpoints::check_new_name(parent, name)?;
-        let meta = tokio::fs::metadata(local)
-            .await
-            .map_err(|e| Error::io(local, e))?;
-        let mtime = meta.modified().map_err(|e| Error::io(local, e))?;
-        let src = Source {
-            path: local.to_owned(),
-            size: meta.len(),
-            mtime: state::rfc3339(mtime),
-        };
+        let src = Source::open(local).await?;
         let target = parent.child(name);
         if src.size <= opts.simple_limit {
-            let data = read_range(&src.path, 0, src.size).await?;
+            let data = match read_range(&src.path, 0, src.size).await {
+                Ok(data) => data,
+                Err(e) => return Err(src.explain(e).await),
+            };
+            src.check_unchanged().await?;
             let item = self.put_simple(&target, data, opts.conflict).await?;
             report(&opts.progress, src.size, src.size);
             let fsi = json!({"fileSystemInfo": {"lastModifiedDateTime": src.mtime}});

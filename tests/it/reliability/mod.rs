@@ -3,6 +3,7 @@
 //! against bad input (names, command lines, configs), with secrets audited throughout.
 //! Each file here owns one section of docs/reliability.md.
 
+mod changing_sources;
 mod clashes;
 mod config;
 mod copy_waits;

@@ -16,10 +16,10 @@ use serde_json::Value;
 
 use super::faults::{Emu, cli, final_names, pattern, signal, wait_for};
 
-const MIB: usize = 1 << 20;
+pub(super) const MIB: usize = 1 << 20;
 
 /// A temp dir with `work/` (the cli's working directory) and `work/out/`.
-fn workspace() -> tempfile::TempDir {
+pub(super) fn workspace() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("work/out")).unwrap();
     dir
@@ -27,6 +27,11 @@ fn workspace() -> tempfile::TempDir {
 
 /// Starts `skydrive-cli -c SCRIPT` in the background (to be killed).
 fn spawn(dir: &Path, emu: &Emu, script: &str) -> Child {
+    spawn_with(dir, emu, script, Stdio::null)
+}
+
+/// [`spawn`] with its stdout and stderr going to `out()`.
+pub(super) fn spawn_with(dir: &Path, emu: &Emu, script: &str, out: fn() -> Stdio) -> Child {
     std::process::Command::new(assert_cmd::cargo::cargo_bin("skydrive-cli"))
         .env_clear()
         .env("HOME", dir)
@@ -35,8 +40,8 @@ fn spawn(dir: &Path, emu: &Emu, script: &str) -> Child {
         .current_dir(dir.join("work"))
         .args(["-c", script])
         .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stdout(out())
+        .stderr(out())
         .spawn()
         .unwrap()
 }
@@ -49,7 +54,7 @@ fn kill9(mut child: Child) {
 }
 
 /// Fragment PUTs in `log` (from index `from`) as (Content-Range start, status).
-fn fragments(log: &[Value], from: usize) -> Vec<(u64, u64)> {
+pub(super) fn fragments(log: &[Value], from: usize) -> Vec<(u64, u64)> {
     log[from..]
         .iter()
         .filter(|r| r["method"] == "PUT" && r["listener"] == "content")
@@ -62,7 +67,7 @@ fn fragments(log: &[Value], from: usize) -> Vec<(u64, u64)> {
 }
 
 /// The upload state file `put` saved in the data dir (`SKYDRIVE_HOME`, see [`spawn`]).
-fn saved_upload(dir: &Path) -> Option<std::path::PathBuf> {
+pub(super) fn saved_upload(dir: &Path) -> Option<std::path::PathBuf> {
     let mut found: Vec<_> = std::fs::read_dir(dir.join("home/uploads"))
         .ok()?
         .filter_map(Result::ok)
@@ -87,7 +92,7 @@ fn next_expected(state: &Path) -> u64 {
 /// Runs a session `put` of 4 fragments (10 MiB each, the last smaller) slowed by latency and
 /// kills it once the server stored the 2nd. Returns the emulator, the file's bytes, the log
 /// length at the kill and where the server's session stands.
-fn put_killed_mid_way(dir: &Path) -> (Emu, Vec<u8>, usize, u64) {
+pub(super) fn put_killed_mid_way(dir: &Path) -> (Emu, Vec<u8>, usize, u64) {
     let data = pattern(30 * MIB + 4321, 7);
     std::fs::write(dir.join("work/big.bin"), &data).unwrap();
     let emu = Emu::start(dir, &["--empty", "--latency", "700ms"]);
@@ -155,16 +160,19 @@ fn put_c_after_sigkill_sends_only_what_the_server_lacks() {
 fn put_without_c_after_sigkill_starts_over() {
     let dir = workspace();
     let (emu, data, at_kill, _) = put_killed_mid_way(dir.path());
-    cli(dir.path(), &emu)
-        .args(["-c", "put big.bin /"])
-        .assert()
-        .success();
+    started_over(dir.path(), &emu, "put big.bin /", at_kill, &data);
+}
+
+/// Runs `script` (a `put` of big.bin after [`put_killed_mid_way`]) and checks that it
+/// cancelled the saved session and sent `data` from byte 0 in a new one.
+pub(super) fn started_over(dir: &Path, emu: &Emu, script: &str, at_kill: usize, data: &[u8]) {
+    cli(dir, emu).args(["-c", script]).assert().success();
     let log = emu.requests();
     let after = fragments(&log, at_kill);
     assert_eq!(
         after.first().map(|f| f.0),
         Some(0),
-        "a new session from byte 0"
+        "a new session from byte 0: {after:?}"
     );
     assert!(
         log[at_kill..]
@@ -172,10 +180,7 @@ fn put_without_c_after_sigkill_starts_over() {
             .any(|r| r["method"] == "DELETE" && r["listener"] == "content"),
         "the old session was cancelled"
     );
-    let out = cli(dir.path(), &emu)
-        .args(["-c", "cat big.bin"])
-        .output()
-        .unwrap();
+    let out = cli(dir, emu).args(["-c", "cat big.bin"]).output().unwrap();
     assert!(out.stdout == data);
 }
 
