@@ -71,8 +71,13 @@ async fn code_login_checks_state_and_reports_refusals() {
         .await
         .unwrap_err();
     assert!(err.is_auth() && err.to_string().contains("state"), "{err}");
+    // The identity platform sends this attempt's `state` back with an error too.
+    let state = landed
+        .split(['?', '&'])
+        .find_map(|kv| kv.strip_prefix("state="))
+        .unwrap();
     let denied = format!(
-        "{}?error=access_denied&error_description=The+user+said+no",
+        "{}?error=access_denied&error_description=The+user+said+no&state={state}",
         auth::NATIVE_REDIRECT
     );
     let err = auth::finish_code_login(&mut cfg, pending, &denied)
