@@ -110,6 +110,6 @@ fn the_scan_catches_what_it_must() {
     let here = root().join("src/lib.rs");
     assert!(resolves("graph-api.md", &here, &all));
     assert!(resolves("docs/reliability.md", &here, &all));
-    assert!(!resolves("shell-ux.md", &here, &all));
+    assert!(!resolves("no-such-notes.md", &here, &all));
     assert!(!resolves("docs/nope.md", &here, &all));
 }
