@@ -54,8 +54,8 @@ impl RunningHash {
     /// [`ErrorKind::Integrity`] saying that the remote file now holds content that is not
     /// the local file's, and to run `put` again.
     pub(super) fn check(&self, item: &DriveItem, size: u64) -> Result<()> {
-        let differs = if item.size.is_some_and(|s| s != size) {
-            format!("sent {size} bytes, the server holds {:?}", item.size)
+        let differs = if let Some(held) = item.size.filter(|&s| s != size) {
+            format!("sent {size} bytes, the server holds {held}")
         } else if self.upto == size
             && item
                 .quick_xor_hash()
