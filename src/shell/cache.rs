@@ -401,4 +401,4 @@ fn child_key(parent: &str, name: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests;
+pub(super) mod tests;

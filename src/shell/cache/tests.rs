@@ -2,7 +2,8 @@
 
 use super::*;
 
-fn item(id: &str, name: &str, folder: bool) -> DriveItem {
+/// A bare child named `name` (a folder when `folder`), as the completer's tests use too.
+pub(in crate::shell) fn item(id: &str, name: &str, folder: bool) -> DriveItem {
     DriveItem {
         id: id.into(),
         name: name.into(),

@@ -6,16 +6,8 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::graph::{DriveItem, StaticToken};
+use crate::shell::cache::tests::item;
 use crate::shell::lexer::{Token, tokenize};
-
-fn item(id: &str, name: &str, folder: bool) -> DriveItem {
-    DriveItem {
-        id: id.into(),
-        name: name.into(),
-        folder: folder.then(Default::default),
-        ..Default::default()
-    }
-}
 
 /// A helper over a filled cache; the client points at a closed port and is never reached.
 fn helper(rt: &tokio::runtime::Runtime, names: &[(&str, bool)]) -> ShellHelper {
