@@ -172,7 +172,11 @@ impl Session {
             ItemRef::IdPath(id, p) => (ItemRef::Id(id.clone()), Some(p.clone())),
             other => (other.clone(), None),
         };
-        let found = self.fetch_anywhere(&top).await.map_err(about(arg))?;
+        // An id alone was fetched already to find its drive ([`Session::target`]).
+        let found = match (target.known, &below) {
+            (Some(known), None) => known,
+            _ => self.fetch_anywhere(&top).await.map_err(about(arg))?,
+        };
         let drive = found
             .parent_reference
             .as_ref()
